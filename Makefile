@@ -1,0 +1,48 @@
+# The README's front door: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export DJANGO_SETTINGS_MODULE ?= learning_platform.settings.dev
+
+.PHONY: install run test lint format worker beat migrate seed clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+run: seed
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+# Every tier: SQLite (with the Celery-worker and browser tiers), then PostgreSQL.
+# REQUIRE_ALL_TIERS=1 turns a missing service or browser into a failure instead of a skip.
+test: install
+	$(PY) -m tests.tiers $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+worker: install
+	$(VENV)/bin/celery -A learning_platform worker --loglevel=info
+
+beat: install
+	$(VENV)/bin/celery -A learning_platform beat --loglevel=info
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media private_media static_collected

@@ -1,0 +1,38 @@
+import time
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
+from allauth.core import context
+
+from .selectors import user_has_totp
+
+# Set by the invitation flow once it has checked an invitation link; nothing else opens signup.
+INVITATION_SESSION_KEY = "invitation_token"
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        return bool(request.session.get(INVITATION_SESSION_KEY))
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        # Staff are sent to set up two-factor authentication straight after signing in. Asking
+        # for the password a second time there adds nothing, so a fresh sign-in counts. Changing
+        # an existing authenticator still needs reauthentication.
+        request = context.request
+        if (
+            app == "allauth.mfa"
+            and request is not None
+            and request.user.is_authenticated
+            and not user_has_totp(request.user)
+            and _signed_in_within(request, settings.ACCOUNT_REAUTHENTICATION_TIMEOUT)
+        ):
+            return False
+        return super().is_reauthentication_required(app=app, **kwargs)
+
+
+def _signed_in_within(request: HttpRequest, seconds: int) -> bool:
+    records = get_authentication_records(request, request.user)
+    return bool(records) and time.time() - records[-1].get("at", 0) < seconds

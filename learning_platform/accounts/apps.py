@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "learning_platform.accounts"
+    label = "accounts"
+    verbose_name = "Accounts"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from . import signals
+        from .roles import sync_role_permissions
+
+        signals.connect()
+        post_migrate.connect(sync_role_permissions, dispatch_uid="accounts_sync_role_permissions")

@@ -1,0 +1,30 @@
+from allauth.mfa.models import Authenticator
+
+from .models import User
+from .roles import MFA_REQUIRED_ROLES
+
+
+def user_role_names(user: User) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_role_names", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        user._role_names = cached
+    return cached
+
+
+def user_has_role(user: User, role: str) -> bool:
+    return role in user_role_names(user)
+
+
+def user_requires_mfa(user: User) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or user.is_staff:
+        return True
+    return bool(user_role_names(user) & {str(r) for r in MFA_REQUIRED_ROLES})
+
+
+def user_has_totp(user: User) -> bool:
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from content import views as content_views
+
+from . import views
+
+# Both admin logins go through allauth, so no login bypasses its rate limits or MFA.
+_to_allauth_login = RedirectView.as_view(pattern_name="account_login", query_string=True)
+
+urlpatterns = [
+    path("admin/login/", _to_allauth_login, name="wagtailadmin_login_redirect"),
+    path("django-admin/login/", _to_allauth_login, name="django_admin_login_redirect"),
+    path("django-admin/", admin.site.urls),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("accounts/", include("learning_platform.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("search/", content_views.search, name="search"),
+    path("health/", views.health, name="health"),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += [path("", include(wagtail_urls))]

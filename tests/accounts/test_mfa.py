@@ -1,0 +1,68 @@
+from django.urls import reverse
+
+import pytest
+
+from learning_platform.accounts.roles import Role
+from tests.factories import PASSWORD, give_totp, make_persona
+
+pytestmark = pytest.mark.django_db
+
+STAFF_ROLES = [Role.SUPERVISOR, Role.ASSESSOR, Role.PROGRAMME_ADMIN]
+
+
+def _sign_in(client, email):
+    return client.post(reverse("account_login"), {"login": email, "password": PASSWORD})
+
+
+@pytest.mark.parametrize("role", STAFF_ROLES)
+def test_it_sends_staff_without_mfa_to_totp_setup(client, role):
+    user = make_persona("Staff Member", "staff@example.org", role, mfa=False)
+    _sign_in(client, user.email)
+
+    response = client.get(reverse("accounts_profile"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_activate_totp"))
+
+
+@pytest.mark.parametrize("role", STAFF_ROLES)
+def test_it_lets_staff_with_mfa_through_after_the_code(client, role):
+    user = make_persona("Staff Member", "staff@example.org", role, mfa=False)
+    secret = give_totp(user)
+    response = _sign_in(client, user.email)
+    # The password alone is not enough: allauth asks for the code.
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert "_auth_user_id" not in client.session
+
+    from learning_platform.accounts.management.commands.demo_totp import current_code
+
+    response = client.post(reverse("mfa_authenticate"), {"code": current_code(secret)})
+    assert response.status_code == 302
+    assert client.get(reverse("accounts_profile")).status_code == 200
+
+
+def test_it_does_not_ask_trainees_for_mfa(client, tess):
+    _sign_in(client, tess.email)
+
+    assert client.get(reverse("accounts_profile")).status_code == 200
+
+
+def test_it_requires_mfa_for_superusers(client):
+    from learning_platform.accounts.models import User
+
+    user = User.objects.create_superuser("root@example.org", PASSWORD, full_name="Root")
+    client.force_login(user)
+
+    response = client.get("/admin/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_activate_totp"))
+
+
+def test_it_lets_staff_reach_the_setup_page_and_sign_out(client):
+    user = make_persona("Staff Member", "staff@example.org", Role.ASSESSOR, mfa=False)
+    _sign_in(client, user.email)
+
+    assert client.get(reverse("mfa_activate_totp")).status_code == 200
+    assert client.post(reverse("account_logout")).status_code == 302

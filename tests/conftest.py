@@ -1,0 +1,176 @@
+"""Shared fixtures: the personas from DESIGN.md §7 and the service tiers.
+
+Each tier that needs a service or a browser skips with its reason when that is missing, and fails
+instead when REQUIRE_ALL_TIERS=1 (as CI runs it).
+"""
+
+import os
+import shutil
+import socket
+
+from django.core.cache import cache
+
+import pytest
+
+from learning_platform.accounts.roles import Role
+
+from .factories import make_persona
+
+REQUIRE_ALL_TIERS = os.environ.get("REQUIRE_ALL_TIERS") == "1"
+REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
+
+
+def tier_missing(reason: str):
+    if REQUIRE_ALL_TIERS:
+        pytest.fail(f"{reason} (REQUIRE_ALL_TIERS=1, so this tier may not be skipped)")
+    pytest.skip(reason)
+
+
+def _port_open(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    # Rate-limit counters live in the cache; one test's failed logins must not limit the next.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+        },
+    }
+
+
+# Personas ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tess(db):
+    return make_persona("Tess Trainee", "tess@example.org", Role.TRAINEE)
+
+
+@pytest.fixture
+def pat(db):
+    return make_persona("Pat Partner", "pat@example.org", Role.TRAINEE)
+
+
+@pytest.fixture
+def uma(db):
+    return make_persona("Uma Unrelated", "uma@example.org", Role.TRAINEE)
+
+
+@pytest.fixture
+def sam(db):
+    return make_persona("Sam Supervisor", "sam@example.org", Role.SUPERVISOR)
+
+
+@pytest.fixture
+def ali(db):
+    return make_persona("Ali Assessor", "ali@example.org", Role.ASSESSOR)
+
+
+@pytest.fixture
+def ada(db):
+    return make_persona("Ada Administrator", "ada@example.org", Role.PROGRAMME_ADMIN)
+
+
+# Tiers -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def postgres_db(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        tier_missing("needs PostgreSQL: `make test` runs this in its PostgreSQL tier")
+    return connection
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    if not _port_open(REDIS_HOST, REDIS_PORT):
+        tier_missing(f"Redis is not reachable at {REDIS_HOST}:{REDIS_PORT}")
+    return f"redis://{REDIS_HOST}:{REDIS_PORT}/15"
+
+
+@pytest.fixture
+def celery_worker(redis_url, transactional_db, settings):
+    """A real Celery worker, in a thread, consuming from Redis."""
+    import redis
+    from celery.contrib.testing.worker import start_worker
+
+    from learning_platform.celery import app
+
+    redis.Redis.from_url(redis_url).flushdb()
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    previous = {
+        "broker_url": app.conf.broker_url,
+        "task_always_eager": app.conf.task_always_eager,
+    }
+    app.conf.update(broker_url=redis_url, task_always_eager=False)
+    try:
+        with start_worker(
+            app, pool="solo", perform_ping_check=False, shutdown_timeout=10
+        ) as worker:
+            yield worker
+    finally:
+        app.conf.update(**previous)
+
+
+def _chromium_path() -> str | None:
+    candidate = os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium"
+    if os.path.exists(candidate):
+        return candidate
+    return shutil.which("chromium")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    path = _chromium_path()
+    if path is None:
+        tier_missing("Debian's chromium is not installed (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        tier_missing("the playwright package is not installed")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls from tests are
+    # still synchronous, so allow them.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=path,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
