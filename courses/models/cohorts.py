@@ -1,0 +1,139 @@
+from django.conf import settings
+from django.db import models
+
+
+class Cohort(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETED = "completed", "Completed"
+
+    name = models.CharField(max_length=200, help_text='For example "London boards 2011".')
+    course = models.ForeignKey(
+        "courses.CoursePage", on_delete=models.PROTECT, related_name="cohorts"
+    )
+    funding_strand = models.CharField(
+        max_length=200, blank=True, help_text="For example the DfE VCS grant."
+    )
+    start_date = models.DateField()
+    end_date = models.DateField()
+    capacity = models.PositiveIntegerField(default=20)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
+    supervisors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="supervised_cohorts"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-start_date", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TrainingDay(models.Model):
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="training_days")
+    date = models.DateField()
+    title = models.CharField(max_length=200, help_text='For example "Day 1: systems thinking".')
+    venue = models.CharField(max_length=255, blank=True)
+    online_link = models.URLField(blank=True)
+    starts_at = models.TimeField(null=True, blank=True)
+    ends_at = models.TimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["date", "starts_at"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.date:%d %b %Y})"
+
+
+class Enrolment(models.Model):
+    class Status(models.TextChoices):
+        INVITED = "invited", "Invited"
+        ACTIVE = "active", "Active"
+        COMPLETED = "completed", "Completed"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        DEFERRED = "deferred", "Deferred"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
+    )
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="enrolments")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.INVITED)
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supervised_enrolments",
+    )
+    review_partner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Trainees carry out their supervised review in pairs.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["cohort", "user__full_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "cohort"], name="one_enrolment_per_cohort")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.cohort}"
+
+
+class Attendance(models.Model):
+    training_day = models.ForeignKey(
+        TrainingDay, on_delete=models.CASCADE, related_name="attendance"
+    )
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="attendance")
+    present = models.BooleanField(default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["training_day", "enrolment"], name="one_attendance_per_day"
+            )
+        ]
+
+
+class Invitation(models.Model):
+    """A single-use, expiring invitation to join a cohort. Only a hash of the token is stored."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    full_name = models.CharField(max_length=200)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    job_title = models.CharField(max_length=200, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    enrolment = models.OneToOneField(
+        Enrolment, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitation"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email} to {self.cohort}"
