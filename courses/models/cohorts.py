@@ -1,8 +1,17 @@
+import secrets
+
 from django.conf import settings
 from django.db import models
 
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
 
-class Cohort(models.Model):
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Cohort(ClusterableModel):
     class Status(models.TextChoices):
         PLANNED = "planned", "Planned"
         IN_PROGRESS = "in_progress", "In progress"
@@ -22,6 +31,10 @@ class Cohort(models.Model):
     supervisors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="supervised_cohorts"
     )
+    # The secret in the cohort's calendar feed URL, which calendar apps fetch without signing in.
+    calendar_token = models.CharField(
+        max_length=64, unique=True, default=new_calendar_token, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -33,7 +46,7 @@ class Cohort(models.Model):
 
 
 class TrainingDay(models.Model):
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="training_days")
+    cohort = ParentalKey(Cohort, on_delete=models.CASCADE, related_name="training_days")
     date = models.DateField()
     title = models.CharField(max_length=200, help_text='For example "Day 1: systems thinking".')
     venue = models.CharField(max_length=255, blank=True)
