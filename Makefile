@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DJANGO_SETTINGS_MODULE ?= learning_platform.settings.dev
 
-.PHONY: install run test lint format worker beat migrate seed clean
+.PHONY: install run test lint format worker beat migrate seed totp clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ worker: install
 
 beat: install
 	$(VENV)/bin/celery -A learning_platform beat --loglevel=info
+
+# The current two-factor code for a demo staff login (DEBUG only): make totp EMAIL=sam@example.org
+totp: install
+	$(PY) manage.py demo_totp $(EMAIL)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media private_media static_collected
