@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from wagtail.users.apps import WagtailUsersAppConfig
+
 
 class AccountsConfig(AppConfig):
     name = "learning_platform.accounts"
@@ -15,3 +17,9 @@ class AccountsConfig(AppConfig):
 
         signals.connect()
         post_migrate.connect(sync_role_permissions, dispatch_uid="accounts_sync_role_permissions")
+
+
+class AccountUsersAppConfig(WagtailUsersAppConfig):
+    """Wagtail's user admin, with forms for our User model."""
+
+    user_viewset = "learning_platform.accounts.wagtail_users.AccountUserViewSet"

@@ -23,7 +23,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "learning_platform.accounts.apps.AccountUsersAppConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
