@@ -10,6 +10,7 @@ class CalloutBlock(blocks.StructBlock):
     class Meta:
         icon = "info-circle"
         label = "Key concept"
+        template = "courses/blocks/callout.html"
 
 
 class DocumentBlock(blocks.StructBlock):
@@ -19,6 +20,7 @@ class DocumentBlock(blocks.StructBlock):
     class Meta:
         icon = "doc-full"
         label = "Document download"
+        template = "courses/blocks/document.html"
 
 
 class ReflectiveQuestionBlock(blocks.StructBlock):

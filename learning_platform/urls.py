@@ -22,6 +22,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("learning_platform.accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("learning/", include("courses.urls")),
     path("search/", content_views.search, name="search"),
     path("health/", views.health, name="health"),
 ]
