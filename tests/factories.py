@@ -45,7 +45,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
         if create and extracted:
-            self.groups.add(*[Group.objects.get(name=str(role)) for role in extracted])
+            self.groups.add(*[Group.objects.get_or_create(name=str(role))[0] for role in extracted])
 
 
 def give_totp(user: User) -> str:
