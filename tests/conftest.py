@@ -107,8 +107,12 @@ def redis_url():
 
 
 @pytest.fixture
-def celery_worker(redis_url, transactional_db, settings):
-    """A real Celery worker, in a thread, consuming from Redis."""
+def celery_worker(redis_url, transactional_db, django_db_serialized_rollback, settings):
+    """A real Celery worker, in a thread, consuming from Redis.
+
+    The database is transactional so the worker's thread sees committed rows; serialized rollback
+    restores the data that migrations created (role groups, the Wagtail root page) afterwards.
+    """
     import redis
     from celery.contrib.testing.worker import start_worker
 
@@ -168,7 +172,7 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, transactional_db, django_db_serialized_rollback):
     context = browser.new_context(base_url=live_server.url)
     page = context.new_page()
     page.set_default_timeout(15_000)
