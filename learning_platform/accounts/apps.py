@@ -8,6 +8,8 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = "Accounts"
     default_auto_field = "django.db.models.BigAutoField"
+    # apps.py holds two AppConfigs; without this Django would pick neither for the app.
+    default = True
 
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
