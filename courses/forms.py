@@ -1,0 +1,120 @@
+from django import forms
+from django.contrib.auth import password_validation
+
+from learning_platform.accounts.models import Organisation, User
+
+from .models import Enrolment
+from .selectors.cohorts import GridFilters
+
+
+class InvitationForm(forms.Form):
+    full_name = forms.CharField(label="Full name", max_length=200)
+    email = forms.EmailField(label="Email address")
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.all(), required=False, label="Organisation"
+    )
+    job_title = forms.CharField(label="Job title", max_length=200, required=False)
+
+
+class InvitationImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text=(
+            "A CSV file (UTF-8) whose first row names the columns: name, email, organisation, "
+            "job title. One person per row."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+
+class AcceptInvitationForm(forms.Form):
+    """Create the account an invitation was sent for. The email address comes from the invite."""
+
+    full_name = forms.CharField(
+        label="Full name", max_length=200, help_text="As it should appear on certificates."
+    )
+    password1 = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label="Confirm password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email: str, **kwargs):
+        self.email = email
+        super().__init__(*args, **kwargs)
+        self.fields["full_name"].widget.attrs["autocomplete"] = "name"
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", "The two passwords do not match.")
+        elif password1:
+            candidate = User(email=self.email, full_name=cleaned.get("full_name", ""))
+            try:
+                password_validation.validate_password(password1, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class AttendanceForm(forms.Form):
+    present = forms.MultipleChoiceField(
+        label="Who attended?",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick everyone who was there. Anyone not ticked is recorded as absent.",
+    )
+
+    def __init__(self, *args, entries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].choices = [
+            (str(entry.enrolment.pk), entry.enrolment.user.full_name or entry.enrolment.user.email)
+            for entry in entries
+        ]
+        if not self.is_bound:
+            self.initial["present"] = [str(e.enrolment.pk) for e in entries if e.present]
+
+
+class EnrolmentStatusForm(forms.Form):
+    # Every status is offered; the service decides what the current state allows, so an
+    # impossible move is explained rather than silently hidden.
+    status = forms.ChoiceField(label="New status", choices=Enrolment.Status.choices)
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required when withdrawing or deferring. Kept in the audit trail.",
+    )
+
+
+class GridFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Status", required=False, choices=[("", "Any status"), *Enrolment.Status.choices]
+    )
+    supervisor = forms.TypedChoiceField(label="Supervisor", required=False, coerce=int)
+    q = forms.CharField(
+        label="Name or email", required=False, max_length=100, widget=forms.SearchInput
+    )
+
+    def __init__(self, *args, supervisors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["supervisor"].choices = [("", "Any supervisor")] + [
+            (str(s.pk), s.full_name or s.email) for s in supervisors
+        ]
+
+    def filters(self) -> GridFilters:
+        if not self.is_valid():
+            return GridFilters()
+        data = self.cleaned_data
+        return GridFilters(
+            status=data.get("status") or "",
+            supervisor=data.get("supervisor") or None,
+            q=(data.get("q") or "").strip(),
+        )

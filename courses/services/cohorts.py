@@ -1,0 +1,230 @@
+"""Writes for cohorts: enrolment status, supervisors and review partners, attendance."""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from wagtail.log_actions import log
+
+from learning_platform.accounts.models import User
+from learning_platform.accounts.roles import Role
+from learning_platform.accounts.selectors import user_has_role
+
+from ..models import Attendance, Cohort, Enrolment, TrainingDay
+
+
+class EnrolmentError(Exception):
+    """A change to an enrolment that its current state does not allow. The message is for people."""
+
+
+Status = Enrolment.Status
+
+# Allowed moves. Completed and withdrawn are final; a deferred trainee may come back.
+ENROLMENT_TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.INVITED: frozenset({Status.ACTIVE, Status.WITHDRAWN}),
+    Status.ACTIVE: frozenset({Status.COMPLETED, Status.WITHDRAWN, Status.DEFERRED}),
+    Status.DEFERRED: frozenset({Status.ACTIVE, Status.WITHDRAWN}),
+    Status.COMPLETED: frozenset(),
+    Status.WITHDRAWN: frozenset(),
+}
+
+# The audit action for each target state.
+ENROLMENT_ACTIONS: dict[str, str] = {
+    Status.ACTIVE: "courses.enrolment.activate",
+    Status.COMPLETED: "courses.enrolment.complete",
+    Status.WITHDRAWN: "courses.enrolment.withdraw",
+    Status.DEFERRED: "courses.enrolment.defer",
+}
+
+REASON_REQUIRED = frozenset({Status.WITHDRAWN, Status.DEFERRED})
+
+
+def enrolment_allowed_transitions(enrolment: Enrolment) -> list[str]:
+    return [s for s in Status.values if s in ENROLMENT_TRANSITIONS[enrolment.status]]
+
+
+@transaction.atomic
+def enrolment_transition(
+    *, enrolment: Enrolment, to_status: str, user: User | None, reason: str = ""
+) -> Enrolment:
+    # Lock the row so two administrators acting at once cannot both move it from the same state.
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    from_status = enrolment.status
+    if to_status not in Status.values:
+        raise EnrolmentError(f"“{to_status}” is not an enrolment status.")
+    if to_status not in ENROLMENT_TRANSITIONS[from_status]:
+        raise EnrolmentError(
+            f"An enrolment that is {Status(from_status).label.lower()} cannot be marked "
+            f"{Status(to_status).label.lower()}."
+        )
+    reason = reason.strip()
+    if to_status in REASON_REQUIRED and not reason:
+        raise EnrolmentError(
+            f"Give a reason for marking the enrolment {Status(to_status).label.lower()}."
+        )
+    enrolment.status = to_status
+    enrolment.save(update_fields=["status", "updated_at"])
+    log(
+        instance=enrolment,
+        action=ENROLMENT_ACTIONS[to_status],
+        user=user,
+        data={"from": from_status, "to": to_status, "reason": reason},
+    )
+    return enrolment
+
+
+def _check_supervisor(supervisor: User | None) -> None:
+    if supervisor is not None and not user_has_role(supervisor, Role.SUPERVISOR):
+        raise EnrolmentError(f"{supervisor} is not in the Supervisor group.")
+
+
+@transaction.atomic
+def enrolment_create(
+    *, user: User, cohort: Cohort, by: User | None, supervisor: User | None = None
+) -> Enrolment:
+    """Enrol someone who already has an account straight away (no invitation needed)."""
+    _check_supervisor(supervisor)
+    if Enrolment.objects.filter(user=user, cohort=cohort).exists():
+        raise EnrolmentError(f"{user} is already enrolled in {cohort}.")
+    enrolment = Enrolment.objects.create(
+        user=user, cohort=cohort, supervisor=supervisor, status=Status.ACTIVE
+    )
+    user.groups.add(_trainee_group())
+    log(
+        instance=enrolment,
+        action="courses.enrolment.create",
+        user=by,
+        data={"from": None, "to": Status.ACTIVE, "reason": ""},
+    )
+    return enrolment
+
+
+def _trainee_group():
+    from django.contrib.auth.models import Group
+
+    return Group.objects.get(name=Role.TRAINEE.value)
+
+
+@transaction.atomic
+def enrolment_assign(
+    *,
+    enrolment: Enrolment,
+    supervisor: User | None,
+    review_partner: User | None,
+    by: User | None,
+) -> Enrolment:
+    """Set the supervisor and the review partner. Pairing is mutual, so both sides change."""
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    _check_supervisor(supervisor)
+    if supervisor is not None and supervisor.pk == enrolment.user_id:
+        raise EnrolmentError("A trainee cannot supervise themselves.")
+
+    partner_enrolment = None
+    if review_partner is not None:
+        if review_partner.pk == enrolment.user_id:
+            raise EnrolmentError("A trainee cannot be their own review partner.")
+        partner_enrolment = (
+            Enrolment.objects.select_for_update()
+            .filter(cohort_id=enrolment.cohort_id, user=review_partner)
+            .exclude(status=Status.WITHDRAWN)
+            .first()
+        )
+        if partner_enrolment is None:
+            raise EnrolmentError(f"{review_partner} is not a trainee in {enrolment.cohort}.")
+
+    before = {
+        "supervisor": enrolment.supervisor_id,
+        "review_partner": enrolment.review_partner_id,
+    }
+    old_partner_id = enrolment.review_partner_id
+    new_partner_id = review_partner.pk if review_partner else None
+
+    if old_partner_id and old_partner_id != new_partner_id:
+        # The old partner is left without a partner rather than pointing at someone who moved on.
+        Enrolment.objects.filter(
+            cohort_id=enrolment.cohort_id, user_id=old_partner_id, review_partner=enrolment.user
+        ).update(review_partner=None, updated_at=timezone.now())
+    if partner_enrolment is not None and partner_enrolment.review_partner_id not in (
+        None,
+        enrolment.user_id,
+    ):
+        # The new partner's previous partner loses them too.
+        Enrolment.objects.filter(
+            cohort_id=enrolment.cohort_id,
+            user_id=partner_enrolment.review_partner_id,
+            review_partner_id=review_partner.pk,
+        ).update(review_partner=None, updated_at=timezone.now())
+    if partner_enrolment is not None:
+        partner_enrolment.review_partner_id = enrolment.user_id
+        partner_enrolment.save(update_fields=["review_partner", "updated_at"])
+
+    enrolment.supervisor = supervisor
+    enrolment.review_partner = review_partner
+    enrolment.save(update_fields=["supervisor", "review_partner", "updated_at"])
+    log(
+        instance=enrolment,
+        action="courses.enrolment.assign",
+        user=by,
+        data={
+            "from": before,
+            "to": {"supervisor": enrolment.supervisor_id, "review_partner": new_partner_id},
+            "reason": "",
+        },
+    )
+    return enrolment
+
+
+@transaction.atomic
+def attendance_record(
+    *, training_day: TrainingDay, present_enrolment_ids: Iterable[int], user: User
+) -> int:
+    """Save the register for a day: one row per active trainee. Returns how many were present."""
+    present_ids = {int(pk) for pk in present_enrolment_ids}
+    enrolments = list(
+        Enrolment.objects.filter(cohort_id=training_day.cohort_id, status=Status.ACTIVE)
+    )
+    unknown = present_ids - {e.pk for e in enrolments}
+    if unknown:
+        raise EnrolmentError("The register names someone who is not an active trainee here.")
+    now = timezone.now()
+    existing = {
+        a.enrolment_id: a
+        for a in Attendance.objects.select_for_update().filter(training_day=training_day)
+    }
+    to_update, to_create = [], []
+    for enrolment in enrolments:
+        present = enrolment.pk in present_ids
+        row = existing.get(enrolment.pk)
+        if row is None:
+            to_create.append(
+                Attendance(
+                    training_day=training_day,
+                    enrolment=enrolment,
+                    present=present,
+                    recorded_by=user,
+                )
+            )
+        else:
+            row.present, row.recorded_by, row.recorded_at = present, user, now
+            to_update.append(row)
+    Attendance.objects.bulk_create(to_create)
+    Attendance.objects.bulk_update(to_update, ["present", "recorded_by", "recorded_at"])
+    log(
+        instance=training_day,
+        action="courses.attendance.record",
+        user=user,
+        data={"present": len(present_ids), "absent": len(enrolments) - len(present_ids)},
+    )
+    return len(present_ids)
+
+
+@transaction.atomic
+def cohort_reset_calendar_token(*, cohort: Cohort, by: User) -> Cohort:
+    """Issue a new feed URL; anyone subscribed to the old one stops receiving updates."""
+    from ..models.cohorts import new_calendar_token
+
+    cohort.calendar_token = new_calendar_token()
+    cohort.save(update_fields=["calendar_token", "updated_at"])
+    log(instance=cohort, action="courses.cohort.reset_calendar", user=by)
+    return cohort

@@ -1,0 +1,421 @@
+"""Invitations: one at a time or by CSV, and accepting one.
+
+Only a sha256 of each token is stored. The raw token exists in the email and, briefly, in the
+task message that sends it.
+"""
+
+import csv
+import hashlib
+import io
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from wagtail.log_actions import log
+
+from allauth.account.models import EmailAddress
+
+from learning_platform.accounts.models import Organisation, User
+from learning_platform.accounts.roles import Role
+
+from ..models import Cohort, Enrolment, Invitation
+from ..selectors.cohorts import cohort_places_left
+from .cohorts import ENROLMENT_ACTIONS
+
+MAX_UPLOAD_BYTES = 1024 * 1024
+MAX_ROWS = 500
+REQUIRED_COLUMNS = ("name", "email", "organisation", "job title")
+# Spellings people use for the same column.
+COLUMN_ALIASES = {
+    "full name": "name",
+    "e-mail": "email",
+    "email address": "email",
+    "organization": "organisation",
+    "job_title": "job title",
+    "jobtitle": "job title",
+    "role": "job title",
+}
+
+
+class InvitationError(Exception):
+    """An invitation that cannot be made or used. The message is for people."""
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_expiry_days() -> int:
+    return int(getattr(settings, "INVITATION_EXPIRY_DAYS", 14))
+
+
+# Checking invitees ----------------------------------------------------------------------------
+
+
+def _normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _taken_emails(cohort: Cohort) -> tuple[set[str], dict[str, str]]:
+    """Emails with a pending invitation, and emails already enrolled (with their status)."""
+    now = timezone.now()
+    pending = {
+        e.lower()
+        for e in Invitation.objects.filter(
+            cohort=cohort, accepted_at__isnull=True, expires_at__gt=now
+        ).values_list("email", flat=True)
+    }
+    enrolled = {
+        email.lower(): Enrolment.Status(status).label.lower()
+        for email, status in Enrolment.objects.filter(cohort=cohort).values_list(
+            "user__email", "status"
+        )
+    }
+    return pending, enrolled
+
+
+def _invitee_problems(
+    *, name: str, email: str, pending: set[str], enrolled: dict[str, str]
+) -> list[str]:
+    problems = []
+    if not name:
+        problems.append("The name is missing.")
+    if not email:
+        problems.append("The email address is missing.")
+    else:
+        try:
+            validate_email(email)
+        except ValidationError:
+            problems.append(f"“{email}” is not a valid email address.")
+    key = email.lower()
+    if key in enrolled:
+        problems.append(f"{email} is already enrolled in this cohort ({enrolled[key]}).")
+    elif key in pending:
+        problems.append(f"{email} has already been invited and has not replied yet.")
+    return problems
+
+
+# Creating -------------------------------------------------------------------------------------
+
+
+def _organisation_named(name: str) -> Organisation | None:
+    name = name.strip()
+    if not name:
+        return None
+    existing = Organisation.objects.filter(name__iexact=name).first()
+    return existing or Organisation.objects.create(name=name)
+
+
+def _create(
+    *,
+    cohort: Cohort,
+    email: str,
+    full_name: str,
+    organisation: Organisation | None,
+    job_title: str,
+    invited_by: User | None,
+) -> Invitation:
+    from ..tasks import send_invitation_email
+
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        cohort=cohort,
+        email=email,
+        full_name=full_name,
+        organisation=organisation,
+        job_title=job_title,
+        token_hash=hash_token(token),
+        invited_by=invited_by,
+        expires_at=timezone.now() + timedelta(days=invitation_expiry_days()),
+    )
+    log(instance=invitation, action="courses.invitation.create", user=invited_by)
+    # Only once the invitation is committed: a rolled-back import must send nothing.
+    transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk, token))
+    return invitation
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    cohort: Cohort,
+    email: str,
+    full_name: str,
+    organisation: Organisation | None = None,
+    job_title: str = "",
+    invited_by: User | None,
+) -> Invitation:
+    # Lock the cohort so two invitations cannot both take its last place.
+    cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
+    email, full_name = _normalise_email(email), full_name.strip()
+    pending, enrolled = _taken_emails(cohort)
+    problems = _invitee_problems(name=full_name, email=email, pending=pending, enrolled=enrolled)
+    if not problems and cohort_places_left(cohort) < 1:
+        problems.append(f"{cohort} is full ({cohort.capacity} places).")
+    if problems:
+        raise InvitationError(" ".join(problems))
+    return _create(
+        cohort=cohort,
+        email=email,
+        full_name=full_name,
+        organisation=organisation,
+        job_title=job_title.strip(),
+        invited_by=invited_by,
+    )
+
+
+# CSV import -----------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportRow:
+    line: int
+    name: str
+    email: str
+    organisation: str
+    job_title: str
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class ImportReport:
+    file_problems: list[str] = field(default_factory=list)
+    rows: list[ImportRow] = field(default_factory=list)
+    saved: bool = False
+
+    @property
+    def accepted(self) -> list[ImportRow]:
+        return [row for row in self.rows if row.ok]
+
+    @property
+    def rejected(self) -> list[ImportRow]:
+        return [row for row in self.rows if not row.ok]
+
+
+def _read_csv(upload, report: ImportReport) -> list[dict[str, str]] | None:
+    name = getattr(upload, "name", "") or ""
+    if not name.lower().endswith(".csv"):
+        report.file_problems.append(
+            "The file must be a CSV file (.csv). Save the spreadsheet as “CSV UTF-8”."
+        )
+        return None
+    if upload.size > MAX_UPLOAD_BYTES:
+        report.file_problems.append("The file is larger than 1 MB.")
+        return None
+    raw = upload.read()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        report.file_problems.append(
+            "The file is not UTF-8 text. Save the spreadsheet as “CSV UTF-8” and upload it again."
+        )
+        return None
+    if "\x00" in text:
+        report.file_problems.append("The file is not a CSV file.")
+        return None
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        report.file_problems.append(f"The file could not be read as CSV: {error}.")
+        return None
+    rows = [row for row in rows if any(cell.strip() for cell in row)]
+    if not rows:
+        report.file_problems.append("The file is empty.")
+        return None
+    header = [COLUMN_ALIASES.get(h.strip().lower(), h.strip().lower()) for h in rows[0]]
+    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    if missing:
+        report.file_problems.append(
+            "The first row must name the columns: name, email, organisation, job title. "
+            f"Missing: {', '.join(missing)}."
+        )
+        return None
+    if len(rows) - 1 > MAX_ROWS:
+        report.file_problems.append(f"The file has more than {MAX_ROWS} people. Split it up.")
+        return None
+    if len(rows) == 1:
+        report.file_problems.append("The file has a header row but nobody in it.")
+        return None
+    return [
+        {column: (row[i].strip() if i < len(row) else "") for i, column in enumerate(header)}
+        for row in rows[1:]
+    ]
+
+
+def invitations_import_csv(*, cohort: Cohort, upload, invited_by: User | None) -> ImportReport:
+    """Check every row; save all of them in one transaction, or none if any row is wrong."""
+    report = ImportReport()
+    records = _read_csv(upload, report)
+    if records is None:
+        return report
+    with transaction.atomic():
+        cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
+        pending, enrolled = _taken_emails(cohort)
+        seen: dict[str, int] = {}
+        places = cohort_places_left(cohort)
+        for number, record in enumerate(records, start=2):
+            row = ImportRow(
+                line=number,
+                name=record["name"],
+                email=_normalise_email(record["email"]),
+                organisation=record["organisation"],
+                job_title=record["job title"],
+            )
+            row.problems = _invitee_problems(
+                name=row.name, email=row.email, pending=pending, enrolled=enrolled
+            )
+            if row.email and row.email in seen:
+                row.problems.append(
+                    f"{row.email} is already on row {seen[row.email]} of this file."
+                )
+            elif row.email:
+                seen[row.email] = number
+            if row.ok:
+                if places < 1:
+                    row.problems.append(
+                        f"The cohort is full: it has {cohort.capacity} places, all taken or "
+                        "offered."
+                    )
+                else:
+                    places -= 1
+            report.rows.append(row)
+        if report.rejected:
+            return report
+        organisations: dict[str, Organisation | None] = {}
+        for row in report.rows:
+            key = row.organisation.strip().lower()
+            if key not in organisations:
+                organisations[key] = _organisation_named(row.organisation)
+            _create(
+                cohort=cohort,
+                email=row.email,
+                full_name=row.name,
+                organisation=organisations[key],
+                job_title=row.job_title,
+                invited_by=invited_by,
+            )
+        report.saved = True
+    return report
+
+
+# Accepting ------------------------------------------------------------------------------------
+
+
+class InvitationState:
+    VALID = "valid"
+    UNKNOWN = "unknown"
+    EXPIRED = "expired"
+    USED = "used"
+
+
+def invitation_state(invitation: Invitation | None) -> str:
+    if invitation is None:
+        return InvitationState.UNKNOWN
+    if invitation.accepted_at is not None:
+        return InvitationState.USED
+    if invitation.expires_at <= timezone.now():
+        return InvitationState.EXPIRED
+    return InvitationState.VALID
+
+
+def _lock_valid_invitation(token: str) -> Invitation:
+    # select_for_update: a double click, or two tabs, cannot use the same invitation twice.
+    invitation = (
+        Invitation.objects.select_for_update()
+        .select_related("cohort")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+    state = invitation_state(invitation)
+    if state != InvitationState.VALID:
+        raise InvitationError(
+            {
+                InvitationState.UNKNOWN: "This invitation link is not valid.",
+                InvitationState.USED: "This invitation has already been used.",
+                InvitationState.EXPIRED: "This invitation has expired.",
+            }[state]
+        )
+    return invitation
+
+
+def _enrol_from_invitation(*, invitation: Invitation, user: User) -> Enrolment:
+    user.groups.add(Group.objects.get(name=Role.TRAINEE.value))
+    enrolment, created = Enrolment.objects.select_for_update().get_or_create(
+        user=user, cohort=invitation.cohort, defaults={"status": Enrolment.Status.ACTIVE}
+    )
+    if created:
+        log(
+            instance=enrolment,
+            action="courses.enrolment.create",
+            user=user,
+            data={"from": None, "to": Enrolment.Status.ACTIVE, "reason": "Accepted invitation"},
+        )
+    elif enrolment.status == Enrolment.Status.INVITED:
+        enrolment.status = Enrolment.Status.ACTIVE
+        enrolment.save(update_fields=["status", "updated_at"])
+        log(
+            instance=enrolment,
+            action=ENROLMENT_ACTIONS[Enrolment.Status.ACTIVE],
+            user=user,
+            data={
+                "from": Enrolment.Status.INVITED,
+                "to": Enrolment.Status.ACTIVE,
+                "reason": "Accepted invitation",
+            },
+        )
+    else:
+        raise InvitationError(
+            f"You are already enrolled in {invitation.cohort} "
+            f"({enrolment.get_status_display().lower()})."
+        )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.enrolment = enrolment
+    invitation.save(update_fields=["accepted_at", "accepted_by", "enrolment"])
+    log(instance=invitation, action="courses.invitation.accept", user=user)
+    return enrolment
+
+
+@transaction.atomic
+def invitation_accept_new_user(*, token: str, full_name: str, password: str) -> Enrolment:
+    """Create the account the invitation was for. The invitation proves the email address."""
+    invitation = _lock_valid_invitation(token)
+    email = invitation.email.lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise InvitationError("An account with this email address already exists. Sign in.")
+    full_name = full_name.strip() or invitation.full_name
+    user = User(
+        email=email,
+        full_name=full_name,
+        organisation=invitation.organisation,
+        job_title=invitation.job_title,
+    )
+    password_validation.validate_password(password, user)
+    user.set_password(password)
+    user.save()
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return _enrol_from_invitation(invitation=invitation, user=user)
+
+
+@transaction.atomic
+def invitation_accept_existing_user(*, token: str, user: User) -> Enrolment:
+    invitation = _lock_valid_invitation(token)
+    if invitation.email.lower() != user.email.lower():
+        raise InvitationError(
+            f"This invitation was sent to {invitation.email}, but you are signed in as "
+            f"{user.email}."
+        )
+    # The invitation reached this inbox, so the address is proven.
+    EmailAddress.objects.filter(user=user, email__iexact=user.email).update(verified=True)
+    return _enrol_from_invitation(invitation=invitation, user=user)

@@ -1,0 +1,408 @@
+"""Wagtail admin for running the programme: cohorts (with their training days), enrolments,
+invitations and organisations. Writes that carry rules go through the services."""
+
+from django import forms
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+import django_filters
+
+from learning_platform.accounts.models import Organisation, User
+from learning_platform.accounts.roles import Role
+
+from .models import Cohort, Enrolment, Invitation
+from .services import cohorts as services
+from .services.invitations import InvitationError, invitation_create
+
+
+def _supervisors():
+    return User.objects.filter(groups__name=Role.SUPERVISOR.value, is_active=True).order_by(
+        "full_name"
+    )
+
+
+def _with_add_handler(viewset, get_kwargs, **kwargs):
+    """The create form differs from the edit form: use the viewset's ``add_handler`` for it."""
+    panel = viewset.add_handler.bind_to_model(viewset.model)
+    return get_kwargs(panel=panel, form_class=panel.get_form_class(), **kwargs)
+
+
+# Cohorts ------------------------------------------------------------------------------------
+
+
+class CohortAdminForm(WagtailAdminModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "supervisors" in self.fields:
+            self.fields["supervisors"].queryset = _supervisors()
+            self.fields["supervisors"].help_text = "Only people in the Supervisor group."
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "The end date must be on or after the start date.")
+        return cleaned
+
+
+class CohortFilterSet(WagtailFilterSet):
+    class Meta:
+        model = Cohort
+        fields = {"status": ["exact"], "course": ["exact"], "start_date": ["gte", "lte"]}
+
+
+class CohortViewSet(ModelViewSet):
+    model = Cohort
+    name = "cohorts"
+    url_prefix = "programme/cohorts"
+    icon = "group"
+    menu_label = "Cohorts"
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    filterset_class = CohortFilterSet
+    search_fields = ["name", "funding_strand"]
+    search_backend_name = None
+    list_display = [
+        "name",
+        "course",
+        "start_date",
+        "end_date",
+        "status",
+        "capacity",
+        TitleColumn(
+            "cohort_page",
+            label="Run the cohort",
+            accessor=lambda cohort: "Register, invitations, progress",
+            get_url=lambda cohort: reverse("courses:cohort_detail", args=[cohort.pk]),
+        ),
+    ]
+    list_export = ["name", "course", "funding_strand", "start_date", "end_date", "status"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("name"),
+            FieldPanel("course"),
+            FieldPanel("funding_strand"),
+            FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")], heading="Dates"),
+            FieldRowPanel([FieldPanel("capacity"), FieldPanel("status")]),
+            FieldPanel("supervisors", widget=forms.CheckboxSelectMultiple),
+            InlinePanel(
+                "training_days",
+                heading="Training days",
+                label="Training day",
+                panels=[
+                    FieldPanel("title"),
+                    FieldRowPanel(
+                        [FieldPanel("date"), FieldPanel("starts_at"), FieldPanel("ends_at")]
+                    ),
+                    FieldPanel("venue"),
+                    FieldPanel("online_link"),
+                ],
+            ),
+        ],
+        base_form_class=CohortAdminForm,
+    )
+
+
+# Enrolments ---------------------------------------------------------------------------------
+
+
+class EnrolmentFilterSet(WagtailFilterSet):
+    supervisor = django_filters.ModelChoiceFilter(queryset=_supervisors, label="Supervisor")
+
+    class Meta:
+        model = Enrolment
+        fields = {"cohort": ["exact"], "status": ["exact"]}
+
+
+class EnrolmentCreateForm(WagtailAdminModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["supervisor"].queryset = _supervisors()
+        self.fields["user"].queryset = User.objects.filter(is_active=True)
+        self.fields[
+            "user"
+        ].help_text = (
+            "Someone who already has an account. To bring in someone new, send an invitation."
+        )
+
+
+class EnrolmentEditForm(WagtailAdminModelForm):
+    new_status = forms.ChoiceField(
+        label="Change status",
+        required=False,
+        help_text="Leave blank to keep the current status.",
+    )
+    reason = forms.CharField(
+        label="Reason for the change",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required when withdrawing or deferring. Kept in the history.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        enrolment = self.instance
+        self.fields["supervisor"].queryset = _supervisors()
+        self.fields["review_partner"].queryset = User.objects.filter(
+            enrolments__cohort_id=enrolment.cohort_id
+        ).exclude(Q(pk=enrolment.user_id) | Q(enrolments__status=Enrolment.Status.WITHDRAWN))
+        self.fields[
+            "review_partner"
+        ].help_text = "Another trainee in this cohort. Their enrolment is paired back to this one."
+        allowed = services.ENROLMENT_TRANSITIONS[enrolment.status]
+        self.fields["new_status"].choices = [("", "No change")] + [
+            (value, label) for value, label in Enrolment.Status.choices if value in allowed
+        ]
+        self.fields[
+            "new_status"
+        ].help_text = f"Now {enrolment.get_status_display().lower()}. Leave blank to keep it."
+
+    def clean(self):
+        cleaned = super().clean()
+        new_status = cleaned.get("new_status")
+        if new_status in services.REASON_REQUIRED and not cleaned.get("reason", "").strip():
+            self.add_error("reason", "Give a reason for withdrawing or deferring.")
+        return cleaned
+
+
+class EnrolmentCreateView(generic.CreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return services.enrolment_create(
+            user=data["user"],
+            cohort=data["cohort"],
+            supervisor=data.get("supervisor"),
+            by=self.request.user,
+        )
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except services.EnrolmentError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+
+
+class EnrolmentEditView(generic.EditView):
+    def save_instance(self):
+        data, enrolment = self.form.cleaned_data, self.object
+        if {"supervisor", "review_partner"} & set(self.form.changed_data):
+            services.enrolment_assign(
+                enrolment=enrolment,
+                supervisor=data.get("supervisor"),
+                review_partner=data.get("review_partner"),
+                by=self.request.user,
+            )
+        if data.get("new_status"):
+            services.enrolment_transition(
+                enrolment=enrolment,
+                to_status=data["new_status"],
+                user=self.request.user,
+                reason=data.get("reason", ""),
+            )
+        return Enrolment.objects.get(pk=enrolment.pk)
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except services.EnrolmentError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+
+
+class EnrolmentViewSet(ModelViewSet):
+    model = Enrolment
+    name = "enrolments"
+    url_prefix = "programme/enrolments"
+    icon = "user"
+    menu_label = "Enrolments"
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    add_view_class = EnrolmentCreateView
+    edit_view_class = EnrolmentEditView
+    filterset_class = EnrolmentFilterSet
+    search_fields = ["user__full_name", "user__email", "cohort__name"]
+    search_backend_name = None
+    list_display = ["user", "cohort", "status", "supervisor", "review_partner", "updated_at"]
+    list_export = ["user", "cohort", "status", "supervisor", "review_partner"]
+    add_handler = ObjectList(
+        [FieldPanel("user"), FieldPanel("cohort"), FieldPanel("supervisor")],
+        base_form_class=EnrolmentCreateForm,
+    )
+    edit_handler = ObjectList(
+        [
+            FieldPanel("supervisor"),
+            FieldPanel("review_partner"),
+            MultiFieldPanel([FieldPanel("new_status"), FieldPanel("reason")], heading="Status"),
+        ],
+        base_form_class=EnrolmentEditForm,
+    )
+
+    def get_queryset(self, request):
+        return Enrolment.objects.select_related("user", "cohort", "supervisor", "review_partner")
+
+    def get_add_view_kwargs(self, **kwargs):
+        return _with_add_handler(self, super().get_add_view_kwargs, **kwargs)
+
+
+# Invitations --------------------------------------------------------------------------------
+
+
+class InvitationStateFilter(django_filters.ChoiceFilter):
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=[
+                ("pending", "Waiting for a reply"),
+                ("accepted", "Accepted"),
+                ("expired", "Expired"),
+            ],
+            label="State",
+            widget=forms.RadioSelect,
+            empty_label="All",
+            method=self.filter_state,
+            **kwargs,
+        )
+
+    @staticmethod
+    def filter_state(queryset, name, value):
+        now = timezone.now()
+        if value == "pending":
+            return queryset.filter(accepted_at__isnull=True, expires_at__gt=now)
+        if value == "accepted":
+            return queryset.filter(accepted_at__isnull=False)
+        if value == "expired":
+            return queryset.filter(accepted_at__isnull=True, expires_at__lte=now)
+        return queryset
+
+
+class InvitationFilterSet(WagtailFilterSet):
+    state = InvitationStateFilter()
+
+    class Meta:
+        model = Invitation
+        fields = {"cohort": ["exact"]}
+
+
+class InvitationAdminForm(WagtailAdminModelForm):
+    pass
+
+
+class InvitationCreateView(generic.CreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return invitation_create(
+            cohort=data["cohort"],
+            email=data["email"],
+            full_name=data["full_name"],
+            organisation=data.get("organisation"),
+            job_title=data.get("job_title", ""),
+            invited_by=self.request.user,
+        )
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except InvitationError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+
+
+def _invitation_state(invitation: Invitation) -> str:
+    if invitation.accepted_at:
+        return "Accepted"
+    if invitation.expires_at <= timezone.now():
+        return "Expired"
+    return "Waiting for a reply"
+
+
+class InvitationViewSet(ModelViewSet):
+    model = Invitation
+    name = "invitations"
+    url_prefix = "programme/invitations"
+    icon = "mail"
+    menu_label = "Invitations"
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "cohort",
+        "full_name",
+        "email",
+        "organisation",
+        "job_title",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "accepted_by",
+    ]
+    add_view_class = InvitationCreateView
+    filterset_class = InvitationFilterSet
+    search_fields = ["email", "full_name"]
+    search_backend_name = None
+    list_display = [
+        "email",
+        "full_name",
+        "cohort",
+        Column("state", label="State", accessor=_invitation_state),
+        "expires_at",
+    ]
+    list_export = ["email", "full_name", "cohort", "created_at", "expires_at", "accepted_at"]
+    add_handler = ObjectList(
+        [
+            FieldPanel("cohort"),
+            FieldPanel("full_name"),
+            FieldPanel("email"),
+            FieldPanel("organisation"),
+            FieldPanel("job_title"),
+        ],
+        base_form_class=InvitationAdminForm,
+    )
+    # The cohort and address are fixed once sent: the emailed link belongs to that inbox.
+    edit_handler = ObjectList(
+        [FieldPanel("full_name"), FieldPanel("organisation"), FieldPanel("job_title")],
+        base_form_class=InvitationAdminForm,
+    )
+
+    def get_queryset(self, request):
+        return Invitation.objects.select_related("cohort")
+
+    def get_add_view_kwargs(self, **kwargs):
+        return _with_add_handler(self, super().get_add_view_kwargs, **kwargs)
+
+
+# Organisations ------------------------------------------------------------------------------
+
+
+class OrganisationViewSet(ModelViewSet):
+    model = Organisation
+    name = "organisations"
+    url_prefix = "programme/organisations"
+    icon = "site"
+    menu_label = "Organisations"
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    list_filter = ["kind", "region"]
+    search_fields = ["name", "region"]
+    search_backend_name = None
+    list_display = ["name", "kind", "region"]
+    form_fields = ["name", "kind", "region"]
+
+
+class ProgrammeViewSetGroup(ModelViewSetGroup):
+    menu_label = "Programme"
+    menu_icon = "group"
+    menu_order = 250
+    items = (CohortViewSet, EnrolmentViewSet, InvitationViewSet, OrganisationViewSet)
+
+
+__all__ = ["ProgrammeViewSetGroup"]

@@ -1,0 +1,25 @@
+from wagtail import hooks
+
+from .viewsets import ProgrammeViewSetGroup
+
+
+@hooks.register("register_admin_viewset")
+def register_programme_viewsets():
+    return ProgrammeViewSetGroup()
+
+
+@hooks.register("register_log_actions")
+def register_cohort_log_actions(actions):
+    for action, label, message in (
+        ("courses.enrolment.create", "Enrolment: enrol", "Enrolled"),
+        ("courses.enrolment.activate", "Enrolment: activate", "Marked active"),
+        ("courses.enrolment.complete", "Enrolment: complete", "Marked completed"),
+        ("courses.enrolment.withdraw", "Enrolment: withdraw", "Withdrawn"),
+        ("courses.enrolment.defer", "Enrolment: defer", "Deferred"),
+        ("courses.enrolment.assign", "Enrolment: assign", "Supervisor or review partner changed"),
+        ("courses.attendance.record", "Attendance: record", "Attendance register saved"),
+        ("courses.invitation.create", "Invitation: send", "Invitation sent"),
+        ("courses.invitation.accept", "Invitation: accept", "Invitation accepted"),
+        ("courses.cohort.reset_calendar", "Cohort: new calendar link", "Calendar link changed"),
+    ):
+        actions.register_action(action, label, message)
