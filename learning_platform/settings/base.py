@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     "learning_platform.accounts",
     "content",
     "courses",
+    "accreditation",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

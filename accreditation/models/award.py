@@ -1,0 +1,135 @@
+from django.conf import settings
+from django.core.files.storage import storages
+from django.db import models
+
+
+def _private_storage():
+    return storages["private"]
+
+
+class AccreditationApplication(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        APPROVED = "approved", "Approved"
+        REFERRED = "referred", "Referred back"
+        DECLINED = "declined", "Declined"
+
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications"
+    )
+    review = models.ForeignKey(
+        "accreditation.SupervisedReview", on_delete=models.PROTECT, related_name="applications"
+    )
+    scheme = models.ForeignKey(
+        "accreditation.AccreditationScheme", on_delete=models.PROTECT, related_name="applications"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    reflective_statement = models.TextField(blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Application by {self.trainee} ({self.get_status_display()})"
+
+
+class Decision(models.Model):
+    """An assessor's decision; append-only."""
+
+    class Outcome(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        REFERRED = "referred", "Referred back"
+        DECLINED = "declined", "Declined"
+
+    application = models.ForeignKey(
+        AccreditationApplication, on_delete=models.PROTECT, related_name="decisions"
+    )
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="decisions"
+    )
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    reasons = models.TextField()
+    required_actions = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Decisions are append-only.")
+        super().save(*args, **kwargs)
+
+
+class CertificateNumberSequence(models.Model):
+    """The last certificate number used in a year; locked while a number is taken (gapless)."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+
+class Certificate(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ISSUED = "issued", "Issued"
+        SUSPENDED = "suspended", "Suspended"
+        REVOKED = "revoked", "Revoked"
+
+    application = models.OneToOneField(
+        AccreditationApplication, on_delete=models.PROTECT, related_name="certificate"
+    )
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates"
+    )
+    scheme = models.ForeignKey(
+        "accreditation.AccreditationScheme", on_delete=models.PROTECT, related_name="+"
+    )
+    number = models.CharField(max_length=20, unique=True)
+    verification_code = models.CharField(max_length=40, unique=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    awarded_at = models.DateField(
+        help_text="When accreditation was first awarded; kept on renewal."
+    )
+    issued_at = models.DateField()
+    valid_until = models.DateField()
+    pdf = models.FileField(upload_to="certificates/", storage=_private_storage, blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    rendering_started_at = models.DateTimeField(null=True, blank=True)
+    listed_on_register = models.BooleanField(
+        default=False, help_text="The holder chose to appear on the public register."
+    )
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CertificateEvent(models.Model):
+    """The certificate's status history, append-only: who changed it, when, from, to and why."""
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT, related_name="events")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    from_status = models.CharField(max_length=20, choices=Certificate.Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Certificate.Status.choices)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Certificate events are append-only.")
+        super().save(*args, **kwargs)

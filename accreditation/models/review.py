@@ -1,0 +1,270 @@
+from datetime import date
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.db import models
+
+
+def _private_storage():
+    # Evidence is confidential: never the public media storage.
+    return storages["private"]
+
+
+def evidence_upload_to(instance: "Evidence", filename: str) -> str:
+    # The stored name is random; the original name is kept separately for downloads.
+    import secrets
+
+    return f"evidence/{instance.stage.review_id}/{secrets.token_hex(16)}"
+
+
+class SupervisedReview(models.Model):
+    class ReviewType(models.TextChoices):
+        FULL = "full", "Full"
+        INTENSIVE = "intensive", "Intensive"
+        SPEED_PLUS = "speed_plus", "Speed+"
+        MID_RANGE = "mid_range", "Mid-range"
+        FOCUSED = "focused", "Focused"
+        THEMED = "themed", "Themed"
+
+    scheme = models.ForeignKey(
+        "accreditation.AccreditationScheme", on_delete=models.PROTECT, related_name="reviews"
+    )
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="lead_reviews"
+    )
+    partner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="partner_reviews",
+        help_text="The other trainee, or an accredited co-reviewer.",
+    )
+    partner_is_accredited = models.BooleanField(
+        default=False, help_text="The partner is an accredited reviewer, not a trainee."
+    )
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="supervised_reviews"
+    )
+    commissioning_organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="commissioned_reviews"
+    )
+    case_reference = models.CharField(
+        max_length=60,
+        help_text=(
+            "A pseudonymous reference, for example 'Child K' or 'LSCB-2026-03'. Never enter a "
+            "child's or family member's name, date of birth or address."
+        ),
+    )
+    review_type = models.CharField(max_length=20, choices=ReviewType.choices)
+    start_date = models.DateField()
+    target_publication_date = models.DateField(
+        blank=True, help_text="Defaults to six months after the start."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-start_date"]
+
+    def __str__(self) -> str:
+        return f"{self.case_reference} ({self.get_review_type_display()})"
+
+    def save(self, *args, **kwargs):
+        if not self.target_publication_date and self.start_date:
+            self.target_publication_date = _add_months(self.start_date, 6)
+        super().save(*args, **kwargs)
+
+
+def _add_months(day: date, months: int) -> date:
+    import calendar
+
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+class ReviewStage(models.Model):
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        SUBMITTED = "submitted", "Submitted"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        APPROVED = "approved", "Approved"
+
+    review = models.ForeignKey(SupervisedReview, on_delete=models.CASCADE, related_name="stages")
+    definition = models.ForeignKey(
+        "accreditation.StageDefinition", on_delete=models.PROTECT, related_name="+"
+    )
+    sort_order = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["review", "sort_order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "definition"], name="one_stage_per_definition"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.definition.title} – {self.review}"
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.status in {self.Status.APPROVED, self.Status.SUBMITTED}
+
+
+class Evidence(models.Model):
+    class Kind(models.TextChoices):
+        FILE = "file", "File"
+        NOTE = "note", "Written note"
+
+    stage = models.ForeignKey(ReviewStage, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    note = models.TextField(blank=True)
+    file = models.FileField(upload_to=evidence_upload_to, storage=_private_storage, blank=True)
+    original_filename = models.CharField(max_length=255, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    purged_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the retention policy deleted the file."
+    )
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name_plural = "evidence"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SignOff(models.Model):
+    """An append-only record of a decision on a stage."""
+
+    class Decision(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted for sign-off"
+        APPROVED = "approved", "Approved"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        REOPENED = "reopened", "Reopened"
+
+    stage = models.ForeignKey(ReviewStage, on_delete=models.CASCADE, related_name="sign_offs")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decision = models.CharField(max_length=20, choices=Decision.choices)
+    from_status = models.CharField(max_length=20, choices=ReviewStage.Status.choices)
+    to_status = models.CharField(max_length=20, choices=ReviewStage.Status.choices)
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Sign-offs are append-only.")
+        super().save(*args, **kwargs)
+
+
+class KeyPracticeEpisode(models.Model):
+    class Assessment(models.TextChoices):
+        GOOD = "good", "Good practice"
+        PROBLEMATIC = "problematic", "Problematic"
+        MIXED = "mixed", "Mixed"
+
+    review = models.ForeignKey(
+        SupervisedReview, on_delete=models.CASCADE, related_name="key_practice_episodes"
+    )
+    title = models.CharField(max_length=200)
+    what_happened = models.TextField()
+    when = models.CharField(
+        max_length=100, blank=True, help_text="A date or period, e.g. 'March 2025'."
+    )
+    agencies = models.CharField(max_length=255, blank=True)
+    assessment = models.CharField(max_length=20, choices=Assessment.choices)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ContributoryFactor(models.Model):
+    episode = models.ForeignKey(
+        KeyPracticeEpisode, on_delete=models.CASCADE, related_name="contributory_factors"
+    )
+    category = models.ForeignKey(
+        "accreditation.ContributoryFactorCategory", on_delete=models.PROTECT, related_name="+"
+    )
+    description = models.TextField()
+
+    class Meta:
+        ordering = ["category__sort_order", "pk"]
+
+
+class UnderlyingPattern(models.Model):
+    review = models.ForeignKey(
+        SupervisedReview, on_delete=models.CASCADE, related_name="underlying_patterns"
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField()
+    pattern_type = models.ForeignKey(
+        "accreditation.PatternType", on_delete=models.PROTECT, related_name="+"
+    )
+    episodes = models.ManyToManyField(KeyPracticeEpisode, related_name="patterns", blank=True)
+    priority = models.PositiveSmallIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["priority", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SupervisionSession(models.Model):
+    class Kind(models.TextChoices):
+        GROUP = "group", "Group supervision"
+        INDIVIDUAL = "individual", "Individual supervision"
+
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="supervision_sessions"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    date = models.DateField()
+    duration_minutes = models.PositiveSmallIntegerField()
+    notes = models.TextField(blank=True)
+    during_report_writing = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.date:%d %b %Y}"
+
+
+class SupervisionAttendance(models.Model):
+    session = models.ForeignKey(
+        SupervisionSession, on_delete=models.CASCADE, related_name="attendees"
+    )
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="supervision_attendance"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "trainee"], name="one_attendance_per_session"
+            )
+        ]

@@ -1,0 +1,99 @@
+from django.db import models
+
+from wagtail.models import Orderable
+
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+
+
+class AccreditationScheme(ClusterableModel):
+    """What accreditation requires. Staff edit it in the admin; reviews follow its stages."""
+
+    name = models.CharField(max_length=200, unique=True)
+    course = models.ForeignKey(
+        "courses.CoursePage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The course a trainee must complete before applying.",
+    )
+    requires_course_completion = models.BooleanField(default=True)
+    min_group_sessions = models.PositiveSmallIntegerField(
+        default=4, help_text="Group supervision sessions a trainee must have attended."
+    )
+    min_individual_sessions = models.PositiveSmallIntegerField(
+        default=1, help_text="Individual sessions, held during report writing."
+    )
+    requires_reflective_statement = models.BooleanField(default=True)
+    reflective_statement_guidance = models.TextField(blank=True)
+    validity_years = models.PositiveSmallIntegerField(
+        default=3, help_text="How long a certificate stays valid."
+    )
+    renewal_evidence = models.TextField(
+        blank=True, help_text="What a holder must show to renew (CPD and practice evidence)."
+    )
+    public_register_enabled = models.BooleanField(
+        default=True, help_text="Holders may choose to appear on the public register."
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StageDefinition(Orderable):
+    class Register(models.TextChoices):
+        NONE = "", "None"
+        KEY_PRACTICE_EPISODES = "kpe", "Key practice episodes and contributory factors"
+        UNDERLYING_PATTERNS = "patterns", "Underlying patterns"
+
+    scheme = ParentalKey(AccreditationScheme, on_delete=models.CASCADE, related_name="stages")
+    title = models.CharField(max_length=200)
+    guidance = models.TextField(blank=True)
+    expected_evidence = models.TextField(blank=True)
+    register = models.CharField(
+        max_length=20,
+        choices=Register.choices,
+        blank=True,
+        default=Register.NONE,
+        help_text="A structured register the trainee fills in at this stage.",
+    )
+
+    class Meta(Orderable.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ContributoryFactorCategory(models.Model):
+    """The nine contributory-factor categories; data, so staff can edit them."""
+
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name_plural = "contributory factor categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PatternType(models.Model):
+    """The typology of underlying patterns (Guide 24, Appendix 6); data, not code."""
+
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
