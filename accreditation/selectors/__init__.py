@@ -1,0 +1,1 @@
+"""Reads for accreditation, split by concern: reviews and stages, supervision."""

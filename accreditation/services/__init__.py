@@ -1,0 +1,2 @@
+"""Writes for accreditation, split by concern. Each state change is one function in one
+transaction."""
