@@ -150,6 +150,7 @@ class SignOff(models.Model):
     """An append-only record of a decision on a stage."""
 
     class Decision(models.TextChoices):
+        STARTED = "started", "Started"
         SUBMITTED = "submitted", "Submitted for sign-off"
         APPROVED = "approved", "Approved"
         CHANGES_REQUESTED = "changes_requested", "Changes requested"
