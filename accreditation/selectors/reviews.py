@@ -1,10 +1,18 @@
 """Reads about supervised reviews and their stages."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from learning_platform.accounts.models import User
 
-from ..models import ReviewStage, SupervisedReview
+from ..models import (
+    ContributoryFactor,
+    Evidence,
+    KeyPracticeEpisode,
+    ReviewStage,
+    SignOff,
+    SupervisedReview,
+    UnderlyingPattern,
+)
 
 
 def reviews_as_reviewer(user: User) -> QuerySet[SupervisedReview]:
@@ -35,3 +43,67 @@ def stages_all_approved(review: SupervisedReview) -> bool:
     """True when the review has stages and every one of them is approved."""
     statuses = list(ReviewStage.objects.filter(review=review).values_list("status", flat=True))
     return bool(statuses) and all(s == ReviewStage.Status.APPROVED for s in statuses)
+
+
+def review_stages(review: SupervisedReview) -> list[ReviewStage]:
+    """The review's stages in order, each with its definition and evidence count."""
+    return list(
+        ReviewStage.objects.filter(review=review)
+        .select_related("definition")
+        .annotate(evidence_count=Count("evidence"))
+        .order_by("sort_order")
+    )
+
+
+def stage_evidence(stage: ReviewStage) -> list[Evidence]:
+    return list(Evidence.objects.filter(stage=stage).select_related("uploaded_by"))
+
+
+def stage_history(stage: ReviewStage) -> list[SignOff]:
+    """Every sign-off on the stage, oldest first: who, when, from, to and why."""
+    return list(SignOff.objects.filter(stage=stage).select_related("by"))
+
+
+def review_episodes(review: SupervisedReview) -> list[KeyPracticeEpisode]:
+    return list(
+        KeyPracticeEpisode.objects.filter(review=review).prefetch_related(
+            Prefetch(
+                "contributory_factors",
+                queryset=ContributoryFactor.objects.select_related("category"),
+            )
+        )
+    )
+
+
+def review_patterns(review: SupervisedReview) -> list[UnderlyingPattern]:
+    return list(
+        UnderlyingPattern.objects.filter(review=review)
+        .select_related("pattern_type")
+        .prefetch_related("episodes")
+    )
+
+
+def stages_waiting_for_supervisor(supervisor: User) -> list[ReviewStage]:
+    """Stages submitted for sign-off on reviews this person supervises, oldest first."""
+    return list(
+        ReviewStage.objects.filter(
+            review__supervisor=supervisor, status=ReviewStage.Status.SUBMITTED
+        )
+        .select_related("definition", "review__trainee", "review__partner")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def reviews_supervised_by(supervisor: User) -> list[SupervisedReview]:
+    """The supervisor's reviews, each with how many stages are approved and waiting."""
+    Status = ReviewStage.Status
+    return list(
+        SupervisedReview.objects.filter(supervisor=supervisor)
+        .select_related("trainee", "partner", "commissioning_organisation")
+        .annotate(
+            stage_count=Count("stages"),
+            approved_count=Count("stages", filter=Q(stages__status=Status.APPROVED)),
+            waiting_count=Count("stages", filter=Q(stages__status=Status.SUBMITTED)),
+        )
+        .order_by("-start_date", "-pk")
+    )

@@ -1,0 +1,81 @@
+"""Supervision sessions: the supervisor records one; each attendee confirms they were there.
+Only confirmed attendance counts towards the scheme's minimums."""
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from wagtail.log_actions import log
+
+from learning_platform.accounts.models import User
+
+from ..exceptions import TransitionError
+from ..models import SupervisionAttendance, SupervisionSession
+from ..selectors.supervision import supervisor_trainees
+
+
+@transaction.atomic
+def supervision_session_record(
+    *,
+    supervisor: User,
+    kind: str,
+    date: date,
+    duration_minutes: int,
+    attendees: Iterable[User],
+    notes: str = "",
+    during_report_writing: bool = False,
+) -> SupervisionSession:
+    attendees = list(attendees)
+    if not attendees:
+        raise TransitionError("Choose at least one trainee who attended.")
+    allowed = set(supervisor_trainees(supervisor).values_list("pk", flat=True))
+    if any(person.pk not in allowed for person in attendees):
+        raise TransitionError("You can only record supervision for trainees you supervise.")
+    if date > timezone.localdate():
+        raise TransitionError("Record a session once it has taken place, not before.")
+    if kind == SupervisionSession.Kind.GROUP and during_report_writing:
+        raise TransitionError("Only an individual session is marked as during report writing.")
+    session = SupervisionSession.objects.create(
+        supervisor=supervisor,
+        kind=kind,
+        date=date,
+        duration_minutes=duration_minutes,
+        notes=notes.strip(),
+        during_report_writing=during_report_writing,
+    )
+    SupervisionAttendance.objects.bulk_create(
+        SupervisionAttendance(session=session, trainee=person) for person in attendees
+    )
+    log(
+        instance=session,
+        action="accreditation.supervision.record",
+        user=supervisor,
+        data={"attendees": [person.pk for person in attendees], "kind": kind},
+    )
+    return session
+
+
+@transaction.atomic
+def supervision_attendance_confirm(
+    *, session: SupervisionSession, trainee: User
+) -> SupervisionAttendance:
+    attendance = (
+        SupervisionAttendance.objects.select_for_update()
+        .filter(session=session, trainee=trainee)
+        .first()
+    )
+    if attendance is None:
+        raise TransitionError("You are not recorded as attending this session.")
+    if attendance.confirmed_at is not None:
+        raise TransitionError("You have already confirmed this session.")
+    attendance.confirmed_at = timezone.now()
+    attendance.save(update_fields=["confirmed_at"])
+    log(
+        instance=session,
+        action="accreditation.supervision.confirm",
+        user=trainee,
+        data={"attendance_id": attendance.pk},
+    )
+    return attendance
