@@ -1,13 +1,14 @@
-from django.db import connection
 from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+
+from .health import run_checks
 
 
+@never_cache
 def health(request):
-    """A minimal liveness check for a load balancer: can we reach the database?"""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        ok = True
-    except Exception:  # noqa: BLE001 - any failure means unhealthy
-        ok = False
-    return JsonResponse({"database": "ok" if ok else "error"}, status=200 if ok else 503)
+    """For a load balancer: 200 when every component answers, 503 otherwise."""
+    results = run_checks()
+    healthy = all(value == "ok" for value in results.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **results}, status=200 if healthy else 503
+    )
