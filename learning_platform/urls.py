@@ -7,6 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accreditation import public_urls as accreditation_public_urls
 from content import views as content_views
 
 from . import views
@@ -23,6 +24,9 @@ urlpatterns = [
     path("accounts/", include("learning_platform.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("learning/", include("courses.urls")),
+    path("accreditation/", include("accreditation.urls")),
+    path("verify/", include(accreditation_public_urls.verify_urlpatterns)),
+    path("register/", include(accreditation_public_urls.register_urlpatterns)),
     path("search/", content_views.search, name="search"),
     path("health/", views.health, name="health"),
 ]

@@ -107,3 +107,21 @@ def reviews_supervised_by(supervisor: User) -> list[SupervisedReview]:
         )
         .order_by("-start_date", "-pk")
     )
+
+
+def stage_actions_for(user: User, stage: ReviewStage) -> dict[str, bool]:
+    """Which transitions this user may ask for on the stage in its current state; the services
+    check again when asked."""
+    Status = ReviewStage.Status
+    review = stage.review
+    works_on = user.is_authenticated and user.pk in (review.trainee_id, review.partner_id)
+    supervises = user.is_authenticated and user.pk == review.supervisor_id
+    editable = stage.status in (Status.NOT_STARTED, Status.IN_PROGRESS, Status.CHANGES_REQUESTED)
+    return {
+        "edit": works_on and editable,
+        "start": works_on and stage.status == Status.NOT_STARTED,
+        "submit": works_on and stage.status in (Status.IN_PROGRESS, Status.CHANGES_REQUESTED),
+        "approve": supervises and stage.status == Status.SUBMITTED,
+        "request_changes": supervises and stage.status == Status.SUBMITTED,
+        "reopen": supervises and stage.status == Status.APPROVED,
+    }

@@ -1,0 +1,222 @@
+"""Forms for accreditation pages. Forms check input; the services apply the rules.
+
+Sections: supervised review (evidence, sign-off, registers); supervision.
+"""
+
+from django import forms
+from django.utils import timezone
+
+from .models import (
+    ContributoryFactorCategory,
+    KeyPracticeEpisode,
+    PatternType,
+    SupervisedReview,
+    SupervisionSession,
+)
+from .selectors.supervision import supervisor_trainees
+from .services.evidence import ACCEPTED_TYPES_TEXT, evidence_file_type, max_upload_bytes
+
+# Supervised review: evidence ----------------------------------------------------------------
+
+
+class EvidenceNoteForm(forms.Form):
+    prefix = "note"
+
+    title = forms.CharField(max_length=200, label="Title of the note")
+    note = forms.CharField(
+        label="Note",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Use pseudonyms: never a child's or family member's name, date of birth or "
+        "address.",
+    )
+
+
+class EvidenceFileForm(forms.Form):
+    prefix = "upload"
+
+    title = forms.CharField(max_length=200, label="Title of the document")
+    file = forms.FileField(label="File")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.template.defaultfilters import filesizeformat
+
+        self.fields["file"].help_text = (
+            f"A {ACCEPTED_TYPES_TEXT} file, up to {filesizeformat(max_upload_bytes())}. Remove "
+            "anything that identifies the child or family first."
+        )
+        self.fields["file"].widget.attrs["accept"] = ".pdf,.docx,.odt,.xlsx,.png,.jpg,.jpeg"
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        self.file_type = evidence_file_type(upload)
+        return upload
+
+
+# Supervised review: sign-off ----------------------------------------------------------------
+
+
+class StageCommentForm(forms.Form):
+    """The comment that goes with a transition; required for sending back and reopening."""
+
+    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, label: str, required: bool, help_text: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["comment"]
+        field.label = label
+        field.required = required
+        field.help_text = help_text
+        if required:
+            field.error_messages["required"] = f"Enter {label[0].lower()}{label[1:]}."
+
+
+# Supervised review: registers ---------------------------------------------------------------
+
+
+class EpisodeForm(forms.Form):
+    title = forms.CharField(max_length=200, label="Title of the episode")
+    what_happened = forms.CharField(
+        label="What happened",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Describe the practice, not the people: no names, dates of birth or addresses.",
+    )
+    when = forms.CharField(
+        max_length=100,
+        required=False,
+        label="When",
+        help_text=KeyPracticeEpisode._meta.get_field("when").help_text,
+    )
+    agencies = forms.CharField(
+        max_length=255,
+        required=False,
+        label="Agencies involved",
+        help_text="For example: children's social care, police, GP.",
+    )
+    assessment = forms.ChoiceField(
+        label="How the review sees this episode",
+        choices=KeyPracticeEpisode.Assessment.choices,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, categories: list[ContributoryFactorCategory], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.categories = categories
+        for category in categories:
+            self.fields[f"factor_{category.pk}"] = forms.CharField(
+                label=category.name,
+                required=False,
+                help_text=category.description,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+
+    @property
+    def factor_fields(self):
+        return [self[f"factor_{category.pk}"] for category in self.categories]
+
+    @property
+    def detail_fields(self):
+        return [self[name] for name in ("title", "what_happened", "when", "agencies")]
+
+    def factors(self) -> dict[ContributoryFactorCategory, str]:
+        return {
+            category: self.cleaned_data.get(f"factor_{category.pk}", "")
+            for category in self.categories
+        }
+
+    @staticmethod
+    def initial_for(episode: KeyPracticeEpisode) -> dict:
+        initial = {
+            "title": episode.title,
+            "what_happened": episode.what_happened,
+            "when": episode.when,
+            "agencies": episode.agencies,
+            "assessment": episode.assessment,
+        }
+        texts: dict[str, list[str]] = {}
+        for factor in episode.contributory_factors.all():
+            texts.setdefault(f"factor_{factor.category_id}", []).append(factor.description)
+        initial.update({name: "\n\n".join(parts) for name, parts in texts.items()})
+        return initial
+
+
+class PatternForm(forms.Form):
+    title = forms.CharField(max_length=200, label="Title of the pattern")
+    description = forms.CharField(label="Description", widget=forms.Textarea(attrs={"rows": 6}))
+    pattern_type = forms.ModelChoiceField(
+        label="Type of pattern",
+        queryset=PatternType.objects.all(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+    episodes = forms.ModelMultipleChoiceField(
+        label="Key practice episodes that support it",
+        queryset=KeyPracticeEpisode.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    priority = forms.IntegerField(
+        label="Priority",
+        min_value=1,
+        max_value=99,
+        initial=1,
+        help_text="1 is the most important finding.",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args, review: SupervisedReview, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["episodes"].queryset = KeyPracticeEpisode.objects.filter(review=review)
+
+
+# Supervision --------------------------------------------------------------------------------
+
+
+class SupervisionSessionForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Type of session", choices=SupervisionSession.Kind.choices, widget=forms.RadioSelect
+    )
+    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    duration_minutes = forms.IntegerField(
+        label="Length in minutes",
+        min_value=5,
+        max_value=600,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    attendees = forms.ModelMultipleChoiceField(
+        label="Who attended",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Each trainee confirms their attendance before it counts.",
+    )
+    during_report_writing = forms.BooleanField(
+        label="An individual session during report writing", required=False
+    )
+    notes = forms.CharField(
+        label="Notes",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What was discussed. Use pseudonyms: no names of children or family members.",
+    )
+
+    def __init__(self, *args, supervisor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = supervisor_trainees(supervisor)
+        self.fields["attendees"].label_from_instance = lambda user: user.full_name or user.email
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("The date must be today or in the past.")
+        return day
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == SupervisionSession.Kind.GROUP and cleaned.get(
+            "during_report_writing"
+        ):
+            self.add_error(
+                "during_report_writing",
+                "Only an individual session is marked as during report writing.",
+            )
+        return cleaned

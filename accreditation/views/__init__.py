@@ -1,0 +1,1 @@
+"""Accreditation pages. Every object is fetched through accreditation.access."""

@@ -1,0 +1,233 @@
+"""Wagtail admin for accreditation: schemes (with their ordered stages), the contributory-factor
+categories and pattern types, and supervised reviews. Creating a review goes through
+``review_create`` so its stages are made from the scheme in the same transaction."""
+
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+from learning_platform.accounts.models import User
+from learning_platform.accounts.roles import Role
+
+from .exceptions import TransitionError
+from .models import (
+    AccreditationScheme,
+    ContributoryFactorCategory,
+    PatternType,
+    SupervisedReview,
+)
+from .services.reviews import default_scheme, review_create, review_validate_people
+
+
+def _supervisors():
+    return User.objects.filter(groups__name=Role.SUPERVISOR.value, is_active=True).order_by(
+        "full_name"
+    )
+
+
+def _with_add_handler(viewset, get_kwargs, **kwargs):
+    """The create form differs from the edit form: use the viewset's ``add_handler`` for it."""
+    panel = viewset.add_handler.bind_to_model(viewset.model)
+    return get_kwargs(panel=panel, form_class=panel.get_form_class(), **kwargs)
+
+
+# Schemes and their data ---------------------------------------------------------------------
+
+
+class AccreditationSchemeViewSet(ModelViewSet):
+    model = AccreditationScheme
+    name = "accreditation_schemes"
+    url_prefix = "accreditation/schemes"
+    icon = "clipboard-list"
+    menu_label = "Schemes"
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    search_fields = ["name"]
+    search_backend_name = None
+    list_display = ["name", "validity_years", "min_group_sessions", "is_active"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("name"),
+            FieldPanel("is_active"),
+            MultiFieldPanel(
+                [
+                    FieldPanel("course"),
+                    FieldPanel("requires_course_completion"),
+                    FieldRowPanel(
+                        [FieldPanel("min_group_sessions"), FieldPanel("min_individual_sessions")]
+                    ),
+                    FieldPanel("requires_reflective_statement"),
+                    FieldPanel("reflective_statement_guidance"),
+                ],
+                heading="Requirements",
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("validity_years"),
+                    FieldPanel("renewal_evidence"),
+                    FieldPanel("public_register_enabled"),
+                ],
+                heading="Certificates",
+            ),
+            InlinePanel(
+                "stages",
+                heading="Stages of a review",
+                label="Stage",
+                help_text="Reviews created from now on follow these stages, in this order.",
+                panels=[
+                    FieldPanel("title"),
+                    FieldPanel("guidance"),
+                    FieldPanel("expected_evidence"),
+                    FieldPanel("register"),
+                ],
+            ),
+        ]
+    )
+
+
+class ContributoryFactorCategoryViewSet(ModelViewSet):
+    model = ContributoryFactorCategory
+    name = "contributory_factor_categories"
+    url_prefix = "accreditation/factor-categories"
+    icon = "tag"
+    menu_label = "Contributory factor categories"
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    list_display = ["name", "sort_order"]
+    form_fields = ["name", "description", "sort_order"]
+
+
+class PatternTypeViewSet(ModelViewSet):
+    model = PatternType
+    name = "pattern_types"
+    url_prefix = "accreditation/pattern-types"
+    icon = "tag"
+    menu_label = "Underlying pattern types"
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    list_display = ["name", "sort_order"]
+    form_fields = ["name", "description", "sort_order"]
+
+
+# Supervised reviews -------------------------------------------------------------------------
+
+
+class SupervisedReviewForm(WagtailAdminModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "supervisor" in self.fields:
+            self.fields["supervisor"].queryset = _supervisors()
+            self.fields["supervisor"].help_text = "Only people in the Supervisor group."
+        for name in ("trainee", "partner"):
+            if name in self.fields:
+                self.fields[name].queryset = User.objects.filter(is_active=True).order_by(
+                    "full_name"
+                )
+        if "scheme" in self.fields:
+            self.fields["scheme"].queryset = AccreditationScheme.objects.filter(is_active=True)
+            self.fields["scheme"].initial = default_scheme()
+            self.fields["scheme"].help_text = "The review's stages are created from this scheme."
+        if "target_publication_date" in self.fields:
+            self.fields["target_publication_date"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        trainee = cleaned.get("trainee") or getattr(self.instance, "trainee", None)
+        supervisor = cleaned.get("supervisor")
+        if trainee and supervisor:
+            problems = review_validate_people(
+                trainee=trainee, partner=cleaned.get("partner"), supervisor=supervisor
+            )
+            for field, message in problems.items():
+                self.add_error(field, message)
+        if cleaned.get("partner_is_accredited") and not cleaned.get("partner"):
+            self.add_error("partner_is_accredited", "Choose the partner first.")
+        return cleaned
+
+
+class SupervisedReviewCreateView(generic.CreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return review_create(
+            scheme=data["scheme"],
+            trainee=data["trainee"],
+            partner=data.get("partner"),
+            partner_is_accredited=data.get("partner_is_accredited", False),
+            supervisor=data["supervisor"],
+            commissioning_organisation=data["commissioning_organisation"],
+            case_reference=data["case_reference"],
+            review_type=data["review_type"],
+            start_date=data["start_date"],
+            target_publication_date=data.get("target_publication_date"),
+            by=self.request.user,
+        )
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except TransitionError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+
+
+class SupervisedReviewViewSet(ModelViewSet):
+    model = SupervisedReview
+    name = "supervised_reviews"
+    url_prefix = "accreditation/reviews"
+    icon = "doc-full"
+    menu_label = "Supervised reviews"
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    add_view_class = SupervisedReviewCreateView
+    list_filter = ["review_type", "scheme"]
+    search_fields = ["case_reference", "trainee__full_name", "partner__full_name"]
+    search_backend_name = None
+    list_display = ["case_reference", "trainee", "partner", "supervisor", "start_date"]
+    list_export = [
+        "case_reference",
+        "review_type",
+        "trainee",
+        "partner",
+        "supervisor",
+        "commissioning_organisation",
+        "start_date",
+        "target_publication_date",
+    ]
+    _people_and_case = [
+        FieldPanel("partner"),
+        FieldPanel("partner_is_accredited"),
+        FieldPanel("supervisor"),
+        FieldPanel("commissioning_organisation"),
+        FieldPanel("case_reference"),
+        FieldPanel("review_type"),
+        FieldRowPanel([FieldPanel("start_date"), FieldPanel("target_publication_date")]),
+    ]
+    add_handler = ObjectList(
+        [FieldPanel("scheme"), FieldPanel("trainee"), *_people_and_case],
+        base_form_class=SupervisedReviewForm,
+    )
+    # The scheme and trainee are fixed once the stages exist.
+    edit_handler = ObjectList(_people_and_case, base_form_class=SupervisedReviewForm)
+
+    def get_queryset(self, request):
+        return SupervisedReview.objects.select_related("trainee", "partner", "supervisor")
+
+    def get_add_view_kwargs(self, **kwargs):
+        return _with_add_handler(self, super().get_add_view_kwargs, **kwargs)
+
+
+class AccreditationViewSetGroup(ModelViewSetGroup):
+    menu_label = "Accreditation"
+    menu_icon = "clipboard-list"
+    menu_order = 260
+    items = (
+        SupervisedReviewViewSet,
+        AccreditationSchemeViewSet,
+        ContributoryFactorCategoryViewSet,
+        PatternTypeViewSet,
+    )
+
+
+__all__ = ["AccreditationViewSetGroup"]

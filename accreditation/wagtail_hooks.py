@@ -1,0 +1,35 @@
+from wagtail import hooks
+
+from .viewsets import AccreditationViewSetGroup
+
+
+@hooks.register("register_admin_viewset")
+def register_accreditation_viewsets():
+    return AccreditationViewSetGroup()
+
+
+@hooks.register("register_log_actions")
+def register_review_log_actions(actions):
+    for action, label, message in (
+        ("accreditation.review.create", "Review: create", "Supervised review created"),
+        ("accreditation.stage.start", "Stage: start", "Stage started"),
+        ("accreditation.stage.submit", "Stage: submit", "Stage submitted for sign-off"),
+        ("accreditation.stage.approve", "Stage: approve", "Stage approved"),
+        (
+            "accreditation.stage.request_changes",
+            "Stage: request changes",
+            "Stage sent back for changes",
+        ),
+        ("accreditation.stage.reopen", "Stage: reopen", "Approved stage reopened"),
+        ("accreditation.evidence.add", "Evidence: add", "Evidence added"),
+        ("accreditation.evidence.remove", "Evidence: remove", "Evidence removed"),
+        ("accreditation.register.episode_add", "Register: add episode", "Episode added"),
+        ("accreditation.register.episode_change", "Register: change episode", "Episode changed"),
+        ("accreditation.register.episode_remove", "Register: remove episode", "Episode removed"),
+        ("accreditation.register.pattern_add", "Register: add pattern", "Pattern added"),
+        ("accreditation.register.pattern_change", "Register: change pattern", "Pattern changed"),
+        ("accreditation.register.pattern_remove", "Register: remove pattern", "Pattern removed"),
+        ("accreditation.supervision.record", "Supervision: record", "Session recorded"),
+        ("accreditation.supervision.confirm", "Supervision: confirm", "Attendance confirmed"),
+    ):
+        actions.register_action(action, label, message)
