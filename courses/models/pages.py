@@ -165,6 +165,7 @@ class ModulePage(Page):
                 access=kwargs.get("access"),
                 invalid_block_id=kwargs.get("invalid_block_id"),
                 invalid_form=kwargs.get("invalid_form"),
+                progress=kwargs.get("progress"),
             )
         )
         return context

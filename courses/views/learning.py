@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from ..access import get_enrolment_for_user
 from ..exceptions import CourseError
 from ..learning_forms import KnowledgeCheckForm, ReflectionForm
-from ..models import ModulePage
+from ..models import ModulePage, ModuleProgress
 from ..selectors.progress import (
     ModuleAccess,
     ModuleStatus,
@@ -51,7 +51,7 @@ def module_serve(request: HttpRequest, module: ModulePage, **kwargs) -> HttpResp
     access = kwargs.pop("access", None) or module_access_for_user(user=request.user, module=module)
     if access.can_answer and not getattr(request, "is_preview", False):
         try:
-            module_progress_start(enrolment=access.enrolment, module=module)
+            kwargs["progress"] = module_progress_start(enrolment=access.enrolment, module=module)
         except CourseError as error:
             messages.error(request, str(error))
     return TemplateResponse(
@@ -68,6 +68,7 @@ def module_context(
     access: ModuleAccess | None = None,
     invalid_block_id: str | None = None,
     invalid_form=None,
+    progress: ModuleProgress | None = None,
 ) -> dict:
     access = access or module_access_for_user(user=request.user, module=module)
     context: dict[str, Any] = {
@@ -87,7 +88,8 @@ def module_context(
 
     work = None
     if access.can_answer:
-        progress = module_progress_for(enrolment=access.enrolment, module=module)
+        if progress is None:
+            progress = module_progress_for(enrolment=access.enrolment, module=module)
         work = module_work(progress=progress)
         context["progress"] = progress
         if progress is None:

@@ -1,0 +1,305 @@
+"""My learning, the progress record, and the queries they and the module page run."""
+
+import datetime
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+import pytest
+
+from courses.models import Enrolment, KnowledgeCheckAttempt, ModuleProgress, ReflectionAnswer
+from courses.selectors.progress import (
+    ModuleStatus,
+    reflections_for_enrolment,
+    trainee_progress_for_enrolment,
+)
+
+from .factories import (
+    CohortFactory,
+    EnrolmentFactory,
+    TrainingDayFactory,
+    add_module,
+    build_course,
+    knowledge_check_block,
+    reflection_block,
+    text_block,
+)
+
+MY_LEARNING = reverse("courses:my_learning")
+
+
+def progress_url(enrolment):
+    return reverse("courses:enrolment_progress", args=[enrolment.pk])
+
+
+def _reflect(enrolment, module, answer, *, complete=True):
+    progress, _ = ModuleProgress.objects.get_or_create(enrolment=enrolment, module=module)
+    block_id = next(
+        item["id"] for item in module.body.raw_data if item["type"] == "reflective_question"
+    )
+    ReflectionAnswer.objects.create(progress=progress, block_id=block_id, answer=answer)
+    if complete:
+        progress.completed_at = datetime.datetime.now(datetime.UTC)
+        progress.save()
+    return progress
+
+
+# My learning --------------------------------------------------------------------------------
+
+
+def test_it_sends_an_anonymous_visitor_to_sign_in(client):
+    response = client.get(MY_LEARNING)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_it_shows_an_empty_state_to_someone_not_enrolled(client, uma, tess_enrolment):
+    client.force_login(uma)
+
+    html = client.get(MY_LEARNING).content.decode()
+
+    assert "You are not enrolled on a course yet." in html
+    assert "Lead reviewer programme" not in html
+    assert 'href="/learning/">My learning' not in html  # no nav link without an enrolment
+
+
+def test_it_lists_each_module_with_its_status_and_the_next_thing_to_do(
+    client, tess, tess_enrolment, modules, cohort
+):
+    TrainingDayFactory(
+        cohort=cohort, date=datetime.date.today() - datetime.timedelta(days=3), title="Day 1"
+    )
+    TrainingDayFactory(
+        cohort=cohort,
+        date=datetime.date.today() + datetime.timedelta(days=10),
+        title="Day 3: formulating findings",
+    )
+    TrainingDayFactory(
+        cohort=cohort, date=datetime.date.today() + datetime.timedelta(days=40), title="Day 4"
+    )
+    client.force_login(tess)
+
+    html = client.get(MY_LEARNING).content.decode()
+
+    assert 'href="/learning/">My learning</a>' in html  # the account navigation link
+    assert "London boards 2026" in html
+    assert "0 of 2 modules completed" in html
+    assert '<progress class="course-progress__bar"' in html and 'max="2" value="0"' in html
+    assert "Start “Systems thinking”" in html and f'href="{modules[0].url}"' in html
+    assert "Not started" in html and "Cannot start yet" in html
+    assert "Complete first: Systems thinking" in html
+    assert f'href="{modules[1].url}"' not in html  # a locked module is not linked
+    assert "Day 3: formulating findings" in html
+    assert "Day 4" not in html and "Day 1" not in html
+
+
+def test_it_moves_the_next_thing_to_do_on_when_a_module_is_completed(
+    client, tess, tess_enrolment, modules
+):
+    _reflect(tess_enrolment, modules[0], "Answer")
+    client.force_login(tess)
+
+    html = client.get(MY_LEARNING).content.decode()
+
+    assert "1 of 2 modules completed" in html and 'value="1"' in html
+    assert "Start “Key practice episodes”" in html
+    assert "Completed" in html
+
+
+def test_it_leaves_out_withdrawn_enrolments(client, tess, tess_enrolment):
+    tess_enrolment.status = Enrolment.Status.WITHDRAWN
+    tess_enrolment.save()
+    client.force_login(tess)
+
+    assert "You are not enrolled on a course yet." in client.get(MY_LEARNING).content.decode()
+
+
+def test_the_selector_gives_supervisors_a_trainees_statuses_and_reflections(
+    tess_enrolment, modules
+):
+    _reflect(tess_enrolment, modules[0], "The family was not heard.")
+
+    progress = trainee_progress_for_enrolment(tess_enrolment)
+    reflections = reflections_for_enrolment(tess_enrolment)
+
+    assert [row.status for row in progress.modules] == [
+        ModuleStatus.COMPLETED,
+        ModuleStatus.NOT_STARTED,
+    ]
+    assert progress.completed_count == 1 and progress.percent == 50
+    assert [group.module.title for group in reflections] == [
+        "Systems thinking",
+        "Key practice episodes",
+    ]
+    assert reflections[0].entries[0].question == "What surprised you?"
+    assert reflections[0].entries[0].answer.answer == "The family was not heard."
+    assert reflections[1].entries[0].answer is None
+
+
+# The enrolment progress record --------------------------------------------------------------
+
+
+@pytest.fixture
+def tess_reflected(tess_enrolment, modules):
+    _reflect(tess_enrolment, modules[0], "Tess's private reflection.")
+    return tess_enrolment
+
+
+@pytest.mark.parametrize("persona", ["tess", "sam", "ada"])
+def test_it_shows_the_progress_record_to_the_trainee_their_supervisor_and_staff(
+    client, request, tess_reflected, persona
+):
+    client.force_login(request.getfixturevalue(persona))
+
+    response = client.get(progress_url(tess_reflected))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Tess&#x27;s private reflection." in html
+    assert "What surprised you?" in html
+    assert "1 of 2 modules completed" in html
+
+
+def test_it_shows_the_record_to_a_trainees_named_supervisor(client, tess_reflected, cohort):
+    from .factories import UserFactory
+
+    named = UserFactory(email="named@example.org")
+    tess_reflected.supervisor = named
+    tess_reflected.save()
+    cohort.supervisors.clear()
+    client.force_login(named)
+
+    assert client.get(progress_url(tess_reflected)).status_code == 200
+
+
+@pytest.mark.parametrize("persona", ["uma", "pat", "ali"])
+def test_it_hides_the_progress_record_from_everyone_else(client, request, tess_reflected, persona):
+    client.force_login(request.getfixturevalue(persona))
+
+    assert client.get(progress_url(tess_reflected)).status_code == 404
+
+
+def test_it_hides_the_record_from_a_supervisor_of_another_cohort(client, tess_reflected, sam):
+    other_cohort = CohortFactory(course=tess_reflected.cohort.course, name="Leeds 2026")
+    other_cohort.supervisors.add(sam)
+    tess_reflected.cohort.supervisors.clear()
+    tess_reflected.supervisor = None
+    tess_reflected.save()
+    client.force_login(sam)
+
+    assert client.get(progress_url(tess_reflected)).status_code == 404
+
+
+def test_it_sends_an_anonymous_visitor_from_the_record_to_sign_in(client, tess_reflected):
+    response = client.get(progress_url(tess_reflected))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+# Query counts -------------------------------------------------------------------------------
+
+MY_LEARNING_MAX_QUERIES = 17
+MODULE_PAGE_MAX_QUERIES = 34
+PROGRESS_RECORD_MAX_QUERIES = 22
+
+
+def _course_with_work(trainee, supervisor, *, modules: int, attempts: int):
+    """A course of `modules` modules, all worked on, each with `attempts` check attempts."""
+    course = build_course(title=f"Course of {modules}")
+    cohort = CohortFactory(course=course)
+    cohort.supervisors.add(supervisor)
+    TrainingDayFactory(cohort=cohort)
+    enrolment = EnrolmentFactory(user=trainee, cohort=cohort, supervisor=supervisor)
+    previous = None
+    built = []
+    for number in range(modules):
+        module = add_module(
+            course,
+            title=f"Module {number}",
+            body=[text_block(), reflection_block(), knowledge_check_block()],
+            prerequisites=[previous] if previous else [],
+        )
+        progress = _reflect(enrolment, module, f"Answer {number}", complete=number < modules - 1)
+        check_id = module.body.raw_data[2]["id"]
+        KnowledgeCheckAttempt.objects.bulk_create(
+            KnowledgeCheckAttempt(
+                progress=progress,
+                block_id=check_id,
+                answers={"0": 0, "1": i % 2},
+                score_percent=50 + 50 * (i % 2),
+                passed=bool(i % 2),
+            )
+            for i in range(attempts)
+        )
+        previous = module
+        built.append(module)
+    return enrolment, built
+
+
+def _count_queries(client, url) -> int:
+    client.get(url)  # warm the site and URL caches, so only the page's own queries differ
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("size", [5, 50])
+def test_my_learning_runs_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries, tess, sam, size
+):
+    _course_with_work(tess, sam, modules=size, attempts=3)
+    client.force_login(tess)
+
+    with django_assert_max_num_queries(MY_LEARNING_MAX_QUERIES):
+        response = client.get(MY_LEARNING)
+
+    assert f"{size - 1} of {size} modules completed" in response.content.decode()
+
+
+@pytest.mark.parametrize("size", [5, 50])
+def test_the_module_page_runs_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries, tess, sam, size
+):
+    enrolment, built = _course_with_work(tess, sam, modules=size, attempts=size)
+    client.force_login(tess)
+    last = built[-1]
+
+    with django_assert_max_num_queries(MODULE_PAGE_MAX_QUERIES):
+        response = client.get(last.url)
+
+    assert f"(attempt {size})" in response.content.decode()
+
+
+@pytest.mark.parametrize("size", [5, 50])
+def test_the_progress_record_runs_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries, tess, sam, size
+):
+    enrolment, _ = _course_with_work(tess, sam, modules=size, attempts=2)
+    client.force_login(sam)
+
+    with django_assert_max_num_queries(PROGRESS_RECORD_MAX_QUERIES):
+        response = client.get(progress_url(enrolment))
+
+    assert f"Answer {size - 1}" in response.content.decode()
+
+
+def test_the_query_counts_do_not_grow_with_the_course(client, tess, uma, sam):
+    small, small_modules = _course_with_work(tess, sam, modules=3, attempts=2)
+    large, large_modules = _course_with_work(uma, sam, modules=30, attempts=30)
+
+    client.force_login(tess)
+    small_counts = (
+        _count_queries(client, MY_LEARNING),
+        _count_queries(client, small_modules[-1].url),
+    )
+    client.force_login(uma)
+    large_counts = (
+        _count_queries(client, MY_LEARNING),
+        _count_queries(client, large_modules[-1].url),
+    )
+
+    assert small_counts == large_counts
