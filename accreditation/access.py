@@ -15,6 +15,7 @@ from learning_platform.accounts.selectors import user_has_role
 
 from .models import (
     AccreditationApplication,
+    Certificate,
     Evidence,
     KeyPracticeEpisode,
     ReviewStage,
@@ -152,3 +153,50 @@ def sessions_for_user(user: User) -> QuerySet[SupervisionSession]:
 
 def get_session_for_user(user: User, pk) -> SupervisionSession:
     return _get(sessions_for_user(user).select_related("supervisor"), pk)
+
+
+# Applications, assessment, certificates and the dashboard ------------------------------------
+
+
+def user_is_trainee(user: User) -> bool:
+    return user.is_authenticated and user.is_active and user_has_role(user, Role.TRAINEE)
+
+
+def user_may_see_dashboard(user: User) -> bool:
+    return user_is_programme_staff(user)
+
+
+def get_application_for_assessor(user: User, pk) -> AccreditationApplication:
+    """An assessor reads submitted and decided applications; drafts do not exist for them."""
+    if not user_is_assessor(user):
+        raise Http404
+    applications = AccreditationApplication.objects.exclude(
+        status=AccreditationApplication.Status.DRAFT
+    ).select_related(
+        "trainee__organisation", "scheme__course", "review__supervisor", "review__partner"
+    )
+    return _get(applications, pk)
+
+
+def get_certificate_for_holder(user: User, pk) -> Certificate:
+    if not user.is_authenticated:
+        raise Http404
+    return _get(Certificate.objects.filter(holder=user).select_related("scheme"), pk)
+
+
+def get_certificate_for_download(user: User, pk) -> Certificate:
+    """The holder, and assessors (who manage certificates), may download the PDF."""
+    if not user.is_authenticated:
+        raise Http404
+    certificates = Certificate.objects.select_related("holder")
+    if not user_is_assessor(user):
+        certificates = certificates.filter(holder=user)
+    return _get(certificates, pk)
+
+
+def get_certificate_for_assessor(user: User, pk) -> Certificate:
+    if not user_is_assessor(user):
+        raise Http404
+    return _get(
+        Certificate.objects.select_related("holder__organisation", "scheme", "application"), pk
+    )

@@ -33,3 +33,28 @@ def register_review_log_actions(actions):
         ("accreditation.supervision.confirm", "Supervision: confirm", "Attendance confirmed"),
     ):
         actions.register_action(action, label, message)
+
+
+# Applications and certificates --------------------------------------------------------------
+
+
+@hooks.register("register_log_actions")
+def register_award_log_actions(actions):
+    for action, label, message in (
+        ("accreditation.application.create", "Application: start", "Application started"),
+        ("accreditation.application.submit", "Application: submit", "Application submitted"),
+        ("accreditation.application.resubmit", "Application: resubmit", "Application resubmitted"),
+        ("accreditation.application.approve", "Application: approve", "Application approved"),
+        ("accreditation.application.refer", "Application: refer back", "Application referred"),
+        ("accreditation.application.decline", "Application: decline", "Application declined"),
+        ("accreditation.certificate.issue", "Certificate: issue", "Certificate issued"),
+        ("accreditation.certificate.suspend", "Certificate: suspend", "Certificate suspended"),
+        ("accreditation.certificate.reinstate", "Certificate: reinstate", "Certificate reinstated"),
+        ("accreditation.certificate.revoke", "Certificate: revoke", "Certificate revoked"),
+        (
+            "accreditation.certificate.register_listing",
+            "Certificate: register listing",
+            "Public register listing changed",
+        ),
+    ):
+        actions.register_action(action, label, message)

@@ -1,0 +1,199 @@
+"""Reads about accreditation applications: the trainee's current one, the assessor's queue and
+the complete portfolio an assessor decides on. Each runs a fixed number of queries."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from courses.models import Enrolment, ModulePage, ModuleProgress, ReflectionAnswer
+from learning_platform.accounts.models import User
+
+from ..models import (
+    AccreditationApplication,
+    Certificate,
+    ContributoryFactor,
+    Evidence,
+    KeyPracticeEpisode,
+    ReviewStage,
+    SignOff,
+    SupervisedReview,
+    SupervisionAttendance,
+)
+
+Status = AccreditationApplication.Status
+
+
+def application_for_trainee(user: User, review: SupervisedReview | None):
+    """The trainee's latest application for their current review, or None."""
+    if review is None or not user.is_authenticated:
+        return None
+    return (
+        AccreditationApplication.objects.filter(trainee=user, review=review)
+        .prefetch_related(
+            Prefetch("decisions", queryset=_decisions_queryset()),
+        )
+        .order_by("-pk")
+        .first()
+    )
+
+
+def _decisions_queryset():
+    from ..models import Decision
+
+    return Decision.objects.select_related("assessor").order_by("created_at", "pk")
+
+
+def _supervises_trainee(assessor: User) -> Q:
+    return Q(review__supervisor=assessor) | Q(
+        Exists(Enrolment.objects.filter(user=OuterRef("trainee"), supervisor=assessor))
+    )
+
+
+def assessment_queue(assessor: User) -> QuerySet[AccreditationApplication]:
+    """Submitted applications, oldest first, each marked `assessor_supervises` when this assessor
+    supervises the trainee and so may not decide."""
+    return (
+        AccreditationApplication.objects.filter(status=Status.SUBMITTED)
+        .select_related("trainee__organisation", "review__supervisor", "scheme")
+        .annotate(assessor_supervises=_supervises_trainee(assessor))
+        .order_by("submitted_at", "pk")
+    )
+
+
+def recently_decided(*, limit: int = 20) -> list[AccreditationApplication]:
+    return list(
+        AccreditationApplication.objects.filter(
+            status__in=[Status.APPROVED, Status.REFERRED, Status.DECLINED]
+        )
+        .select_related("trainee", "scheme")
+        .order_by("-updated_at", "-pk")[:limit]
+    )
+
+
+def assessor_supervises(assessor: User, application: AccreditationApplication) -> bool:
+    return (
+        AccreditationApplication.objects.filter(pk=application.pk)
+        .filter(_supervises_trainee(assessor))
+        .exists()
+    )
+
+
+@dataclass
+class ModuleRow:
+    module: ModulePage
+    completed_at: object = None
+    started: bool = False
+    reflections: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def status_label(self) -> str:
+        if self.completed_at:
+            return "Completed"
+        return "In progress" if self.started else "Not started"
+
+    @property
+    def tag_class(self) -> str:
+        if self.completed_at:
+            return "tag--green"
+        return "tag--yellow" if self.started else "tag--grey"
+
+
+@dataclass
+class Portfolio:
+    application: AccreditationApplication
+    review: SupervisedReview
+    modules: list[ModuleRow]
+    stages: list[ReviewStage]
+    episodes: list[KeyPracticeEpisode]
+    patterns: list
+    supervision: list[SupervisionAttendance]
+    decisions: list
+    certificate: Certificate | None = None
+
+
+def application_portfolio(application: AccreditationApplication) -> Portfolio:
+    """Everything an assessor reads before deciding: modules and reflections, every stage with
+    its evidence and sign-off history, the registers, the supervision log, the statement and the
+    decisions so far."""
+    review = application.review
+    trainee = application.trainee
+    stages = list(
+        ReviewStage.objects.filter(review=review)
+        .select_related("definition")
+        .prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.order_by("created_at", "pk")),
+            Prefetch(
+                "sign_offs",
+                queryset=SignOff.objects.select_related("by").order_by("created_at", "pk"),
+            ),
+        )
+        .order_by("sort_order")
+    )
+    episodes = list(
+        KeyPracticeEpisode.objects.filter(review=review).prefetch_related(
+            Prefetch(
+                "contributory_factors",
+                queryset=ContributoryFactor.objects.select_related("category"),
+            )
+        )
+    )
+    patterns = list(
+        review.underlying_patterns.select_related("pattern_type").prefetch_related("episodes")
+    )
+    supervision = list(
+        SupervisionAttendance.objects.filter(trainee=trainee)
+        .select_related("session__supervisor")
+        .order_by("session__date", "session__pk")
+    )
+    return Portfolio(
+        application=application,
+        review=review,
+        modules=_module_rows(trainee, application),
+        stages=stages,
+        episodes=episodes,
+        patterns=patterns,
+        supervision=supervision,
+        decisions=list(_decisions_queryset().filter(application=application)),
+        certificate=Certificate.objects.filter(application=application).first(),
+    )
+
+
+def _module_rows(trainee: User, application: AccreditationApplication) -> list[ModuleRow]:
+    enrolments = Enrolment.objects.filter(user=trainee).exclude(status=Enrolment.Status.WITHDRAWN)
+    course = application.scheme.course
+    if course is not None:
+        enrolments = enrolments.filter(cohort__course=course)
+    enrolment = enrolments.select_related("cohort__course").order_by("-created_at").first()
+    if enrolment is None:
+        return []
+    course = course or enrolment.cohort.course
+    modules = list(ModulePage.objects.child_of(course).live().order_by("path"))
+    progress = {
+        p.module_id: p
+        for p in ModuleProgress.objects.filter(enrolment=enrolment).prefetch_related(
+            Prefetch("reflections", queryset=ReflectionAnswer.objects.order_by("created_at"))
+        )
+    }
+    rows = []
+    for module in modules:
+        row = ModuleRow(module=module)
+        record = progress.get(module.pk)
+        if record is not None:
+            row.started = True
+            row.completed_at = record.completed_at
+            questions = _reflection_questions(module)
+            row.reflections = [
+                (questions.get(answer.block_id, "Reflection"), answer.answer)
+                for answer in record.reflections.all()
+            ]
+        rows.append(row)
+    return rows
+
+
+def _reflection_questions(module: ModulePage) -> dict[str, str]:
+    # The raw stream: no block is rendered and nothing else is fetched.
+    return {
+        item.get("id"): (item.get("value") or {}).get("question", "Reflection")
+        for item in module.body.raw_data
+        if item.get("type") == "reflective_question"
+    }

@@ -1,0 +1,162 @@
+"""Reads about certificates: what public verification shows, the public register and a holder's
+own list. Expiry is computed from valid_until, never stored."""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from learning_platform.accounts.models import Organisation, User
+
+from ..models import Certificate
+
+# secrets.token_urlsafe(15) gives 20 characters; allow some room for older or longer codes.
+VERIFICATION_CODE_RE = re.compile(r"^[A-Za-z0-9_-]{16,40}$")
+CERTIFICATE_NUMBER_RE = re.compile(r"^LT-\d{4}-\d{5,}$")
+
+
+class PublicStatus:
+    VALID = "valid"
+    EXPIRED = "expired"
+    SUSPENDED = "suspended"
+    REVOKED = "revoked"
+    PENDING = "pending"
+
+    LABELS = {
+        VALID: "Valid",
+        EXPIRED: "Expired",
+        SUSPENDED: "Suspended",
+        REVOKED: "Revoked",
+        PENDING: "Not yet issued",
+    }
+
+
+def certificate_public_status(certificate: Certificate, *, today: date | None = None) -> str:
+    today = today or timezone.localdate()
+    if certificate.status == Certificate.Status.REVOKED:
+        return PublicStatus.REVOKED
+    if certificate.status == Certificate.Status.SUSPENDED:
+        return PublicStatus.SUSPENDED
+    if certificate.status == Certificate.Status.PENDING:
+        return PublicStatus.PENDING
+    if certificate.valid_until < today:
+        return PublicStatus.EXPIRED
+    return PublicStatus.VALID
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What the public may know about a certificate, and nothing more."""
+
+    holder_name: str
+    scheme_name: str
+    number: str
+    issued_at: date
+    valid_until: date
+    status: str
+    as_of: datetime
+
+    @property
+    def status_label(self) -> str:
+        return PublicStatus.LABELS[self.status]
+
+
+def _verification(certificate: Certificate) -> Verification:
+    return Verification(
+        holder_name=certificate.holder.get_full_name(),
+        scheme_name=certificate.scheme.name,
+        number=certificate.number,
+        issued_at=certificate.issued_at,
+        valid_until=certificate.valid_until,
+        status=certificate_public_status(certificate),
+        as_of=timezone.now(),
+    )
+
+
+def _public_queryset() -> QuerySet[Certificate]:
+    return Certificate.objects.select_related("holder", "scheme").only(
+        "number",
+        "status",
+        "issued_at",
+        "valid_until",
+        "holder__full_name",
+        "holder__email",
+        "scheme__name",
+    )
+
+
+def verify_by_code(code: str) -> Verification | None:
+    if not VERIFICATION_CODE_RE.match(code or ""):
+        return None
+    certificate = _public_queryset().filter(verification_code=code).first()
+    return _verification(certificate) if certificate else None
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in text if not unicodedata.combining(c)).casefold().strip()
+
+
+def surname_of(full_name: str) -> str:
+    parts = (full_name or "").split()
+    return parts[-1] if parts else ""
+
+
+def verify_by_number(number: str, surname: str) -> Verification | None:
+    """Both must match: the number alone is printed on the certificate and guessable."""
+    number = (number or "").strip().upper()
+    if not CERTIFICATE_NUMBER_RE.match(number) or not surname.strip():
+        return None
+    certificate = _public_queryset().filter(number=number).first()
+    if certificate is None:
+        return None
+    if _fold(surname_of(certificate.holder.full_name)) != _fold(surname):
+        return None
+    return _verification(certificate)
+
+
+def register_entries(*, name: str = "", region: str = "") -> QuerySet[Certificate]:
+    """Holders who opted in, on a scheme with a register, whose certificate is issued and in
+    date."""
+    entries = (
+        Certificate.objects.filter(
+            listed_on_register=True,
+            scheme__public_register_enabled=True,
+            status=Certificate.Status.ISSUED,
+            valid_until__gte=timezone.localdate(),
+        )
+        .select_related("holder__organisation", "scheme")
+        .order_by("holder__full_name", "number")
+    )
+    if name.strip():
+        for word in name.split()[:5]:
+            entries = entries.filter(holder__full_name__icontains=word)
+    if region.strip():
+        entries = entries.filter(holder__organisation__region__iexact=region.strip())
+    return entries
+
+
+def register_regions() -> list[str]:
+    return list(
+        Organisation.objects.exclude(region="")
+        .order_by("region")
+        .values_list("region", flat=True)
+        .distinct()
+    )
+
+
+def certificates_for_holder(user: User) -> list[Certificate]:
+    if not user.is_authenticated:
+        return []
+    return list(
+        Certificate.objects.filter(holder=user)
+        .select_related("scheme")
+        .order_by("-issued_at", "-pk")
+    )
+
+
+def certificates_for_assessor() -> QuerySet[Certificate]:
+    return Certificate.objects.select_related("holder", "scheme").order_by("-issued_at", "-pk")

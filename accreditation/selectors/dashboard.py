@@ -1,0 +1,183 @@
+"""The programme dashboard: per cohort and per funding strand, how many trainees have reached
+each point on the way to accreditation. Counted in the database with a fixed number of queries,
+whatever the number of trainees."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+
+from courses.models import Cohort, Enrolment, ModulePage, ModuleProgress
+
+from ..models import AccreditationApplication, ReviewStage, StageDefinition
+from .readiness import default_scheme
+
+# People on the programme: accepted their place and not withdrawn.
+ON_PROGRAMME = (Enrolment.Status.ACTIVE, Enrolment.Status.DEFERRED, Enrolment.Status.COMPLETED)
+AppStatus = AccreditationApplication.Status
+
+
+@dataclass
+class Counts:
+    enrolled: int = 0
+    modules_complete: int = 0
+    stages: dict[int, int] = field(default_factory=dict)
+    applied: int = 0
+    referred: int = 0
+    accredited: int = 0
+    withdrawn: int = 0
+
+    def add(self, other: "Counts") -> None:
+        for name in ("enrolled", "modules_complete", "applied", "referred", "accredited"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.withdrawn += other.withdrawn
+        for key, value in other.stages.items():
+            self.stages[key] = self.stages.get(key, 0) + value
+
+
+@dataclass
+class Row:
+    label: str
+    counts: Counts
+    cohort: Cohort | None = None
+    funding_strand: str = ""
+
+
+@dataclass
+class Column:
+    key: str
+    label: str
+    stage_id: int | None = None
+
+
+@dataclass
+class Dashboard:
+    stage_definitions: list[StageDefinition]
+    cohorts: list[Row]
+    strands: list[Row]
+
+    @property
+    def columns(self) -> list[Column]:
+        return [
+            Column("enrolled", "Enrolled"),
+            Column("modules_complete", "Modules complete"),
+            *[
+                Column(f"stage_{d.pk}", f"Stage {i}: {d.title} approved", d.pk)
+                for i, d in enumerate(self.stage_definitions, start=1)
+            ],
+            Column("applied", "Applied"),
+            Column("referred", "Referred back"),
+            Column("accredited", "Accredited"),
+            Column("withdrawn", "Withdrawn"),
+        ]
+
+    def values(self, row: Row) -> list[tuple[Column, int]]:
+        result = []
+        for column in self.columns:
+            if column.stage_id is not None:
+                value = row.counts.stages.get(column.stage_id, 0)
+            else:
+                value = getattr(row.counts, column.key)
+            result.append((column, value))
+        return result
+
+
+def _count_subquery(queryset) -> Subquery:
+    return Coalesce(
+        Subquery(
+            queryset.order_by().values(group=F("pk") * 0).annotate(n=Count("pk")).values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def programme_dashboard() -> Dashboard:
+    scheme = default_scheme()
+    definitions = list(scheme.stages.order_by("sort_order")) if scheme else []
+
+    cohorts = list(
+        Cohort.objects.order_by("-start_date", "name").annotate(
+            enrolled=Count("enrolments", filter=Q(enrolments__status__in=ON_PROGRAMME)),
+            withdrawn=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.WITHDRAWN)),
+        )
+    )
+    counts = {
+        cohort.pk: Counts(enrolled=cohort.enrolled, withdrawn=cohort.withdrawn)
+        for cohort in cohorts
+    }
+
+    # A trainee has completed the modules when every live module of the cohort's course has a
+    # completed progress record on their enrolment.
+    total_modules = _count_subquery(
+        ModulePage.objects.filter(
+            live=True,
+            depth=OuterRef("cohort__course__depth") + 1,
+            path__startswith=OuterRef("cohort__course__path"),
+        )
+    )
+    done_modules = _count_subquery(
+        ModuleProgress.objects.filter(
+            enrolment=OuterRef("pk"), completed_at__isnull=False, module__live=True
+        )
+    )
+    complete = (
+        Enrolment.objects.filter(status__in=ON_PROGRAMME)
+        .annotate(total=total_modules, done=done_modules)
+        .filter(total__gt=0, done__gte=F("total"))
+        .values("cohort_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for item in complete:
+        if item["cohort_id"] in counts:
+            counts[item["cohort_id"]].modules_complete = item["n"]
+
+    # Both trainees of a pair carry out the review, so each counts for every approved stage.
+    approved = ReviewStage.objects.filter(
+        status=ReviewStage.Status.APPROVED, definition__in=[d.pk for d in definitions]
+    )
+    for person in ("trainee", "partner"):
+        rows = (
+            approved.filter(
+                **{f"review__{person}__enrolments__status__in": ON_PROGRAMME},
+                **({"review__partner_is_accredited": False} if person == "partner" else {}),
+            )
+            .values(cohort=F(f"review__{person}__enrolments__cohort"), stage=F("definition_id"))
+            .annotate(n=Count(f"review__{person}", distinct=True))
+            .order_by()
+        )
+        for item in rows:
+            if item["cohort"] in counts:
+                stages = counts[item["cohort"]].stages
+                stages[item["stage"]] = stages.get(item["stage"], 0) + item["n"]
+
+    applications = (
+        AccreditationApplication.objects.filter(trainee__enrolments__status__in=ON_PROGRAMME)
+        .values(cohort=F("trainee__enrolments__cohort"))
+        .annotate(
+            applied=Count("trainee", distinct=True, filter=~Q(status=AppStatus.DRAFT)),
+            referred=Count("trainee", distinct=True, filter=Q(status=AppStatus.REFERRED)),
+            accredited=Count("trainee", distinct=True, filter=Q(status=AppStatus.APPROVED)),
+        )
+        .order_by()
+    )
+    for item in applications:
+        if item["cohort"] in counts:
+            row = counts[item["cohort"]]
+            row.applied, row.referred, row.accredited = (
+                item["applied"],
+                item["referred"],
+                item["accredited"],
+            )
+
+    cohort_rows = [
+        Row(label=c.name, counts=counts[c.pk], cohort=c, funding_strand=c.funding_strand)
+        for c in cohorts
+    ]
+    strands: dict[str, Counts] = defaultdict(Counts)
+    for row in cohort_rows:
+        strands[row.funding_strand or "No funding strand"].add(row.counts)
+    strand_rows = [Row(label=name, counts=strands[name]) for name in sorted(strands)]
+    return Dashboard(stage_definitions=definitions, cohorts=cohort_rows, strands=strand_rows)

@@ -1,0 +1,201 @@
+"""Is a trainee ready to apply for accreditation? One row per requirement, each saying what is
+missing, so the trainee's task list and the submit service read the same answer."""
+
+from dataclasses import dataclass, field
+
+from courses.models import CoursePage, Enrolment, ModulePage, ModuleProgress
+from learning_platform.accounts.models import User
+
+from ..models import AccreditationApplication, AccreditationScheme, ReviewStage, SupervisedReview
+from .reviews import review_for_trainee, stages_all_approved
+from .supervision import supervision_counts_for_trainee
+
+
+class Requirement:
+    COURSE = "course"
+    STAGES = "stages"
+    SUPERVISION = "supervision"
+    STATEMENT = "statement"
+
+
+@dataclass(frozen=True)
+class ReadinessItem:
+    key: str
+    label: str
+    met: bool
+    detail: str
+
+
+@dataclass
+class Readiness:
+    scheme: AccreditationScheme | None
+    review: SupervisedReview | None
+    application: AccreditationApplication | None
+    items: list[ReadinessItem] = field(default_factory=list)
+
+    @property
+    def all_met(self) -> bool:
+        return bool(self.items) and all(item.met for item in self.items)
+
+    @property
+    def ready_for_statement(self) -> bool:
+        """Every requirement but the statement is met: the trainee may now write it."""
+        return all(item.met for item in self.items if item.key != Requirement.STATEMENT)
+
+    @property
+    def missing(self) -> list[ReadinessItem]:
+        return [item for item in self.items if not item.met]
+
+
+def default_scheme() -> AccreditationScheme | None:
+    return AccreditationScheme.objects.filter(is_active=True).order_by("pk").first()
+
+
+def accreditation_readiness(
+    user: User, *, application: AccreditationApplication | None = None
+) -> Readiness:
+    """Each requirement of the trainee's scheme as a row: met or not, and what is missing.
+
+    `application` may be passed (for example locked inside the submit service) so the statement
+    it carries is the one judged.
+    """
+    review = review_for_trainee(user)
+    scheme = review.scheme if review is not None else default_scheme()
+    if application is None and review is not None:
+        application = (
+            AccreditationApplication.objects.filter(trainee=user, review=review)
+            .order_by("-pk")
+            .first()
+        )
+    readiness = Readiness(scheme=scheme, review=review, application=application)
+    if scheme is None:
+        readiness.items.append(
+            ReadinessItem(
+                Requirement.COURSE,
+                "Accreditation scheme",
+                False,
+                "No accreditation scheme is open. Ask the programme team.",
+            )
+        )
+        return readiness
+    readiness.items = [
+        _course_item(user, scheme),
+        _stages_item(review),
+        _supervision_item(user, scheme),
+        _statement_item(scheme, application),
+    ]
+    return readiness
+
+
+def _course_item(user: User, scheme: AccreditationScheme) -> ReadinessItem:
+    label = "Complete the training course"
+    if not scheme.requires_course_completion:
+        return ReadinessItem(Requirement.COURSE, label, True, "This scheme does not require it.")
+    enrolments = Enrolment.objects.filter(user=user).exclude(status=Enrolment.Status.WITHDRAWN)
+    course = scheme.course
+    if course is None:
+        # A scheme that names no course asks for the course the trainee is enrolled on.
+        enrolment = enrolments.select_related("cohort__course").order_by("-created_at").first()
+        course = enrolment.cohort.course if enrolment else None
+    else:
+        enrolments = enrolments.filter(cohort__course=course)
+    if course is None:
+        return ReadinessItem(
+            Requirement.COURSE, label, False, "You are not enrolled on the training course."
+        )
+    label = f"Complete the course “{course.title}”"
+    modules = list(_course_modules(course).only("pk", "title"))
+    if not modules:
+        return ReadinessItem(Requirement.COURSE, label, False, "The course has no modules yet.")
+    completed = set(
+        ModuleProgress.objects.filter(
+            enrolment__in=enrolments,
+            module__in=[m.pk for m in modules],
+            completed_at__isnull=False,
+        ).values_list("module_id", flat=True)
+    )
+    remaining = [m.title for m in modules if m.pk not in completed]
+    if remaining:
+        return ReadinessItem(
+            Requirement.COURSE,
+            label,
+            False,
+            f"{len(completed)} of {len(modules)} modules completed. Still to complete: "
+            + "; ".join(remaining)
+            + ".",
+        )
+    return ReadinessItem(Requirement.COURSE, label, True, f"All {len(modules)} modules completed.")
+
+
+def _course_modules(course: CoursePage):
+    return ModulePage.objects.child_of(course).live().order_by("path")
+
+
+def _stages_item(review: SupervisedReview | None) -> ReadinessItem:
+    label = "Have every stage of your supervised review signed off"
+    if review is None:
+        return ReadinessItem(
+            Requirement.STAGES, label, False, "No supervised review is recorded for you yet."
+        )
+    if stages_all_approved(review):
+        return ReadinessItem(
+            Requirement.STAGES, label, True, "Your supervisor has approved every stage."
+        )
+    waiting = (
+        ReviewStage.objects.filter(review=review)
+        .exclude(status=ReviewStage.Status.APPROVED)
+        .select_related("definition")
+        .order_by("sort_order")
+    )
+    parts = [
+        f"{stage.definition.title} ({stage.get_status_display().lower()})" for stage in waiting
+    ]
+    detail = (
+        "Not yet approved: " + "; ".join(parts) + "." if parts else "Your review has no stages yet."
+    )
+    return ReadinessItem(Requirement.STAGES, label, False, detail)
+
+
+def _supervision_item(user: User, scheme: AccreditationScheme) -> ReadinessItem:
+    label = "Attend the required supervision"
+    counts = supervision_counts_for_trainee(user, scheme)
+    group, individual = counts["group"], counts["individual_report_writing"]
+    missing = []
+    if group < scheme.min_group_sessions:
+        missing.append(
+            f"{scheme.min_group_sessions - group} more group session"
+            f"{'s' if scheme.min_group_sessions - group != 1 else ''} "
+            f"({group} of {scheme.min_group_sessions} confirmed)"
+        )
+    if individual < scheme.min_individual_sessions:
+        missing.append(
+            f"{scheme.min_individual_sessions - individual} more individual session"
+            f"{'s' if scheme.min_individual_sessions - individual != 1 else ''} during report "
+            f"writing ({individual} of {scheme.min_individual_sessions} confirmed)"
+        )
+    if missing:
+        return ReadinessItem(
+            Requirement.SUPERVISION, label, False, "Still needed: " + "; ".join(missing) + "."
+        )
+    return ReadinessItem(
+        Requirement.SUPERVISION,
+        label,
+        True,
+        f"{group} group and {individual} individual session{'s' if individual != 1 else ''} "
+        "confirmed.",
+    )
+
+
+def _statement_item(
+    scheme: AccreditationScheme, application: AccreditationApplication | None
+) -> ReadinessItem:
+    label = "Write your reflective statement"
+    if not scheme.requires_reflective_statement:
+        return ReadinessItem(
+            Requirement.STATEMENT, label, True, "This scheme does not require one."
+        )
+    if application is not None and application.reflective_statement.strip():
+        return ReadinessItem(Requirement.STATEMENT, label, True, "Your statement is written.")
+    return ReadinessItem(
+        Requirement.STATEMENT, label, False, "You have not written your reflective statement."
+    )

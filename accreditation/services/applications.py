@@ -1,0 +1,252 @@
+"""The accreditation application's state machine, one service per transition.
+
+draft → submitted → approved | referred | declined; referred → submitted.
+
+Each transition locks the application row, re-checks its state inside the lock (so two assessors
+deciding at once produce exactly one decision), writes an append-only Decision where an assessor
+decides, and an audit entry with who, from, to and why.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from wagtail.log_actions import log
+
+from courses.models import Enrolment
+from learning_platform.accounts.models import User
+
+from ..access import user_is_assessor
+from ..exceptions import TransitionError
+from ..models import AccreditationApplication, Certificate, Decision, SupervisedReview
+from ..selectors.readiness import accreditation_readiness
+from ..selectors.reviews import review_for_trainee
+from .certificates import certificate_issue
+
+Status = AccreditationApplication.Status
+
+STATEMENT_MAX_LENGTH = 20_000
+
+
+def _lock(application: AccreditationApplication) -> AccreditationApplication:
+    return (
+        AccreditationApplication.objects.select_for_update()
+        .select_related("review", "scheme", "trainee")
+        .get(pk=application.pk)
+    )
+
+
+def _audit(
+    application: AccreditationApplication, *, verb: str, user: User, old: str, reason: str = ""
+) -> None:
+    log(
+        instance=application,
+        action=f"accreditation.application.{verb}",
+        user=user,
+        data={"from": old, "to": application.status, "reason": reason},
+    )
+
+
+def _clean_statement(statement: str) -> str:
+    statement = (statement or "").strip()
+    if len(statement) > STATEMENT_MAX_LENGTH:
+        raise TransitionError(
+            f"Your reflective statement is too long: keep it under {STATEMENT_MAX_LENGTH:,} "
+            "characters."
+        )
+    return statement
+
+
+@transaction.atomic
+def application_save_draft(*, trainee: User, reflective_statement: str) -> AccreditationApplication:
+    """Save the trainee's statement on their draft (or referred) application, creating the draft
+    for their current review if there is none."""
+    review = review_for_trainee(trainee)
+    if review is None:
+        raise TransitionError("You need a supervised review before you can apply.")
+    # Lock the review so two tabs saving at once do not create two drafts.
+    SupervisedReview.objects.select_for_update().filter(pk=review.pk).first()
+    application = (
+        AccreditationApplication.objects.select_for_update()
+        .filter(trainee=trainee, review=review)
+        .order_by("-pk")
+        .first()
+    )
+    if application is None:
+        application = AccreditationApplication.objects.create(
+            trainee=trainee, review=review, scheme=review.scheme
+        )
+        log(instance=application, action="accreditation.application.create", user=trainee)
+    if application.status not in (Status.DRAFT, Status.REFERRED):
+        raise TransitionError(
+            f"Your application is {application.get_status_display().lower()}, so the statement "
+            "can no longer be changed."
+        )
+    application.reflective_statement = _clean_statement(reflective_statement)
+    application.save(update_fields=["reflective_statement", "updated_at"])
+    return application
+
+
+def _check_ready(application: AccreditationApplication) -> None:
+    readiness = accreditation_readiness(application.trainee, application=application)
+    if readiness.review is None or readiness.review.pk != application.review_id:
+        raise TransitionError("This application is not for your current supervised review.")
+    if not readiness.all_met:
+        missing = " ".join(f"{item.label}: {item.detail}" for item in readiness.missing)
+        raise TransitionError(f"You cannot submit your application yet. {missing}")
+
+
+@transaction.atomic
+def application_submit(
+    *,
+    application: AccreditationApplication,
+    trainee: User,
+    reflective_statement: str | None = None,
+) -> AccreditationApplication:
+    application = _lock(application)
+    if application.trainee_id != trainee.pk:
+        raise TransitionError("Only the trainee can submit their own application.")
+    if application.status != Status.DRAFT:
+        raise TransitionError(
+            "Only a draft application can be submitted (this one is "
+            f"{application.get_status_display().lower()})."
+        )
+    return _submit(application, trainee, reflective_statement, verb="submit")
+
+
+@transaction.atomic
+def application_resubmit(
+    *,
+    application: AccreditationApplication,
+    trainee: User,
+    reflective_statement: str | None = None,
+) -> AccreditationApplication:
+    application = _lock(application)
+    if application.trainee_id != trainee.pk:
+        raise TransitionError("Only the trainee can resubmit their own application.")
+    if application.status != Status.REFERRED:
+        raise TransitionError(
+            "Only an application that was referred back can be resubmitted (this one is "
+            f"{application.get_status_display().lower()})."
+        )
+    return _submit(application, trainee, reflective_statement, verb="resubmit")
+
+
+def _submit(
+    application: AccreditationApplication, trainee: User, statement: str | None, *, verb: str
+) -> AccreditationApplication:
+    if statement is not None:
+        application.reflective_statement = _clean_statement(statement)
+    _check_ready(application)
+    old = application.status
+    application.status = Status.SUBMITTED
+    application.submitted_at = timezone.now()
+    application.save(update_fields=["status", "submitted_at", "reflective_statement", "updated_at"])
+    _audit(application, verb=verb, user=trainee, old=old)
+    return application
+
+
+def assessor_supervises_trainee(assessor: User, application: AccreditationApplication) -> bool:
+    """A supervisor never assesses their own trainee: the review's supervisor, or the supervisor
+    on any of the trainee's enrolments."""
+    if application.review.supervisor_id == assessor.pk:
+        return True
+    return Enrolment.objects.filter(user_id=application.trainee_id, supervisor=assessor).exists()
+
+
+def _check_assessor(application: AccreditationApplication, assessor: User) -> None:
+    if not user_is_assessor(assessor):
+        raise TransitionError("Only an assessor can decide on an application.")
+    if assessor.pk == application.trainee_id:
+        raise TransitionError("You cannot decide on your own application.")
+    if assessor_supervises_trainee(assessor, application):
+        raise TransitionError(
+            "You supervise this trainee, so another assessor must decide on their application."
+        )
+
+
+def _decide(
+    *,
+    application: AccreditationApplication,
+    assessor: User,
+    outcome: str,
+    reasons: str,
+    required_actions: str = "",
+) -> Decision:
+    reasons = (reasons or "").strip()
+    required_actions = (required_actions or "").strip()
+    if not reasons:
+        raise TransitionError("Give the reasons for your decision.")
+    if outcome == Decision.Outcome.REFERRED and not required_actions:
+        raise TransitionError("Say what the trainee must do before they resubmit.")
+    application = _lock(application)
+    _check_assessor(application, assessor)
+    # Re-checked inside the lock: a second assessor who opened the same application finds it
+    # already decided and changes nothing.
+    if application.status != Status.SUBMITTED:
+        raise TransitionError(
+            "Only a submitted application can be decided (this one is "
+            f"{application.get_status_display().lower()}); it may just have been decided by "
+            "another assessor."
+        )
+    old = application.status
+    application.status = outcome
+    application.save(update_fields=["status", "updated_at"])
+    decision = Decision.objects.create(
+        application=application,
+        assessor=assessor,
+        outcome=outcome,
+        reasons=reasons,
+        required_actions=required_actions,
+    )
+    _audit(application, verb=_VERBS[outcome], user=assessor, old=old, reason=reasons)
+    return decision
+
+
+_VERBS = {
+    Decision.Outcome.APPROVED: "approve",
+    Decision.Outcome.REFERRED: "refer",
+    Decision.Outcome.DECLINED: "decline",
+}
+
+
+@transaction.atomic
+def application_approve(
+    *, application: AccreditationApplication, assessor: User, reasons: str
+) -> Certificate:
+    """Approve and issue the certificate in the same transaction; the PDF follows on commit."""
+    decision = _decide(
+        application=application,
+        assessor=assessor,
+        outcome=Decision.Outcome.APPROVED,
+        reasons=reasons,
+    )
+    return certificate_issue(application=decision.application, by=assessor)
+
+
+@transaction.atomic
+def application_refer(
+    *,
+    application: AccreditationApplication,
+    assessor: User,
+    reasons: str,
+    required_actions: str,
+) -> Decision:
+    return _decide(
+        application=application,
+        assessor=assessor,
+        outcome=Decision.Outcome.REFERRED,
+        reasons=reasons,
+        required_actions=required_actions,
+    )
+
+
+@transaction.atomic
+def application_decline(
+    *, application: AccreditationApplication, assessor: User, reasons: str
+) -> Decision:
+    return _decide(
+        application=application,
+        assessor=assessor,
+        outcome=Decision.Outcome.DECLINED,
+        reasons=reasons,
+    )

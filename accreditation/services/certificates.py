@@ -1,0 +1,180 @@
+"""Certificates: issuing on approval (gapless numbers per year), the status machine
+issued → suspended → issued and issued | suspended → revoked (final), and the holder's choice to
+appear on the public register.
+
+A certificate is issued at once on approval: the award is the decision, and the PDF is only its
+printable copy, which a Celery task renders after the transaction commits. Until the PDF exists
+the holder's page says it is being prepared; verification already says valid.
+"""
+
+import secrets
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from wagtail.log_actions import log
+
+from learning_platform.accounts.models import User
+
+from ..access import user_is_assessor
+from ..exceptions import TransitionError
+from ..models import (
+    AccreditationApplication,
+    Certificate,
+    CertificateEvent,
+    CertificateNumberSequence,
+)
+
+Status = Certificate.Status
+
+
+def certificate_next_number(*, year: int) -> str:
+    """Take the next number for the year. Must run inside the issuing transaction: the year's row
+    stays locked until it commits, so numbers are gapless and never shared."""
+    CertificateNumberSequence.objects.get_or_create(year=year)
+    sequence = CertificateNumberSequence.objects.select_for_update().get(year=year)
+    sequence.last_number += 1
+    sequence.save(update_fields=["last_number"])
+    return f"LT-{year}-{sequence.last_number:05d}"
+
+
+def new_verification_code() -> str:
+    # 15 random bytes: 120 bits, 20 URL-safe characters.
+    return secrets.token_urlsafe(15)
+
+
+def add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February into a year that has none
+        return day.replace(year=day.year + years, day=28)
+
+
+@transaction.atomic
+def certificate_issue(*, application: AccreditationApplication, by: User) -> Certificate:
+    from ..tasks import render_certificate_pdf
+
+    if application.status != AccreditationApplication.Status.APPROVED:
+        raise TransitionError("A certificate is issued only for an approved application.")
+    if Certificate.objects.filter(application=application).exists():
+        raise TransitionError("This application already has a certificate.")
+    today = timezone.localdate()
+    certificate = Certificate.objects.create(
+        application=application,
+        holder_id=application.trainee_id,
+        scheme_id=application.scheme_id,
+        number=certificate_next_number(year=today.year),
+        verification_code=new_verification_code(),
+        status=Status.ISSUED,
+        awarded_at=today,
+        issued_at=today,
+        valid_until=add_years(today, application.scheme.validity_years),
+    )
+    CertificateEvent.objects.create(
+        certificate=certificate, by=by, from_status="", to_status=Status.ISSUED, reason="Approved"
+    )
+    log(
+        instance=certificate,
+        action="accreditation.certificate.issue",
+        user=by,
+        data={"from": "", "to": Status.ISSUED, "reason": "Application approved"},
+    )
+    transaction.on_commit(lambda: render_certificate_pdf.delay(certificate.pk))
+    return certificate
+
+
+def _change_status(
+    *,
+    certificate: Certificate,
+    by: User,
+    reason: str,
+    allowed_from: tuple[str, ...],
+    to: str,
+    verb: str,
+) -> Certificate:
+    reason = (reason or "").strip()
+    if not user_is_assessor(by):
+        raise TransitionError("Only an assessor can change a certificate's status.")
+    if not reason:
+        raise TransitionError("Give a reason.")
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if certificate.holder_id == by.pk:
+        raise TransitionError("You cannot change the status of your own certificate.")
+    if certificate.status not in allowed_from:
+        raise TransitionError(
+            f"A {certificate.get_status_display().lower()} certificate cannot be {verb}."
+        )
+    old = certificate.status
+    certificate.status = to
+    certificate.save(update_fields=["status"])
+    CertificateEvent.objects.create(
+        certificate=certificate, by=by, from_status=old, to_status=to, reason=reason
+    )
+    log(
+        instance=certificate,
+        action=f"accreditation.certificate.{_ACTIONS[verb]}",
+        user=by,
+        data={"from": old, "to": to, "reason": reason},
+    )
+    return certificate
+
+
+_ACTIONS = {"suspended": "suspend", "reinstated": "reinstate", "revoked": "revoke"}
+
+
+@transaction.atomic
+def certificate_suspend(*, certificate: Certificate, by: User, reason: str) -> Certificate:
+    return _change_status(
+        certificate=certificate,
+        by=by,
+        reason=reason,
+        allowed_from=(Status.ISSUED,),
+        to=Status.SUSPENDED,
+        verb="suspended",
+    )
+
+
+@transaction.atomic
+def certificate_reinstate(*, certificate: Certificate, by: User, reason: str) -> Certificate:
+    return _change_status(
+        certificate=certificate,
+        by=by,
+        reason=reason,
+        allowed_from=(Status.SUSPENDED,),
+        to=Status.ISSUED,
+        verb="reinstated",
+    )
+
+
+@transaction.atomic
+def certificate_revoke(*, certificate: Certificate, by: User, reason: str) -> Certificate:
+    return _change_status(
+        certificate=certificate,
+        by=by,
+        reason=reason,
+        allowed_from=(Status.ISSUED, Status.SUSPENDED),
+        to=Status.REVOKED,
+        verb="revoked",
+    )
+
+
+@transaction.atomic
+def certificate_set_listing(*, certificate: Certificate, holder: User, listed: bool) -> Certificate:
+    certificate = (
+        Certificate.objects.select_for_update().select_related("scheme").get(pk=certificate.pk)
+    )
+    if certificate.holder_id != holder.pk:
+        raise TransitionError("Only the holder can choose whether to appear on the register.")
+    if listed and not certificate.scheme.public_register_enabled:
+        raise TransitionError("This scheme has no public register.")
+    if certificate.listed_on_register != listed:
+        certificate.listed_on_register = listed
+        certificate.save(update_fields=["listed_on_register"])
+        log(
+            instance=certificate,
+            action="accreditation.certificate.register_listing",
+            user=holder,
+            data={"listed": listed},
+        )
+    return certificate

@@ -1,0 +1,260 @@
+"""The certificate PDF: HTML rendered by Django templates (so every piece of user text is
+escaped), turned into a PDF by xhtml2pdf under a resource policy that reads only
+accreditation/pdf_assets/ and fetches nothing remote, signed with pyHanko, and stored privately
+with its SHA-256.
+
+Rendering is claimed with a conditional UPDATE before any work, and the file is attached with a
+second conditional UPDATE, so a duplicated or retried task never makes a second file.
+"""
+
+import hashlib
+import io
+import logging
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+import segno
+from xhtml2pdf import pisa
+from xhtml2pdf.config.resources import ResourceAccessPolicy
+
+from ..models import Certificate
+
+logger = logging.getLogger(__name__)
+
+PDF_ASSETS_DIR = (Path(__file__).resolve().parent.parent / "pdf_assets").resolve()
+TEMPLATE_NAME = "accreditation/pdf/certificate.html"
+# A certificate is one page; anything near this size is not a certificate.
+MAX_HTML_BYTES = 200 * 1024
+# A claim older than this belongs to a worker that died; the next task may take the work over.
+STALE_CLAIM_AFTER = timedelta(minutes=10)
+SIGNING_KEY_NAME = "signing/certificate-signing-key.pem"
+SIGNING_CERT_NAME = "signing/certificate-signing-cert.pem"
+
+
+class PdfRenderError(Exception):
+    """The certificate could not be rendered; the message says why."""
+
+
+def verification_url(certificate: Certificate) -> str:
+    path = reverse("certificate_verify_code", args=[certificate.verification_code])
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def qr_matrix_for(url: str) -> list[list[bool]]:
+    """The QR code's modules for a URL, as built for the certificate (tests compare these)."""
+    qr = segno.make(url, error="m", micro=False)
+    return [[bool(module) for module in row] for row in qr.matrix]
+
+
+def _qr_data_uri(url: str) -> str:
+    return segno.make(url, error="m", micro=False).png_data_uri(scale=6, border=4)
+
+
+def certificate_html(certificate: Certificate) -> str:
+    url = verification_url(certificate)
+    return render_to_string(
+        TEMPLATE_NAME,
+        {
+            "certificate": certificate,
+            "holder_name": certificate.holder.get_full_name(),
+            "scheme_name": certificate.scheme.name,
+            "verification_url": url,
+            "qr_data_uri": _qr_data_uri(url),
+        },
+    )
+
+
+def _link_callback(uri: str, rel: str | None = None) -> str:
+    """Resolve a resource named in the template to a file inside pdf_assets/, or to nothing.
+
+    The resource policy below is the gate; this only maps names, and refuses (returns a path the
+    policy denies) anything remote or outside the folder."""
+    if uri.startswith("data:"):
+        return uri
+    parts = urlsplit(uri)
+    if parts.scheme or parts.netloc:
+        return str(PDF_ASSETS_DIR / "__refused__")
+    candidate = (PDF_ASSETS_DIR / parts.path.lstrip("/")).resolve()
+    if not candidate.is_relative_to(PDF_ASSETS_DIR):
+        return str(PDF_ASSETS_DIR / "__refused__")
+    return str(candidate)
+
+
+def resource_policy() -> ResourceAccessPolicy:
+    return ResourceAccessPolicy.server(
+        base_dir=PDF_ASSETS_DIR,
+        allow_remote=False,
+        max_document_bytes=MAX_HTML_BYTES,
+        max_render_seconds=30,
+        max_resources=20,
+    )
+
+
+def html_to_pdf(html: str) -> bytes:
+    source = html.encode("utf-8")
+    if len(source) > MAX_HTML_BYTES:
+        raise PdfRenderError(
+            f"The certificate HTML is {len(source):,} bytes; the limit is {MAX_HTML_BYTES:,}."
+        )
+    output = io.BytesIO()
+    result = pisa.CreatePDF(
+        source,
+        dest=output,
+        encoding="utf-8",
+        path=str(PDF_ASSETS_DIR / "certificate.html"),
+        link_callback=_link_callback,
+        resource_policy=resource_policy(),
+    )
+    if result.err:
+        raise PdfRenderError(f"xhtml2pdf reported {result.err} error(s).")
+    return output.getvalue()
+
+
+# Signing ------------------------------------------------------------------------------------
+
+
+def _signing_material() -> tuple[bytes, bytes]:
+    """The key and self-signed certificate used to sign certificate PDFs, created at first use
+    and kept in private storage."""
+    storage = storages["private"]
+    if not (storage.exists(SIGNING_KEY_NAME) and storage.exists(SIGNING_CERT_NAME)):
+        _create_signing_material(storage)
+    with storage.open(SIGNING_KEY_NAME, "rb") as key_file:
+        key_pem = key_file.read()
+    with storage.open(SIGNING_CERT_NAME, "rb") as cert_file:
+        cert_pem = cert_file.read()
+    return key_pem, cert_pem
+
+
+def _create_signing_material(storage) -> None:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, "Learning Together certificates"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Social Care Institute for Excellence"),
+        ]
+    )
+    now = timezone.now()
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    cert_pem = cert.public_bytes(serialization.Encoding.PEM)
+    # Two workers may race here; storage never overwrites, so the loser deletes its own copy and
+    # uses the pair that was saved first.
+    saved_key = storage.save(SIGNING_KEY_NAME, ContentFile(key_pem))
+    if saved_key != SIGNING_KEY_NAME:
+        storage.delete(saved_key)
+        return
+    storage.save(SIGNING_CERT_NAME, ContentFile(cert_pem))
+
+
+def sign_pdf(pdf: bytes) -> bytes:
+    from pyhanko.keys import load_certs_from_pemder_data, load_private_key_from_pemder_data
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    key_pem, cert_pem = _signing_material()
+    (cert,) = load_certs_from_pemder_data(cert_pem)
+    signer = signers.SimpleSigner(
+        signing_cert=cert,
+        signing_key=load_private_key_from_pemder_data(key_pem, passphrase=None),
+        cert_registry=SimpleCertificateStore.from_certs([cert]),
+    )
+    output = io.BytesIO()
+    signers.sign_pdf(
+        IncrementalPdfFileWriter(io.BytesIO(pdf)),
+        signers.PdfSignatureMetadata(
+            field_name="Signature1",
+            reason="Learning Together accreditation certificate",
+            location="Social Care Institute for Excellence",
+        ),
+        signer=signer,
+        output=output,
+    )
+    return output.getvalue()
+
+
+# Rendering a certificate --------------------------------------------------------------------
+
+
+def certificate_claim_render(*, certificate_id: int) -> bool:
+    """Claim the rendering: True for exactly one caller while the PDF is missing and nobody is
+    rendering it (or the last claim has gone stale)."""
+    now = timezone.now()
+    claimed = (
+        Certificate.objects.filter(pk=certificate_id, pdf="")
+        .filter(
+            Q(rendering_started_at__isnull=True)
+            | Q(rendering_started_at__lt=now - STALE_CLAIM_AFTER)
+        )
+        .update(rendering_started_at=now)
+    )
+    return claimed == 1
+
+
+def certificate_render_pdf(*, certificate_id: int) -> bool:
+    """Render, sign and store the PDF of a certificate this caller has claimed.
+
+    Returns False when another worker attached a PDF first (ours is then discarded)."""
+    certificate = Certificate.objects.select_related("holder", "scheme").get(pk=certificate_id)
+    storage = storages["private"]
+    saved_name = ""
+    try:
+        pdf = sign_pdf(html_to_pdf(certificate_html(certificate)))
+        digest = hashlib.sha256(pdf).hexdigest()
+        saved_name = storage.save(f"certificates/{certificate.number}.pdf", ContentFile(pdf))
+        attached = Certificate.objects.filter(pk=certificate_id, pdf="").update(
+            pdf=saved_name, pdf_sha256=digest
+        )
+    except Exception:
+        # Release the claim so a retry can take it at once rather than after it goes stale.
+        Certificate.objects.filter(pk=certificate_id, pdf="").update(rendering_started_at=None)
+        if saved_name:
+            storage.delete(saved_name)
+        raise
+    if attached != 1:
+        storage.delete(saved_name)
+        return False
+    return True
