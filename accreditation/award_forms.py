@@ -1,0 +1,119 @@
+"""Forms for applying, assessing, certificates, verification and the register. Forms check
+input; the services apply the rules."""
+
+from django import forms
+
+from .models import Decision
+from .selectors.certificates import CERTIFICATE_NUMBER_RE, VERIFICATION_CODE_RE
+from .services.applications import STATEMENT_MAX_LENGTH
+
+
+class StatementForm(forms.Form):
+    reflective_statement = forms.CharField(
+        label="Your reflective statement",
+        required=False,
+        max_length=STATEMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 14}),
+    )
+
+    def __init__(self, *args, guidance: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reflective_statement"].help_text = guidance or (
+            "Reflect on what you learned through your supervised review."
+        )
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Your decision",
+        choices=[
+            (Decision.Outcome.APPROVED, "Approve: award accreditation and issue a certificate"),
+            (Decision.Outcome.REFERRED, "Refer back: the trainee must act, then resubmit"),
+            (Decision.Outcome.DECLINED, "Decline"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reasons = forms.CharField(
+        label="Reasons",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="The trainee reads these. They are kept with the decision.",
+    )
+    required_actions = forms.CharField(
+        label="Required actions",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Needed when you refer back: what the trainee must do before resubmitting.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("outcome") == Decision.Outcome.REFERRED
+            and not (cleaned.get("required_actions") or "").strip()
+        ):
+            self.add_error("required_actions", "Say what the trainee must do before they resubmit.")
+        return cleaned
+
+
+class CertificateStatusForm(forms.Form):
+    ACTIONS = {
+        "suspend": "Suspend",
+        "reinstate": "Reinstate",
+        "revoke": "Revoke (final: it cannot be undone)",
+    }
+
+    action = forms.ChoiceField(label="Change the status", widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Kept in the certificate's history.",
+    )
+
+    def __init__(self, *args, allowed: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [(a, self.ACTIONS[a]) for a in allowed]
+
+
+class VerifyForm(forms.Form):
+    code = forms.CharField(
+        label="Verification code",
+        required=False,
+        max_length=60,
+        help_text="The code at the end of the verification link, for example Xy3…",
+    )
+    number = forms.CharField(
+        label="Certificate number",
+        required=False,
+        max_length=20,
+        help_text="For example LT-2026-00042",
+    )
+    surname = forms.CharField(label="Holder's surname", required=False, max_length=100)
+
+    def clean(self):
+        cleaned = super().clean()
+        code = (cleaned.get("code") or "").strip()
+        number = (cleaned.get("number") or "").strip().upper()
+        surname = (cleaned.get("surname") or "").strip()
+        cleaned.update(code=code, number=number, surname=surname)
+        if code:
+            if not VERIFICATION_CODE_RE.match(code):
+                self.add_error("code", "Enter the code exactly as it appears in the link.")
+        elif number or surname:
+            if not CERTIFICATE_NUMBER_RE.match(number):
+                self.add_error("number", "Enter a certificate number like LT-2026-00042.")
+            if not surname:
+                self.add_error("surname", "Enter the holder's surname.")
+        else:
+            raise forms.ValidationError(
+                "Enter a verification code, or a certificate number and the holder's surname."
+            )
+        return cleaned
+
+
+class RegisterSearchForm(forms.Form):
+    name = forms.CharField(label="Name", required=False, max_length=100)
+    region = forms.ChoiceField(label="Region", required=False)
+
+    def __init__(self, *args, regions: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [("", "All regions"), *[(r, r) for r in regions]]

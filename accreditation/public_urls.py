@@ -1,0 +1,14 @@
+"""Public routes, mounted at /verify/ and /register/ by the project URLs."""
+
+from django.urls import path
+
+from .views import public
+
+verify_urlpatterns = [
+    path("", public.verify, name="certificate_verify"),
+    path("<str:code>/", public.verify_code, name="certificate_verify_code"),
+]
+
+register_urlpatterns = [
+    path("", public.register, name="public_register"),
+]

@@ -1,0 +1,164 @@
+"""Assessors: the queue of submitted applications, the complete portfolio with the decision form,
+and managing certificates (suspend, reinstate, revoke)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from .. import access
+from ..award_forms import CertificateStatusForm, DecisionForm
+from ..exceptions import TransitionError
+from ..models import AccreditationApplication, Certificate, Decision
+from ..selectors import applications as selectors
+from ..selectors.certificates import certificate_public_status, certificates_for_assessor
+from ..services import applications as services
+from ..services import certificates as certificate_services
+
+
+def _require_assessor(request: HttpRequest) -> None:
+    if not access.user_is_assessor(request.user):
+        raise Http404
+
+
+@login_required
+@require_GET
+def assessment_queue(request: HttpRequest) -> HttpResponse:
+    _require_assessor(request)
+    return render(
+        request,
+        "accreditation/assessment/queue.html",
+        {
+            "queue": list(selectors.assessment_queue(request.user)),
+            "decided": selectors.recently_decided(),
+        },
+    )
+
+
+def _render_portfolio(
+    request: HttpRequest, application: AccreditationApplication, *, form=None, status=200
+):
+    supervises = selectors.assessor_supervises(request.user, application)
+    may_decide = application.status == AccreditationApplication.Status.SUBMITTED and not (
+        supervises
+    )
+    return render(
+        request,
+        "accreditation/assessment/portfolio.html",
+        {
+            "portfolio": selectors.application_portfolio(application),
+            "application": application,
+            "assessor_supervises": supervises,
+            "may_decide": may_decide,
+            "form": form or DecisionForm(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def portfolio(request: HttpRequest, pk: int) -> HttpResponse:
+    application = access.get_application_for_assessor(request.user, pk)
+    return _render_portfolio(request, application)
+
+
+_DECIDE = {
+    Decision.Outcome.APPROVED: "approved",
+    Decision.Outcome.REFERRED: "referred back",
+    Decision.Outcome.DECLINED: "declined",
+}
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    application = access.get_application_for_assessor(request.user, pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return _render_portfolio(request, application, form=form, status=400)
+    outcome, reasons = form.cleaned_data["outcome"], form.cleaned_data["reasons"]
+    try:
+        if outcome == Decision.Outcome.APPROVED:
+            certificate = services.application_approve(
+                application=application, assessor=request.user, reasons=reasons
+            )
+            messages.success(
+                request, f"Application approved. Certificate {certificate.number} issued."
+            )
+        elif outcome == Decision.Outcome.REFERRED:
+            services.application_refer(
+                application=application,
+                assessor=request.user,
+                reasons=reasons,
+                required_actions=form.cleaned_data["required_actions"],
+            )
+            messages.success(request, "Application referred back to the trainee.")
+        else:
+            services.application_decline(
+                application=application, assessor=request.user, reasons=reasons
+            )
+            messages.success(request, "Application declined.")
+    except TransitionError as error:
+        form.add_error(None, str(error))
+        application.refresh_from_db()
+        return _render_portfolio(request, application, form=form, status=400)
+    return redirect("accreditation:assessment_queue")
+
+
+@login_required
+@require_GET
+def certificate_list(request: HttpRequest) -> HttpResponse:
+    _require_assessor(request)
+    page = Paginator(certificates_for_assessor(), 50).get_page(request.GET.get("page"))
+    rows = [(c, certificate_public_status(c)) for c in page.object_list]
+    return render(
+        request, "accreditation/assessment/certificate_list.html", {"page": page, "rows": rows}
+    )
+
+
+def _allowed_actions(certificate: Certificate) -> list[str]:
+    return {
+        Certificate.Status.ISSUED: ["suspend", "revoke"],
+        Certificate.Status.SUSPENDED: ["reinstate", "revoke"],
+    }.get(certificate.status, [])
+
+
+_CHANGE = {
+    "suspend": certificate_services.certificate_suspend,
+    "reinstate": certificate_services.certificate_reinstate,
+    "revoke": certificate_services.certificate_revoke,
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def certificate_manage(request: HttpRequest, pk: int) -> HttpResponse:
+    certificate = access.get_certificate_for_assessor(request.user, pk)
+    allowed = _allowed_actions(certificate)
+    form = CertificateStatusForm(request.POST or None, allowed=allowed)
+    if request.method == "POST" and form.is_valid():
+        action = form.cleaned_data["action"]
+        try:
+            _CHANGE[action](
+                certificate=certificate, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except TransitionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Certificate {certificate.number}: {action} done.")
+            return redirect("accreditation:certificate_manage", pk=certificate.pk)
+    return render(
+        request,
+        "accreditation/assessment/certificate_manage.html",
+        {
+            "certificate": certificate,
+            "public_status": certificate_public_status(certificate),
+            "events": list(certificate.events.select_related("by")),
+            "form": form,
+            "allowed": allowed,
+        },
+        status=400 if form.errors else 200,
+    )

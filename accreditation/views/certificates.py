@@ -1,0 +1,64 @@
+"""A holder's certificates: download the PDF, copy the verification link, and choose whether to
+appear on the public register."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from .. import access
+from ..exceptions import TransitionError
+from ..selectors.certificates import certificate_public_status, certificates_for_holder
+from ..services.certificates import certificate_set_listing
+from ..services.pdf import verification_url
+
+
+@login_required
+@require_GET
+def my_certificates(request: HttpRequest) -> HttpResponse:
+    rows = [
+        {
+            "certificate": c,
+            "status": certificate_public_status(c),
+            "verification_url": verification_url(c),
+        }
+        for c in certificates_for_holder(request.user)
+    ]
+    return render(request, "accreditation/certificates/my_certificates.html", {"rows": rows})
+
+
+@login_required
+@require_GET
+def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    certificate = access.get_certificate_for_download(request.user, pk)
+    if not certificate.pdf:
+        raise Http404
+    response = FileResponse(
+        certificate.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"{certificate.number}.pdf",
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def certificate_register(request: HttpRequest, pk: int) -> HttpResponse:
+    certificate = access.get_certificate_for_holder(request.user, pk)
+    listed = request.POST.get("listed") == "1"
+    try:
+        certificate_set_listing(certificate=certificate, holder=request.user, listed=listed)
+    except TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            f"Certificate {certificate.number} is now "
+            + ("listed on" if listed else "not listed on")
+            + " the public register.",
+        )
+    return redirect("accreditation:my_certificates")

@@ -1,0 +1,63 @@
+"""The programme dashboard for SCIE staff, and its CSV export."""
+
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from .. import access
+from ..selectors.dashboard import programme_dashboard
+
+
+def _require_staff(request: HttpRequest) -> None:
+    if not access.user_may_see_dashboard(request.user):
+        raise Http404
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    _require_staff(request)
+    data = programme_dashboard()
+    return render(
+        request,
+        "accreditation/dashboard/dashboard.html",
+        {
+            "dashboard": data,
+            "columns": data.columns,
+            "cohort_rows": [(row, data.values(row)) for row in data.cohorts],
+            "strand_rows": [(row, data.values(row)) for row in data.strands],
+        },
+    )
+
+
+@login_required
+@require_GET
+def dashboard_csv(request: HttpRequest) -> HttpResponse:
+    _require_staff(request)
+    data = programme_dashboard()
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="programme-dashboard-{stamp}.csv"'
+    response["Cache-Control"] = "no-store"
+    writer = csv.writer(response)
+    writer.writerow(["Group", "Name", "Funding strand", *[c.label for c in data.columns]])
+    for kind, rows in (("Cohort", data.cohorts), ("Funding strand", data.strands)):
+        for row in rows:
+            writer.writerow(
+                [
+                    kind,
+                    _safe(row.label),
+                    _safe(row.funding_strand),
+                    *[value for _, value in data.values(row)],
+                ]
+            )
+    return response
+
+
+def _safe(text: str) -> str:
+    # A cell starting with = + - @ would run as a formula in a spreadsheet.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -1,0 +1,74 @@
+"""Public pages: verify a certificate by its code (the QR code's link) or by number and surname,
+and the register of accredited reviewers who chose to be listed."""
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ..award_forms import RegisterSearchForm, VerifyForm
+from ..selectors.certificates import (
+    register_entries,
+    register_regions,
+    verify_by_code,
+    verify_by_number,
+)
+
+REGISTER_PAGE_SIZE = 25
+
+
+def _not_found(request: HttpRequest, *, form=None) -> HttpResponse:
+    return render(
+        request,
+        "accreditation/public/not_found.html",
+        {"form": form or VerifyForm()},
+        status=404,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest) -> HttpResponse:
+    # POST, so a surname never lands in a URL, a log or the browser history.
+    form = VerifyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["code"]:
+            return redirect("certificate_verify_code", code=form.cleaned_data["code"])
+        result = verify_by_number(form.cleaned_data["number"], form.cleaned_data["surname"])
+        if result is None:
+            return _not_found(request, form=form)
+        return render(request, "accreditation/public/verification.html", {"result": result})
+    return render(
+        request,
+        "accreditation/public/verify.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+def verify_code(request: HttpRequest, code: str) -> HttpResponse:
+    result = verify_by_code(code)
+    if result is None:
+        return _not_found(request)
+    response = render(request, "accreditation/public/verification.html", {"result": result})
+    # The status can change at any moment (suspension, revocation): never serve a stale copy.
+    response["Cache-Control"] = "no-cache, max-age=0"
+    return response
+
+
+@require_GET
+def register(request: HttpRequest) -> HttpResponse:
+    form = RegisterSearchForm(request.GET or None, regions=register_regions())
+    name = region = ""
+    if form.is_valid():
+        name, region = form.cleaned_data["name"], form.cleaned_data["region"]
+    page = Paginator(register_entries(name=name, region=region), REGISTER_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "accreditation/public/register.html",
+        {"form": form, "page": page, "query": query.urlencode(), "searched": bool(name or region)},
+    )
