@@ -115,7 +115,9 @@ class CohortViewSet(ModelViewSet):
 
 
 class EnrolmentFilterSet(WagtailFilterSet):
-    supervisor = django_filters.ModelChoiceFilter(queryset=_supervisors, label="Supervisor")
+    supervisor = django_filters.ModelChoiceFilter(
+        queryset=lambda request: _supervisors(), label="Supervisor"
+    )
 
     class Meta:
         model = Enrolment

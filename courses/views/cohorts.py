@@ -205,7 +205,8 @@ def cohort_grid_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 def attendance_register(request: HttpRequest, pk: int, day_pk: int) -> HttpResponse:
     day = access.get_training_day_for_staff(request.user, pk, day_pk)
     entries = selectors.attendance_register(day)
-    form = AttendanceForm(request.POST or None, entries=entries)
+    # An empty POST is a register with nobody ticked, not an unsubmitted form.
+    form = AttendanceForm(request.POST if request.method == "POST" else None, entries=entries)
     if request.method == "POST" and form.is_valid():
         try:
             present = services.attendance_record(

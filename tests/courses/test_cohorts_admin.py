@@ -1,0 +1,127 @@
+"""The Programme menu in the Wagtail admin: cohorts with inline training days, enrolments."""
+
+import pytest
+
+from courses.models import Cohort, Enrolment
+from tests.courses.factories import EnrolmentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _cohort_post(course, sam, **extra):
+    data = {
+        "name": "Manchester boards 2027",
+        "course": course.pk,
+        "funding_strand": "DfE VCS grant",
+        "start_date": "2027-01-10",
+        "end_date": "2027-07-10",
+        "capacity": "12",
+        "status": "planned",
+        "supervisors": [str(sam.pk)],
+        "training_days-TOTAL_FORMS": "1",
+        "training_days-INITIAL_FORMS": "0",
+        "training_days-MIN_NUM_FORMS": "0",
+        "training_days-MAX_NUM_FORMS": "1000",
+        "training_days-0-title": "Day 1: systems thinking",
+        "training_days-0-date": "2027-01-10",
+        "training_days-0-starts_at": "09:30",
+        "training_days-0-ends_at": "16:30",
+        "training_days-0-venue": "SCIE London",
+        "training_days-0-online_link": "",
+        "training_days-0-ORDER": "1",
+        "training_days-0-DELETE": "",
+        "training_days-0-id": "",
+    }
+    data.update(extra)
+    return data
+
+
+def test_it_lets_ada_list_and_create_cohorts_with_training_days(client, ada, course, sam, cohort):
+    client.force_login(ada)
+
+    listing = client.get("/admin/programme/cohorts/?status=in_progress")
+    assert listing.status_code == 200
+    assert "London boards 2026" in listing.content.decode()
+    assert client.get("/admin/programme/cohorts/new/").status_code == 200
+
+    response = client.post("/admin/programme/cohorts/new/", _cohort_post(course, sam))
+
+    assert response.status_code == 302, response.context["form"].errors
+    created = Cohort.objects.get(name="Manchester boards 2027")
+    assert list(created.supervisors.all()) == [sam]
+    assert [d.title for d in created.training_days.all()] == ["Day 1: systems thinking"]
+    assert len(created.calendar_token) >= 40
+
+
+def test_it_only_offers_supervisors_as_cohort_supervisors(client, ada, course, sam, tess):
+    client.force_login(ada)
+
+    response = client.post(
+        "/admin/programme/cohorts/new/", _cohort_post(course, sam, supervisors=[str(tess.pk)])
+    )
+
+    assert response.status_code == 200
+    assert "supervisors" in response.context["form"].errors
+    assert not Cohort.objects.filter(name="Manchester boards 2027").exists()
+
+
+@pytest.mark.parametrize("persona", ["tess", "sam", "ali"])
+def test_it_keeps_other_personas_out_of_the_programme_admin(client, request, persona, cohort):
+    client.force_login(request.getfixturevalue(persona))
+
+    for url in (
+        "/admin/programme/cohorts/",
+        "/admin/programme/cohorts/new/",
+        "/admin/programme/enrolments/",
+        "/admin/programme/invitations/",
+    ):
+        response = client.get(url)
+        assert response.status_code in (302, 403), url
+        if response.status_code == 302:
+            # Wagtail sends people without admin access to sign in, not to the page.
+            assert response["Location"].startswith("/accounts/login/"), url
+
+
+def test_it_keeps_anonymous_visitors_out(client, cohort):
+    response = client.get("/admin/programme/cohorts/")
+
+    assert response.status_code == 302
+    assert "login" in response["Location"]
+
+
+def test_it_assigns_a_partner_and_changes_status_from_the_enrolment_edit_form(
+    client, ada, sam, tess, pat, cohort
+):
+    tess_e = EnrolmentFactory(user=tess, cohort=cohort)
+    pat_e = EnrolmentFactory(user=pat, cohort=cohort)
+    client.force_login(ada)
+    url = f"/admin/programme/enrolments/edit/{tess_e.pk}/"
+    assert client.get(url).status_code == 200
+
+    response = client.post(
+        url,
+        {"supervisor": sam.pk, "review_partner": pat.pk, "new_status": "deferred", "reason": ""},
+    )
+    assert response.status_code == 200  # a reason is needed to defer
+    assert "reason" in response.context["form"].errors
+
+    response = client.post(
+        url,
+        {"supervisor": sam.pk, "review_partner": pat.pk, "new_status": "deferred", "reason": "Ill"},
+    )
+
+    assert response.status_code == 302
+    tess_e.refresh_from_db(), pat_e.refresh_from_db()
+    assert tess_e.status == Enrolment.Status.DEFERRED
+    assert (tess_e.supervisor, tess_e.review_partner, pat_e.review_partner) == (sam, pat, tess)
+
+
+def test_it_filters_enrolments_by_status_in_the_admin(client, ada, tess, pat, cohort):
+    EnrolmentFactory(user=tess, cohort=cohort, status="active")
+    EnrolmentFactory(user=pat, cohort=cohort, status="withdrawn")
+    client.force_login(ada)
+
+    page = client.get("/admin/programme/enrolments/?status=withdrawn").content.decode()
+
+    assert "Pat Partner" in page
+    assert "Tess Trainee" not in page

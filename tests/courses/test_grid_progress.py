@@ -1,0 +1,171 @@
+"""The cohort progress grid, its downloads and its overview chart."""
+
+import csv
+import io
+
+from django.urls import reverse
+from django.utils import timezone
+
+import pytest
+from openpyxl import load_workbook
+
+from courses.models import Attendance, Enrolment, ModuleProgress
+from learning_platform.accounts.models import User
+from tests.courses.factories import EnrolmentFactory, TrainingDayFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def progress(cohort, modules, tess_enrolment, pat_enrolment, uma):
+    """Tess finished module 1 and started module 2; Pat has done nothing; Uma withdrew."""
+    first, second = modules
+    ModuleProgress.objects.create(
+        enrolment=tess_enrolment, module=first, completed_at=timezone.now()
+    )
+    ModuleProgress.objects.create(enrolment=tess_enrolment, module=second)
+    EnrolmentFactory(user=uma, cohort=cohort, status=Enrolment.Status.WITHDRAWN)
+    day1, day2 = TrainingDayFactory(cohort=cohort), TrainingDayFactory(cohort=cohort)
+    Attendance.objects.create(training_day=day1, enrolment=tess_enrolment, present=True)
+    Attendance.objects.create(training_day=day2, enrolment=tess_enrolment, present=True)
+    Attendance.objects.create(training_day=day1, enrolment=pat_enrolment, present=False)
+    return cohort
+
+
+def _url(name, cohort, query=""):
+    return reverse(f"courses:{name}", args=[cohort.pk]) + query
+
+
+def test_it_shows_each_trainees_modules_and_attendance(client, ada, progress):
+    client.force_login(ada)
+
+    response = client.get(_url("cohort_grid", progress))
+
+    assert response.status_code == 200
+    rows = {r.enrolment.user.email: r for r in response.context["grid"].rows}
+    assert rows["tess@example.org"].cells == ["completed", "in_progress"]
+    assert rows["tess@example.org"].attended == 2
+    assert rows["pat@example.org"].cells == ["not_started", "not_started"]
+    assert rows["pat@example.org"].attended == 0
+    summaries = response.context["grid"].summaries
+    assert [(s.completed, s.in_progress, s.total) for s in summaries] == [(1, 0, 3), (0, 1, 3)]
+    page = response.content.decode()
+    assert '<progress max="3" value="1"' in page
+    assert "1 of 3 completed (33%)" in page
+
+
+def test_it_filters_by_status_supervisor_and_name(client, ada, sam, progress):
+    client.force_login(ada)
+
+    def emails(query):
+        grid = client.get(_url("cohort_grid", progress, query)).context["grid"]
+        return sorted(r.enrolment.user.email for r in grid.rows)
+
+    assert emails("?status=withdrawn") == ["uma@example.org"]
+    assert emails(f"?supervisor={sam.pk}") == ["tess@example.org"]
+    assert emails("?q=partner") == ["pat@example.org"]
+    assert emails("?status=active&q=tess") == ["tess@example.org"]
+
+
+def test_it_downloads_the_filtered_grid_as_csv(client, ada, progress):
+    client.force_login(ada)
+
+    response = client.get(_url("cohort_grid_csv", progress, "?status=active"))
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:6] == [
+        "Name",
+        "Email",
+        "Status",
+        "Supervisor",
+        "Review partner",
+        "Days attended (of 2)",
+    ]
+    assert rows[0][6:] == ["Systems thinking", "Key practice episodes", "Modules completed (of 2)"]
+    body = {row[1]: row for row in rows[1:]}
+    assert set(body) == {"tess@example.org", "pat@example.org"}
+    assert body["tess@example.org"][2:] == [
+        "Active",
+        "Sam Supervisor",
+        "Pat Partner",
+        "2",
+        "Completed",
+        "In progress",
+        "1",
+    ]
+
+
+def test_it_downloads_the_grid_as_xlsx(client, ada, progress):
+    client.force_login(ada)
+
+    response = client.get(_url("cohort_grid_xlsx", progress))
+
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = list(sheet.iter_rows(values_only=True))
+    assert values[0][0] == "Name"
+    by_email = {row[1]: row for row in values[1:]}
+    assert by_email["tess@example.org"][5:] == (2, "Completed", "In progress", 1)
+    assert by_email["uma@example.org"][2] == "Withdrawn"
+
+
+def test_it_defuses_spreadsheet_formulas_in_names(client, ada, cohort, modules):
+    EnrolmentFactory(cohort=cohort, user__full_name='=HYPERLINK("http://x")')
+    client.force_login(ada)
+
+    rows = list(
+        csv.reader(io.StringIO(client.get(_url("cohort_grid_csv", cohort)).content.decode()))
+    )
+
+    assert rows[1][0].startswith("'=")
+
+
+def _bulk_trainees(cohort, modules, count):
+    users = User.objects.bulk_create(
+        [
+            User(email=f"bulk{cohort.pk}-{i}@example.org", full_name=f"Bulk Trainee {i}")
+            for i in range(count)
+        ]
+    )
+    enrolments = Enrolment.objects.bulk_create(
+        [Enrolment(user=u, cohort=cohort, status=Enrolment.Status.ACTIVE) for u in users]
+    )
+    enrolments = list(Enrolment.objects.filter(cohort=cohort))
+    ModuleProgress.objects.bulk_create(
+        [
+            ModuleProgress(enrolment=e, module=modules[0], completed_at=timezone.now())
+            for e in enrolments
+        ]
+    )
+    day = TrainingDayFactory(cohort=cohort)
+    Attendance.objects.bulk_create(
+        [Attendance(training_day=day, enrolment=e, present=True) for e in enrolments]
+    )
+
+
+@pytest.mark.parametrize("name", ["cohort_grid", "cohort_grid_csv", "cohort_grid_xlsx"])
+def test_it_runs_the_same_queries_for_5_and_200_trainees(
+    client, ada, sam, course, modules, name, django_assert_max_num_queries
+):
+    from tests.courses.factories import CohortFactory
+
+    small, large = CohortFactory(course=course), CohortFactory(course=course)
+    _bulk_trainees(small, modules, 5)
+    _bulk_trainees(large, modules, 200)
+    client.force_login(ada)
+    client.get(_url(name, small))  # warm per-process caches (content types, site)
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as five:
+        assert client.get(_url(name, small)).status_code == 200
+    with django_assert_max_num_queries(len(five.captured_queries)):
+        response = client.get(_url(name, large))
+    assert response.status_code == 200
+    if name == "cohort_grid":
+        assert len(response.context["grid"].rows) == 200
+        assert response.context["grid"].summaries[0].completed == 200

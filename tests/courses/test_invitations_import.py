@@ -1,0 +1,175 @@
+"""CSV import of invitations: every row checked, all saved or none."""
+
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+import pytest
+
+from courses.models import Invitation
+from courses.services.invitations import hash_token, invitations_import_csv
+from tests.courses.factories import EnrolmentFactory, InvitationFactory
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "name,email,organisation,job title\n"
+
+
+def _csv(body: str, *, name: str = "people.csv", header: str = HEADER, encoding="utf-8"):
+    return SimpleUploadedFile(name, (header + body).encode(encoding), content_type="text/csv")
+
+
+def _upload(client, cohort, upload):
+    return client.post(reverse("courses:invitation_import", args=[cohort.pk]), {"file": upload})
+
+
+def test_it_saves_every_row_and_emails_each_person_after_commit(
+    client, ada, cohort, django_capture_on_commit_callbacks
+):
+    client.force_login(ada)
+    upload = _csv(
+        "Nia Jones,nia@example.org,Camden Safeguarding Partnership,Team manager\n"
+        "Omar Khan,OMAR@example.org,,Detective sergeant\n"
+    )
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = _upload(client, cohort, upload)
+
+    assert response.status_code == 302
+    invitations = {i.email: i for i in Invitation.objects.filter(cohort=cohort)}
+    assert set(invitations) == {"nia@example.org", "omar@example.org"}
+    assert invitations["nia@example.org"].organisation.name == "Camden Safeguarding Partnership"
+    assert invitations["omar@example.org"].organisation is None
+    assert invitations["omar@example.org"].invited_by == ada
+    assert len(callbacks) == 2
+    assert sorted(m.to[0] for m in mail.outbox) == ["nia@example.org", "omar@example.org"]
+    message = next(m for m in mail.outbox if m.to == ["nia@example.org"])
+    assert "London boards 2026" in message.subject
+    assert message.alternatives and message.alternatives[0][1] == "text/html"
+    # The email carries the raw token; only its hash is stored.
+    token = message.body.split("/learning/invitations/")[1].split("/")[0]
+    assert invitations["nia@example.org"].token_hash == hash_token(token)
+    assert token not in invitations["nia@example.org"].token_hash
+
+
+def test_it_rejects_each_bad_row_with_its_reason_and_saves_nothing(
+    client, ada, cohort, tess, tess_enrolment, django_capture_on_commit_callbacks
+):
+    InvitationFactory(cohort=cohort, email="pending@example.org")
+    before = Invitation.objects.count()
+    client.force_login(ada)
+    upload = _csv(
+        "Good Person,good@example.org,,\n"
+        ",noname@example.org,,\n"
+        "Bad Email,not-an-email,,\n"
+        "Twice Listed,twice@example.org,,\n"
+        "Twice Again,TWICE@example.org,,\n"
+        "Already Invited,pending@example.org,,\n"
+        "Tess Trainee,tess@example.org,,\n"
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _upload(client, cohort, upload)
+
+    assert response.status_code == 400
+    assert Invitation.objects.count() == before
+    assert mail.outbox == []
+    rows = {row.line: row for row in response.context["report"].rows}
+    assert rows[2].ok
+    assert rows[3].problems == ["The name is missing."]
+    assert "not a valid email address" in rows[4].problems[0]
+    assert rows[5].ok
+    assert rows[6].problems == ["twice@example.org is already on row 5 of this file."]
+    assert "already been invited" in rows[7].problems[0]
+    assert "already enrolled in this cohort (active)" in rows[8].problems[0]
+    page = response.content.decode()
+    assert "Nothing has been saved" in page
+    assert "upload the whole file again" in page
+
+
+def test_it_rejects_rows_beyond_the_cohorts_capacity(ada, cohort, tess_enrolment):
+    cohort.capacity = 3
+    cohort.save()
+    InvitationFactory(cohort=cohort)  # a pending invitation holds a place too
+    upload = _csv("A Person,a@example.org,,\nB Person,b@example.org,,\n")
+
+    report = invitations_import_csv(cohort=cohort, upload=upload, invited_by=ada)
+
+    assert not report.saved
+    assert report.rows[0].ok
+    assert "The cohort is full" in report.rows[1].problems[0]
+    assert not Invitation.objects.filter(email__in=["a@example.org", "b@example.org"]).exists()
+
+
+@pytest.mark.parametrize(
+    ("upload", "expected"),
+    [
+        (_csv("x,y@example.org,,\n", name="people.xlsx"), "must be a CSV file"),
+        (_csv("Zoë Ørsted,z@example.org,,\n", encoding="latin-1"), "not UTF-8"),
+        (_csv("Ann,ann@example.org\n", header="name,email\n"), "Missing: organisation, job title"),
+        (_csv("", header=HEADER), "nobody in it"),
+    ],
+    ids=["wrong-type", "wrong-encoding", "missing-columns", "header-only"],
+)
+def test_it_rejects_a_bad_file_as_a_whole(ada, cohort, upload, expected):
+    report = invitations_import_csv(cohort=cohort, upload=upload, invited_by=ada)
+
+    assert not report.saved
+    assert expected in " ".join(report.file_problems)
+    assert Invitation.objects.count() == 0
+
+
+def test_it_accepts_a_byte_order_mark_and_column_aliases(ada, cohort):
+    upload = _csv(
+        "Ann Lee,ann@example.org,Barnet,Social worker\n",
+        header="\ufeffFull name,Email address,Organization,Job_title\n",
+    )
+
+    report = invitations_import_csv(cohort=cohort, upload=upload, invited_by=ada)
+
+    assert report.saved
+    assert Invitation.objects.get(email="ann@example.org").job_title == "Social worker"
+
+
+def test_it_counts_invited_enrolments_against_capacity(ada, cohort):
+    cohort.capacity = 1
+    cohort.save()
+    EnrolmentFactory(cohort=cohort, user=UserFactory(), status="invited")
+
+    report = invitations_import_csv(
+        cohort=cohort, upload=_csv("A Person,a@example.org,,\n"), invited_by=ada
+    )
+
+    assert not report.saved
+    assert "full" in report.rows[0].problems[0]
+
+
+def test_it_invites_one_person_from_the_form(
+    client, ada, cohort, django_capture_on_commit_callbacks
+):
+    client.force_login(ada)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("courses:invitation_create", args=[cohort.pk]),
+            {"full_name": "Nia Jones", "email": "Nia@Example.org", "job_title": "Manager"},
+        )
+
+    assert response.status_code == 302
+    invitation = Invitation.objects.get(cohort=cohort)
+    assert invitation.email == "nia@example.org"
+    assert [m.to for m in mail.outbox] == [["nia@example.org"]]
+
+
+def test_it_refuses_to_invite_someone_already_enrolled(client, ada, cohort, tess_enrolment):
+    client.force_login(ada)
+
+    response = client.post(
+        reverse("courses:invitation_create", args=[cohort.pk]),
+        {"full_name": "Tess Trainee", "email": "tess@example.org"},
+    )
+
+    assert response.status_code == 200
+    assert "already enrolled" in response.content.decode()
+    assert not Invitation.objects.exists()
