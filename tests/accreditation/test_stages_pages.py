@@ -1,0 +1,276 @@
+"""The review page, the stage page and its buttons, and the supervisor's queue: what each shows,
+what the buttons do, and a constant number of queries however much there is."""
+
+from datetime import timedelta
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+import pytest
+
+from accreditation.models import Evidence, ReviewStage, SignOff
+from accreditation.services.evidence import evidence_add_note
+from accreditation.services.stages import stage_approve, stage_submit
+
+from .factories import SupervisedReviewFactory, make_trainee, stage
+
+pytestmark = pytest.mark.django_db
+Status = ReviewStage.Status
+
+
+def _submitted_stage(review, tess):
+    evidence_add_note(stage=stage(review, 1), user=tess, title="Scope", note="Agreed scope.")
+    stage_submit(stage=stage(review, 1), user=tess, comment="Please look at the scope.")
+    return stage(review, 1)
+
+
+def _post(client, name, s, comment=""):
+    return client.post(
+        reverse(f"accreditation:{name}", args=[s.pk]), {f"{name[6:]}-comment": comment}
+    )
+
+
+def _messages(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]] if response.context else []
+
+
+# Review page --------------------------------------------------------------------------------
+
+
+def test_it_shows_the_stages_as_a_task_list_with_their_status(client, review, tess, sam):
+    _submitted_stage(review, tess)
+    client.force_login(tess)
+    response = client.get(reverse("accreditation:review_detail", args=[review.pk]))
+    content = response.content.decode()
+    for title in ("Preparation", "Data collection", "Organising and analysing data", "Findings"):
+        assert title in content
+    assert "Submitted</strong>" in content
+    assert content.count("Not started</strong>") == 4
+    assert "Child K" in content
+    assert "0 of 5 stages signed off" in content
+    assert reverse("accreditation:my_supervision") in content
+
+
+# Stage page ---------------------------------------------------------------------------------
+
+
+def test_it_shows_guidance_evidence_and_the_full_history(client, review, tess, sam):
+    s = _submitted_stage(review, tess)
+    stage_approve(stage=s, user=sam, comment="Good scope.")
+    client.force_login(sam)
+    response = client.get(reverse("accreditation:stage_detail", args=[s.pk]))
+    content = response.content.decode()
+    assert "Identify the case and the research questions" in content
+    assert "Agreed scope." in content
+    # Who, what, from → to and why, for each step.
+    assert "Tess Trainee" in content and "Sam Supervisor" in content
+    assert "Not started → In progress" in content
+    assert "In progress → Submitted" in content
+    assert "Submitted → Approved" in content
+    assert "Please look at the scope." in content
+    assert "Good scope." in content
+    assert "Reopen this stage" in content
+    assert "Approve this stage" not in content
+
+
+def test_it_offers_the_trainee_only_their_own_actions(client, review, tess):
+    s = stage(review, 1)
+    evidence_add_note(stage=s, user=tess, title="Scope", note="Agreed.")
+    client.force_login(tess)
+    content = client.get(reverse("accreditation:stage_detail", args=[s.pk])).content.decode()
+    assert "Submit for sign-off" in content
+    assert "Upload file" in content
+    assert "Approve this stage" not in content
+    assert "Reopen this stage" not in content
+
+
+def test_it_hides_the_evidence_forms_once_submitted(client, review, tess):
+    s = _submitted_stage(review, tess)
+    client.force_login(tess)
+    content = client.get(reverse("accreditation:stage_detail", args=[s.pk])).content.decode()
+    assert "waiting for sign-off" in content
+    assert "Upload file" not in content
+    assert "Remove" not in content
+
+
+def test_it_approves_through_the_button(client, review, tess, sam):
+    s = _submitted_stage(review, tess)
+    client.force_login(sam)
+    response = _post(client, "stage_approve", s, "Well done.")
+    assert response.status_code == 302
+    assert stage(review, 1).status == Status.APPROVED
+    assert SignOff.objects.filter(stage=s).last().comment == "Well done."
+
+
+def test_it_says_so_when_approving_an_approved_stage(client, review, tess, sam):
+    s = _submitted_stage(review, tess)
+    stage_approve(stage=s, user=sam)
+    count = SignOff.objects.filter(stage=s).count()
+    client.force_login(sam)
+    response = client.post(
+        reverse("accreditation:stage_approve", args=[s.pk]), {"approve-comment": ""}, follow=True
+    )
+    assert response.status_code == 200
+    assert "This stage is already approved." in _messages(response)
+    assert SignOff.objects.filter(stage=s).count() == count
+
+
+def test_it_says_so_when_submitting_with_no_evidence(client, review, tess):
+    s = stage(review, 2)
+    client.force_login(tess)
+    client.post(reverse("accreditation:stage_start", args=[s.pk]))
+    response = client.post(
+        reverse("accreditation:stage_submit", args=[s.pk]), {"submit-comment": ""}, follow=True
+    )
+    assert "Add evidence before submitting this stage." in _messages(response)
+    assert stage(review, 2).status == Status.IN_PROGRESS
+
+
+def test_it_asks_for_feedback_before_sending_back(client, review, tess, sam):
+    s = _submitted_stage(review, tess)
+    client.force_login(sam)
+    response = client.post(
+        reverse("accreditation:stage_request_changes", args=[s.pk]),
+        {"request_changes-comment": "  "},
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "There is a problem" in content
+    assert "Enter what needs to change." in content
+    assert stage(review, 1).status == Status.SUBMITTED
+
+
+def test_it_asks_for_a_reason_before_reopening(client, review, tess, sam):
+    s = _submitted_stage(review, tess)
+    stage_approve(stage=s, user=sam)
+    client.force_login(sam)
+    response = client.post(reverse("accreditation:stage_reopen", args=[s.pk]), {})
+    assert "Enter reason for reopening." in response.content.decode()
+    assert stage(review, 1).status == Status.APPROVED
+    response = client.post(
+        reverse("accreditation:stage_reopen", args=[s.pk]),
+        {"reopen-comment": "Board asked for a wider scope."},
+    )
+    assert response.status_code == 302
+    assert stage(review, 1).status == Status.IN_PROGRESS
+
+
+def test_it_shows_the_feedback_to_the_trainee(client, review, tess, sam):
+    s = _submitted_stage(review, tess)
+    client.force_login(sam)
+    _post(client, "stage_request_changes", s, "Add the list of agencies.")
+    client.force_login(tess)
+    content = client.get(reverse("accreditation:stage_detail", args=[s.pk])).content.decode()
+    assert "Changes requested by Sam Supervisor" in content
+    assert "Add the list of agencies." in content
+    assert "Resubmit for sign-off" in content
+
+
+# Query counts -------------------------------------------------------------------------------
+
+
+def _count(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def _add_notes(review, user, n):
+    s = stage(review, 1)
+    evidence_add_note(stage=s, user=user, title="First", note="x")
+    Evidence.objects.bulk_create(
+        Evidence(stage=s, kind="note", title=f"Note {i}", note="x", uploaded_by=user)
+        for i in range(n - 1)
+    )
+
+
+@pytest.mark.parametrize("persona", ["tess", "sam"])
+def test_it_shows_the_stage_page_in_constant_queries(
+    client, review, tess, pat, persona, request, django_assert_max_num_queries
+):
+    client.force_login(request.getfixturevalue(persona))
+    url = reverse("accreditation:stage_detail", args=[stage(review, 1).pk])
+    _add_notes(review, tess, 5)
+    few = _count(client, url)
+    Evidence.objects.bulk_create(
+        Evidence(stage=stage(review, 1), kind="note", title=f"More {i}", note="x", uploaded_by=pat)
+        for i in range(45)
+    )
+    assert _count(client, url) == few
+    with django_assert_max_num_queries(20):
+        client.get(url)
+
+
+def test_it_shows_the_register_stages_in_constant_queries(
+    client, review, tess, django_assert_max_num_queries
+):
+    from accreditation.services.registers import episode_create
+
+    client.force_login(tess)
+    url = reverse("accreditation:stage_detail", args=[stage(review, 3).pk])
+    episode_create(
+        stage=stage(review, 3), user=tess, title="E0", what_happened="x", assessment="good"
+    )
+    few = _count(client, url)
+    for i in range(1, 20):
+        episode_create(
+            stage=stage(review, 3), user=tess, title=f"E{i}", what_happened="x", assessment="good"
+        )
+    assert _count(client, url) == few
+    with django_assert_max_num_queries(20):
+        client.get(url)
+
+
+def test_it_shows_the_review_page_in_constant_queries(
+    client, review, tess, django_assert_max_num_queries
+):
+    client.force_login(tess)
+    url = reverse("accreditation:review_detail", args=[review.pk])
+    _add_notes(review, tess, 5)
+    few = _count(client, url)
+    _add_notes(review, tess, 50)
+    assert _count(client, url) == few
+    with django_assert_max_num_queries(15):
+        client.get(url)
+
+
+def _waiting_reviews(sam, n, start):
+    now = timezone.now()
+    for i in range(n):
+        trainee = make_trainee(f"Trainee {start + i}", f"t{start + i}@example.org")
+        r = SupervisedReviewFactory(trainee=trainee, supervisor=sam)
+        ReviewStage.objects.filter(review=r, sort_order=1).update(
+            status=Status.SUBMITTED, submitted_at=now - timedelta(days=start + i)
+        )
+
+
+def test_it_shows_the_queue_oldest_first_in_constant_queries(
+    client, sam, django_assert_max_num_queries
+):
+    client.force_login(sam)
+    url = reverse("accreditation:supervisor_queue")
+    _waiting_reviews(sam, 5, 0)
+    few = _count(client, url)
+    _waiting_reviews(sam, 45, 5)
+    assert _count(client, url) == few
+    with django_assert_max_num_queries(15):
+        response = client.get(url)
+    waiting = response.context["waiting"]
+    assert len(waiting) == 50
+    submitted = [s.submitted_at for s in waiting]
+    assert submitted == sorted(submitted)
+    assert "Trainee 49" in response.content.decode()
+
+
+def test_it_shows_only_my_waiting_stages_in_the_queue(client, review, other_review, tess, sam):
+    _submitted_stage(review, tess)
+    other = stage(other_review, 1)
+    ReviewStage.objects.filter(pk=other.pk).update(
+        status=Status.SUBMITTED, submitted_at=timezone.now()
+    )
+    client.force_login(sam)
+    response = client.get(reverse("accreditation:supervisor_queue"))
+    assert [s.review_id for s in response.context["waiting"]] == [review.pk]
+    assert "Family M" not in response.content.decode()
