@@ -239,7 +239,8 @@ def certificate_render_pdf(*, certificate_id: int) -> bool:
 
     Returns False when another worker attached a PDF first (ours is then discarded)."""
     certificate = Certificate.objects.select_related("holder", "scheme").get(pk=certificate_id)
-    storage = storages["private"]
+    # The field's own storage (private), so the name saved is the name the field opens.
+    storage = Certificate._meta.get_field("pdf").storage
     saved_name = ""
     try:
         pdf = sign_pdf(html_to_pdf(certificate_html(certificate)))

@@ -1,0 +1,86 @@
+"""Builders and fixtures for applications, assessment, certificates and the dashboard.
+
+`ready` makes a trainee meet every requirement but the statement, quickly and directly (the
+whole-path test walks the same ground through the services instead).
+"""
+
+import datetime
+
+from django.utils import timezone
+
+from accreditation.models import (
+    AccreditationApplication,
+    ReviewStage,
+    SupervisedReview,
+    SupervisionAttendance,
+    SupervisionSession,
+)
+from accreditation.services import applications as application_services
+from courses.models import Enrolment, ModuleProgress
+from learning_platform.accounts.roles import Role
+from tests.courses.factories import CohortFactory, EnrolmentFactory, build_course
+from tests.factories import UserFactory, give_totp
+
+STATEMENT = "Working as a lead reviewer taught me to look for the system behind the episode."
+
+
+def make_assessor(full_name: str, email: str, *, also_supervisor: bool = False):
+    roles = [Role.ASSESSOR, Role.SUPERVISOR] if also_supervisor else [Role.ASSESSOR]
+    user = UserFactory(full_name=full_name, email=email, roles=roles)
+    give_totp(user)
+    return user
+
+
+def enrol(trainee, *, cohort=None, supervisor=None, modules: int = 2) -> Enrolment:
+    if cohort is None:
+        cohort = CohortFactory(course=build_course(modules=modules))
+    return EnrolmentFactory(user=trainee, cohort=cohort, supervisor=supervisor)
+
+
+def complete_modules(enrolment: Enrolment) -> None:
+    for module in enrolment.cohort.course.modules():
+        ModuleProgress.objects.update_or_create(
+            enrolment=enrolment, module=module, defaults={"completed_at": timezone.now()}
+        )
+
+
+def approve_all_stages(review: SupervisedReview) -> None:
+    ReviewStage.objects.filter(review=review).update(status=ReviewStage.Status.APPROVED)
+
+
+def log_supervision(trainee, supervisor, *, group: int = 4, individual: int = 1) -> None:
+    today = timezone.localdate()
+    for number in range(group + individual):
+        is_group = number < group
+        session = SupervisionSession.objects.create(
+            supervisor=supervisor,
+            kind=SupervisionSession.Kind.GROUP if is_group else SupervisionSession.Kind.INDIVIDUAL,
+            date=today - datetime.timedelta(days=30 - number),
+            duration_minutes=90,
+            during_report_writing=not is_group,
+        )
+        SupervisionAttendance.objects.create(
+            session=session, trainee=trainee, confirmed_at=timezone.now()
+        )
+
+
+def make_ready(trainee, review: SupervisedReview, *, cohort=None) -> Enrolment:
+    """Everything but the reflective statement is done."""
+    enrolment = enrol(trainee, cohort=cohort, supervisor=review.supervisor)
+    complete_modules(enrolment)
+    approve_all_stages(review)
+    log_supervision(trainee, review.supervisor)
+    return enrolment
+
+
+def submit(trainee, statement: str = STATEMENT) -> AccreditationApplication:
+    application = application_services.application_save_draft(
+        trainee=trainee, reflective_statement=statement
+    )
+    return application_services.application_submit(application=application, trainee=trainee)
+
+
+def approve(application, assessor, reasons: str = "A thorough, well-supervised review."):
+    return application_services.application_approve(
+        application=application, assessor=assessor, reasons=reasons
+    )
