@@ -125,3 +125,14 @@ def stage_actions_for(user: User, stage: ReviewStage) -> dict[str, bool]:
         "request_changes": supervises and stage.status == Status.SUBMITTED,
         "reopen": supervises and stage.status == Status.APPROVED,
     }
+
+
+def user_has_review(user: User) -> bool:
+    """Cached on the user for the request, as the navigation asks on every page."""
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, "_has_review", None)
+    if cached is None:
+        cached = reviews_as_reviewer(user).exists()
+        user._has_review = cached
+    return cached

@@ -1,0 +1,207 @@
+"""The key practice episode register (with contributory factors) and the underlying patterns
+register (linked to episodes): saving, validating, and locking with their stage."""
+
+from django.urls import reverse
+
+import pytest
+
+from accreditation.exceptions import TransitionError
+from accreditation.models import (
+    ContributoryFactor,
+    KeyPracticeEpisode,
+    ReviewStage,
+    UnderlyingPattern,
+)
+from accreditation.services.evidence import evidence_add_note
+from accreditation.services.registers import episode_create, episode_delete, pattern_create
+from accreditation.services.stages import stage_approve, stage_submit
+
+from .factories import categories, pattern_types, stage
+
+pytestmark = pytest.mark.django_db
+
+
+def _episode(review, user, title="Strategy meeting"):
+    return episode_create(
+        stage=stage(review, 3),
+        user=user,
+        title=title,
+        what_happened="A strategy discussion was held without health.",
+        assessment=KeyPracticeEpisode.Assessment.PROBLEMATIC,
+    )
+
+
+def test_it_saves_an_episode_with_factors_by_category(client, review, tess):
+    family, _, conditions = categories()[:3]
+    client.force_login(tess)
+    response = client.post(
+        reverse("accreditation:episode_add", args=[stage(review, 3).pk]),
+        {
+            "title": "Strategy meeting",
+            "what_happened": "Held without health.",
+            "when": "March 2025",
+            "agencies": "Police, children's social care",
+            "assessment": "mixed",
+            f"factor_{family.pk}": "Family declined contact.",
+            f"factor_{conditions.pk}": "Meeting called at an hour's notice.",
+        },
+    )
+    assert response.status_code == 302
+    episode = KeyPracticeEpisode.objects.get()
+    assert (episode.review, episode.assessment, episode.when) == (review, "mixed", "March 2025")
+    assert sorted(
+        ContributoryFactor.objects.values_list("category__name", "description")
+    ) == sorted(
+        [
+            ("Family", "Family declined contact."),
+            ("Conditions of work", "Meeting called at an hour's notice."),
+        ]
+    )
+    assert stage(review, 3).status == ReviewStage.Status.IN_PROGRESS
+    page = client.get(reverse("accreditation:stage_detail", args=[stage(review, 3).pk]))
+    assert "Meeting called at an hour&#x27;s notice." in page.content.decode()
+
+
+def test_it_shows_the_case_reference_warning_on_the_form(client, review, tess):
+    client.force_login(tess)
+    response = client.get(reverse("accreditation:episode_add", args=[stage(review, 3).pk]))
+    content = response.content.decode()
+    assert "pseudonymous reference. Never enter a child" in content
+    assert "Contributory factors" in content
+    assert content.count("<textarea") == 1 + len(categories())
+
+
+def test_it_validates_an_episode(client, review, tess):
+    client.force_login(tess)
+    response = client.post(
+        reverse("accreditation:episode_add", args=[stage(review, 3).pk]),
+        {"title": "No description", "assessment": "brilliant"},
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "There is a problem" in content
+    assert "What happened: This field is required." in content
+    assert 'value="No description"' in content
+    assert KeyPracticeEpisode.objects.count() == 0
+
+
+def test_it_edits_an_episode_and_replaces_its_factors(client, review, tess):
+    episode = _episode(review, tess)
+    personal = categories()[3]
+    client.force_login(tess)
+    response = client.post(
+        reverse("accreditation:episode_edit", args=[episode.pk]),
+        {
+            "title": "Strategy meeting (revised)",
+            "what_happened": "Held without health or education.",
+            "assessment": "problematic",
+            f"factor_{personal.pk}": "New in post.",
+        },
+    )
+    assert response.status_code == 302
+    episode.refresh_from_db()
+    assert episode.title == "Strategy meeting (revised)"
+    assert list(episode.contributory_factors.values_list("description", flat=True)) == [
+        "New in post."
+    ]
+
+
+def test_it_saves_a_pattern_linked_to_this_reviews_episodes(client, review, tess):
+    first, second = _episode(review, tess, "One"), _episode(review, tess, "Two")
+    kind = pattern_types()[1]
+    client.force_login(tess)
+    response = client.post(
+        reverse("accreditation:pattern_add", args=[stage(review, 4).pk]),
+        {
+            "title": "Health left out",
+            "description": "The invitation list omits GPs.",
+            "pattern_type": kind.pk,
+            "episodes": [first.pk, second.pk],
+            "priority": 2,
+        },
+    )
+    assert response.status_code == 302
+    pattern = UnderlyingPattern.objects.get()
+    assert (pattern.pattern_type, pattern.priority) == (kind, 2)
+    assert set(pattern.episodes.all()) == {first, second}
+
+
+def test_it_refuses_to_link_another_reviews_episode(client, review, other_review, tess, uma):
+    theirs = _episode(other_review, uma, "Uma's episode")
+    client.force_login(tess)
+    response = client.post(
+        reverse("accreditation:pattern_add", args=[stage(review, 4).pk]),
+        {
+            "title": "P",
+            "description": "D",
+            "pattern_type": pattern_types()[0].pk,
+            "episodes": [theirs.pk],
+            "priority": 1,
+        },
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    with pytest.raises(TransitionError):
+        pattern_create(
+            stage=stage(review, 4),
+            user=tess,
+            title="P",
+            description="D",
+            pattern_type=pattern_types()[0],
+            priority=1,
+            episodes=[theirs],
+        )
+    assert UnderlyingPattern.objects.count() == 0
+
+
+def test_it_validates_a_pattern(client, review, tess):
+    client.force_login(tess)
+    response = client.post(
+        reverse("accreditation:pattern_add", args=[stage(review, 4).pk]),
+        {"title": "No type", "description": "D", "priority": 0},
+    )
+    content = response.content.decode()
+    assert "There is a problem" in content
+    assert "Type of pattern: This field is required." in content
+    assert "Priority:" in content
+    assert UnderlyingPattern.objects.count() == 0
+
+
+def test_it_locks_the_register_with_its_stage(review, tess, sam):
+    episode = _episode(review, tess)
+    evidence_add_note(stage=stage(review, 3), user=tess, title="Narrative", note="...")
+    stage_submit(stage=stage(review, 3), user=tess)
+    with pytest.raises(TransitionError, match="waiting for sign-off"):
+        _episode(review, tess, "Late")
+    stage_approve(stage=stage(review, 3), user=sam)
+    with pytest.raises(TransitionError, match="approved"):
+        episode_delete(episode=episode, user=tess)
+    assert list(KeyPracticeEpisode.objects.values_list("title", flat=True)) == ["Strategy meeting"]
+
+
+def test_it_keeps_an_episode_that_supports_a_pattern(review, tess):
+    episode = _episode(review, tess)
+    pattern_create(
+        stage=stage(review, 4),
+        user=tess,
+        title="P",
+        description="D",
+        pattern_type=pattern_types()[0],
+        priority=1,
+        episodes=[episode],
+    )
+    with pytest.raises(TransitionError, match="supports an underlying pattern"):
+        episode_delete(episode=episode, user=tess)
+    assert KeyPracticeEpisode.objects.filter(pk=episode.pk).exists()
+
+
+def test_it_refuses_a_register_on_the_wrong_stage(client, review, tess):
+    client.force_login(tess)
+    assert (
+        client.get(reverse("accreditation:episode_add", args=[stage(review, 1).pk])).status_code
+        == 404
+    )
+    assert (
+        client.get(reverse("accreditation:pattern_add", args=[stage(review, 3).pk])).status_code
+        == 404
+    )

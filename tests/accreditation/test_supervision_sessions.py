@@ -1,0 +1,185 @@
+"""Supervision: the supervisor records sessions for their own trainees, each attendee confirms,
+and only confirmed attendance counts towards the scheme."""
+
+from datetime import date, timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from wagtail.models import ModelLogEntry
+
+import pytest
+
+from accreditation.exceptions import TransitionError
+from accreditation.models import SupervisionAttendance, SupervisionSession
+from accreditation.selectors.supervision import (
+    supervision_counts_for_trainee,
+    supervisor_trainees,
+)
+from accreditation.services.supervision import (
+    supervision_attendance_confirm,
+    supervision_session_record,
+)
+
+from .factories import default_scheme
+
+pytestmark = pytest.mark.django_db
+
+
+def _record(sam, people, kind="group", report_writing=False, day=date(2026, 2, 1)):
+    return supervision_session_record(
+        supervisor=sam,
+        kind=kind,
+        date=day,
+        duration_minutes=60,
+        attendees=people,
+        during_report_writing=report_writing,
+    )
+
+
+def test_it_offers_the_supervisor_only_their_trainees(review, other_review, tess, pat, sam):
+    assert list(supervisor_trainees(sam)) == [pat, tess]
+
+
+def test_it_records_a_session_through_the_log(client, review, tess, pat, sam):
+    client.force_login(sam)
+    response = client.post(
+        reverse("accreditation:supervision_log"),
+        {
+            "kind": "individual",
+            "date": "2026-03-02",
+            "duration_minutes": "60",
+            "attendees": [tess.pk],
+            "during_report_writing": "on",
+            "notes": "Report structure.",
+        },
+    )
+    assert response.status_code == 302
+    session = SupervisionSession.objects.get()
+    assert (session.supervisor, session.kind, session.during_report_writing) == (
+        sam,
+        "individual",
+        True,
+    )
+    assert list(session.attendees.values_list("trainee", "confirmed_at")) == [(tess.pk, None)]
+    assert ModelLogEntry.objects.filter(action="accreditation.supervision.record").count() == 1
+
+
+def test_it_refuses_someone_elses_trainee(client, review, other_review, uma, sam):
+    client.force_login(sam)
+    response = client.post(
+        reverse("accreditation:supervision_log"),
+        {"kind": "group", "date": "2026-03-02", "duration_minutes": "60", "attendees": [uma.pk]},
+    )
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
+    with pytest.raises(TransitionError, match="trainees you supervise"):
+        _record(sam, [uma])
+    assert SupervisionSession.objects.count() == 0
+
+
+def test_it_refuses_a_future_date_and_report_writing_on_a_group(client, review, tess, sam):
+    client.force_login(sam)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    response = client.post(
+        reverse("accreditation:supervision_log"),
+        {
+            "kind": "group",
+            "date": tomorrow.isoformat(),
+            "duration_minutes": "60",
+            "attendees": [tess.pk],
+            "during_report_writing": "on",
+        },
+    )
+    content = response.content.decode()
+    assert "The date must be today or in the past." in content
+    assert "Only an individual session is marked as during report writing." in content
+    assert SupervisionSession.objects.count() == 0
+
+
+def test_it_counts_only_confirmed_attendance(review, tess, pat, sam):
+    scheme = default_scheme()
+    first = _record(sam, [tess, pat])
+    _record(sam, [tess, pat], day=date(2026, 2, 15))
+    individual = _record(sam, [tess], kind="individual", report_writing=True)
+    _record(sam, [tess], kind="individual", report_writing=False)
+    assert supervision_counts_for_trainee(tess, scheme) == {
+        "group": 0,
+        "individual_report_writing": 0,
+    }
+    supervision_attendance_confirm(session=first, trainee=tess)
+    supervision_attendance_confirm(session=individual, trainee=tess)
+    assert supervision_counts_for_trainee(tess, scheme) == {
+        "group": 1,
+        "individual_report_writing": 1,
+    }
+    assert supervision_counts_for_trainee(pat, scheme) == {
+        "group": 0,
+        "individual_report_writing": 0,
+    }
+
+
+def test_it_confirms_through_the_button_once(client, review, tess, sam):
+    session = _record(sam, [tess])
+    client.force_login(tess)
+    url = reverse("accreditation:session_confirm", args=[session.pk])
+    response = client.post(url, follow=True)
+    assert response.status_code == 200
+    attendance = SupervisionAttendance.objects.get()
+    assert attendance.confirmed_at is not None
+    confirmed_at = attendance.confirmed_at
+    response = client.post(url, follow=True)
+    assert "You have already confirmed this session." in [
+        str(m) for m in response.context["messages"]
+    ]
+    attendance.refresh_from_db()
+    assert attendance.confirmed_at == confirmed_at
+
+
+def test_it_lets_only_an_attendee_confirm(review, tess, pat, sam):
+    session = _record(sam, [tess])
+    for person in (pat, sam):
+        with pytest.raises(TransitionError, match="not recorded as attending"):
+            supervision_attendance_confirm(session=session, trainee=person)
+    assert SupervisionAttendance.objects.get().confirmed_at is None
+
+
+def test_it_shows_my_supervision_with_counts_against_the_scheme(client, review, tess, pat, sam):
+    session = _record(sam, [tess, pat])
+    _record(sam, [pat], day=date(2026, 2, 8))
+    supervision_attendance_confirm(session=session, trainee=tess)
+    client.force_login(tess)
+    response = client.get(reverse("accreditation:my_supervision"))
+    content = response.content.decode()
+    assert "1 of 4 needed" in content
+    assert "0 of 1 needed" in content
+    assert len(response.context["attendance"]) == 1
+    assert "Confirmed" in content
+    client.force_login(pat)
+    content = client.get(reverse("accreditation:my_supervision")).content.decode()
+    assert content.count("Confirm I attended") == 2
+
+
+def test_it_shows_the_supervisors_log_in_constant_queries(
+    client, review, tess, pat, sam, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(sam)
+    url = reverse("accreditation:supervision_log")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        return len(queries)
+
+    for i in range(3):
+        _record(sam, [tess, pat], day=date(2026, 1, 1) + timedelta(days=i))
+    few = count()
+    for i in range(3, 30):
+        _record(sam, [tess, pat], day=date(2026, 1, 1) + timedelta(days=i))
+    assert count() == few
+    with django_assert_max_num_queries(20):
+        response = client.get(url)
+    assert len(response.context["sessions"]) == 30
