@@ -73,7 +73,8 @@ def module_context(
     access = access or module_access_for_user(user=request.user, module=module)
     context: dict[str, Any] = {
         "access": access,
-        "course": module.get_parent(),
+        # A module previewed before its first save has no place in the tree yet.
+        "course": module.get_parent() if module.path else None,
         "invalid_form": invalid_form,
         "body_items": [],
         "progress": None,
