@@ -1,4 +1,5 @@
 from wagtail import hooks
+from wagtail.log_actions import LogFormatter
 
 from .viewsets import ProgrammeViewSetGroup
 
@@ -6,6 +7,13 @@ from .viewsets import ProgrammeViewSetGroup
 @hooks.register("register_admin_viewset")
 def register_programme_viewsets():
     return ProgrammeViewSetGroup()
+
+
+class _ReasonFormatter(LogFormatter):
+    """Shows the reason given for a change as the history entry's comment."""
+
+    def format_comment(self, log_entry):
+        return (log_entry.data or {}).get("reason") or ""
 
 
 @hooks.register("register_log_actions")
@@ -22,4 +30,7 @@ def register_cohort_log_actions(actions):
         ("courses.invitation.accept", "Invitation: accept", "Invitation accepted"),
         ("courses.cohort.reset_calendar", "Cohort: new calendar link", "Calendar link changed"),
     ):
-        actions.register_action(action, label, message)
+        formatter = type(
+            "CohortLogFormatter", (_ReasonFormatter,), {"label": label, "message": message}
+        )
+        actions.register_action(action)(formatter)

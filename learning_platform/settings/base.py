@@ -169,6 +169,8 @@ DEFAULT_FROM_EMAIL = env_str(
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Who receives enquiries from the public contact form when the form page names nobody.
 ENQUIRY_RECIPIENTS = env_list("ENQUIRY_RECIPIENTS", ["learningtogether@scie.example"])
+# How long a cohort invitation link stays usable.
+INVITATION_EXPIRY_DAYS = env_int("INVITATION_EXPIRY_DAYS", 14)
 
 # Celery: with no broker configured, tasks run eagerly in-process (development and tests).
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
