@@ -1,0 +1,139 @@
+import importlib.machinery
+import io
+import sys
+import types
+
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+
+from wagtail.contrib.forms.models import FormSubmission
+from wagtail.documents.models import Document
+from wagtail.models import Page, Revision, Site
+
+import pytest
+from allauth.account.models import EmailAddress
+
+from content.models import EnquiryFormField, HomePage
+from learning_platform.accounts.demo import DEMO_PASSWORD
+from learning_platform.accounts.models import Organisation, User
+from learning_platform.accounts.roles import Role
+
+COUNTED = (
+    Page,
+    Revision,
+    Document,
+    EnquiryFormField,
+    FormSubmission,
+    Site,
+    User,
+    Organisation,
+    EmailAddress,
+    User.groups.through,
+)
+
+
+def seed_demo() -> str:
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def debug(settings):
+    settings.DEBUG = True
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in COUNTED}
+
+
+def test_it_creates_nothing_twice(db, debug):
+    seed_demo()
+    after_first = counts()
+    seed_demo()
+    assert counts() == after_first
+    assert after_first["User"] == 6
+    assert after_first["Document"] == 5
+    assert after_first["Organisation"] == 2
+    assert HomePage.objects.count() == 1
+
+
+def test_it_refuses_without_debug(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="refuses to run in production"):
+        call_command("seed_demo", stdout=io.StringIO())
+    assert not User.objects.exists()
+    assert not HomePage.objects.exists()
+
+
+def test_it_prints_the_logins(db, debug):
+    output = seed_demo()
+    assert DEMO_PASSWORD in output
+    for email in ("ada", "sam", "ali", "tess", "pat", "uma"):
+        assert f"{email}@example.org" in output
+    for staff in ("ada", "sam", "ali"):
+        assert f"make totp EMAIL={staff}@example.org" in output
+    assert "make totp EMAIL=tess@example.org" not in output
+    assert "scan the QR code on the setup page" in output
+
+
+def test_it_creates_users_who_can_sign_in_with_their_roles(db, debug):
+    seed_demo()
+    expected = {
+        "ada@example.org": Role.PROGRAMME_ADMIN,
+        "sam@example.org": Role.SUPERVISOR,
+        "ali@example.org": Role.ASSESSOR,
+        "tess@example.org": Role.TRAINEE,
+        "pat@example.org": Role.TRAINEE,
+        "uma@example.org": Role.TRAINEE,
+    }
+    for email, role in expected.items():
+        user = authenticate(email=email, password=DEMO_PASSWORD)
+        assert user is not None, email
+        assert list(user.groups.values_list("name", flat=True)) == [role.value]
+        assert EmailAddress.objects.filter(
+            user=user, email=email, verified=True, primary=True
+        ).exists()
+    assert User.objects.get(email="ada@example.org").is_staff
+    assert not User.objects.get(email="sam@example.org").is_staff
+    assert Organisation.objects.get(name="Social Care Institute for Excellence").kind == "scie"
+    assert Group.objects.get(name=Role.TRAINEE).user_set.count() == 3
+
+
+def test_it_keeps_seeded_personas_and_their_accounts(db, debug, tess):
+    seed_demo()
+    assert User.objects.filter(email="tess@example.org").count() == 1
+    assert EmailAddress.objects.filter(email="tess@example.org").count() == 1
+
+
+def test_it_replaces_the_wagtail_welcome_page(db, debug):
+    welcome = Page.objects.get(depth=2)
+    seed_demo()
+    site = Site.objects.get(is_default_site=True)
+    assert isinstance(site.root_page.specific, HomePage)
+    assert not Page.objects.filter(pk=welcome.pk).exists()
+
+
+def test_it_leaves_out_the_personal_contact_address(db, debug, client):
+    seed_demo()
+    for page in Page.objects.live().filter(depth__gte=2):
+        assert "sheila" not in client.get(page.url).content.decode().lower(), page.url
+
+
+def test_it_hands_the_users_to_the_courses_step(db, debug, monkeypatch):
+    received = {}
+
+    def seed_courses(*, stdout, users):
+        received.update(users)
+        stdout.write("seeded courses")
+
+    module = types.ModuleType("courses.demo")
+    module.__spec__ = importlib.machinery.ModuleSpec("courses.demo", loader=None)
+    module.seed_courses = seed_courses
+    monkeypatch.setitem(sys.modules, "courses.demo", module)
+
+    output = seed_demo()
+    assert "seeded courses" in output
+    assert received["tess"].email == "tess@example.org"
+    assert set(received) == {"ada", "sam", "ali", "tess", "pat", "uma"}
