@@ -27,7 +27,7 @@ def application_page(request: HttpRequest) -> HttpResponse:
     application = application_for_trainee(request.user, readiness.review)
     guidance = readiness.scheme.reflective_statement_guidance if readiness.scheme else ""
     form = StatementForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         guidance=guidance,
         initial={"reflective_statement": application.reflective_statement if application else ""},
     )

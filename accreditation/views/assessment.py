@@ -138,7 +138,9 @@ _CHANGE = {
 def certificate_manage(request: HttpRequest, pk: int) -> HttpResponse:
     certificate = access.get_certificate_for_assessor(request.user, pk)
     allowed = _allowed_actions(certificate)
-    form = CertificateStatusForm(request.POST or None, allowed=allowed)
+    form = CertificateStatusForm(
+        request.POST if request.method == "POST" else None, allowed=allowed
+    )
     if request.method == "POST" and form.is_valid():
         action = form.cleaned_data["action"]
         try:

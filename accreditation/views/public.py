@@ -29,7 +29,7 @@ def _not_found(request: HttpRequest, *, form=None) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
     # POST, so a surname never lands in a URL, a log or the browser history.
-    form = VerifyForm(request.POST or None)
+    form = VerifyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["code"]:
             return redirect("certificate_verify_code", code=form.cleaned_data["code"])

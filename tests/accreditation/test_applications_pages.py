@@ -1,0 +1,97 @@
+from django.urls import reverse
+
+from accreditation.models import AccreditationApplication
+
+from .award_builders import STATEMENT, enrol, make_ready, submit
+
+URL = "/accreditation/application/"
+
+
+def test_it_shows_each_requirement_as_a_task_list(client, tess, review):
+    enrol(tess, supervisor=review.supervisor, modules=2)
+    client.force_login(tess)
+
+    response = client.get(URL)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="task-list"' in html
+    assert "0 of 2 modules completed. Still to complete: Module 1; Module 2." in html
+    assert "Not yet approved: Preparation (not started)" in html
+    assert "Still needed: 4 more group sessions (0 of 4 confirmed)" in html
+    assert "You have not written your reflective statement." in html
+    assert html.count(">Not yet</strong>") == 4
+    assert 'name="reflective_statement"' not in html  # not until the rest is done
+
+
+def test_it_lets_a_ready_trainee_write_the_statement_and_submit(client, tess, review):
+    make_ready(tess, review)
+    client.force_login(tess)
+    assert 'name="reflective_statement"' in client.get(URL).content.decode()
+
+    response = client.post(URL, {"reflective_statement": STATEMENT, "action": "submit"})
+
+    assert response.status_code == 302
+    application = AccreditationApplication.objects.get(trainee=tess)
+    assert application.status == AccreditationApplication.Status.SUBMITTED
+    assert application.reflective_statement == STATEMENT
+    page = client.get(URL).content.decode()
+    assert "Your application has been submitted" in page
+    assert 'name="reflective_statement"' not in page
+
+
+def test_it_explains_a_refused_submission_and_keeps_the_draft(client, tess, review):
+    make_ready(tess, review)
+    client.force_login(tess)
+
+    response = client.post(URL, {"reflective_statement": "", "action": "submit"})
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "There is a problem" in html
+    assert "You cannot submit your application yet" in html
+    assert "You have not written your reflective statement." in html
+    assert AccreditationApplication.objects.get(trainee=tess).status == "draft"
+
+
+def test_it_saves_a_draft_statement(client, tess, review):
+    make_ready(tess, review)
+    client.force_login(tess)
+
+    client.post(URL, {"reflective_statement": "First thoughts.", "action": "save"})
+
+    application = AccreditationApplication.objects.get(trainee=tess)
+    assert (application.status, application.reflective_statement) == ("draft", "First thoughts.")
+    assert "First thoughts." in client.get(URL).content.decode()
+
+
+def test_it_shows_the_required_actions_and_takes_a_resubmission(client, tess, review, ali):
+    from accreditation.services.applications import application_refer
+
+    make_ready(tess, review)
+    application = submit(tess)
+    application_refer(
+        application=application,
+        assessor=ali,
+        reasons="The patterns are thin.",
+        required_actions="Link each pattern to its episodes.",
+    )
+    client.force_login(tess)
+
+    html = client.get(URL).content.decode()
+    assert "Link each pattern to its episodes." in html
+    assert "Resubmit your application" in html
+
+    client.post(URL, {"reflective_statement": "Revised.", "action": "submit"})
+    application.refresh_from_db()
+    assert application.status == "submitted"
+
+
+def test_it_runs_a_fixed_number_of_queries(client, tess, review, django_assert_max_num_queries):
+    make_ready(tess, review)
+    submit(tess)
+    client.force_login(tess)
+
+    with django_assert_max_num_queries(22):
+        response = client.get(reverse("accreditation:application"))
+    assert response.status_code == 200

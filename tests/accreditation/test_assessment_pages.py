@@ -1,0 +1,190 @@
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accreditation.models import AccreditationApplication, Certificate, Decision
+from courses.models import ModuleProgress, ReflectionAnswer
+
+from .award_builders import make_assessor, make_ready, submit
+from .factories import SupervisedReviewFactory, make_trainee, stage
+
+
+def _submitted_by(count, sam):
+    applications = []
+    for number in range(count):
+        trainee = make_trainee(f"Queue Trainee {number}", f"q{number}@example.org")
+        review = SupervisedReviewFactory(trainee=trainee, supervisor=sam)
+        make_ready(trainee, review)
+        applications.append(submit(trainee))
+    return applications
+
+
+def test_it_lists_submitted_applications_and_marks_the_assessors_own_trainees(
+    client, tess, review, sam
+):
+    make_ready(tess, review)
+    submit(tess)
+    assessor_supervisor = make_assessor("Asa Both", "asa@example.org", also_supervisor=True)
+    uma_like = make_trainee("Ursula Other", "ursula@example.org")
+    make_ready(uma_like, SupervisedReviewFactory(trainee=uma_like, supervisor=assessor_supervisor))
+    submit(uma_like)
+    client.force_login(assessor_supervisor)
+
+    html = client.get(reverse("accreditation:assessment_queue")).content.decode()
+
+    assert "Tess Trainee" in html and "Ursula Other" in html
+    assert html.count("You supervise this trainee – another assessor must decide") == 1
+    ursula_row = html[html.index("Ursula Other") : html.index("Ursula Other") + 300]
+    assert "You supervise this trainee" in ursula_row
+
+
+def test_it_leaves_drafts_out_of_the_queue(client, tess, review, ali):
+    from accreditation.services.applications import application_save_draft
+
+    make_ready(tess, review)
+    draft = application_save_draft(trainee=tess, reflective_statement="Draft")
+    client.force_login(ali)
+
+    html = client.get(reverse("accreditation:assessment_queue")).content.decode()
+    assert "Tess Trainee" not in html
+    portfolio = reverse("accreditation:assessment_portfolio", args=[draft.pk])
+    assert client.get(portfolio).status_code == 404
+
+
+def test_it_shows_the_whole_portfolio(client, tess, review, ali, sam):
+    enrolment = make_ready(tess, review)
+    progress = ModuleProgress.objects.filter(enrolment=enrolment).first()
+    ReflectionAnswer.objects.create(
+        progress=progress, block_id="b1", answer="I noticed the handover gaps."
+    )
+    from accreditation.models import Evidence, SignOff
+
+    first = stage(review, 1)
+    Evidence.objects.create(
+        stage=first, kind="note", title="Scope agreed", note="Research questions", uploaded_by=tess
+    )
+    SignOff.objects.create(
+        stage=first,
+        by=sam,
+        decision="approved",
+        from_status="submitted",
+        to_status="approved",
+        comment="Clear scope.",
+    )
+    application = submit(tess)
+    client.force_login(ali)
+
+    html = client.get(
+        reverse("accreditation:assessment_portfolio", args=[application.pk])
+    ).content.decode()
+
+    for expected in (
+        "Module 1",
+        "Completed",
+        "I noticed the handover gaps.",
+        "Preparation",
+        "Report",
+        "Scope agreed",
+        "Approved by Sam Supervisor",
+        "Clear scope.",
+        "Group supervision",
+        "Individual supervision (report writing)",
+        "Working as a lead reviewer taught me",
+        "Record the decision",
+    ):
+        assert expected in html, expected
+
+
+def test_it_records_a_decision_from_the_form(client, tess, review, ali):
+    make_ready(tess, review)
+    application = submit(tess)
+    client.force_login(ali)
+    url = reverse("accreditation:assessment_decide", args=[application.pk])
+
+    missing = client.post(url, {"outcome": "referred", "reasons": "Gaps"})
+    assert missing.status_code == 400
+    assert "Say what the trainee must do before they resubmit." in missing.content.decode()
+
+    response = client.post(
+        url,
+        {"outcome": "approved", "reasons": "Excellent systems analysis.", "required_actions": ""},
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == AccreditationApplication.Status.APPROVED
+    assert Decision.objects.get(application=application).reasons == "Excellent systems analysis."
+    assert Certificate.objects.filter(application=application).exists()
+
+    again = client.post(url, {"outcome": "declined", "reasons": "Changed my mind"})
+    assert again.status_code == 400
+    assert "Only a submitted application can be decided" in again.content.decode()
+    assert Decision.objects.filter(application=application).count() == 1
+
+
+def test_it_refuses_the_supervisor_as_assessor_on_the_page(client, tess, review, sam):
+    from django.contrib.auth.models import Group
+
+    from learning_platform.accounts.roles import Role
+
+    sam.groups.add(Group.objects.get(name=Role.ASSESSOR))
+    make_ready(tess, review)
+    application = submit(tess)
+    client.force_login(sam)
+
+    page = client.get(reverse("accreditation:assessment_portfolio", args=[application.pk]))
+    html = page.content.decode()
+    assert "You supervise this trainee – another assessor must decide." in html
+    assert "Record the decision" not in html
+
+    response = client.post(
+        reverse("accreditation:assessment_decide", args=[application.pk]),
+        {"outcome": "approved", "reasons": "Fine"},
+    )
+    assert response.status_code == 400
+    assert "another assessor must decide on their application" in response.content.decode()
+    application.refresh_from_db()
+    assert application.status == "submitted"
+
+
+def test_it_suspends_and_revokes_from_the_certificate_page(client, tess, review, ali):
+    from .award_builders import approve
+
+    make_ready(tess, review)
+    certificate = approve(submit(tess), ali)
+    client.force_login(ali)
+    url = reverse("accreditation:certificate_manage", args=[certificate.pk])
+
+    assert client.post(url, {"action": "revoke", "reason": ""}).status_code == 400
+    client.post(url, {"action": "suspend", "reason": "Complaint received"})
+    certificate.refresh_from_db()
+    assert certificate.status == "suspended"
+    client.post(url, {"action": "revoke", "reason": "Upheld"})
+    certificate.refresh_from_db()
+    assert certificate.status == "revoked"
+    html = client.get(url).content.decode()
+    assert "Revocation is final." in html and "Upheld" in html
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context)
+
+
+def test_it_runs_a_fixed_number_of_queries_for_the_queue_and_portfolio(
+    client, sam, ali, django_assert_max_num_queries
+):
+    applications = _submitted_by(2, sam)
+    client.force_login(ali)
+    queue = reverse("accreditation:assessment_queue")
+    portfolio = reverse("accreditation:assessment_portfolio", args=[applications[0].pk])
+    client.get(queue)  # the first request after signing in also touches the session
+    few_queue, few_portfolio = _count(client, queue), _count(client, portfolio)
+
+    _submitted_by(4, make_assessor("Other Sup", "other-sup@example.org", also_supervisor=True))
+    assert _count(client, queue) == few_queue
+    assert _count(client, portfolio) == few_portfolio
+    with django_assert_max_num_queries(20):
+        client.get(queue)
+    with django_assert_max_num_queries(32):
+        client.get(portfolio)

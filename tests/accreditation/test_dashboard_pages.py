@@ -1,0 +1,120 @@
+import csv
+import io
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accreditation.models import ReviewStage
+from courses.models import Enrolment
+from tests.courses.factories import CohortFactory, build_course
+
+from .award_builders import approve, complete_modules, enrol, make_ready, submit
+from .factories import SupervisedReviewFactory, make_trainee, stage
+
+URL = "/accreditation/dashboard/"
+
+
+def _cohort(name, strand, trainees, sam, ali, *, tag):
+    """`trainees` new trainees: one accredited, one referred, one with two stages approved,
+    one with modules done, and one withdrawn; any more are only enrolled."""
+    cohort = CohortFactory(name=name, funding_strand=strand, course=build_course(modules=2))
+    people = [make_trainee(f"{tag} {n}", f"{tag}{n}@example.org") for n in range(trainees)]
+    for index, person in enumerate(people):
+        if index == 0:
+            make_ready(
+                person, SupervisedReviewFactory(trainee=person, supervisor=sam), cohort=cohort
+            )
+            approve(submit(person), ali)
+        elif index == 1:
+            make_ready(
+                person, SupervisedReviewFactory(trainee=person, supervisor=sam), cohort=cohort
+            )
+            from accreditation.services.applications import application_refer
+
+            application_refer(
+                application=submit(person), assessor=ali, reasons="r", required_actions="a"
+            )
+        elif index == 2:
+            review = SupervisedReviewFactory(trainee=person, supervisor=sam)
+            enrol(person, cohort=cohort)
+            for number in (1, 2):
+                ReviewStage.objects.filter(pk=stage(review, number).pk).update(status="approved")
+        elif index == 3:
+            complete_modules(enrol(person, cohort=cohort))
+        elif index == 4:
+            enrolment = enrol(person, cohort=cohort)
+            Enrolment.objects.filter(pk=enrolment.pk).update(status=Enrolment.Status.WITHDRAWN)
+        else:
+            enrol(person, cohort=cohort)
+    return cohort
+
+
+def _row(response, label):
+    dashboard = response.context["dashboard"]
+    rows = dashboard.cohorts + dashboard.strands
+    row = next(r for r in rows if r.label == label)
+    return {column.label: value for column, value in dashboard.values(row)}
+
+
+def test_it_counts_trainees_at_each_point_per_cohort_and_strand(client, ada, sam, ali):
+    _cohort("London 2026", "DfE grant", 6, sam, ali, tag="lon")
+    _cohort("Wales 2026", "DfE grant", 5, sam, ali, tag="wal")
+    client.force_login(ada)
+
+    response = client.get(URL)
+
+    assert response.status_code == 200
+    london = _row(response, "London 2026")
+    assert london["Enrolled"] == 5
+    assert london["Withdrawn"] == 1
+    assert london["Modules complete"] == 3
+    assert london["Stage 1: Preparation approved"] == 3
+    assert london["Stage 3: Organising and analysing data approved"] == 2
+    assert london["Applied"] == 2
+    assert london["Referred back"] == 1
+    assert london["Accredited"] == 1
+    strand = _row(response, "DfE grant")
+    assert strand["Enrolled"] == 9
+    assert strand["Accredited"] == 2
+    assert strand["Stage 2: Data collection approved"] == 6
+    html = response.content.decode()
+    main = html[html.index("<main") : html.index("</main>")]
+    assert '<progress class="chart__bar"' in main
+    assert "style=" not in main and "<script" not in main
+
+
+def test_it_exports_csv(client, ada, sam, ali):
+    _cohort("=London 2026", "", 5, sam, ali, tag="lon")
+    client.force_login(ada)
+
+    response = client.get(reverse("accreditation:dashboard_csv"))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith("attachment;")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    header = rows[0]
+    assert header[:4] == ["Group", "Name", "Funding strand", "Enrolled"]
+    cohort_row = dict(zip(header, rows[1], strict=True))
+    assert cohort_row["Name"] == "'=London 2026"  # never a formula in a spreadsheet
+    assert cohort_row["Accredited"] == "1"
+    assert rows[2][:2] == ["Funding strand", "No funding strand"]
+
+
+def test_it_runs_the_same_queries_for_few_or_many_trainees(
+    client, ada, sam, ali, django_assert_max_num_queries
+):
+    _cohort("Small", "A", 5, sam, ali, tag="small")
+    client.force_login(ada)
+    client.get(URL)
+    with CaptureQueriesContext(connection) as few:
+        client.get(URL)
+
+    _cohort("Large", "B", 12, sam, ali, tag="large")
+    _cohort("Larger", "B", 9, sam, ali, tag="larger")
+    with django_assert_max_num_queries(len(few)):
+        response = client.get(URL)
+    assert response.status_code == 200
+    with django_assert_max_num_queries(26):
+        client.get(URL)
