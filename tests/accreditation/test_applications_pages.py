@@ -95,3 +95,16 @@ def test_it_runs_a_fixed_number_of_queries(client, tess, review, django_assert_m
     with django_assert_max_num_queries(22):
         response = client.get(reverse("accreditation:application"))
     assert response.status_code == 200
+
+
+def test_it_links_each_role_to_its_page(client, tess, ali, ada):
+    for person, label, url in (
+        (tess, "Accreditation", "/accreditation/application/"),
+        (ali, "Assessment", "/accreditation/assessment/"),
+        (ada, "Programme dashboard", "/accreditation/dashboard/"),
+    ):
+        client.force_login(person)
+        html = client.get("/accreditation/certificates/").content.decode()
+        assert f'<a href="{url}">{label}</a>' in html
+        others = {"Accreditation", "Assessment", "Programme dashboard"} - {label}
+        assert not [other for other in others if f">{other}</a>" in html]
