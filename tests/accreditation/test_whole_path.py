@@ -1,0 +1,181 @@
+"""The whole path to accreditation, through the services and pages real users drive: modules,
+five stages signed off (one sent back and resubmitted), supervision, the application referred
+back and resubmitted, approval, the certificate PDF, verification, and revocation."""
+
+import io
+from datetime import timedelta
+
+from django.core.files.storage import FileSystemStorage
+from django.urls import reverse
+from django.utils import timezone
+
+from pypdf import PdfReader
+
+from accreditation.models import (
+    AccreditationApplication,
+    Certificate,
+    ReviewStage,
+    SignOff,
+    SupervisionSession,
+)
+from accreditation.services import evidence as evidence_services
+from accreditation.services import stages as stage_services
+from accreditation.services import supervision as supervision_services
+from courses.services import progress as progress_services
+from tests.courses.factories import (
+    CohortFactory,
+    EnrolmentFactory,
+    add_module,
+    build_course,
+    reflection_block,
+    text_block,
+)
+
+from .factories import SupervisedReviewFactory
+
+
+def test_it_walks_the_whole_path_to_a_revoked_certificate(
+    client, tess, pat, sam, ali, django_capture_on_commit_callbacks, monkeypatch, tmp_path
+):
+    monkeypatch.setattr(
+        Certificate._meta.get_field("pdf"), "storage", FileSystemStorage(location=tmp_path)
+    )
+    # Training: two modules, one to read and one with a reflection.
+    course = build_course(title="Lead reviewer programme")
+    reading = add_module(course, title="Systems thinking", body=[text_block("Basics.")])
+    question = reflection_block("What surprised you?")
+    reflective = add_module(course, title="Key practice episodes", body=[question])
+    cohort = CohortFactory(course=course)
+    enrolment = EnrolmentFactory(user=tess, cohort=cohort, supervisor=sam, review_partner=pat)
+    progress_services.module_progress_start(enrolment=enrolment, module=reading)
+    progress_services.reflection_answer_save(
+        enrolment=enrolment,
+        module=reflective,
+        block_id=question["id"],
+        answer="How local rationality shaped each decision.",
+    )
+
+    # The supervised review: five stages, each evidenced, submitted and signed off.
+    review = SupervisedReviewFactory(trainee=tess, partner=pat, supervisor=sam)
+    stages = list(ReviewStage.objects.filter(review=review).order_by("sort_order"))
+    assert [s.definition.title for s in stages] == [
+        "Preparation",
+        "Data collection",
+        "Organising and analysing data",
+        "Findings",
+        "Report",
+    ]
+    for number, stage in enumerate(stages, start=1):
+        evidence_services.evidence_add_note(
+            stage=stage, user=tess, title=f"Stage {number} notes", note="What we did."
+        )
+        stage_services.stage_submit(stage=stage, user=tess)
+        if number == 3:
+            stage_services.stage_request_changes(
+                stage=stage, user=sam, comment="Link each episode to its factors."
+            )
+            evidence_services.evidence_add_note(
+                stage=stage, user=pat, title="Revised analysis", note="Factors linked."
+            )
+            stage_services.stage_submit(stage=stage, user=tess)
+        stage_services.stage_approve(stage=stage, user=sam, comment="Good.")
+    assert set(ReviewStage.objects.filter(review=review).values_list("status", flat=True)) == {
+        "approved"
+    }
+    assert SignOff.objects.filter(stage=stages[2], decision="changes_requested").count() == 1
+
+    # Supervision: four group sessions and one individual session while writing the report.
+    today = timezone.localdate()
+    for days_ago in (60, 45, 30, 15):
+        session = supervision_services.supervision_session_record(
+            supervisor=sam,
+            kind=SupervisionSession.Kind.GROUP,
+            date=today - timedelta(days=days_ago),
+            duration_minutes=120,
+            attendees=[tess, pat],
+        )
+        supervision_services.supervision_attendance_confirm(session=session, trainee=tess)
+    session = supervision_services.supervision_session_record(
+        supervisor=sam,
+        kind=SupervisionSession.Kind.INDIVIDUAL,
+        date=today - timedelta(days=5),
+        duration_minutes=60,
+        attendees=[tess],
+        during_report_writing=True,
+    )
+    supervision_services.supervision_attendance_confirm(session=session, trainee=tess)
+
+    # Tess applies.
+    client.force_login(tess)
+    page = client.get(reverse("accreditation:application")).content.decode()
+    assert page.count(">Completed</strong>") == 3
+    response = client.post(
+        reverse("accreditation:application"),
+        {"reflective_statement": "The review changed how I see practice.", "action": "submit"},
+    )
+    assert response.status_code == 302
+    application = AccreditationApplication.objects.get(trainee=tess)
+    assert application.status == "submitted"
+
+    # Ali refers it back.
+    client.force_login(ali)
+    decide = reverse("accreditation:assessment_decide", args=[application.pk])
+    portfolio = client.get(reverse("accreditation:assessment_portfolio", args=[application.pk]))
+    assert "How local rationality shaped each decision." in portfolio.content.decode()
+    assert "Link each episode to its factors." in portfolio.content.decode()
+    client.post(
+        decide,
+        {
+            "outcome": "referred",
+            "reasons": "The statement says little about the findings.",
+            "required_actions": "Say how the underlying patterns were prioritised.",
+        },
+    )
+    application.refresh_from_db()
+    assert application.status == "referred"
+
+    # Tess resubmits.
+    client.force_login(tess)
+    assert (
+        "Say how the underlying patterns were prioritised."
+        in client.get(reverse("accreditation:application")).content.decode()
+    )
+    client.post(
+        reverse("accreditation:application"),
+        {
+            "reflective_statement": "The review changed how I see practice. We prioritised "
+            "patterns by their reach across agencies.",
+            "action": "submit",
+        },
+    )
+    application.refresh_from_db()
+    assert application.status == "submitted"
+
+    # Ali approves; the certificate's PDF is rendered once the decision commits.
+    client.force_login(ali)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(decide, {"outcome": "approved", "reasons": "A sound review."})
+    assert response.status_code == 302
+    certificate = Certificate.objects.get(application=application)
+    assert certificate.pdf_sha256
+    with certificate.pdf.open("rb") as handle:
+        text = PdfReader(io.BytesIO(handle.read())).pages[0].extract_text()
+    assert "Tess Trainee" in text
+    assert certificate.number in text
+    assert f"{certificate.issued_at:%-d %B %Y}" in text
+    assert f"{certificate.valid_until:%-d %B %Y}" in text
+
+    verify = reverse("certificate_verify_code", args=[certificate.verification_code])
+    client.logout()
+    assert "This certificate is valid" in client.get(verify).content.decode()
+
+    # Ali revokes it; verification says so at once.
+    client.force_login(ali)
+    client.post(
+        reverse("accreditation:certificate_manage", args=[certificate.pk]),
+        {"action": "revoke", "reason": "Conduct finding"},
+    )
+    client.logout()
+    html = client.get(verify).content.decode()
+    assert "This certificate has been revoked" in html
+    assert list(certificate.events.values_list("to_status", flat=True)) == ["issued", "revoked"]
