@@ -1,0 +1,455 @@
+"""The training journey in a real browser, tried as a new user would try it.
+
+Staff create a cohort with training days and invite trainees from a CSV file. A trainee accepts
+an invitation, sets a password and works through a module: the reflection, a failed then a
+passed knowledge check, the module completed and the progress bar moved. The supervisor reads
+that trainee's progress and reflection. Staff see the cohort's grid and download it as CSV and
+XLSX. The module's forms also work with JavaScript switched off.
+"""
+
+import csv
+import io
+import re
+from pathlib import Path
+
+from django.core import mail
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import decrypt
+from openpyxl import load_workbook
+from playwright.sync_api import expect
+
+from courses.models import Cohort, Enrolment
+from courses.services.invitations import invitation_create
+from courses.services.progress import (
+    knowledge_check_submit,
+    module_progress_start,
+    reflection_answer_save,
+)
+from learning_platform.accounts.management.commands.demo_totp import current_code
+from tests.courses.factories import (
+    CohortFactory,
+    EnrolmentFactory,
+    TrainingDayFactory,
+    add_module,
+    build_course,
+    knowledge_check_block,
+    reflection_block,
+    text_block,
+)
+from tests.factories import PASSWORD
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+COURSE_TITLE = "Lead reviewer programme"
+COHORT_NAME = "Leeds boards 2027"
+REFLECTION_QUESTION = "What surprised you about local rationality?"
+REFLECTION_ANSWER = (
+    "How reasonable the closed referral looked from inside the duty team, with 28 open cases."
+)
+NEW_PASSWORD = "a-long-new-trainee-passphrase"
+
+
+# Data ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def course(transactional_db):
+    """Two modules: the first has a reflection and a knowledge check (pass mark 100%)."""
+    course = build_course(title=COURSE_TITLE)
+    first = add_module(
+        course,
+        title="Systems thinking",
+        body=[
+            text_block("Why a systems review asks what made sense at the time."),
+            reflection_block(REFLECTION_QUESTION, guidance="Do not name anyone."),
+            knowledge_check_block(pass_mark=100),
+        ],
+    )
+    add_module(
+        course,
+        title="Key practice episodes",
+        body=[text_block("Body of the KPE module.")],
+        prerequisites=[first],
+    )
+    return course
+
+
+@pytest.fixture
+def cohort(course, sam):
+    cohort = CohortFactory(course=course, name=COHORT_NAME, capacity=10)
+    cohort.supervisors.add(sam)
+    TrainingDayFactory(cohort=cohort, title="Day 1: systems thinking")
+    return cohort
+
+
+def _first_module(course):
+    return course.modules()[0]
+
+
+def _block_id(module, block_type: str) -> str:
+    return next(block.id for block in module.body if block.block_type == block_type)
+
+
+def _work_through_first_module(enrolment: Enrolment, course) -> None:
+    """What a trainee's browser session would leave behind: reflection saved, check passed."""
+    module = _first_module(course)
+    module_progress_start(enrolment=enrolment, module=module)
+    reflection_answer_save(
+        enrolment=enrolment,
+        module=module,
+        block_id=_block_id(module, "reflective_question"),
+        answer=REFLECTION_ANSWER,
+    )
+    knowledge_check_submit(
+        enrolment=enrolment,
+        module=module,
+        block_id=_block_id(module, "knowledge_check"),
+        answers={0: 0, 1: 1},
+    )
+
+
+@pytest.fixture
+def tess_in_progress(cohort, tess, sam):
+    enrolment = EnrolmentFactory(user=tess, cohort=cohort, supervisor=sam)
+    _work_through_first_module(enrolment, cohort.course)
+    return enrolment
+
+
+# Browser helpers ----------------------------------------------------------------------------
+
+
+def _totp_secret(user) -> str:
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    return decrypt(authenticator.data["secret"])
+
+
+def _sign_in(page, user, *, next_url: str = "/accounts/profile/") -> None:
+    """Through the real sign-in page; staff then give a code from their authenticator app."""
+    page.goto(f"/accounts/login/?next={next_url}")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
+        page.get_by_label("Code").fill(current_code(_totp_secret(user)))
+        page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(re.compile(re.escape(next_url) + "$"))
+
+
+def _fill_picker(field, value: str) -> None:
+    """Type into a date or time field, then close the admin's picker as a keyboard user would."""
+    field.fill(value)
+    field.press("Escape")
+    expect(field).to_have_value(value)
+
+
+def _progress_value(page) -> int:
+    bar = page.get_by_role("progressbar", name=re.compile(r"modules? completed"))
+    return int(bar.get_attribute("value"))
+
+
+def _invitation_path(email: str) -> str:
+    message = next(m for m in mail.outbox if m.to == [email])
+    match = re.search(r"https?://[^/\s]+(/learning/invitations/[^/\s]+/)", message.body)
+    assert match, message.body
+    return match.group(1)
+
+
+# 1. Staff set up a cohort and invite trainees ------------------------------------------------
+
+
+def test_it_lets_staff_create_a_cohort_with_training_days_and_invite_by_csv(
+    page, screenshot, ada, sam, course
+):
+    _sign_in(page, ada, next_url="/admin/programme/cohorts/new/")
+
+    page.get_by_role("textbox", name="Name").fill(COHORT_NAME)
+    page.get_by_role("button", name="Choose a page (Course page)").click()
+    page.get_by_role("dialog").get_by_role("link", name=COURSE_TITLE).click()
+    expect(page.get_by_role("region", name="Course")).to_contain_text(COURSE_TITLE)
+    page.get_by_role("textbox", name="Funding strand").fill("DfE VCS grant")
+    _fill_picker(page.get_by_role("textbox", name="Start date"), "2027-01-11")
+    _fill_picker(page.get_by_role("textbox", name="End date"), "2027-07-30")
+    page.get_by_role("spinbutton", name="Capacity").fill("12")
+    page.get_by_role("combobox", name="Status").select_option(label="In progress")
+    page.get_by_role("checkbox", name="Sam Supervisor").check()
+    for number, (date, title) in enumerate(
+        [("2027-01-11", "Day 1: systems thinking"), ("2027-01-12", "Day 2: the analytic tools")],
+        start=1,
+    ):
+        page.get_by_role("button", name="Add training day").click()
+        day = page.get_by_role("region", name=f"Training day {number}")
+        day.get_by_role("textbox", name="Title").fill(title)
+        _fill_picker(day.get_by_role("textbox", name="Date"), date)
+        _fill_picker(day.get_by_role("textbox", name="Starts at"), "09:30")
+        _fill_picker(day.get_by_role("textbox", name="Ends at"), "16:30")
+        day.get_by_role("textbox", name="Venue").fill("Leeds Civic Hall")
+    page.get_by_role("button", name="Create").click()
+    expect(page.get_by_text(f"'{COHORT_NAME}' created")).to_be_visible()
+
+    # The listing links each cohort to the pages that run it, outside the admin.
+    listing = page.get_by_role("row").filter(has_text=COHORT_NAME)
+    listing.get_by_role("link", name="Register, invitations, progress").click()
+    expect(page.get_by_role("heading", name=COHORT_NAME, level=1)).to_be_visible()
+    days = page.get_by_role("table", name=f"Training days for {COHORT_NAME}")
+    expect(days.get_by_role("rowheader", name="Day 1: systems thinking")).to_be_visible()
+    expect(days.get_by_role("rowheader", name="Day 2: the analytic tools")).to_be_visible()
+
+    page.get_by_role("link", name="Invite people from a CSV file").click()
+    page.get_by_label("CSV file").set_input_files(
+        {
+            "name": "trainees.csv",
+            "mimeType": "text/csv",
+            "buffer": (
+                b"name,email,organisation,job title\n"
+                b"Rhys Evans,rhys.evans@example.org,Leeds Safeguarding Partnership,Team manager\n"
+                b",no-name@example.org,Leeds Safeguarding Partnership,Social worker\n"
+                b"Bad Address,not-an-email,Leeds Safeguarding Partnership,Police sergeant\n"
+                b"Rhys Again,RHYS.EVANS@example.org,Leeds Safeguarding Partnership,Nurse\n"
+            ),
+        }
+    )
+    page.get_by_role("button", name="Check and send invitations").click()
+    report = page.get_by_role("alert").filter(has_text="Nothing has been saved")
+    expect(report).to_contain_text("3 of 4 rows cannot be accepted")
+    rows = page.get_by_role("region", name="Check of each row")
+    expect(rows.get_by_role("row").filter(has_text="rhys.evans@example.org").first).to_contain_text(
+        "Accepted"
+    )
+    expect(rows.get_by_role("row").filter(has_text="no-name@example.org")).to_contain_text(
+        "The name is missing."
+    )
+    expect(rows.get_by_role("row").filter(has_text="Bad Address")).to_contain_text(
+        "“not-an-email” is not a valid email address."
+    )
+    expect(rows.get_by_role("row").filter(has_text="Rhys Again")).to_contain_text(
+        "rhys.evans@example.org is already on row 2 of this file."
+    )
+    assert not mail.outbox
+
+    page.get_by_label("CSV file").set_input_files(
+        {
+            "name": "trainees.csv",
+            "mimeType": "text/csv",
+            "buffer": (
+                b"name,email,organisation,job title\n"
+                b"Rhys Evans,rhys.evans@example.org,Leeds Safeguarding Partnership,Team manager\n"
+                b"Nia Jones,nia.jones@example.org,Leeds Safeguarding Partnership,Social worker\n"
+            ),
+        }
+    )
+    page.get_by_role("button", name="Check and send invitations").click()
+    expect(page.get_by_role("status")).to_contain_text("2 invitations saved and being sent.")
+    waiting = page.get_by_role("heading", name="Invitations waiting for a reply")
+    expect(waiting).to_be_visible()
+    expect(page.get_by_text("Rhys Evans (rhys.evans@example.org)")).to_be_visible()
+    expect(page.get_by_text("Nia Jones (nia.jones@example.org)")).to_be_visible()
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "nia.jones@example.org",
+        "rhys.evans@example.org",
+    ]
+    cohort = Cohort.objects.get(name=COHORT_NAME)
+    assert [d.title for d in cohort.training_days.order_by("date")] == [
+        "Day 1: systems thinking",
+        "Day 2: the analytic tools",
+    ]
+    assert list(cohort.supervisors.all()) == [sam]
+    screenshot()
+
+
+# 2. A trainee accepts and works through a module ---------------------------------------------
+
+
+def test_it_takes_a_new_trainee_from_the_invitation_to_a_completed_module(
+    page, screenshot, ada, cohort
+):
+    invitation_create(
+        cohort=cohort,
+        email="rhys.evans@example.org",
+        full_name="Rhys Evans",
+        job_title="Team manager",
+        invited_by=ada,
+    )
+    invitation_path = _invitation_path("rhys.evans@example.org")
+    page.goto(invitation_path)
+
+    expect(page.get_by_role("heading", name="Create your account")).to_be_visible()
+    expect(page.get_by_label("Full name")).to_have_value("Rhys Evans")
+    page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("Confirm password").fill(NEW_PASSWORD + "-typo")
+    page.get_by_role("button", name="Create account and join").click()
+    expect(page.get_by_role("alert")).to_contain_text("The two passwords do not match.")
+    page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("Confirm password").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Create account and join").click()
+    expect(page.get_by_role("status")).to_contain_text(f"You have joined {COHORT_NAME}")
+    account = page.get_by_role("navigation", name="Your account")
+    expect(account.get_by_role("link", name="Sign out")).to_be_visible()
+
+    account.get_by_role("link", name="My learning").click()
+    expect(page.get_by_role("heading", name="My learning")).to_be_visible()
+    before = _progress_value(page)
+    assert before == 0
+    page.get_by_role("link", name="Start “Systems thinking”").click()
+
+    expect(page.get_by_role("heading", name="Systems thinking", level=1)).to_be_visible()
+    page.get_by_label(REFLECTION_QUESTION).fill(REFLECTION_ANSWER)
+    page.get_by_role("button", name="Save your answer").click()
+    expect(page.get_by_role("status")).to_contain_text("Your answer has been saved.")
+    expect(page.get_by_label(REFLECTION_QUESTION)).to_have_value(REFLECTION_ANSWER)
+
+    check = page.get_by_role("region", name="Check your understanding")
+    check.get_by_role("group", name="How many contributory-factor categories").get_by_label(
+        "Four"
+    ).check()
+    check.get_by_role("group", name="Who owns the final report?").get_by_label(
+        "The reviewer"
+    ).check()
+    check.get_by_role("button", name="Check your answers").click()
+    expect(page.get_by_role("status")).to_contain_text("You scored 0%. Read the feedback")
+    check = page.get_by_role("region", name="Check your understanding")
+    expect(check.get_by_role("heading", name=re.compile("not passed yet"))).to_be_visible()
+    expect(check.get_by_text("No: that is too few.")).to_be_visible()
+    expect(page.get_by_text("Status: In progress")).to_be_visible()
+
+    check.get_by_role("group", name="How many contributory-factor categories").get_by_label(
+        "Nine"
+    ).check()
+    check.get_by_role("group", name="Who owns the final report?").get_by_label(
+        "The commissioning board"
+    ).check()
+    check.get_by_role("button", name="Check your answers").click()
+    expect(page.get_by_role("status")).to_contain_text("You scored 100% and passed.")
+    expect(
+        page.get_by_role("region", name="Check your understanding").get_by_role(
+            "heading", name=re.compile("100% – passed")
+        )
+    ).to_be_visible()
+    expect(page.get_by_text("Status: Completed")).to_be_visible()
+
+    page.get_by_role("link", name="Back to My learning").click()
+    after = _progress_value(page)
+    assert after == before + 1
+    expect(page.get_by_text("1 of 2 modules completed")).to_be_visible()
+    expect(page.get_by_role("link", name="Start “Key practice episodes”")).to_be_visible()
+    screenshot()
+
+
+# 3. The supervisor reads the trainee's progress ----------------------------------------------
+
+
+def test_it_shows_the_supervisor_their_trainees_progress_and_reflections(
+    page, screenshot, sam, tess_in_progress
+):
+    _sign_in(page, sam)
+
+    page.get_by_role("link", name="My trainees").click()
+    expect(page.get_by_role("heading", name="My trainees", level=1)).to_be_visible()
+    expect(page.get_by_role("progressbar", name="1 of 2 modules completed")).to_have_attribute(
+        "value", "1"
+    )
+    page.get_by_role("link", name="Tess Trainee").click()
+
+    expect(page.get_by_role("heading", name="Tess Trainee: progress")).to_be_visible()
+    expect(page.get_by_text("1 of 2 modules completed")).to_be_visible()
+    reflections = page.get_by_role("region", name="Systems thinking")
+    expect(reflections.get_by_text(REFLECTION_QUESTION)).to_be_visible()
+    expect(reflections.get_by_text(REFLECTION_ANSWER)).to_be_visible()
+    screenshot()
+
+
+# 4. Staff see the grid and download it -------------------------------------------------------
+
+
+def test_it_shows_staff_the_progress_grid_and_downloads_it_as_csv_and_xlsx(
+    page, screenshot, tmp_path, ada, tess_in_progress
+):
+    _sign_in(page, ada, next_url="/learning/cohorts/")
+
+    page.get_by_role("link", name=COHORT_NAME).click()
+    page.get_by_role("link", name="Progress of every trainee").click()
+    expect(page.get_by_role("heading", name=f"Progress: {COHORT_NAME}")).to_be_visible()
+    grid = page.get_by_role("region", name="Trainees")
+    tess_row = grid.get_by_role("row").filter(has=page.get_by_role("link", name="Tess Trainee"))
+    expect(tess_row).to_contain_text("Completed")
+    expect(tess_row).to_contain_text("1 of 2")
+
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download as CSV").click()
+    download = info.value
+    assert download.suggested_filename.endswith(".csv")
+    text = Path(download.path()).read_text(encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert any("Tess Trainee" in row for row in rows), rows
+
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download as Excel (XLSX)").click()
+    download = info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    sheet = load_workbook(saved).active
+    values = [cell for row in sheet.iter_rows(values_only=True) for cell in row]
+    assert "Tess Trainee" in values
+    screenshot()
+
+
+# Without JavaScript ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def no_js_page(browser, live_server, transactional_db, django_db_serialized_rollback):
+    context = browser.new_context(java_script_enabled=False, base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def no_js_screenshot(no_js_page, request):
+    def take() -> Path:
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / f"{request.node.name}.png"
+        no_js_page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+def test_it_saves_a_reflection_and_scores_a_check_without_javascript(
+    no_js_page, no_js_screenshot, cohort, tess
+):
+    page = no_js_page
+    EnrolmentFactory(user=tess, cohort=cohort)
+    module = _first_module(cohort.course)
+    _sign_in(page, tess, next_url=module.url)
+
+    expect(page.get_by_role("heading", name="Systems thinking", level=1)).to_be_visible()
+    page.get_by_role("button", name="Save your answer").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter your answer before saving it")
+    page.get_by_label(REFLECTION_QUESTION).fill(REFLECTION_ANSWER)
+    page.get_by_role("button", name="Save your answer").click()
+    expect(page.get_by_role("status")).to_contain_text("Your answer has been saved.")
+
+    check = page.get_by_role("region", name="Check your understanding")
+    check.get_by_role("button", name="Check your answers").click()
+    expect(page.get_by_role("alert")).to_contain_text("Select an answer to question 1")
+    check = page.get_by_role("region", name="Check your understanding")
+    check.get_by_role("group", name="How many contributory-factor categories").get_by_label(
+        "Nine"
+    ).check()
+    check.get_by_role("group", name="Who owns the final report?").get_by_label(
+        "The commissioning board"
+    ).check()
+    check.get_by_role("button", name="Check your answers").click()
+    expect(page.get_by_role("status")).to_contain_text("You scored 100% and passed.")
+    expect(page.get_by_text("Status: Completed")).to_be_visible()
+
+    no_js_screenshot()
