@@ -194,12 +194,11 @@ def seed_site(*, stdout=None) -> HomePage:
         ],
     )
     training = _ensure_child(
-        home,
+        programme,
         StandardPage,
         report,
-        slug="training",
-        title="Training as a lead reviewer",
-        show_in_menus=True,
+        slug="information-for-trainee-reviewers",
+        title="Information for trainee reviewers",
         search_description="How SCIE trains and accredits lead reviewers.",
         intro=(
             "SCIE trains lead reviewers in the Learning Together model through a supervised "
@@ -216,7 +215,7 @@ def seed_site(*, stdout=None) -> HomePage:
                 "Learning Together model. Trainees who complete it can apply for accredited "
                 "status."
             ),
-            _heading("Information for trainee reviewers"),
+            _heading("Read more"),
             _document_link(documents["information-for-trainee-reviewers"]),
         ],
     )
@@ -264,7 +263,7 @@ def seed_site(*, stdout=None) -> HomePage:
         report.created("form fields for", contact)
 
     contact_link = f'<a linktype="page" id="{contact.pk}">send us an enquiry</a>'
-    training_link = f'<a linktype="page" id="{training.pk}">training as a lead reviewer</a>'
+    training_link = f'<a linktype="page" id="{training.pk}">information for trainee reviewers</a>'
 
     publication_pages = {
         pub.key: _ensure_child(
@@ -306,7 +305,7 @@ def seed_site(*, stdout=None) -> HomePage:
             ),
             _paragraph(
                 "SCIE has developed a training programme for reviewers that allows us to "
-                "support more boards keen to try out the model at the same time. Read about "
+                "support more boards keen to try out the model at the same time. See the "
                 f"{training_link}."
             ),
             _heading("London boards interim report"),
@@ -361,8 +360,7 @@ def seed_site(*, stdout=None) -> HomePage:
             ),
             "body": [
                 _paragraph(
-                    f"Find out about {training_link}, or {contact_link} to ask about the next "
-                    "cohort."
+                    f"Read the {training_link}, or {contact_link} to ask about the next cohort."
                 )
             ],
         },
@@ -388,9 +386,10 @@ def seed_site(*, stdout=None) -> HomePage:
     for item in news_items:
         _ensure_child(news, NewsPage, report, **item)
 
-    # The menu lists the home page's children in tree order; keep "Contact us" last.
-    if contact.get_next_sibling() is not None:
-        contact.move(home, pos="last-child")
+    # Menus and section lists follow tree order: put pages made early for their links last.
+    for page, parent in ((training, programme), (contact, home)):
+        if page.pk in report.new_pages:
+            page.move(parent, pos="last-child")
     return home
 
 
@@ -400,6 +399,7 @@ def seed_site(*, stdout=None) -> HomePage:
 class _Reporter:
     def __init__(self, stdout):
         self.stdout = stdout
+        self.new_pages: set[int] = set()
 
     def created(self, what: str, obj) -> None:
         if self.stdout is not None:
@@ -429,6 +429,7 @@ def _ensure_child(parent: Page, model: type[Page], report: _Reporter, *, slug: s
     now = timezone.now()
     page = model(slug=slug, first_published_at=now, last_published_at=now, **fields)
     parent.add_child(instance=page)
+    report.new_pages.add(page.pk)
     report.created(model._meta.verbose_name, page.title)
     return page
 

@@ -56,14 +56,13 @@ def test_it_routes_and_renders_every_page_type(client, home, model):
 
 def test_it_lists_menu_pages_in_the_main_navigation(client, home):
     menu_titles = [page.title for page in home.get_children().live().in_menu()]
-    assert len(menu_titles) >= 5
+    assert {"About the programme", "Publications", "What’s new", "Contact us"} <= set(menu_titles)
     html = client.get("/").content.decode()
     nav = html[
         html.index('aria-label="Main"') : html.index("</nav>", html.index('aria-label="Main"'))
     ]
     for title in menu_titles:
         assert title in nav
-    assert menu_titles[-1] == "Contact us"
 
 
 def test_it_marks_the_current_section_in_the_navigation(client, home):
