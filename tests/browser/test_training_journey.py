@@ -280,6 +280,7 @@ def test_it_takes_a_new_trainee_from_the_invitation_to_a_completed_module(
     page.goto(invitation_path)
 
     expect(page.get_by_role("heading", name="Create your account")).to_be_visible()
+    expect(page.get_by_text("rhys.evans@example.org", exact=True)).to_be_visible()
     expect(page.get_by_label("Full name")).to_have_value("Rhys Evans")
     page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
     page.get_by_label("Confirm password").fill(NEW_PASSWORD + "-typo")
