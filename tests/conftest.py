@@ -124,6 +124,7 @@ def celery_worker(redis_url, transactional_db, django_db_serialized_rollback, se
         "broker_url": app.conf.broker_url,
         "task_always_eager": app.conf.task_always_eager,
     }
+    _reset_connection_pools(app)
     app.conf.update(broker_url=redis_url, task_always_eager=False)
     try:
         with start_worker(
@@ -132,6 +133,16 @@ def celery_worker(redis_url, transactional_db, django_db_serialized_rollback, se
             yield worker
     finally:
         app.conf.update(**previous)
+        _reset_connection_pools(app)
+
+
+def _reset_connection_pools(app) -> None:
+    # The app caches its broker connection and producer pools on first use; after a broker URL
+    # change they would still point at the old broker, and sent tasks would never arrive.
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 def _chromium_path() -> str | None:
