@@ -14,11 +14,13 @@ from .services.invitations import hash_token
 
 COHORT_NAME = "London boards 2026"
 VENUE = "SCIE London"
+# Days from the date the demo is first loaded: the first block is behind the trainees, the second
+# block is still to come, so "next training day" has something to show.
 TRAINING_DAYS = [
-    (datetime.date(2026, 2, 3), "Day 1: systems thinking"),
-    (datetime.date(2026, 2, 4), "Day 2: systems thinking in practice"),
-    (datetime.date(2026, 3, 3), "Day 3: the analytic tools"),
-    (datetime.date(2026, 3, 4), "Day 4: the analytic tools in practice"),
+    (-28, "Day 1: systems thinking"),
+    (-27, "Day 2: systems thinking in practice"),
+    (14, "Day 3: the analytic tools"),
+    (15, "Day 4: the analytic tools in practice"),
 ]
 INVITEE_EMAIL = "nia.jones@example.org"
 
@@ -26,25 +28,26 @@ INVITEE_EMAIL = "nia.jones@example.org"
 @transaction.atomic
 def seed_cohorts(*, stdout, users: dict[str, User], course: CoursePage) -> Cohort:
     """Safe to run again: finds what exists and adds only what is missing."""
+    today = timezone.localdate()
     cohort, created = Cohort.objects.get_or_create(
         name=COHORT_NAME,
         defaults={
             "course": course,
             "funding_strand": "DfE VCS grant",
-            "start_date": datetime.date(2026, 2, 3),
-            "end_date": datetime.date(2026, 9, 30),
+            "start_date": today + timedelta(days=TRAINING_DAYS[0][0]),
+            "end_date": today + timedelta(days=240),
             "capacity": 16,
             "status": Cohort.Status.IN_PROGRESS,
         },
     )
     sam = users["sam"]
     cohort.supervisors.add(sam)
-    for date, title in TRAINING_DAYS:
+    for offset, title in TRAINING_DAYS:
         TrainingDay.objects.get_or_create(
             cohort=cohort,
             title=title,
             defaults={
-                "date": date,
+                "date": cohort.start_date + timedelta(days=offset - TRAINING_DAYS[0][0]),
                 "venue": VENUE,
                 "starts_at": datetime.time(9, 30),
                 "ends_at": datetime.time(16, 30),
