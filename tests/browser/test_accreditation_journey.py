@@ -1,0 +1,391 @@
+"""The whole path to accreditation in a real browser.
+
+Tess records evidence on her supervised review's stages, one of them sent back by Sam (her
+supervisor) and resubmitted; Sam signs stages off and logs supervision, which Tess confirms. Tess
+applies; Ali (an assessor) refers the application back, Tess resubmits and Ali approves. Tess
+downloads the certificate PDF; a member of the public checks it, by its link and by typing its
+code, and sees it valid, then revoked once Ali revokes it. An unknown code is clearly not found.
+
+Training, the stages this test does not drive and the rest of the supervision minimum are set up
+through the services, so the browser spends its time on the steps people really click through.
+"""
+
+import io
+import re
+from datetime import date, timedelta
+from pathlib import Path
+
+from django.core.files.storage import storages
+from django.utils import timezone
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import decrypt
+from playwright.sync_api import expect
+from pypdf import PdfReader, PdfWriter
+
+from accreditation.models import (
+    AccreditationApplication,
+    Certificate,
+    Evidence,
+    ReviewStage,
+    SignOff,
+    SupervisionSession,
+)
+from accreditation.services import evidence as evidence_services
+from accreditation.services import stages as stage_services
+from accreditation.services import supervision as supervision_services
+from accreditation.services.reviews import review_create
+from courses.services import progress as progress_services
+from learning_platform.accounts.management.commands.demo_totp import current_code
+from tests.courses.factories import (
+    CohortFactory,
+    EnrolmentFactory,
+    add_module,
+    build_course,
+    reflection_block,
+    text_block,
+)
+from tests.factories import PASSWORD, OrganisationFactory
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+CASE = "Child K"
+REFLECTION = "How local rationality shaped each decision."
+FEEDBACK = "Say which agencies the review team comes from, and why."
+REQUIRED_ACTIONS = "Say how the underlying patterns were prioritised."
+STATEMENT = "The review changed how I see practice."
+UNKNOWN_CODE = "NoSuchCertificate0000000"
+
+
+# Data ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _private_files_in_tmp(_media_in_tmp, monkeypatch):
+    # FileFields resolve their storage once, at import: point evidence and certificate PDFs at
+    # this test's own private folder (set by the root conftest).
+    for model, name in ((Evidence, "file"), (Certificate, "pdf")):
+        monkeypatch.setattr(model._meta.get_field(name), "storage", storages["private"])
+
+
+@pytest.fixture
+def review(tess, pat, sam):
+    """Tess has finished the course (one module read, one reflection answered) and leads a
+    review with Pat as her partner, supervised by Sam."""
+    course = build_course(title="Lead reviewer programme")
+    reading = add_module(course, title="Systems thinking", body=[text_block("Basics.")])
+    question = reflection_block("What surprised you?")
+    reflective = add_module(course, title="Key practice episodes", body=[question])
+    enrolment = EnrolmentFactory(
+        user=tess, cohort=CohortFactory(course=course), supervisor=sam, review_partner=pat
+    )
+    progress_services.module_progress_start(enrolment=enrolment, module=reading)
+    progress_services.reflection_answer_save(
+        enrolment=enrolment, module=reflective, block_id=question["id"], answer=REFLECTION
+    )
+    return review_create(
+        trainee=tess,
+        partner=pat,
+        supervisor=sam,
+        commissioning_organisation=OrganisationFactory(name="Northshire Safeguarding Partnership"),
+        case_reference=CASE,
+        review_type="full",
+        start_date=date(2026, 1, 12),
+    )
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Pages in fresh browser contexts: each person has their own cookies."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(base_url=live_server.url, accept_downloads=True)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def _stage(review, number: int) -> ReviewStage:
+    return ReviewStage.objects.get(review=review, sort_order=number)
+
+
+def _complete_stage_through_services(review, number: int, tess, sam) -> None:
+    stage = _stage(review, number)
+    evidence_services.evidence_add_note(
+        stage=stage, user=tess, title=f"Stage {number} notes", note="What we did."
+    )
+    stage_services.stage_submit(stage=stage, user=tess)
+    stage_services.stage_approve(stage=stage, user=sam, comment="Good.")
+
+
+def _group_supervision_through_services(sam, tess, pat) -> None:
+    today = timezone.localdate()
+    for days_ago in (60, 45, 30, 15):
+        session = supervision_services.supervision_session_record(
+            supervisor=sam,
+            kind=SupervisionSession.Kind.GROUP,
+            date=today - timedelta(days=days_ago),
+            duration_minutes=120,
+            attendees=[tess, pat],
+        )
+        supervision_services.supervision_attendance_confirm(session=session, trainee=tess)
+
+
+def _small_pdf() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+# Browser steps ------------------------------------------------------------------------------
+
+
+def _totp_secret(user) -> str:
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    return decrypt(authenticator.data["secret"])
+
+
+def _sign_in(page, user) -> None:
+    """Through the real sign-in page; staff then give a code from their authenticator app."""
+    page.goto("/accounts/login/?next=/accounts/profile/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
+        page.get_by_label("Code").fill(current_code(_totp_secret(user)))
+        page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(re.compile(r"/accounts/profile/$"))
+
+
+def _open_my_stage(page, title: str) -> None:
+    page.goto("/accreditation/")
+    expect(page.get_by_role("heading", name=f"Review {CASE}")).to_be_visible()
+    page.get_by_role("link", name=re.compile(rf"^\d\. {title}$")).click()
+    expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
+
+
+def _open_waiting_stage(page, title: str) -> None:
+    page.goto("/accreditation/supervision/queue/")
+    page.get_by_role("link", name=re.compile(rf"^\d\. {title} for review {CASE}$")).click()
+    expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
+
+
+def _expect_message(page, text: str) -> None:
+    expect(page.get_by_role("status").filter(has_text=text)).to_be_visible()
+
+
+def _add_note(page, title: str, note: str) -> None:
+    page.get_by_label("Title of the note").fill(title)
+    page.get_by_label("Note", exact=True).fill(note)
+    page.get_by_role("button", name="Add note").click()
+    _expect_message(page, f"Note “{title}” added.")
+
+
+def _decide(page, outcome: str, reasons: str, required_actions: str = "") -> None:
+    page.goto("/accreditation/assessment/")
+    waiting = page.get_by_role("table", name=re.compile("waiting for a decision"))
+    waiting.get_by_role("link", name="Tess Trainee").click()
+    expect(page.get_by_role("heading", name="Portfolio: Tess Trainee")).to_be_visible()
+    page.get_by_label(outcome).check()
+    page.get_by_label("Reasons", exact=True).fill(reasons)
+    if required_actions:
+        page.get_by_label("Required actions").fill(required_actions)
+    page.get_by_role("button", name="Record the decision").click()
+
+
+# The journey --------------------------------------------------------------------------------
+
+
+def test_it_walks_the_whole_path_from_stage_evidence_to_a_revoked_certificate(
+    page, new_page, review, tess, pat, sam, ali, live_server, settings, screenshot
+):
+    settings.SITE_URL = live_server.url  # so the verification link shown can be followed
+    public = page
+    trainee, supervisor, assessor = new_page(), new_page(), new_page()
+    _sign_in(trainee, tess)
+    _sign_in(supervisor, sam)
+    _sign_in(assessor, ali)
+    evidence_pdf = _small_pdf()
+
+    # 1. Tess evidences stage 1 with a written note and a PDF, and submits it.
+    _open_my_stage(trainee, "Preparation")
+    _add_note(trainee, "Scope and research questions", "Why this case, and what we will ask.")
+    trainee.get_by_label("Title of the document").fill("Terms of reference")
+    trainee.get_by_label("File", exact=True).set_input_files(
+        {"name": "terms-of-reference.pdf", "mimeType": "application/pdf", "buffer": evidence_pdf}
+    )
+    trainee.get_by_role("button", name="Upload file").click()
+    _expect_message(trainee, "File “Terms of reference” uploaded.")
+    expect(trainee.get_by_text("terms-of-reference.pdf")).to_be_visible()
+    trainee.get_by_label("Note for your supervisor").fill("The review team is still forming.")
+    trainee.get_by_role("button", name="Submit for sign-off").click()
+    _expect_message(trainee, "Stage submitted.")
+
+    # Sam reads the evidence, downloads the file and sends the stage back with feedback.
+    _open_waiting_stage(supervisor, "Preparation")
+    expect(supervisor.get_by_text("Why this case, and what we will ask.")).to_be_visible()
+    with supervisor.expect_download() as download:
+        supervisor.get_by_role("link", name="Terms of reference (download)").click()
+    assert download.value.suggested_filename == "terms-of-reference.pdf"
+    assert Path(download.value.path()).read_bytes() == evidence_pdf
+    supervisor.get_by_label("What needs to change").fill(FEEDBACK)
+    supervisor.get_by_role("button", name="Send back for changes").click()
+    _expect_message(supervisor, "Stage sent back to the trainee with your feedback.")
+
+    # Tess sees the feedback, adds to the evidence and resubmits; Sam approves.
+    _open_my_stage(trainee, "Preparation")
+    expect(
+        trainee.get_by_role("heading", name="Changes requested by Sam Supervisor")
+    ).to_be_visible()
+    expect(trainee.get_by_text(FEEDBACK).first).to_be_visible()
+    _add_note(trainee, "Review team", "Managers from children's social care, police and health.")
+    trainee.get_by_role("button", name="Resubmit for sign-off").click()
+    _expect_message(trainee, "Stage submitted.")
+
+    _open_waiting_stage(supervisor, "Preparation")
+    supervisor.get_by_label("Comment").fill("A clear scope.")
+    supervisor.get_by_role("button", name="Approve this stage").click()
+    _expect_message(supervisor, "Stage approved.")
+    expect(supervisor.get_by_text("This stage is approved and read-only.")).to_be_visible()
+
+    # 2. Stage 2 goes through the browser once more, without changes.
+    _open_my_stage(trainee, "Data collection")
+    _add_note(trainee, "Conversations held", "Twelve one-to-one conversations with the case group.")
+    trainee.get_by_role("button", name="Submit for sign-off").click()
+    _expect_message(trainee, "Stage submitted.")
+    _open_waiting_stage(supervisor, "Data collection")
+    supervisor.get_by_role("button", name="Approve this stage").click()
+    _expect_message(supervisor, "Stage approved.")
+
+    stage_one = _stage(review, 1)
+    assert list(stage_one.sign_offs.values_list("decision", flat=True)) == [
+        SignOff.Decision.STARTED,
+        SignOff.Decision.SUBMITTED,
+        SignOff.Decision.CHANGES_REQUESTED,
+        SignOff.Decision.SUBMITTED,
+        SignOff.Decision.APPROVED,
+    ]
+    for number in (3, 4, 5):
+        _complete_stage_through_services(review, number, tess, sam)
+    trainee.goto("/accreditation/")
+    expect(trainee.get_by_text("5 of 5 stages signed off.")).to_be_visible()
+
+    # 3. Sam logs the individual session during report writing; Tess confirms she attended.
+    _group_supervision_through_services(sam, tess, pat)
+    supervisor.goto("/accreditation/supervision/log/")
+    supervisor.get_by_label("Individual supervision").check()
+    supervisor.get_by_label("Date", exact=True).fill(
+        (timezone.localdate() - timedelta(days=3)).isoformat()
+    )
+    supervisor.get_by_label("Length in minutes").fill("60")
+    supervisor.get_by_role("checkbox", name="Tess Trainee").check()
+    supervisor.get_by_label("An individual session during report writing").check()
+    supervisor.get_by_label("Notes").fill("Drafting the findings chapter.")
+    supervisor.get_by_role("button", name="Record session").click()
+    _expect_message(supervisor, "Session recorded.")
+
+    trainee.goto("/accreditation/supervision/mine/")
+    trainee.get_by_role("button", name=re.compile(r"^Confirm I attended the individual")).click()
+    _expect_message(trainee, "Attendance confirmed")
+    expect(trainee.get_by_text("1 of 1 needed")).to_be_visible()
+
+    # 4. Tess writes her reflective statement and applies.
+    trainee.goto("/accreditation/application/")
+    expect(trainee.get_by_text("Completed", exact=True)).to_have_count(3)
+    trainee.get_by_label("Your reflective statement").fill(STATEMENT)
+    trainee.get_by_role("button", name="Submit your application").click()
+    expect(
+        trainee.get_by_role("heading", name="Your application has been submitted")
+    ).to_be_visible()
+
+    # 5. Ali reads the portfolio and refers it back with required actions.
+    _decide(
+        assessor,
+        "Refer back",
+        "The statement says little about the findings.",
+        REQUIRED_ACTIONS,
+    )
+    _expect_message(assessor, "Application referred back to the trainee.")
+
+    # 6. Tess sees what she must do, and resubmits.
+    trainee.goto("/accreditation/application/")
+    expect(trainee.get_by_text("Your application was referred back.")).to_be_visible()
+    expect(trainee.get_by_text(REQUIRED_ACTIONS)).to_be_visible()
+    trainee.get_by_label("Your reflective statement").fill(
+        STATEMENT + " We prioritised patterns by their reach across agencies."
+    )
+    trainee.get_by_role("button", name="Resubmit your application").click()
+    _expect_message(trainee, "Your application has been resubmitted.")
+
+    # 7. Ali approves: the certificate is issued and its PDF rendered once the decision commits.
+    _decide(assessor, "Approve", "A sound, well-supervised review.")
+    _expect_message(assessor, "Application approved. Certificate")
+    application = AccreditationApplication.objects.get(trainee=tess)
+    assert application.status == AccreditationApplication.Status.APPROVED
+    certificate = Certificate.objects.get(application=application)
+
+    # Tess downloads her certificate.
+    trainee.goto("/accreditation/application/")
+    expect(trainee.get_by_role("heading", name="You are accredited")).to_be_visible()
+    trainee.get_by_role("link", name="Your certificates").click()
+    expect(trainee.get_by_role("heading", name=certificate.number)).to_be_visible()
+    with trainee.expect_download() as download:
+        trainee.get_by_role("link", name=re.compile(r"^Download the certificate \(PDF\)")).click()
+    assert download.value.suggested_filename == f"{certificate.number}.pdf"
+    pdf = Path(download.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Tess Trainee" in text
+    assert certificate.number in text
+    link = trainee.get_by_label("Verification link").input_value()
+    assert link.endswith(f"/verify/{certificate.verification_code}/")
+
+    # Anyone with the link sees it is valid, and so does anyone who types the code.
+    public.goto(link)
+    expect(public.get_by_text("This certificate is valid")).to_be_visible()
+    expect(public.get_by_text("Tess Trainee")).to_be_visible()
+    public.get_by_role("link", name="Verify another certificate").click()
+    public.get_by_label("Verification code").fill(certificate.verification_code)
+    public.get_by_role("button", name="Check the certificate").click()
+    expect(public.get_by_role("heading", name=f"Certificate {certificate.number}")).to_be_visible()
+    expect(public.get_by_text("This certificate is valid")).to_be_visible()
+
+    # 8. Ali revokes the certificate, with a reason; the verification page says so at once.
+    assessor.goto("/accreditation/assessment/")
+    assessor.get_by_role("link", name="Certificates", exact=True).click()
+    assessor.get_by_role("link", name=certificate.number).click()
+    assessor.get_by_label("Revoke").check()
+    assessor.get_by_label("Reason", exact=True).fill("Conduct finding")
+    assessor.get_by_role("button", name="Change the status").click()
+    _expect_message(assessor, f"Certificate {certificate.number}: revoke done.")
+    expect(assessor.get_by_text("Revocation is final.")).to_be_visible()
+
+    public.goto(link)
+    expect(public.get_by_text("This certificate has been revoked")).to_be_visible()
+    expect(public.get_by_text("This certificate is valid")).to_have_count(0)
+    screenshot()
+
+
+def test_it_tells_a_visitor_clearly_when_a_typed_code_matches_no_certificate(page, screenshot):
+    page.goto("/verify/")
+    expect(page.get_by_role("heading", name="Verify a certificate")).to_be_visible()
+    page.get_by_label("Verification code").fill(UNKNOWN_CODE)
+    page.get_by_role("button", name="Check the certificate").click()
+    expect(page.get_by_role("heading", name="Certificate not found")).to_be_visible()
+    expect(page.get_by_text("We could not find a certificate with that code.")).to_be_visible()
+    # The form is offered again, to try once more.
+    expect(page.get_by_label("Verification code")).to_be_visible()
+    screenshot()
