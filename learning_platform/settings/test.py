@@ -16,3 +16,6 @@ STORAGES["private"]["OPTIONS"]["location"] = PRIVATE_MEDIA_ROOT  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"
 SITE_URL = WAGTAILADMIN_BASE_URL
 ALLOWED_HOSTS = ["*"]
+# Tasks run in-process in tests, whatever the environment says; the worker tier starts its own
+# worker against Redis and switches this off for its tests.
+CELERY_TASK_ALWAYS_EAGER = True
