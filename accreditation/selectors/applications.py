@@ -12,6 +12,7 @@ from ..models import (
     AccreditationApplication,
     Certificate,
     ContributoryFactor,
+    Decision,
     Evidence,
     KeyPracticeEpisode,
     ReviewStage,
@@ -38,8 +39,6 @@ def application_for_trainee(user: User, review: SupervisedReview | None):
 
 
 def _decisions_queryset():
-    from ..models import Decision
-
     return Decision.objects.select_related("assessor").order_by("created_at", "pk")
 
 

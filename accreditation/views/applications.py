@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from .. import access
 from ..award_forms import StatementForm
 from ..exceptions import TransitionError
-from ..models import AccreditationApplication
+from ..models import AccreditationApplication, Certificate
 from ..selectors.applications import application_for_trainee
 from ..selectors.readiness import accreditation_readiness
 from ..services import applications as services
@@ -76,6 +76,4 @@ def application_page(request: HttpRequest) -> HttpResponse:
 def _certificate(application):
     if application is None or application.status != Status.APPROVED:
         return None
-    from ..models import Certificate
-
     return Certificate.objects.filter(application=application).first()
