@@ -1,0 +1,90 @@
+"""Demo data for accreditation: Tess and Pat's supervised review, part-way through."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from learning_platform.accounts.models import Organisation, User
+
+from .models import ReviewStage, SupervisedReview, SupervisionSession
+from .services.evidence import evidence_add_note
+from .services.reviews import default_scheme, review_create
+from .services.stages import stage_approve, stage_submit
+from .services.supervision import supervision_attendance_confirm, supervision_session_record
+
+CASE_REFERENCE = "Child K (demo)"
+
+
+@transaction.atomic
+def seed_accreditation(*, stdout, users: dict[str, User]) -> SupervisedReview:
+    """Safe to run again: the review is created once, with its first stage signed off."""
+    tess, pat, sam = users["tess"], users["pat"], users["sam"]
+    existing = SupervisedReview.objects.filter(trainee=tess, case_reference=CASE_REFERENCE).first()
+    if existing is not None:
+        stdout.write(f"Supervised review {existing} already exists")
+        return existing
+
+    scheme = default_scheme()
+    if scheme is not None and scheme.course_id is None:
+        from courses.models import CoursePage
+
+        scheme.course = CoursePage.objects.order_by("pk").first()
+        scheme.save(update_fields=["course"])
+    partnership = Organisation.objects.filter(
+        kind=Organisation.Kind.SAFEGUARDING_PARTNERSHIP
+    ).first()
+    today = timezone.localdate()
+    review = review_create(
+        trainee=tess,
+        partner=pat,
+        supervisor=sam,
+        commissioning_organisation=partnership,
+        case_reference=CASE_REFERENCE,
+        review_type=SupervisedReview.ReviewType.FULL,
+        start_date=today - timedelta(days=42),
+    )
+    preparation, data_collection = list(review.stages.order_by("sort_order")[:2])
+
+    evidence_add_note(
+        stage=preparation,
+        user=tess,
+        title="Scope and research questions",
+        note=(
+            "Agreed with the partnership's case review group: how did agencies understand and "
+            "respond to the risks of neglect during the family's move between boroughs?"
+        ),
+    )
+    evidence_add_note(
+        stage=preparation,
+        user=pat,
+        title="Review team and case group",
+        note="Review team: six local managers from children's social care, police, health and "
+        "education. Case group: eleven practitioners, invited by letter and briefed in person.",
+    )
+    stage_submit(stage=preparation, user=tess, comment="Ready for sign-off.")
+    stage_approve(stage=preparation, user=sam, comment="Clear scope, and a well-balanced team.")
+
+    evidence_add_note(
+        stage=data_collection,
+        user=tess,
+        title="Conversation log",
+        note="Seven of eleven one-to-one conversations held; the remaining four are booked.",
+    )
+
+    session = supervision_session_record(
+        supervisor=sam,
+        kind=SupervisionSession.Kind.GROUP,
+        date=today - timedelta(days=14),
+        duration_minutes=120,
+        attendees=[tess, pat],
+        notes="Preparing the case group; the structure of the one-to-one conversations.",
+    )
+    supervision_attendance_confirm(session=session, trainee=tess)
+
+    stage_status = dict(review.stages.values_list("definition__title", "status"))
+    approved = sum(1 for status in stage_status.values() if status == ReviewStage.Status.APPROVED)
+    stdout.write(
+        f"Created supervised review {review}: {approved} of {len(stage_status)} stages signed off"
+    )
+    return review
