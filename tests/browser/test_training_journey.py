@@ -143,9 +143,15 @@ def _sign_in(page, user, *, next_url: str = "/accounts/profile/") -> None:
 
 
 def _fill_picker(field, value: str) -> None:
-    """Type into a date or time field, then close the admin's picker as a keyboard user would."""
+    """Type into a date or time field, then close the admin's picker as a keyboard user would.
+
+    The picker opens a moment after the field takes focus, so wait for it before closing it.
+    """
+    picker = field.page.locator(".xdsoft_datetimepicker").filter(visible=True)
     field.fill(value)
-    field.press("Escape")
+    expect(picker).to_have_count(1)
+    field.press("Tab")
+    expect(picker).to_have_count(0)
     expect(field).to_have_value(value)
 
 
