@@ -26,6 +26,23 @@ def tier_missing(reason: str):
     pytest.skip(reason)
 
 
+def pytest_collection_modifyitems(config, items):
+    # A transactional test empties every table when it ends, including the rows migrations
+    # created (role groups, the Wagtail root page and site, the default scheme). Serialized
+    # rollback puts them back at the start of each transactional test, so every such test gets
+    # serialized rollback whatever its own marker says.
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        marker = item.get_closest_marker("django_db")
+        transactional = bool(marker and marker.kwargs.get("transaction")) or any(
+            name in fixtures for name in ("transactional_db", "live_server")
+        )
+        if transactional and not (marker and marker.kwargs.get("serialized_rollback")):
+            kwargs = dict(marker.kwargs) if marker else {}
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
 def _port_open(host: str, port: int) -> bool:
     try:
         with socket.create_connection((host, port), timeout=1):
@@ -119,11 +136,13 @@ def celery_worker(redis_url, transactional_db, django_db_serialized_rollback, se
     from learning_platform.celery import app
 
     redis.Redis.from_url(redis_url).flushdb()
-    settings.CELERY_TASK_ALWAYS_EAGER = False
+    # Read the app's own settings before touching Django's: the app loads its configuration from
+    # Django settings on first use, and must go back to running tasks in-process afterwards.
     previous = {
         "broker_url": app.conf.broker_url,
         "task_always_eager": app.conf.task_always_eager,
     }
+    settings.CELERY_TASK_ALWAYS_EAGER = False
     _reset_connection_pools(app)
     app.conf.update(broker_url=redis_url, task_always_eager=False)
     try:
@@ -139,8 +158,6 @@ def celery_worker(redis_url, transactional_db, django_db_serialized_rollback, se
 def _reset_connection_pools(app) -> None:
     # The app caches its broker connection and producer pools on first use; after a broker URL
     # change they would still point at the old broker, and sent tasks would never arrive.
-    if app._pool is not None:
-        app._pool.force_close_all()
     app._pool = None
     app.amqp._producer_pool = None
 
