@@ -305,3 +305,57 @@ def test_the_query_counts_do_not_grow_with_the_course(client, tess, uma, sam):
     )
 
     assert small_counts == large_counts
+
+
+def _add_trainees(cohort, modules, count, start):
+    """`count` more trainees on Tess's cohort, each with work saved on every module."""
+    from learning_platform.accounts.models import User
+
+    users = User.objects.bulk_create(
+        User(email=f"cohort-mate-{start + i}@example.org", full_name=f"Mate {start + i}")
+        for i in range(count)
+    )
+    enrolments = Enrolment.objects.bulk_create(
+        Enrolment(user=user, cohort=cohort, status=Enrolment.Status.ACTIVE) for user in users
+    )
+    progress = ModuleProgress.objects.bulk_create(
+        ModuleProgress(enrolment=enrolment, module=module)
+        for enrolment in enrolments
+        for module in modules
+    )
+    ReflectionAnswer.objects.bulk_create(
+        ReflectionAnswer(
+            progress=row,
+            block_id=next(
+                item["id"]
+                for item in row.module.body.raw_data
+                if item["type"] == "reflective_question"
+            ),
+            answer="Someone else's answer.",
+        )
+        for row in progress
+    )
+
+
+@pytest.mark.parametrize("page", ["my_learning", "module_page"])
+def test_it_runs_the_same_queries_with_5_trainees_in_the_cohort_as_with_200(
+    client, django_assert_max_num_queries, tess, tess_enrolment, cohort, modules, page
+):
+    _reflect(tess_enrolment, modules[0], "Tess's answer")
+    url = MY_LEARNING if page == "my_learning" else modules[1].url
+    _add_trainees(cohort, modules, 4, 0)
+    client.force_login(tess)
+    few = _count_queries(client, url)
+
+    _add_trainees(cohort, modules, 195, 100)
+    assert Enrolment.objects.filter(cohort=cohort).count() == 200
+    with django_assert_max_num_queries(few):
+        response = client.get(url)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Someone else&#x27;s answer." not in html
+    if page == "my_learning":
+        assert "1 of 2 modules completed" in html
+    else:
+        assert "Body of the KPE module." in html
