@@ -1,0 +1,308 @@
+"""One table of every accreditation URL (the app's own, public verification and the register, and
+the accreditation screens in the Wagtail admin) and, for every persona, exactly who gets in.
+
+Outcomes:
+- IN: the page, the file or the form (a transition may still be refused for the object's state,
+  for example an approved stage; that is not a question of access).
+- REFUSED: the object is visible to this persona, but the action is not theirs to take; the view
+  says so and changes nothing.
+- HIDDEN: 404, exactly as if the object did not exist.
+- LOGIN: an anonymous visitor is sent to sign in.
+
+A URL pattern with no row here fails the last test, so a new URL cannot skip the table.
+"""
+
+import html
+from datetime import date
+
+from django.urls import URLPattern, URLResolver, reverse
+
+import pytest
+
+from accreditation import public_urls
+from accreditation import urls as accreditation_urls
+from accreditation.models import AccreditationScheme, Certificate, ReviewStage
+from accreditation.services.applications import application_save_draft
+from accreditation.services.evidence import evidence_add_file
+from accreditation.services.registers import episode_create, pattern_create
+from accreditation.services.supervision import supervision_session_record
+from accreditation.viewsets import AccreditationViewSetGroup
+
+from .award_builders import approve, make_ready, submit
+from .factories import PDF_BYTES, categories, pattern_types, stage, upload
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ["anonymous", "tess", "pat", "uma", "sam", "ali", "ada"]
+SIGNED_IN = PERSONAS[1:]
+IN, REFUSED, HIDDEN, LOGIN = "in", "refused", "hidden", "login"
+
+# Messages a view shows when the person may see the object but the action is not theirs.
+ROLE_REFUSALS = (
+    "Only the trainee and their review partner can",
+    "Only the review's supervisor can",
+    "You are not recorded as attending this session.",
+)
+
+
+def only(*personas, refused=()):
+    """Signed-in personas get in, are refused or are hidden; anonymous visitors sign in."""
+    outcome = {p: (IN if p in personas else REFUSED if p in refused else HIDDEN) for p in SIGNED_IN}
+    return {"anonymous": LOGIN, **outcome}
+
+
+PUBLIC = dict.fromkeys(PERSONAS, IN)
+ANY_SIGNED_IN = only(*SIGNED_IN)
+# Tess's review: the pair, their supervisor, programme staff and (once the application is
+# submitted) an assessor read it; Uma is unrelated.
+REVIEW_READERS = ("tess", "pat", "sam", "ali", "ada")
+PAIR_ACTS = only("tess", "pat", refused=("sam", "ali", "ada"))
+SUPERVISOR_ACTS = only("sam", refused=("tess", "pat", "ali", "ada"))
+PAIR_ONLY = only("tess", "pat")
+# The Wagtail admin: programme staff only; anyone else is sent to the admin's sign-in. Programme
+# staff may not delete schemes, categories, pattern types or reviews (their records are kept).
+ADMIN = {p: (IN if p == "ada" else LOGIN) for p in PERSONAS}
+ADMIN_DELETE = {**ADMIN, "ada": REFUSED}
+
+PDF_UPLOAD = "pdf-upload"
+
+# (url name, object key or None, method, POST data, expected outcome per persona)
+TABLE = [
+    # The supervised review
+    ("accreditation:my_review", None, "GET", None, ANY_SIGNED_IN),
+    ("accreditation:review_detail", "review", "GET", None, only(*REVIEW_READERS)),
+    ("accreditation:stage_detail", "stage", "GET", None, only(*REVIEW_READERS)),
+    ("accreditation:stage_start", "stage", "POST", {}, PAIR_ACTS),
+    ("accreditation:stage_submit", "stage", "POST", {}, PAIR_ACTS),
+    ("accreditation:stage_approve", "stage", "POST", {}, SUPERVISOR_ACTS),
+    (
+        "accreditation:stage_request_changes",
+        "stage",
+        "POST",
+        {"request_changes-comment": "Add the scope."},
+        SUPERVISOR_ACTS,
+    ),
+    (
+        "accreditation:stage_reopen",
+        "reopen_stage",
+        "POST",
+        {"reopen-comment": "The terms of reference changed."},
+        SUPERVISOR_ACTS,
+    ),
+    (
+        "accreditation:evidence_add_note",
+        "stage",
+        "POST",
+        {"note-title": "Scope", "note-note": "Agreed."},
+        PAIR_ACTS,
+    ),
+    (
+        "accreditation:evidence_add_file",
+        "stage",
+        "POST",
+        {"upload-title": "Scope", "upload-file": PDF_UPLOAD},
+        PAIR_ACTS,
+    ),
+    ("accreditation:evidence_download", "evidence", "GET", None, only(*REVIEW_READERS)),
+    ("accreditation:evidence_remove", "evidence", "POST", {}, PAIR_ACTS),
+    ("accreditation:episode_add", "kpe_stage", "GET", None, PAIR_ONLY),
+    ("accreditation:episode_edit", "episode", "GET", None, PAIR_ONLY),
+    ("accreditation:episode_delete", "episode", "POST", {}, PAIR_ONLY),
+    ("accreditation:pattern_add", "pattern_stage", "GET", None, PAIR_ONLY),
+    ("accreditation:pattern_edit", "pattern", "GET", None, PAIR_ONLY),
+    ("accreditation:pattern_delete", "pattern", "POST", {}, PAIR_ONLY),
+    # Supervision
+    ("accreditation:supervisor_queue", None, "GET", None, only("sam")),
+    ("accreditation:supervision_log", None, "GET", None, only("sam")),
+    ("accreditation:my_supervision", None, "GET", None, ANY_SIGNED_IN),
+    ("accreditation:session_detail", "session", "GET", None, only("tess", "pat", "sam", "ada")),
+    (
+        "accreditation:session_confirm",
+        "session",
+        "POST",
+        {},
+        only("tess", "pat", refused=("sam", "ada")),
+    ),
+    # Application, assessment and certificates
+    ("accreditation:application", None, "GET", None, only("tess", "pat", "uma")),
+    ("accreditation:application", None, "POST", {}, only("tess", "pat", "uma")),
+    ("accreditation:assessment_queue", None, "GET", None, only("ali")),
+    ("accreditation:assessment_portfolio", "application", "GET", None, only("ali")),
+    ("accreditation:assessment_portfolio", "draft", "GET", None, only()),
+    ("accreditation:assessment_decide", "application", "POST", {}, only("ali")),
+    ("accreditation:assessment_decide", "draft", "POST", {}, only()),
+    ("accreditation:assessment_certificates", None, "GET", None, only("ali")),
+    ("accreditation:certificate_manage", "certificate", "GET", None, only("ali")),
+    ("accreditation:certificate_manage", "certificate", "POST", {}, only("ali")),
+    ("accreditation:my_certificates", None, "GET", None, ANY_SIGNED_IN),
+    ("accreditation:certificate_pdf", "certificate", "GET", None, only("tess", "ali")),
+    ("accreditation:certificate_register", "certificate", "POST", {}, only("tess")),
+    # Programme dashboard
+    ("accreditation:dashboard", None, "GET", None, only("ada")),
+    ("accreditation:dashboard_csv", None, "GET", None, only("ada")),
+    # Public verification and the register
+    ("certificate_verify", None, "GET", None, PUBLIC),
+    ("certificate_verify", None, "POST", {"code": "x"}, PUBLIC),
+    ("certificate_verify_code", "code", "GET", None, PUBLIC),
+    ("public_register", None, "GET", None, PUBLIC),
+]
+
+# The accreditation screens in the Wagtail admin, each with the object its URL takes.
+_ADMIN_OBJECTS = {
+    "supervised_reviews": "review",
+    "accreditation_schemes": "scheme",
+    "contributory_factor_categories": "category",
+    "pattern_types": "pattern_type",
+}
+
+
+def _admin_url_names() -> list[tuple[str, bool]]:
+    names = []
+    for viewset in AccreditationViewSetGroup().registerables:
+        for pattern in viewset.get_urlpatterns():
+            names.append((f"{viewset.name}:{pattern.name}", bool(pattern.pattern.converters)))
+    return names
+
+
+TABLE += [
+    (
+        name,
+        _ADMIN_OBJECTS[name.split(":")[0]] if takes_pk else None,
+        "GET",
+        None,
+        ADMIN_DELETE if name.endswith(":delete") else ADMIN,
+    )
+    for name, takes_pk in _admin_url_names()
+]
+
+
+@pytest.fixture
+def world(tess, pat, uma, sam, ali, ada, review, other_review, django_capture_on_commit_callbacks):
+    """Tess and Pat's review with a file, a key practice episode, an underlying pattern and a
+    session; every stage approved and Tess's application approved with its PDF rendered. Uma
+    (supervised by Sid) has her own review and a draft application."""
+    evidence = evidence_add_file(
+        stage=stage(review, 1), user=tess, title="Scope", upload=upload("scope.pdf", PDF_BYTES)
+    )
+    episode = episode_create(
+        stage=stage(review, 3),
+        user=tess,
+        title="Strategy meeting",
+        what_happened="A meeting without health present.",
+        assessment="problematic",
+    )
+    pattern = pattern_create(
+        stage=stage(review, 4),
+        user=tess,
+        title="Meetings exclude health",
+        description="Invitations go by a list that omits GPs.",
+        pattern_type=pattern_types()[0],
+        priority=1,
+        episodes=[episode],
+    )
+    session = supervision_session_record(
+        supervisor=sam,
+        kind="group",
+        date=date(2026, 2, 1),
+        duration_minutes=90,
+        attendees=[tess, pat],
+    )
+    make_ready(tess, review)
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate = approve(submit(tess), ali)
+    certificate.refresh_from_db()
+    assert certificate.pdf
+    draft = application_save_draft(trainee=uma, reflective_statement="Draft")
+    return {
+        "review": review.pk,
+        "stage": stage(review, 1).pk,
+        "reopen_stage": stage(review, 5).pk,
+        "kpe_stage": stage(review, 3).pk,
+        "pattern_stage": stage(review, 4).pk,
+        "evidence": evidence.pk,
+        "episode": episode.pk,
+        "pattern": pattern.pk,
+        "session": session.pk,
+        "application": certificate.application_id,
+        "draft": draft.pk,
+        "certificate": certificate.pk,
+        "code": certificate.verification_code,
+        "scheme": review.scheme_id,
+        "category": categories()[0].pk,
+        "pattern_type": pattern_types()[0].pk,
+    }
+
+
+def _outcome(response, is_admin: bool) -> str:
+    chain = getattr(response, "redirect_chain", [])
+    first_hop = chain[0][0] if chain else response.get("Location", "")
+    if "/login/" in first_hop:
+        return LOGIN
+    if response.status_code == 404:
+        return HIDDEN
+    if is_admin:
+        # Wagtail turns away staff without the permission with a redirect or a 403.
+        return IN if response.status_code == 200 else REFUSED
+    assert response.status_code in (200, 400), response.status_code
+    if response.get("Content-Type", "").startswith("text/html"):
+        page = html.unescape(response.content.decode())
+        if any(message in page for message in ROLE_REFUSALS):
+            assert chain, "a refusal is shown on the page the view redirects to"
+            return REFUSED
+    return IN
+
+
+def _request(client, name, key, method, data, objects):
+    url = reverse(name, args=[objects[key]]) if key else reverse(name)
+    if name.split(":")[0] in _ADMIN_OBJECTS:
+        return client.get(url)
+    if method == "GET":
+        return client.get(url, follow=True)
+    data = dict(data)
+    if data.get("upload-file") == PDF_UPLOAD:
+        data["upload-file"] = upload("more.pdf", PDF_BYTES)
+    # Follow the redirect, so the message the view left is read on the page it leads to.
+    return client.post(url, data, follow=True)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_it_lets_in_exactly_the_right_people(client, world, persona, request):
+    if persona != "anonymous":
+        client.force_login(request.getfixturevalue(persona))
+    stages_before = list(ReviewStage.objects.order_by("pk").values_list("status", flat=True))
+    certificates_before = list(Certificate.objects.values_list("status", flat=True))
+    wrong = []
+    for name, key, method, data, expected in TABLE:
+        response = _request(client, name, key, method, data, world)
+        got = _outcome(response, is_admin=name.split(":")[0] in _ADMIN_OBJECTS)
+        if got != expected[persona]:
+            wrong.append((method, name, key, f"expected {expected[persona]}, got {got}"))
+    assert not wrong, wrong
+    # Nobody but the supervisor (reopening stage 5) changed a stage, and nobody a certificate.
+    stages_after = list(ReviewStage.objects.order_by("pk").values_list("status", flat=True))
+    changed = [
+        after for before, after in zip(stages_before, stages_after, strict=True) if before != after
+    ]
+    assert changed == (["in_progress"] if persona == "sam" else [])
+    assert list(Certificate.objects.values_list("status", flat=True)) == certificates_before
+
+
+def _pattern_names(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _pattern_names(pattern.url_patterns, namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_it_has_a_row_for_every_accreditation_url(db):
+    names = {
+        *_pattern_names(accreditation_urls.urlpatterns, f"{accreditation_urls.app_name}:"),
+        *_pattern_names(public_urls.verify_urlpatterns),
+        *_pattern_names(public_urls.register_urlpatterns),
+        *(name for name, _ in _admin_url_names()),
+    }
+    covered = {row[0] for row in TABLE}
+    assert names - covered == set()
+    assert len(names) > 60
+    assert AccreditationScheme.objects.exists()  # the admin rows have a scheme to open
