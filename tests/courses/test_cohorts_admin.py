@@ -125,3 +125,41 @@ def test_it_filters_enrolments_by_status_in_the_admin(client, ada, tess, pat, co
 
     assert "Pat Partner" in page
     assert "Tess Trainee" not in page
+
+
+def test_it_filters_cohorts_by_status_and_course_in_the_admin(client, ada, course, cohort):
+    from tests.courses.factories import CohortFactory, build_course
+
+    other_course = build_course(title="Foundation course")
+    CohortFactory(course=course, name="Leeds boards 2025", status=Cohort.Status.COMPLETED)
+    CohortFactory(course=other_course, name="Bristol boards 2026")
+    client.force_login(ada)
+
+    def names(query):
+        response = client.get(f"/admin/programme/cohorts/{query}")
+        assert response.status_code == 200
+        return sorted(c.name for c in response.context["object_list"])
+
+    assert names("?status=completed") == ["Leeds boards 2025"]
+    assert names(f"?course={course.pk}") == ["Leeds boards 2025", "London boards 2026"]
+    assert names(f"?course={other_course.pk}&status=in_progress") == ["Bristol boards 2026"]
+
+
+def test_it_filters_invitations_by_state_in_the_admin(client, ada, cohort):
+    from django.utils import timezone
+
+    from tests.courses.factories import InvitationFactory
+
+    InvitationFactory(cohort=cohort, email="waiting@example.org")
+    InvitationFactory(cohort=cohort, email="late@example.org", expires_in_days=-1)
+    InvitationFactory(cohort=cohort, email="joined@example.org", accepted_at=timezone.now())
+    client.force_login(ada)
+
+    def emails(state):
+        response = client.get(f"/admin/programme/invitations/?state={state}")
+        assert response.status_code == 200
+        return sorted(i.email for i in response.context["object_list"])
+
+    assert emails("pending") == ["waiting@example.org"]
+    assert emails("expired") == ["late@example.org"]
+    assert emails("accepted") == ["joined@example.org"]
