@@ -4,11 +4,13 @@ back and resubmitted, approval, the certificate PDF, verification, and revocatio
 
 import io
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.core.files.storage import FileSystemStorage
 from django.urls import reverse
 from django.utils import timezone
 
+import zxingcpp
 from pypdf import PdfReader
 
 from accreditation.models import (
@@ -35,7 +37,15 @@ from .factories import SupervisedReviewFactory
 
 
 def test_it_walks_the_whole_path_to_a_revoked_certificate(
-    client, tess, pat, sam, ali, django_capture_on_commit_callbacks, monkeypatch, tmp_path
+    client,
+    tess,
+    pat,
+    sam,
+    ali,
+    django_capture_on_commit_callbacks,
+    monkeypatch,
+    tmp_path,
+    settings,
 ):
     monkeypatch.setattr(
         Certificate._meta.get_field("pdf"), "storage", FileSystemStorage(location=tmp_path)
@@ -159,13 +169,19 @@ def test_it_walks_the_whole_path_to_a_revoked_certificate(
     certificate = Certificate.objects.get(application=application)
     assert certificate.pdf_sha256
     with certificate.pdf.open("rb") as handle:
-        text = PdfReader(io.BytesIO(handle.read())).pages[0].extract_text()
+        page = PdfReader(io.BytesIO(handle.read())).pages[0]
+    text = page.extract_text()
     assert "Tess Trainee" in text
     assert certificate.number in text
     assert f"{certificate.issued_at:%-d %B %Y}" in text
     assert f"{certificate.valid_until:%-d %B %Y}" in text
 
+    # The QR code decodes to the public verification URL, and that page says valid.
     verify = reverse("certificate_verify_code", args=[certificate.verification_code])
+    (qr_image,) = page.images
+    (scanned,) = [barcode.text for barcode in zxingcpp.read_barcodes(qr_image.image)]
+    assert scanned == settings.SITE_URL.rstrip("/") + verify
+    assert urlsplit(scanned).path == verify
     client.logout()
     assert "This certificate is valid" in client.get(verify).content.decode()
 
