@@ -67,6 +67,7 @@ def test_it_rejects_each_bad_row_with_its_reason_and_saves_nothing(
         "Twice Again,TWICE@example.org,,\n"
         "Already Invited,pending@example.org,,\n"
         "Tess Trainee,tess@example.org,,\n"
+        "No Email,,Barnet,Social worker\n"
     )
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -83,9 +84,13 @@ def test_it_rejects_each_bad_row_with_its_reason_and_saves_nothing(
     assert rows[6].problems == ["twice@example.org is already on row 5 of this file."]
     assert "already been invited" in rows[7].problems[0]
     assert "already enrolled in this cohort (active)" in rows[8].problems[0]
+    assert rows[9].problems == ["The email address is missing."]
+    assert [row.line for row in response.context["report"].rejected] == [3, 4, 6, 7, 8, 9]
     page = response.content.decode()
     assert "Nothing has been saved" in page
     assert "upload the whole file again" in page
+    for reason in ("The name is missing.", "not a valid email address", "already on row 5"):
+        assert reason in page
 
 
 def test_it_rejects_rows_beyond_the_cohorts_capacity(ada, cohort, tess_enrolment):
