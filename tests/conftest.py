@@ -181,7 +181,16 @@ def browser():
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls from tests are
     # still synchronous, so allow them.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from django.db import connections
+
+    before = {alias: connections[alias] for alias in connections}
     with sync_playwright() as playwright:
+        # Starting Playwright switches the test code into a new execution context, where Django
+        # would open fresh database connections that lack the test database's serialized
+        # contents (so a transactional test could no longer restore the migrated data). Keep
+        # using the connections the test database was set up with.
+        for alias, connection in before.items():
+            connections[alias] = connection
         browser = playwright.chromium.launch(
             executable_path=path,
             headless=True,
