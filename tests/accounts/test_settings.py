@@ -18,7 +18,9 @@ PRODUCTION_ENV = {
 
 def _manage(*args, env):
     clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
+    # Neither comes from a production environment: the test runner sets them for itself.
     clean.pop("DJANGO_SETTINGS_MODULE", None)
+    clean.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return subprocess.run(
         [sys.executable, "manage.py", *args, "--settings=learning_platform.settings.production"],
         cwd=ROOT,

@@ -1,7 +1,4 @@
-import importlib.machinery
 import io
-import sys
-import types
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group
@@ -14,7 +11,15 @@ from wagtail.models import Page, Revision, Site
 import pytest
 from allauth.account.models import EmailAddress
 
+from accreditation.models import (
+    Evidence,
+    ReviewStage,
+    SignOff,
+    SupervisedReview,
+    SupervisionSession,
+)
 from content.models import EnquiryFormField, HomePage
+from courses.models import Cohort, Enrolment, Invitation, ModuleProgress, TrainingDay
 from learning_platform.accounts.demo import DEMO_PASSWORD
 from learning_platform.accounts.models import Organisation, User
 from learning_platform.accounts.roles import Role
@@ -30,6 +35,16 @@ COUNTED = (
     Organisation,
     EmailAddress,
     User.groups.through,
+    Cohort,
+    TrainingDay,
+    Enrolment,
+    Invitation,
+    ModuleProgress,
+    SupervisedReview,
+    ReviewStage,
+    Evidence,
+    SignOff,
+    SupervisionSession,
 )
 
 
@@ -121,19 +136,16 @@ def test_it_leaves_out_the_personal_contact_address(db, debug, client):
         assert "sheila" not in client.get(page.url).content.decode().lower(), page.url
 
 
-def test_it_hands_the_users_to_the_courses_step(db, debug, monkeypatch):
-    received = {}
-
-    def seed_courses(*, stdout, users):
-        received.update(users)
-        stdout.write("seeded courses")
-
-    module = types.ModuleType("courses.demo")
-    module.__spec__ = importlib.machinery.ModuleSpec("courses.demo", loader=None)
-    module.seed_courses = seed_courses
-    monkeypatch.setitem(sys.modules, "courses.demo", module)
-
+def test_it_enrols_the_demo_trainees_and_starts_their_supervised_review(db, debug):
     output = seed_demo()
-    assert "seeded courses" in output
-    assert received["tess"].email == "tess@example.org"
-    assert set(received) == {"ada", "sam", "ali", "tess", "pat", "uma"}
+
+    enrolments = Enrolment.objects.filter(status=Enrolment.Status.ACTIVE)
+    assert set(enrolments.values_list("user__email", flat=True)) == {
+        "tess@example.org",
+        "pat@example.org",
+    }
+    assert set(enrolments.values_list("supervisor__email", flat=True)) == {"sam@example.org"}
+    review = SupervisedReview.objects.get(trainee__email="tess@example.org")
+    assert (review.partner.email, review.supervisor.email) == ("pat@example.org", "sam@example.org")
+    assert review.stages.filter(status=ReviewStage.Status.APPROVED).count() == 1
+    assert "Created supervised review" in output
