@@ -9,24 +9,10 @@ import pytest
 
 import accreditation.tasks  # noqa: F401 - registers the task with the worker's app
 from accreditation.models import Certificate
-from learning_platform.celery import app as celery_app
 
 from .award_builders import approve, make_ready, submit
 
 pytestmark = pytest.mark.celery
-
-
-def _drop_broker_connections() -> None:
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-
-
-@pytest.fixture(autouse=True)
-def _fresh_broker_connections():
-    # An eager task earlier in the session leaves pools bound to the default broker URL.
-    _drop_broker_connections()
-    yield
-    _drop_broker_connections()
 
 
 def test_it_renders_the_certificate_in_the_worker(
