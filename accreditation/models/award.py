@@ -2,6 +2,8 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
 
+from .base import AppendOnlyModel
+
 
 def _private_storage():
     return storages["private"]
@@ -37,7 +39,7 @@ class AccreditationApplication(models.Model):
         return f"Application by {self.trainee} ({self.get_status_display()})"
 
 
-class Decision(models.Model):
+class Decision(AppendOnlyModel):
     """An assessor's decision; append-only."""
 
     class Outcome(models.TextChoices):
@@ -58,11 +60,6 @@ class Decision(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("Decisions are append-only.")
-        super().save(*args, **kwargs)
 
 
 class CertificateNumberSequence(models.Model):
@@ -114,7 +111,7 @@ class Certificate(models.Model):
         return self.number
 
 
-class CertificateEvent(models.Model):
+class CertificateEvent(AppendOnlyModel):
     """The certificate's status history, append-only: who changed it, when, from, to and why."""
 
     certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT, related_name="events")
@@ -128,8 +125,3 @@ class CertificateEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("Certificate events are append-only.")
-        super().save(*args, **kwargs)

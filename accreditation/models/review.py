@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
 
+from .base import AppendOnlyModel
+
 
 def _private_storage():
     # Evidence is confidential: never the public media storage.
@@ -146,7 +148,7 @@ class Evidence(models.Model):
         return self.title
 
 
-class SignOff(models.Model):
+class SignOff(AppendOnlyModel):
     """An append-only record of a decision on a stage."""
 
     class Decision(models.TextChoices):
@@ -166,11 +168,6 @@ class SignOff(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("Sign-offs are append-only.")
-        super().save(*args, **kwargs)
 
 
 class KeyPracticeEpisode(models.Model):
