@@ -66,3 +66,15 @@ def test_it_lets_staff_reach_the_setup_page_and_sign_out(client):
 
     assert client.get(reverse("mfa_activate_totp")).status_code == 200
     assert client.post(reverse("account_logout")).status_code == 302
+
+
+def test_it_keeps_the_whole_address_to_return_to_after_setup(client):
+    user = make_persona("Staff Member", "staff@example.org", Role.ASSESSOR, mfa=False)
+    client.force_login(user)
+
+    response = client.get("/search/?q=guide&page=2")
+
+    assert response.status_code == 302
+    assert response["Location"] == (
+        f"{reverse('mfa_activate_totp')}?next=%2Fsearch%2F%3Fq%3Dguide%26page%3D2"
+    )
