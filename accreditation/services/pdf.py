@@ -10,6 +10,7 @@ second conditional UPDATE, so a duplicated or retried task never makes a second 
 import hashlib
 import io
 import logging
+import time
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -36,8 +37,10 @@ TEMPLATE_NAME = "accreditation/pdf/certificate.html"
 MAX_HTML_BYTES = 200 * 1024
 # A claim older than this belongs to a worker that died; the next task may take the work over.
 STALE_CLAIM_AFTER = timedelta(minutes=10)
-SIGNING_KEY_NAME = "signing/certificate-signing-key.pem"
-SIGNING_CERT_NAME = "signing/certificate-signing-cert.pem"
+# The private key and its certificate, in one file so that they are created in one write.
+SIGNING_BUNDLE_NAME = "signing/certificate-signing.pem"
+_KEY_END = b"-----END PRIVATE KEY-----\n"
+_CERT_END = b"-----END CERTIFICATE-----"
 
 
 class PdfRenderError(Exception):
@@ -126,13 +129,17 @@ def _signing_material() -> tuple[bytes, bytes]:
     """The key and self-signed certificate used to sign certificate PDFs, created at first use
     and kept in private storage."""
     storage = storages["private"]
-    if not (storage.exists(SIGNING_KEY_NAME) and storage.exists(SIGNING_CERT_NAME)):
-        _create_signing_material(storage)
-    with storage.open(SIGNING_KEY_NAME, "rb") as key_file:
-        key_pem = key_file.read()
-    with storage.open(SIGNING_CERT_NAME, "rb") as cert_file:
-        cert_pem = cert_file.read()
-    return key_pem, cert_pem
+    for _ in range(100):
+        if not storage.exists(SIGNING_BUNDLE_NAME):
+            _create_signing_material(storage)
+        with storage.open(SIGNING_BUNDLE_NAME, "rb") as bundle_file:
+            bundle = bundle_file.read()
+        if _KEY_END in bundle and _CERT_END in bundle:
+            key_pem, cert_pem = bundle.split(_KEY_END, 1)
+            return key_pem + _KEY_END, cert_pem
+        # Another process created the bundle first and is still writing it.
+        time.sleep(0.05)
+    raise OSError(f"{SIGNING_BUNDLE_NAME} is incomplete.")
 
 
 def _create_signing_material(storage) -> None:
@@ -181,12 +188,10 @@ def _create_signing_material(storage) -> None:
     )
     cert_pem = cert.public_bytes(serialization.Encoding.PEM)
     # Two workers may race here; storage never overwrites, so the loser deletes its own copy and
-    # uses the pair that was saved first.
-    saved_key = storage.save(SIGNING_KEY_NAME, ContentFile(key_pem))
-    if saved_key != SIGNING_KEY_NAME:
-        storage.delete(saved_key)
-        return
-    storage.save(SIGNING_CERT_NAME, ContentFile(cert_pem))
+    # uses the bundle that was saved first.
+    saved = storage.save(SIGNING_BUNDLE_NAME, ContentFile(key_pem + cert_pem))
+    if saved != SIGNING_BUNDLE_NAME:
+        storage.delete(saved)
 
 
 def sign_pdf(pdf: bytes) -> bytes:
