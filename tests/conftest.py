@@ -18,6 +18,8 @@ from .factories import make_persona
 
 REQUIRE_ALL_TIERS = os.environ.get("REQUIRE_ALL_TIERS") == "1"
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
+# Separate checkouts on one machine can run the worker tier side by side on their own databases.
+REDIS_TEST_DB = int(os.environ.get("TEST_REDIS_DB", "15"))
 
 
 def tier_missing(reason: str):
@@ -120,7 +122,7 @@ def postgres_db(db):
 def redis_url():
     if not _port_open(REDIS_HOST, REDIS_PORT):
         tier_missing(f"Redis is not reachable at {REDIS_HOST}:{REDIS_PORT}")
-    return f"redis://{REDIS_HOST}:{REDIS_PORT}/15"
+    return f"redis://{REDIS_HOST}:{REDIS_PORT}/{REDIS_TEST_DB}"
 
 
 @pytest.fixture

@@ -136,6 +136,9 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = env_str("HTTP_PROTOCOL", "http")
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Learning Together"
+# Accept the code from the period either side of now: phone clocks drift, and a code typed in
+# the last second of its period would otherwise fail. Each code still works only once.
+MFA_TOTP_TOLERANCE = 1
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 2)
 SESSION_SAVE_EVERY_REQUEST = True
