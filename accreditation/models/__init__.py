@@ -5,6 +5,7 @@ from .award import (
     CertificateNumberSequence,
     Decision,
 )
+from .bulk import BulkIssue, BulkIssueItem
 from .review import (
     ContributoryFactor,
     Evidence,
@@ -21,6 +22,8 @@ from .scheme import AccreditationScheme, ContributoryFactorCategory, PatternType
 __all__ = [
     "AccreditationApplication",
     "AccreditationScheme",
+    "BulkIssue",
+    "BulkIssueItem",
     "Certificate",
     "CertificateEvent",
     "CertificateNumberSequence",
