@@ -61,6 +61,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False, help_text="Can log in to the Django admin site.")
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Set when an administrator erased this person's personal data; the row stays so that audit
+    # records and certificates keep pointing at something.
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = UserManager()
 
