@@ -7,3 +7,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "learning_platform.settings.dev"
 app = Celery("learning_platform")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Periodic jobs live beside the tasks, in each app's periodic.py, and run from CELERY_BEAT_SCHEDULE.
+app.autodiscover_tasks(related_name="periodic")

@@ -46,3 +46,15 @@ def env_required(name: str) -> str:
     if not value:
         raise ImproperlyConfigured(f"{name} must be set in production.")
     return value
+
+
+def env_int_list(name: str, default: list[int] | None = None) -> list[int]:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return list(default or [])
+    try:
+        return [int(item) for item in env_list(name)]
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"{name} must be comma-separated whole numbers, not {raw!r}."
+        ) from exc

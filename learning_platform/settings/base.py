@@ -3,9 +3,10 @@
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 
-from learning_platform.env import env_bool, env_int, env_list, env_str
+from learning_platform.env import env_bool, env_int, env_int_list, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PROJECT_DIR = BASE_DIR / "learning_platform"
@@ -219,6 +220,43 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# Periodic jobs, run by one `celery beat` (times are Europe/London, as CELERY_TIMEZONE says).
+# Each job is idempotent, so a missed or doubled run delays or repeats nothing it has done.
+CELERY_BEAT_SCHEDULE = {
+    "sweep-stuck-work": {
+        "task": "accreditation.periodic.sweep_stuck_work",
+        "schedule": crontab(minute="*/5"),
+    },
+    "stage-waiting-reminders": {
+        "task": "accreditation.periodic.send_stage_waiting_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "supervisor-weekly-digest": {
+        "task": "accreditation.periodic.send_supervisor_digests",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
+    },
+    "certificate-expiry-warnings": {
+        "task": "accreditation.periodic.send_certificate_expiry_warnings",
+        "schedule": crontab(hour=8, minute=30),
+    },
+    "trainee-inactivity-reminders": {
+        "task": "courses.periodic.send_trainee_inactivity_reminders",
+        "schedule": crontab(hour=9, minute=0),
+    },
+    # 03:15 is outside the hour the clocks change in, so it runs exactly once every day.
+    "evidence-retention-purge": {
+        "task": "accreditation.periodic.purge_expired_evidence",
+        "schedule": crontab(hour=3, minute=15),
+    },
+}
+# Days after an application is decided (approved or declined) before its evidence files go.
+EVIDENCE_RETENTION_DAYS = env_int("EVIDENCE_RETENTION_DAYS", 365)
+# Days a submitted stage waits before its supervisor is reminded.
+STAGE_REMINDER_DAYS = env_int("STAGE_REMINDER_DAYS", 7)
+# Days without any activity before a trainee (and their supervisor's digest) hears about it.
+TRAINEE_INACTIVITY_DAYS = env_int("TRAINEE_INACTIVITY_DAYS", 30)
+# Days before valid_until at which a certificate holder is warned, one warning per threshold.
+CERTIFICATE_EXPIRY_WARNING_DAYS = env_int_list("CERTIFICATE_EXPIRY_WARNING_DAYS", [90, 30])
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Learning Together"
