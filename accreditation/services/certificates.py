@@ -7,6 +7,7 @@ printable copy, which a Celery task renders after the transaction commits. Until
 the holder's page says it is being prepared; verification already says valid.
 """
 
+import logging
 import secrets
 from datetime import date
 
@@ -14,6 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from wagtail.log_actions import log
+
+from kombu.exceptions import OperationalError as BrokerError
 
 from learning_platform.accounts.models import User
 
@@ -27,6 +30,7 @@ from ..models import (
 )
 
 Status = Certificate.Status
+logger = logging.getLogger(__name__)
 
 
 def certificate_next_number(*, year: int) -> str:
@@ -53,8 +57,6 @@ def add_years(day: date, years: int) -> date:
 
 @transaction.atomic
 def certificate_issue(*, application: AccreditationApplication, by: User) -> Certificate:
-    from ..tasks import render_certificate_pdf
-
     if application.status != AccreditationApplication.Status.APPROVED:
         raise TransitionError("A certificate is issued only for an approved application.")
     if Certificate.objects.filter(application=application).exists():
@@ -80,8 +82,25 @@ def certificate_issue(*, application: AccreditationApplication, by: User) -> Cer
         user=by,
         data={"from": "", "to": Status.ISSUED, "reason": "Application approved"},
     )
-    transaction.on_commit(lambda: render_certificate_pdf.delay(certificate.pk))
+    transaction.on_commit(lambda: certificate_enqueue_render(certificate_id=certificate.pk))
     return certificate
+
+
+def certificate_enqueue_render(*, certificate_id: int) -> bool:
+    """Ask a worker to render the PDF. A broker that cannot be reached is logged, not raised: the
+    award is already committed, and the sweeper finds the certificate without a PDF and enqueues
+    it again, so a lost message delays the PDF but never loses it."""
+    from ..tasks import render_certificate_pdf
+
+    try:
+        render_certificate_pdf.delay(certificate_id)
+    except BrokerError:
+        logger.exception(
+            "Could not enqueue the PDF of certificate %s; the sweeper will enqueue it again.",
+            certificate_id,
+        )
+        return False
+    return True
 
 
 def _change_status(
