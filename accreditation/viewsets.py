@@ -18,6 +18,7 @@ from .models import (
     SupervisedReview,
 )
 from .services.reviews import default_scheme, review_create, review_validate_people
+from .views.bulk import BulkIssueViewSet
 
 
 def _supervisors():
@@ -227,6 +228,7 @@ class AccreditationViewSetGroup(ModelViewSetGroup):
         AccreditationSchemeViewSet,
         ContributoryFactorCategoryViewSet,
         PatternTypeViewSet,
+        BulkIssueViewSet,
     )
 
 

@@ -56,5 +56,7 @@ def register_award_log_actions(actions):
             "Certificate: register listing",
             "Public register listing changed",
         ),
+        ("accreditation.bulk_issue.start", "Bulk issue: start", "Bulk issue started"),
+        ("accreditation.bulk_issue.retry", "Bulk issue: retry", "Failed items queued again"),
     ):
         actions.register_action(action, label, message)

@@ -239,6 +239,18 @@ def certificate_claim_render(*, certificate_id: int) -> bool:
     return claimed == 1
 
 
+def certificate_take_over_render(*, certificate_id: int) -> bool:
+    """Take the rendering over from a worker that died holding the claim.
+
+    Only for a task the broker redelivered (its worker was lost): the claim it finds is its own
+    earlier attempt's. Should that worker still be alive after all, the conditional attach in
+    ``certificate_render_pdf`` keeps one file and discards the other."""
+    claimed = Certificate.objects.filter(pk=certificate_id, pdf="").update(
+        rendering_started_at=timezone.now()
+    )
+    return claimed == 1
+
+
 def certificate_render_pdf(*, certificate_id: int) -> bool:
     """Render, sign and store the PDF of a certificate this caller has claimed.
 
