@@ -23,6 +23,16 @@ def register_review_log_actions(actions):
         ("accreditation.stage.reopen", "Stage: reopen", "Approved stage reopened"),
         ("accreditation.evidence.add", "Evidence: add", "Evidence added"),
         ("accreditation.evidence.remove", "Evidence: remove", "Evidence removed"),
+        (
+            "accreditation.evidence.purge",
+            "Evidence: retention purge",
+            "Evidence files deleted under the retention policy",
+        ),
+        (
+            "accreditation.evidence.purge_failed",
+            "Evidence: retention purge failed",
+            "Evidence files could not be deleted; the next run retries",
+        ),
         ("accreditation.register.episode_add", "Register: add episode", "Episode added"),
         ("accreditation.register.episode_change", "Register: change episode", "Episode changed"),
         ("accreditation.register.episode_remove", "Register: remove episode", "Episode removed"),

@@ -1,10 +1,11 @@
 """Evidence on a stage: add a note, upload a file, remove, and download through a permission
 check (never a public URL)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
@@ -77,9 +78,21 @@ def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = access.get_evidence_for_user(request.user, pk)
-    if evidence.kind != Evidence.Kind.FILE or not evidence.file or evidence.purged_at:
+    if evidence.kind == Evidence.Kind.FILE and evidence.purged_at:
+        # Gone for good, and on purpose: say so rather than a bare "not found".
+        return render(
+            request,
+            "accreditation/evidence/purged.html",
+            {
+                "evidence": evidence,
+                "stage": evidence.stage,
+                "retention_days": settings.EVIDENCE_RETENTION_DAYS,
+            },
+            status=410,
+        )
+    if evidence.kind != Evidence.Kind.FILE or not evidence.file:
         raise Http404
     try:
         handle = evidence.file.open("rb")

@@ -1,0 +1,76 @@
+"""Reads for the periodic jobs: evidence past its retention period, and certificates whose PDF
+was never rendered."""
+
+from datetime import datetime
+
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+
+from ..models import AccreditationApplication, Certificate, Decision, Evidence, SupervisedReview
+
+AppStatus = AccreditationApplication.Status
+
+# Approved and declined are final: no transition leaves them, and a trainee cannot start another
+# application on the same review. Referred is not: the trainee resubmits.
+DECIDED = (AppStatus.APPROVED, AppStatus.DECLINED)
+OPEN = (AppStatus.DRAFT, AppStatus.SUBMITTED, AppStatus.REFERRED)
+FINAL_OUTCOMES = (Decision.Outcome.APPROVED, Decision.Outcome.DECLINED)
+
+
+def reviews_due_for_evidence_purge(*, decided_before: datetime) -> QuerySet[SupervisedReview]:
+    """Reviews whose evidence files have outlived the retention period.
+
+    A review is *decided* when at least one application rests on it, every application on it is
+    approved or declined (none is a draft, submitted or referred back), and the assessor's final
+    decision on each was recorded in an append-only ``Decision`` with that outcome. The retention
+    period runs from the latest of those decisions, so when a pair of trainees share a review the
+    clock starts only once the second of them is decided, and a partner's application that is
+    still open keeps the files for the assessor reading it.
+    """
+    open_application = AccreditationApplication.objects.filter(
+        review=OuterRef("pk"), status__in=OPEN
+    )
+    return (
+        SupervisedReview.objects.annotate(
+            decided_at=Max(
+                "applications__decisions__created_at",
+                filter=Q(
+                    applications__status__in=DECIDED,
+                    applications__decisions__outcome__in=FINAL_OUTCOMES,
+                ),
+            ),
+            has_open=Exists(open_application),
+        )
+        .filter(decided_at__lt=decided_before, has_open=False)
+        .order_by("pk")
+    )
+
+
+def evidence_files_due_for_purge(*, decided_before: datetime) -> QuerySet[Evidence]:
+    return Evidence.objects.filter(
+        kind=Evidence.Kind.FILE,
+        purged_at__isnull=True,
+        stage__review__in=reviews_due_for_evidence_purge(decided_before=decided_before).values(
+            "pk"
+        ),
+    ).exclude(file="")
+
+
+def evidence_purged_with_file_left(*, purged_before: datetime) -> QuerySet[Evidence]:
+    """Rows marked purged whose file deletion never ran (the process stopped between the commit
+    and the deletion): the file name is cleared only once storage has deleted it."""
+    return Evidence.objects.filter(purged_at__lt=purged_before).exclude(file="")
+
+
+def certificates_missing_pdf(*, issued_before: datetime, claimed_before: datetime):
+    """Certificates that should have a PDF by now and that no worker is rendering: issued (or
+    suspended since) before ``issued_before``, with no file, and never claimed or claimed before
+    ``claimed_before`` by a worker that must have died."""
+    return (
+        Certificate.objects.filter(
+            status__in=(Certificate.Status.ISSUED, Certificate.Status.SUSPENDED),
+            pdf="",
+            created_at__lt=issued_before,
+        )
+        .filter(Q(rendering_started_at__isnull=True) | Q(rendering_started_at__lt=claimed_before))
+        .order_by("pk")
+    )
