@@ -1,7 +1,13 @@
-"""Response headers that Django's SecurityMiddleware does not set itself."""
+"""Response headers Django's SecurityMiddleware does not set, and the log of refused requests."""
 
+import logging
+from pathlib import Path
+
+from django.apps import apps
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+
+security_log = logging.getLogger("learning_platform.security")
 
 
 def permissions_policy_header(features: dict[str, list[str]]) -> str:
@@ -21,3 +27,63 @@ class PermissionsPolicyMiddleware:
         if self.header:
             response.headers.setdefault("Permissions-Policy", self.header)
         return response
+
+
+def first_party_packages() -> tuple[str, ...]:
+    """Top-level packages of the installed apps that live in this repository, not in a library."""
+    root = Path(settings.BASE_DIR).resolve()
+    packages = set()
+    for app_config in apps.get_app_configs():
+        path = Path(app_config.path).resolve()
+        if path.is_relative_to(root) and "site-packages" not in path.parts:
+            packages.add(app_config.name.split(".")[0])
+    return tuple(sorted(packages))
+
+
+def view_module(view) -> str:
+    view_class = getattr(view, "view_class", None)
+    return (view_class or view).__module__
+
+
+class AccessDeniedLogMiddleware:
+    """Log every refusal: any 403, and any 404 from one of our own views (an access helper saying
+    "not for you" looks like "not found" to the visitor, but not to the security log).
+
+    Only the URL's name and its numeric ids are logged, never the path or query string: paths
+    and queries can carry invitation tokens, calendar tokens and verification codes.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.first_party = first_party_packages()
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code == 403 or (
+            response.status_code == 404 and self._ours(request.resolver_match)
+        ):
+            self._log(request, response.status_code)
+        return response
+
+    def _ours(self, match) -> bool:
+        return match is not None and view_module(match.func).startswith(self.first_party)
+
+    def _log(self, request: HttpRequest, status: int) -> None:
+        match = getattr(request, "resolver_match", None)
+        user = getattr(request, "user", None)
+        ids = ""
+        if match is not None:
+            ids = ",".join(
+                f"{name}={value}"
+                for name, value in sorted(match.kwargs.items())
+                if isinstance(value, int)
+            )
+        security_log.warning(
+            "access_denied status=%s user_id=%s method=%s url_name=%s ids=%s ip=%s",
+            status,
+            user.pk if user is not None and user.is_authenticated else None,
+            request.method,
+            (match.view_name if match is not None else None) or "-",
+            ids or "-",
+            request.META.get("REMOTE_ADDR", "-"),
+        )

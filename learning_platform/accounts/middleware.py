@@ -1,10 +1,17 @@
+import logging
+import time
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 
 from .selectors import user_has_totp, user_requires_mfa
+
+security_log = logging.getLogger("learning_platform.security")
 
 # Paths a staff member without MFA may still reach: setting MFA up, leaving, and assets.
 _ALLOWED_PREFIXES = ("/accounts/2fa/", "/accounts/logout/", "/accounts/reauthenticate/", "/static/")
@@ -28,3 +35,52 @@ class RequireMFAMiddleware:
             query = urlencode({"next": request.get_full_path()})
             return redirect(f"{reverse('mfa_activate_totp')}?{query}")
         return self.get_response(request)
+
+
+# When the session was last used, in whole seconds since the epoch.
+LAST_SEEN_SESSION_KEY = "last_seen"
+# Refreshing the timestamp more often than this would write the session on every request.
+_LAST_SEEN_RESOLUTION_SECONDS = 60
+
+
+def session_mark_seen(request: HttpRequest) -> None:
+    request.session[LAST_SEEN_SESSION_KEY] = int(time.time())
+
+
+class SessionIdleTimeoutMiddleware:
+    """End a signed-in session after SESSION_IDLE_TIMEOUT_MINUTES without a request.
+
+    This is separate from SESSION_COOKIE_AGE: someone who walks away from a shared computer is
+    signed out after the idle limit, however long the cookie would still be valid.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            minutes = settings.SESSION_IDLE_TIMEOUT_MINUTES
+            last_seen = request.session.get(LAST_SEEN_SESSION_KEY)
+            if last_seen is not None and now - last_seen > minutes * 60:
+                return self._sign_out(request, user.pk, minutes)
+            if last_seen is None or now - last_seen >= _LAST_SEEN_RESOLUTION_SECONDS:
+                request.session[LAST_SEEN_SESSION_KEY] = now
+        return self.get_response(request)
+
+    def _sign_out(self, request: HttpRequest, user_id: int, minutes: int) -> HttpResponse:
+        security_log.info(
+            "session_expired user_id=%s idle_minutes=%s ip=%s",
+            user_id,
+            minutes,
+            request.META.get("REMOTE_ADDR", "-"),
+        )
+        logout(request)
+        messages.warning(
+            request,
+            f"You were signed out after {minutes} minutes of inactivity. "
+            "Sign in again to continue.",
+        )
+        query = urlencode({"next": request.get_full_path()})
+        return redirect(f"{resolve_url(settings.LOGIN_URL)}?{query}")

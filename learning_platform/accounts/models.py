@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils import timezone
 
@@ -86,3 +87,23 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def surname(self) -> str:
         return self.full_name.rsplit(" ", 1)[-1] if self.full_name else ""
+
+
+class UserSession(AbstractBaseSession):
+    """A database session that also records whose it is.
+
+    The user id is written on every save, so it stays right when the session key changes (at
+    sign-in, on a password change) and all of one person's sessions are found by an index
+    instead of by decoding every session in the table.
+    """
+
+    user_id = models.BigIntegerField(null=True, db_index=True)
+
+    class Meta(AbstractBaseSession.Meta):
+        db_table = "accounts_user_session"
+
+    @classmethod
+    def get_session_store_class(cls):
+        from .sessions import SessionStore
+
+        return SessionStore

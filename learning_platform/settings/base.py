@@ -56,8 +56,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "learning_platform.accounts.middleware.RequireMFAMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before the MFA check, so an idle session ends before anything else is asked of it.
+    "learning_platform.accounts.middleware.SessionIdleTimeoutMiddleware",
+    "learning_platform.accounts.middleware.RequireMFAMiddleware",
+    "learning_platform.security.AccessDeniedLogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "learning_platform.security.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -135,6 +138,9 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Learning Together] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env_str("HTTP_PROTOCOL", "http")
+# Changing the email address or the password, or any two-factor setting, asks for the password
+# again once the last sign-in is older than the timeout.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Learning Together"
@@ -142,8 +148,13 @@ MFA_TOTP_ISSUER = "Learning Together"
 # the last second of its period would otherwise fail. Each code still works only once.
 MFA_TOTP_TOLERANCE = 1
 
+# Sessions live in the database with their user's id, so deactivating someone ends them all.
+SESSION_ENGINE = "learning_platform.accounts.sessions"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 2)
-SESSION_SAVE_EVERY_REQUEST = True
+# A signed-in session ends after this long without a request, whatever the cookie's age. The
+# idle middleware refreshes the session at most once a minute, so it is not written every request.
+SESSION_IDLE_TIMEOUT_MINUTES = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30)
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -1,0 +1,186 @@
+"""Sessions end after inactivity, and every session of a deactivated user ends at once."""
+
+from datetime import UTC, datetime, timedelta
+
+from django.contrib.messages import get_messages
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+import pytest
+
+from learning_platform.accounts.models import User, UserSession
+from tests.factories import PASSWORD, give_totp
+
+pytestmark = pytest.mark.django_db
+
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+PROFILE = "/accounts/profile/"
+
+
+def _sign_in(client, email):
+    response = client.post(reverse("account_login"), {"login": email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session
+
+
+def test_it_keeps_a_session_used_within_the_idle_limit(client, tess, time_machine):
+    time_machine.move_to(START, tick=False)
+    _sign_in(client, tess.email)
+
+    time_machine.shift(timedelta(minutes=29))
+    assert client.get(PROFILE).status_code == 200
+    # Each request restarts the clock: 29 more minutes are still fine.
+    time_machine.shift(timedelta(minutes=29))
+    assert client.get(PROFILE).status_code == 200
+
+
+def test_it_signs_out_after_thirty_idle_minutes_and_says_why(client, tess, time_machine, caplog):
+    time_machine.move_to(START, tick=False)
+    _sign_in(client, tess.email)
+
+    time_machine.shift(timedelta(minutes=31))
+    with caplog.at_level("INFO", logger="learning_platform.security"):
+        response = client.get(f"{PROFILE}?tab=details")
+
+    assert response.status_code == 302
+    assert response["Location"] == (
+        f"{reverse('account_login')}?next=%2Faccounts%2Fprofile%2F%3Ftab%3Ddetails"
+    )
+    assert "_auth_user_id" not in client.session
+    login_page = client.get(response["Location"])
+    assert "You were signed out after 30 minutes of inactivity" in login_page.content.decode()
+    assert f"session_expired user_id={tess.pk} idle_minutes=30" in caplog.text
+    # Signed out for good: the next request is anonymous too.
+    assert client.get(PROFILE).status_code == 302
+
+
+def test_it_takes_the_idle_limit_from_settings(client, tess, settings, time_machine):
+    settings.SESSION_IDLE_TIMEOUT_MINUTES = 5
+    time_machine.move_to(START, tick=False)
+    _sign_in(client, tess.email)
+
+    time_machine.shift(timedelta(minutes=6))
+    response = client.get(PROFILE)
+
+    assert response.status_code == 302
+    messages = [str(m) for m in get_messages(response.wsgi_request)]
+    assert "You were signed out after 5 minutes of inactivity. Sign in again to continue." in (
+        messages
+    )
+
+
+def test_it_expires_a_staff_session_before_asking_for_anything_else(client, time_machine):
+    from learning_platform.accounts.roles import Role
+    from tests.factories import make_persona
+
+    staff = make_persona("Staff Member", "staff@example.org", Role.ASSESSOR, mfa=False)
+    time_machine.move_to(START, tick=False)
+    client.force_login(staff)
+    client.get("/search/")  # the MFA setup redirect; the session is now in use
+
+    time_machine.shift(timedelta(minutes=45))
+    response = client.get("/search/")
+
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def _session_writes(queries) -> list[str]:
+    return [
+        q["sql"]
+        for q in queries
+        if "accounts_user_session" in q["sql"]
+        and q["sql"].lstrip().upper().startswith(("UPD", "INS"))
+    ]
+
+
+def test_it_writes_the_session_at_most_once_a_minute(client, tess, time_machine):
+    time_machine.move_to(START, tick=False)
+    _sign_in(client, tess.email)
+    client.get(PROFILE)
+
+    counts = []
+    for _ in range(3):
+        time_machine.shift(timedelta(seconds=15))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(PROFILE).status_code == 200
+        assert _session_writes(queries.captured_queries) == []
+        counts.append(len(queries))
+    assert len(set(counts)) == 1, counts
+
+    time_machine.shift(timedelta(seconds=61))
+    with CaptureQueriesContext(connection) as queries:
+        client.get(PROFILE)
+    assert len(_session_writes(queries.captured_queries)) == 1
+
+
+# Deactivation -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def superuser(db):
+    user = User.objects.create_superuser("root@example.org", PASSWORD, full_name="Root Admin")
+    give_totp(user)
+    return user
+
+
+def test_it_records_whose_each_session_is(tess, pat):
+    laptop, phone, other = Client(), Client(), Client()
+    _sign_in(laptop, tess.email)
+    _sign_in(phone, tess.email)
+    _sign_in(other, pat.email)
+
+    assert UserSession.objects.filter(user_id=tess.pk).count() == 2
+    assert UserSession.objects.filter(user_id=pat.pk).count() == 1
+
+
+def test_it_ends_every_session_when_an_admin_deactivates_the_user(
+    client, tess, pat, superuser, caplog
+):
+    laptop, phone, partner = Client(), Client(), Client()
+    _sign_in(laptop, tess.email)
+    _sign_in(phone, tess.email)
+    _sign_in(partner, pat.email)
+    assert laptop.get(PROFILE).status_code == 200
+    assert phone.get(PROFILE).status_code == 200
+    client.force_login(superuser)
+    edit_url = f"/admin/users/edit/{tess.pk}/"
+    assert client.get(edit_url).status_code == 200
+
+    with caplog.at_level("INFO", logger="learning_platform.security"):
+        response = client.post(
+            edit_url,
+            {
+                "email": tess.email,
+                "full_name": tess.full_name,
+                "organisation": tess.organisation_id,
+                "job_title": tess.job_title,
+                "groups": list(tess.groups.values_list("pk", flat=True)),
+                # is_active left unticked: the admin switches the account off.
+            },
+        )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    tess.refresh_from_db()
+    assert tess.is_active is False
+    assert not UserSession.objects.filter(user_id=tess.pk).exists()
+    for device in (laptop, phone):
+        answer = device.get(PROFILE)
+        assert answer.status_code == 302
+        assert answer["Location"].startswith(reverse("account_login"))
+    # Pat's session is untouched.
+    assert partner.get(PROFILE).status_code == 200
+    assert f"user_deactivated user_id={tess.pk}" in caplog.text
+    assert f"sessions_ended user_id={tess.pk} count=2 reason=deactivated" in caplog.text
+
+
+def test_it_leaves_sessions_alone_when_an_active_user_is_saved(tess):
+    device = Client()
+    _sign_in(device, tess.email)
+
+    tess.job_title = "Team manager"
+    tess.save()
+
+    assert device.get(PROFILE).status_code == 200
+    assert UserSession.objects.filter(user_id=tess.pk).count() == 1
