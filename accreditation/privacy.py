@@ -1,0 +1,367 @@
+"""The accreditation part of a person's data: supervised reviews, evidence, sign-offs,
+supervision, applications, decisions and certificates.
+
+What is "theirs" for the export: a review the person leads or is the partner on is shared, so
+all of it is in their export (stages, every piece of evidence and its files, sign-offs, the
+registers). Applications, decisions on them and certificates belong to one person only. A
+supervisor's or assessor's export lists the sign-offs, decisions and sessions they recorded.
+
+Erasure decisions, field by field:
+
+- Evidence the person added (notes and files), and every piece of evidence on a review nobody
+  else still holds (no partner, or the partner was erased too): rows deleted, files deleted from
+  storage after the commit. Evidence a partner added on a shared review stays: it is the
+  partner's record. The audit entries about deleted evidence keep their action and time but
+  lose the title and file name.
+- Sign-offs, decisions and certificate events: append-only audit, kept with who and when. The
+  person's name and addresses are replaced by "Erased user #<id>" in their comments and
+  reasons, on the person's own records and on those they wrote.
+- Reviews the person leads or partners on: kept (the case reference is pseudonymous), with the
+  person's identifiers replaced in the registers' free text.
+- Applications: the reflective statement (the person's own free text) is emptied; status and
+  dates stay, as the decisions refer to them.
+- Supervision sessions the person led or attended: kept, attendance included, as other
+  trainees' records count them; the person's identifiers are replaced in the notes.
+- Certificates: number, status and dates stay, so a verifier is still answered; the
+  verification page then says the name was withdrawn at the holder's request. The listing on
+  the public register is withdrawn and the PDF (which prints the name) is deleted after commit.
+"""
+
+import posixpath
+
+from django.db import transaction
+from django.db.models import Prefetch, Q
+
+from wagtail.models import ModelLogEntry
+
+from learning_platform.accounts.personal_data.redaction import REDACTED, redactor_for
+
+from .models import (
+    AccreditationApplication,
+    Certificate,
+    CertificateEvent,
+    ContributoryFactor,
+    Decision,
+    Evidence,
+    KeyPracticeEpisode,
+    ReviewStage,
+    SignOff,
+    SupervisedReview,
+    SupervisionAttendance,
+    SupervisionSession,
+    UnderlyingPattern,
+)
+
+
+def _reviews_of(user):
+    return SupervisedReview.objects.filter(Q(trainee=user) | Q(partner=user))
+
+
+def _name(person) -> str | None:
+    return person.full_name if person is not None else None
+
+
+def _evidence_path(evidence: Evidence) -> str:
+    stage = evidence.stage
+    filename = posixpath.basename(evidence.original_filename or "") or f"evidence-{evidence.pk}"
+    return (
+        f"files/evidence/review-{stage.review_id}/stage-{stage.sort_order}/{evidence.pk}-{filename}"
+    )
+
+
+def _sign_off(sign_off: SignOff) -> dict:
+    return {
+        "decision": sign_off.get_decision_display(),
+        "from_status": sign_off.from_status,
+        "to_status": sign_off.to_status,
+        "comment": sign_off.comment,
+        "by": _name(sign_off.by),
+        "at": sign_off.created_at,
+    }
+
+
+def _review(review: SupervisedReview, user) -> dict:
+    return {
+        "case_reference": review.case_reference,
+        "your_role": "lead trainee" if review.trainee_id == user.pk else "review partner",
+        "review_type": review.get_review_type_display(),
+        "commissioning_organisation": review.commissioning_organisation.name,
+        "lead_trainee": _name(review.trainee),
+        "partner": _name(review.partner),
+        "supervisor": _name(review.supervisor),
+        "start_date": review.start_date,
+        "target_publication_date": review.target_publication_date,
+        "stages": [
+            {
+                "stage": stage.definition.title,
+                "status": stage.get_status_display(),
+                "submitted_at": stage.submitted_at,
+                "evidence": [
+                    {
+                        "title": evidence.title,
+                        "kind": evidence.get_kind_display(),
+                        "note": evidence.note,
+                        "file": _evidence_path(evidence) if evidence.file else None,
+                        "original_filename": evidence.original_filename,
+                        "content_type": evidence.content_type,
+                        "size": evidence.size,
+                        "added_by": _name(evidence.uploaded_by),
+                        "added_at": evidence.created_at,
+                        "file_deleted_under_retention_policy_at": evidence.purged_at,
+                    }
+                    for evidence in stage.evidence.all()
+                ],
+                "sign_offs": [_sign_off(sign_off) for sign_off in stage.sign_offs.all()],
+            }
+            for stage in review.stages.all()
+        ],
+        "key_practice_episodes": [
+            {
+                "title": episode.title,
+                "what_happened": episode.what_happened,
+                "when": episode.when,
+                "agencies": episode.agencies,
+                "assessment": episode.get_assessment_display(),
+                "contributory_factors": [
+                    {"category": factor.category.name, "description": factor.description}
+                    for factor in episode.contributory_factors.all()
+                ],
+            }
+            for episode in review.key_practice_episodes.all()
+        ],
+        "underlying_patterns": [
+            {
+                "title": pattern.title,
+                "description": pattern.description,
+                "pattern_type": pattern.pattern_type.name,
+                "priority": pattern.priority,
+            }
+            for pattern in review.underlying_patterns.all()
+        ],
+    }
+
+
+def _session(session: SupervisionSession) -> dict:
+    return {
+        "kind": session.get_kind_display(),
+        "date": session.date,
+        "duration_minutes": session.duration_minutes,
+        "during_report_writing": session.during_report_writing,
+        "supervisor": _name(session.supervisor),
+        "notes": session.notes,
+    }
+
+
+def user_data(user) -> dict:
+    reviews = (
+        _reviews_of(user)
+        .select_related("trainee", "partner", "supervisor", "commissioning_organisation")
+        .prefetch_related(
+            Prefetch(
+                "stages",
+                queryset=ReviewStage.objects.select_related("definition").order_by("sort_order"),
+            ),
+            Prefetch("stages__evidence", queryset=Evidence.objects.select_related("uploaded_by")),
+            Prefetch("stages__sign_offs", queryset=SignOff.objects.select_related("by")),
+            Prefetch(
+                "key_practice_episodes__contributory_factors",
+                queryset=ContributoryFactor.objects.select_related("category"),
+            ),
+            Prefetch(
+                "underlying_patterns",
+                queryset=UnderlyingPattern.objects.select_related("pattern_type"),
+            ),
+        )
+        .order_by("start_date", "pk")
+    )
+    attended = (
+        SupervisionAttendance.objects.filter(trainee=user)
+        .select_related("session__supervisor")
+        .order_by("session__date", "pk")
+    )
+    applications = (
+        AccreditationApplication.objects.filter(trainee=user)
+        .select_related("review", "scheme")
+        .prefetch_related(
+            Prefetch("decisions", queryset=Decision.objects.select_related("assessor"))
+        )
+        .order_by("created_at")
+    )
+    certificates = (
+        Certificate.objects.filter(holder=user)
+        .select_related("scheme")
+        .prefetch_related(
+            Prefetch("events", queryset=CertificateEvent.objects.select_related("by"))
+        )
+        .order_by("issued_at", "pk")
+    )
+    own_reviews = _reviews_of(user).values("pk")
+    return {
+        "supervised_reviews": [_review(review, user) for review in reviews],
+        "sign_offs_made_on_others_reviews": [
+            {
+                "case_reference": sign_off.stage.review.case_reference,
+                "stage": sign_off.stage.definition.title,
+                **_sign_off(sign_off),
+            }
+            for sign_off in SignOff.objects.filter(by=user)
+            .exclude(stage__review__in=own_reviews)
+            .select_related("stage__review", "stage__definition", "by")
+            .order_by("created_at", "pk")
+        ],
+        "supervision_sessions_attended": [
+            {**_session(row.session), "attendance_confirmed_at": row.confirmed_at}
+            for row in attended
+        ],
+        "supervision_sessions_led": [
+            _session(session)
+            for session in SupervisionSession.objects.filter(supervisor=user)
+            .select_related("supervisor")
+            .order_by("date", "pk")
+        ],
+        "applications": [
+            {
+                "scheme": application.scheme.name,
+                "review": application.review.case_reference,
+                "status": application.get_status_display(),
+                "reflective_statement": application.reflective_statement,
+                "submitted_at": application.submitted_at,
+                "decisions": [
+                    {
+                        "outcome": decision.get_outcome_display(),
+                        "reasons": decision.reasons,
+                        "required_actions": decision.required_actions,
+                        "assessor": _name(decision.assessor),
+                        "at": decision.created_at,
+                    }
+                    for decision in application.decisions.all()
+                ],
+            }
+            for application in applications
+        ],
+        "decisions_made": [
+            {
+                "application_id": decision.application_id,
+                "outcome": decision.get_outcome_display(),
+                "reasons": decision.reasons,
+                "required_actions": decision.required_actions,
+                "at": decision.created_at,
+            }
+            for decision in Decision.objects.filter(assessor=user).order_by("created_at", "pk")
+        ],
+        "certificates": [
+            {
+                "number": certificate.number,
+                "scheme": certificate.scheme.name,
+                "status": certificate.get_status_display(),
+                "verification_code": certificate.verification_code,
+                "awarded_at": certificate.awarded_at,
+                "issued_at": certificate.issued_at,
+                "valid_until": certificate.valid_until,
+                "listed_on_public_register": certificate.listed_on_register,
+                "file": f"files/certificates/{certificate.number}.pdf" if certificate.pdf else None,
+                "history": [
+                    {
+                        "from_status": event.from_status,
+                        "to_status": event.to_status,
+                        "reason": event.reason,
+                        "by": _name(event.by),
+                        "at": event.created_at,
+                    }
+                    for event in certificate.events.all()
+                ],
+            }
+            for certificate in certificates
+        ],
+    }
+
+
+def _opener(field_file):
+    storage, name = field_file.storage, field_file.name
+    return lambda: storage.open(name, "rb")
+
+
+def user_files(user) -> list:
+    evidence = (
+        Evidence.objects.filter(stage__review__in=_reviews_of(user).values("pk"), purged_at=None)
+        .exclude(file="")
+        .select_related("stage")
+        .order_by("stage__review_id", "stage__sort_order", "pk")
+    )
+    files = [(_evidence_path(item), _opener(item.file)) for item in evidence]
+    files += [
+        (f"files/certificates/{certificate.number}.pdf", _opener(certificate.pdf))
+        for certificate in Certificate.objects.filter(holder=user).exclude(pdf="").order_by("pk")
+    ]
+    return files
+
+
+def erase_user(user) -> None:
+    redactor = redactor_for(user)
+    reviews = _reviews_of(user)
+    review_ids = list(reviews.values_list("pk", flat=True))
+    # A review nobody else still holds: no partner, or a partner whose data was erased too.
+    orphaned = [
+        review.pk
+        for review in reviews.select_related("trainee", "partner")
+        if all(
+            person is None or person.pk == user.pk or person.erased_at is not None
+            for person in (review.trainee, review.partner)
+        )
+    ]
+    _delete_evidence(Evidence.objects.filter(Q(uploaded_by=user) | Q(stage__review__in=orphaned)))
+
+    redactor.redact_rows(
+        SignOff.objects.filter(Q(stage__review__in=review_ids) | Q(by=user)), ["comment"]
+    )
+    redactor.redact_rows(
+        KeyPracticeEpisode.objects.filter(review__in=review_ids),
+        ["title", "what_happened", "when", "agencies"],
+    )
+    redactor.redact_rows(
+        ContributoryFactor.objects.filter(episode__review__in=review_ids), ["description"]
+    )
+    redactor.redact_rows(
+        UnderlyingPattern.objects.filter(review__in=review_ids), ["title", "description"]
+    )
+    redactor.redact_rows(
+        SupervisionSession.objects.filter(
+            Q(supervisor=user) | Q(attendees__trainee=user)
+        ).distinct(),
+        ["notes"],
+    )
+
+    AccreditationApplication.objects.filter(trainee=user).update(reflective_statement="")
+    redactor.redact_rows(
+        Decision.objects.filter(Q(application__trainee=user) | Q(assessor=user)),
+        ["reasons", "required_actions"],
+    )
+
+    redactor.redact_rows(
+        CertificateEvent.objects.filter(Q(certificate__holder=user) | Q(by=user)), ["reason"]
+    )
+    certificates = Certificate.objects.filter(holder=user)
+    pdfs = [(item.pdf.storage, item.pdf.name) for item in certificates.exclude(pdf="")]
+    certificates.update(listed_on_register=False, pdf="", pdf_sha256="")
+    for storage, name in pdfs:
+        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+
+
+def _delete_evidence(queryset) -> None:
+    doomed = list(queryset.select_related("stage"))
+    if not doomed:
+        return
+    files = [(item.file.storage, item.file.name) for item in doomed if item.file]
+    ids = {item.pk for item in doomed}
+    stage_ids = {item.stage_id for item in doomed}
+    # The audit entries about this evidence keep what was done and when, not what it was.
+    for entry in ModelLogEntry.objects.filter(
+        action__startswith="accreditation.evidence.", object_id__in=[str(pk) for pk in stage_ids]
+    ):
+        data = dict(entry.data or {})
+        if data.get("evidence_id") in ids:
+            data.update(title=REDACTED, filename=REDACTED)
+            ModelLogEntry.objects.filter(pk=entry.pk).update(data=data)
+    Evidence.objects.filter(pk__in=ids).delete()
+    for storage, name in files:
+        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))

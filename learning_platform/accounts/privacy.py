@@ -1,0 +1,128 @@
+"""The accounts part of a person's data: their account, sign-in records and the audit trail.
+
+Erasure decisions, field by field:
+
+- User row: anonymised by ``personal_data.erasure.user_erase`` after every app's erasure.
+- Email addresses (allauth), two-factor authenticators and recovery codes, social accounts and
+  the Wagtail admin profile (language, time zone, avatar): deleted; the avatar file after commit.
+- Sessions: deleted, so every browser the person was signed in on is signed out.
+- Wagtail audit log (``ModelLogEntry``, ``PageLogEntry``): the rows stay, as does the link to
+  the (anonymised) user who acted. Labels are a snapshot of an object's name ("Tess Trainee in
+  London 2026") and ``data`` can hold names, so any entry that names the person, or is about
+  their account, has the name and addresses replaced with "Erased user #<id>".
+"""
+
+import json
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
+
+from wagtail.models import ModelLogEntry, PageLogEntry
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+
+from .personal_data.redaction import Redactor, erased_label, redactor_for, user_emails
+from .services import user_sessions_end
+
+
+def user_data(user) -> dict:
+    organisation = user.organisation
+    return {
+        "account": {
+            "id": user.pk,
+            "email": user.email,
+            "full_name": user.full_name,
+            "job_title": user.job_title,
+            "organisation": (
+                {
+                    "name": organisation.name,
+                    "kind": organisation.get_kind_display(),
+                    "region": organisation.region,
+                }
+                if organisation
+                else None
+            ),
+            "date_joined": user.date_joined,
+            "last_login": user.last_login,
+            "is_active": user.is_active,
+        },
+        "roles": sorted(user.groups.values_list("name", flat=True)),
+        "email_addresses": [
+            {"email": address.email, "verified": address.verified, "primary": address.primary}
+            for address in EmailAddress.objects.filter(user=user).order_by("email")
+        ],
+        # What kind of second factor and when it was set up or used; never the secret itself.
+        "two_factor_authentication": [
+            {
+                "type": authenticator.get_type_display(),
+                "created_at": authenticator.created_at,
+                "last_used_at": authenticator.last_used_at,
+            }
+            for authenticator in Authenticator.objects.filter(user=user).order_by("created_at")
+        ],
+        "actions_in_audit_log": [
+            {"action": action, "at": timestamp}
+            for action, timestamp in ModelLogEntry.objects.filter(user=user)
+            .order_by("timestamp")
+            .values_list("action", "timestamp")
+        ],
+    }
+
+
+def user_files(user) -> list:
+    return []
+
+
+def erase_user(user) -> None:
+    redactor = redactor_for(user)
+    _erase_log_entries(user, redactor)
+    user_sessions_end(user=user, reason="personal_data_erased")
+    Authenticator.objects.filter(user=user).delete()
+    EmailAddress.objects.filter(user=user).delete()
+    if apps.is_installed("allauth.socialaccount"):
+        from allauth.socialaccount.models import SocialAccount
+
+        SocialAccount.objects.filter(user=user).delete()
+    _delete_admin_profile(user)
+
+
+def _delete_admin_profile(user) -> None:
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.objects.filter(user=user).first()
+    if profile is None:
+        return
+    avatar = profile.avatar
+    name, storage = (avatar.name, avatar.storage) if avatar else ("", None)
+    profile.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def _search_terms(user) -> list[str]:
+    terms = [user.full_name.strip(), *user_emails(user)]
+    # JSON text may hold non-ASCII letters escaped ("Zo\\u00eb"), so look for that form too.
+    terms += [json.dumps(term)[1:-1] for term in terms]
+    return sorted({term for term in terms if term})
+
+
+def _erase_log_entries(user, redactor: Redactor) -> None:
+    user_type = ContentType.objects.get_for_model(type(user))
+    label = erased_label(user)
+    for model in (ModelLogEntry, PageLogEntry):
+        mentions = Q()
+        for term in _search_terms(user):
+            mentions |= Q(label__icontains=term) | Q(data_text__icontains=term)
+        if model is ModelLogEntry:
+            mentions |= Q(content_type=user_type, object_id=str(user.pk))
+        entries = model.objects.annotate(data_text=Cast("data", TextField())).filter(mentions)
+        for entry in entries.only("pk", "label", "data", "content_type_id"):
+            about_user = model is ModelLogEntry and entry.content_type_id == user_type.pk
+            model.objects.filter(pk=entry.pk).update(
+                label=label if about_user else redactor.text(entry.label),
+                data=redactor.json(entry.data),
+            )

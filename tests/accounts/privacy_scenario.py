@@ -1,0 +1,135 @@
+"""Tess's whole record, built through the services, for the export and erasure tests.
+
+Tess leads a review with Pat as her partner, supervised by Sam; both trainees reflect on a
+module; Tess is accredited by Ali and lists her certificate on the public register.
+"""
+
+from dataclasses import dataclass
+
+from django.core.files.storage import storages
+
+from accreditation.models import Certificate, Evidence, SupervisionSession
+from accreditation.services.evidence import evidence_add_file, evidence_add_note
+from accreditation.services.stages import stage_approve, stage_submit
+from courses.models import Enrolment, ModulePage
+from courses.services.progress import knowledge_check_submit, reflection_answer_save
+from tests.accreditation.award_builders import (
+    approve,
+    approve_all_stages,
+    complete_modules,
+    log_supervision,
+    submit,
+)
+from tests.accreditation.factories import (
+    PDF_BYTES,
+    PNG_BYTES,
+    SupervisedReviewFactory,
+    stage,
+    upload,
+)
+from tests.courses.factories import (
+    CohortFactory,
+    EnrolmentFactory,
+    add_module,
+    build_course,
+    knowledge_check_block,
+    reflection_block,
+)
+
+# Words that appear only in one person's private writing, so a search for them proves a leak.
+TESS_REFLECTION_WORD = "Quillfeather"
+PAT_REFLECTION_WORD = "Marmalution"
+TESS_NOTE_WORD = "Brambleworth"
+TESS_STATEMENT_WORD = "Lanternhollow"
+TESS_FILE_BYTES = PDF_BYTES + b"% Tess's own stage one evidence\n"
+PAT_FILE_BYTES = PNG_BYTES
+
+
+def private_storage_in_tmp(monkeypatch) -> None:
+    # File fields resolve their storage at import; point them at this test's private folder.
+    for field in (Evidence._meta.get_field("file"), Certificate._meta.get_field("pdf")):
+        monkeypatch.setattr(field, "storage", storages["private"])
+
+
+@dataclass
+class World:
+    enrolment: Enrolment
+    module: ModulePage
+    review: object
+    tess_file: Evidence
+    tess_note: Evidence
+    pat_file: Evidence
+    certificate: Certificate
+
+
+def build_world(tess, pat, sam, ali, capture_on_commit) -> World:
+    course = build_course(title="Lead reviewer programme")
+    reflection = reflection_block("What did the case teach you about your own agency?")
+    check = knowledge_check_block()
+    module = add_module(course, title="Systems thinking", body=[reflection, check])
+    cohort = CohortFactory(course=course)
+    enrolment = EnrolmentFactory(user=tess, cohort=cohort, supervisor=sam, review_partner=pat)
+    pat_enrolment = EnrolmentFactory(user=pat, cohort=cohort, supervisor=sam, review_partner=tess)
+    reflection_answer_save(
+        enrolment=enrolment,
+        module=module,
+        block_id=reflection["id"],
+        answer=f"I noticed the {TESS_REFLECTION_WORD} effect in my own team's handovers.",
+    )
+    knowledge_check_submit(
+        enrolment=enrolment, module=module, block_id=check["id"], answers={0: 0, 1: 1}
+    )
+    reflection_answer_save(
+        enrolment=pat_enrolment,
+        module=module,
+        block_id=reflection["id"],
+        answer=f"Privately, {PAT_REFLECTION_WORD} is how I think about my manager.",
+    )
+
+    review = SupervisedReviewFactory(
+        trainee=tess, partner=pat, supervisor=sam, case_reference="Child K"
+    )
+    first = stage(review, 1)
+    tess_file = evidence_add_file(
+        stage=first,
+        user=tess,
+        title="Scoping notes",
+        upload=upload("scope.pdf", TESS_FILE_BYTES),
+    )
+    tess_note = evidence_add_note(
+        stage=first,
+        user=tess,
+        title="Research questions",
+        note=f"Questions drafted at the {TESS_NOTE_WORD} meeting by Tess Trainee.",
+    )
+    pat_file = evidence_add_file(
+        stage=first,
+        user=pat,
+        title="Review team list",
+        upload=upload("team.png", PAT_FILE_BYTES, "image/png"),
+    )
+    stage_submit(stage=first, user=tess, comment="Ready for you, Sam.")
+    stage_approve(stage=first, user=sam, comment="Clear scope, Tess Trainee. Well done, Tess.")
+
+    complete_modules(enrolment)
+    approve_all_stages(review)
+    log_supervision(tess, sam)
+    SupervisionSession.objects.filter(attendees__trainee=tess).update(
+        notes="Tess Trainee led the discussion of the second episode."
+    )
+    application = submit(
+        tess, f"Leading the review showed me the {TESS_STATEMENT_WORD} of local rationality."
+    )
+    with capture_on_commit(execute=True):
+        certificate = approve(application, ali, reasons="Tess Trainee's portfolio is thorough.")
+    Certificate.objects.filter(pk=certificate.pk).update(listed_on_register=True)
+    certificate.refresh_from_db()
+    return World(
+        enrolment=enrolment,
+        module=module,
+        review=review,
+        tess_file=tess_file,
+        tess_note=tess_note,
+        pat_file=pat_file,
+        certificate=certificate,
+    )
