@@ -24,6 +24,8 @@ from django.utils.text import slugify
 
 from wagtail.log_actions import log
 
+from kombu.exceptions import OperationalError as BrokerError
+
 from courses.models import Cohort
 from learning_platform.accounts.models import User
 
@@ -161,12 +163,17 @@ def bulk_issue_start(
 
 
 def _enqueue_items(item_ids: list[int]) -> None:
+    """Send one task per item. A broker that cannot be reached is logged, not raised into the
+    request: the job and its pending items are committed, and stay on the job's page."""
     from ..tasks import bulk_issue_item
 
-    # One connection for the whole batch rather than one per message.
-    with bulk_issue_item.app.producer_or_acquire() as producer:
-        for item_id in item_ids:
-            bulk_issue_item.apply_async((item_id,), producer=producer)
+    try:
+        # One connection for the whole batch rather than one per message.
+        with bulk_issue_item.app.producer_or_acquire() as producer:
+            for item_id in item_ids:
+                bulk_issue_item.apply_async((item_id,), producer=producer)
+    except BrokerError:
+        logger.exception("Could not enqueue %s bulk issue item(s)", len(item_ids))
 
 
 @transaction.atomic
