@@ -27,6 +27,7 @@ urlpatterns = [
     path("accreditation/", include("accreditation.urls")),
     path("verify/", include(accreditation_public_urls.verify_urlpatterns)),
     path("register/", include(accreditation_public_urls.register_urlpatterns)),
+    path("notifications/", include("notifications.urls")),
     path("search/", content_views.search, name="search"),
     path("health/", views.health, name="health"),
 ]

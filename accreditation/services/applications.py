@@ -14,6 +14,9 @@ from wagtail.log_actions import log
 
 from courses.models import Enrolment
 from learning_platform.accounts.models import User
+from learning_platform.accounts.roles import Role
+from notifications.models import Event
+from notifications.services import notify, notify_many
 
 from ..access import user_is_assessor
 from ..exceptions import TransitionError
@@ -142,7 +145,26 @@ def _submit(
     application.submitted_at = timezone.now()
     application.save(update_fields=["status", "submitted_at", "reflective_statement", "updated_at"])
     _audit(application, verb=verb, user=trainee, old=old)
+    notify_many(
+        recipients=_assessors_for(application),
+        event=Event.APPLICATION_SUBMITTED,
+        actor=trainee,
+        target=application,
+        context={"resubmitted": verb == "resubmit"},
+    )
     return application
+
+
+def _assessors_for(application: AccreditationApplication) -> list[User]:
+    # Not the trainee's own supervisors: they may not decide on it, nor read the portfolio.
+    supervisors = Enrolment.objects.filter(user_id=application.trainee_id).values("supervisor_id")
+    return list(
+        User.objects.filter(is_active=True, groups__name=Role.ASSESSOR.value)
+        .exclude(pk=application.trainee_id)
+        .exclude(pk=application.review.supervisor_id)
+        .exclude(pk__in=supervisors.exclude(supervisor_id=None))
+        .distinct()
+    )
 
 
 def assessor_supervises_trainee(assessor: User, application: AccreditationApplication) -> bool:
@@ -199,6 +221,13 @@ def _decide(
         required_actions=required_actions,
     )
     _audit(application, verb=_VERBS[outcome], user=assessor, old=old, reason=reasons)
+    notify(
+        recipient=application.trainee,
+        event=Event.APPLICATION_DECIDED,
+        actor=assessor,
+        target=decision,
+        context={"outcome": outcome},
+    )
     return decision
 
 

@@ -19,6 +19,8 @@ from wagtail.log_actions import log
 from kombu.exceptions import OperationalError as BrokerError
 
 from learning_platform.accounts.models import User
+from notifications.models import Event
+from notifications.services import notify
 
 from ..access import user_is_assessor
 from ..exceptions import TransitionError
@@ -83,6 +85,11 @@ def certificate_issue(*, application: AccreditationApplication, by: User) -> Cer
         data={"from": "", "to": Status.ISSUED, "reason": "Application approved"},
     )
     transaction.on_commit(lambda: certificate_enqueue_render(certificate_id=certificate.pk))
+    # The email says the certificate is ready and links to the holder's certificates page; the
+    # PDF may still be rendering, and that page says so until it is there.
+    notify(
+        recipient=certificate.holder, event=Event.CERTIFICATE_ISSUED, actor=by, target=certificate
+    )
     return certificate
 
 
@@ -127,7 +134,7 @@ def _change_status(
     old = certificate.status
     certificate.status = to
     certificate.save(update_fields=["status"])
-    CertificateEvent.objects.create(
+    event = CertificateEvent.objects.create(
         certificate=certificate, by=by, from_status=old, to_status=to, reason=reason
     )
     log(
@@ -136,9 +143,15 @@ def _change_status(
         user=by,
         data={"from": old, "to": to, "reason": reason},
     )
+    notify(recipient=certificate.holder, event=_EVENTS[verb], actor=by, target=event)
     return certificate
 
 
+_EVENTS = {
+    "suspended": Event.CERTIFICATE_SUSPENDED,
+    "reinstated": Event.CERTIFICATE_REINSTATED,
+    "revoked": Event.CERTIFICATE_REVOKED,
+}
 _ACTIONS = {"suspended": "suspend", "reinstated": "reinstate", "revoked": "revoke"}
 
 

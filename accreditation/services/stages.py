@@ -12,6 +12,8 @@ from django.utils import timezone
 from wagtail.log_actions import log
 
 from learning_platform.accounts.models import User
+from notifications.models import Event
+from notifications.services import notify, notify_many
 
 from ..exceptions import TransitionError
 from ..models import Evidence, ReviewStage, SignOff
@@ -86,7 +88,32 @@ def _move(
             "sign_off_id": sign_off.pk,
         },
     )
+    _notify(stage, sign_off)
     return sign_off
+
+
+_EVENTS = {
+    SignOff.Decision.SUBMITTED: Event.STAGE_SUBMITTED,
+    SignOff.Decision.APPROVED: Event.STAGE_APPROVED,
+    SignOff.Decision.CHANGES_REQUESTED: Event.STAGE_CHANGES_REQUESTED,
+    SignOff.Decision.REOPENED: Event.STAGE_REOPENED,
+}
+
+
+def _notify(stage: ReviewStage, sign_off: SignOff) -> None:
+    event = _EVENTS.get(sign_off.decision)
+    if event is None:
+        return
+    review = stage.review
+    if event == Event.STAGE_SUBMITTED:
+        notify(recipient=review.supervisor, event=event, actor=sign_off.by, target=sign_off)
+    else:
+        notify_many(
+            recipients=[review.trainee, review.partner],
+            event=event,
+            actor=sign_off.by,
+            target=sign_off,
+        )
 
 
 def stage_start_locked(*, stage: ReviewStage, user: User) -> SignOff:

@@ -10,6 +10,8 @@ from django.utils import timezone
 from wagtail.log_actions import log
 
 from learning_platform.accounts.models import User
+from notifications.models import Event
+from notifications.services import notify_many
 
 from ..exceptions import TransitionError
 from ..models import SupervisionAttendance, SupervisionSession
@@ -53,6 +55,9 @@ def supervision_session_record(
         action="accreditation.supervision.record",
         user=supervisor,
         data={"attendees": [person.pk for person in attendees], "kind": kind},
+    )
+    notify_many(
+        recipients=attendees, event=Event.SUPERVISION_TO_CONFIRM, actor=supervisor, target=session
     )
     return session
 

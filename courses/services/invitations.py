@@ -25,6 +25,8 @@ from allauth.account.models import EmailAddress
 
 from learning_platform.accounts.models import Organisation, User
 from learning_platform.accounts.roles import Role
+from notifications.models import Event
+from notifications.services import notify
 
 from ..models import Cohort, Enrolment, Invitation
 from ..selectors.cohorts import cohort_places_left
@@ -139,6 +141,11 @@ def _create(
     log(instance=invitation, action="courses.invitation.create", user=invited_by)
     # Only once the invitation is committed: a rolled-back import must send nothing.
     transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk, token))
+    # Someone who already has an account also sees it in the platform (in-app only: the email
+    # above is the one that carries the link).
+    invitee = User.objects.filter(email__iexact=email, is_active=True).first()
+    if invitee is not None:
+        notify(recipient=invitee, event=Event.INVITATION, actor=invited_by, target=invitation)
     return invitation
 
 

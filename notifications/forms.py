@@ -1,0 +1,15 @@
+from django import forms
+
+from .models import Event
+from .selectors import notification_email_preferences
+
+
+class EmailPreferencesForm(forms.Form):
+    """One checkbox per optional event, labelled in plain English."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        for event, enabled in notification_email_preferences(user).items():
+            self.fields[event] = forms.BooleanField(
+                label=Event(event).label, required=False, initial=enabled
+            )

@@ -1,0 +1,97 @@
+"""Reading notifications: a user's own list, one of theirs (or 404), the unread count, email
+preferences, and the emails the sweeper must enqueue again."""
+
+from datetime import timedelta
+
+from django.contrib.contenttypes.prefetch import GenericPrefetch
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from learning_platform.accounts.models import User
+
+from .models import OPTIONAL_EVENTS, EmailStatus, Event, Notification, NotificationPreference
+from .services import MAX_EMAIL_ATTEMPTS
+
+
+def _target_querysets() -> list[QuerySet]:
+    """What the notification texts read from each kind of target, fetched together so a page of
+    notifications runs one query per kind of target, however many there are."""
+    from accreditation.models import (
+        AccreditationApplication,
+        Certificate,
+        CertificateEvent,
+        Decision,
+        ReviewStage,
+        SignOff,
+        SupervisionSession,
+    )
+    from courses.models import Invitation
+
+    return [
+        SignOff.objects.select_related("stage__definition"),
+        ReviewStage.objects.select_related("definition"),
+        SupervisionSession.objects.all(),
+        AccreditationApplication.objects.all(),
+        Decision.objects.all(),
+        Certificate.objects.all(),
+        CertificateEvent.objects.select_related("certificate"),
+        Invitation.objects.select_related("cohort"),
+    ]
+
+
+def notifications_with_targets(queryset: QuerySet[Notification]) -> QuerySet[Notification]:
+    return queryset.select_related("recipient", "actor", "target_content_type").prefetch_related(
+        GenericPrefetch("target", _target_querysets())
+    )
+
+
+def notifications_for_user(user: User) -> QuerySet[Notification]:
+    """The user's own notifications: unread first, then newest first."""
+    is_read = ExpressionWrapper(Q(read_at__isnull=False), output_field=BooleanField())
+    return notifications_with_targets(
+        Notification.objects.filter(recipient=user)
+        .annotate(is_read_sort=is_read)
+        .order_by("is_read_sort", "-created_at", "-pk")
+    )
+
+
+def get_notification_for_user(user: User, pk) -> Notification:
+    """One of the user's own notifications; anyone else's looks exactly like one that does not
+    exist."""
+    try:
+        return Notification.objects.get(pk=pk, recipient=user)
+    except (Notification.DoesNotExist, ValueError, TypeError) as error:
+        raise Http404 from error
+
+
+def notifications_unread_count(user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def notification_email_preferences(user: User) -> dict[str, bool]:
+    """Each optional event, in the order Event lists them, and whether its email is on."""
+    off = set(
+        NotificationPreference.objects.filter(user=user, email=False).values_list(
+            "event", flat=True
+        )
+    )
+    return {event.value: event.value not in off for event in Event if event in OPTIONAL_EVENTS}
+
+
+def notifications_unsent_ids(*, older_than: timedelta) -> list[int]:
+    """Emails that should have gone by now: pending for longer than `older_than`, claimed by a
+    worker longer ago than that (it died mid-send, or its message was lost), or failed with
+    attempts left. The caller enqueues send_notification_email for each again; the task's claim
+    makes a duplicate harmless."""
+    before = timezone.now() - older_than
+    return list(
+        Notification.objects.filter(
+            Q(email_status=EmailStatus.PENDING, created_at__lt=before)
+            | Q(email_status=EmailStatus.SENDING, email_claimed_at__lt=before)
+            | Q(email_status=EmailStatus.FAILED, email_attempts__lt=MAX_EMAIL_ATTEMPTS),
+            recipient__is_active=True,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )

@@ -1,0 +1,243 @@
+"""Creating notifications, sending their email, marking them read, and email preferences.
+
+`notify` writes the row inside the caller's transaction and sends the email only after that
+commits, from a worker: a rolled-back action notifies nobody, and a mail server that is down
+never fails the request that caused the email.
+"""
+
+import logging
+from collections.abc import Iterable, Mapping
+from datetime import timedelta
+from smtplib import SMTPException
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from learning_platform.accounts.models import User
+
+from .links import link_for
+from .models import (
+    EMAILED_ELSEWHERE,
+    OPTIONAL_EVENTS,
+    EmailStatus,
+    Event,
+    Notification,
+    NotificationPreference,
+)
+from .rendering import render_email
+
+logger = logging.getLogger(__name__)
+
+# Sending is tried this many times in all (the first try and its retries) before it is left
+# failed for good.
+MAX_EMAIL_ATTEMPTS = 5
+
+
+class EmailDeliveryError(Exception):
+    """Sending failed for a reason that may pass (the mail server is down or refused)."""
+
+
+def email_claim_timeout() -> timedelta:
+    # Longer than a task may run (its hard time limit), so a claim this old belongs to a worker
+    # that died mid-send, never to one still sending.
+    return timedelta(seconds=getattr(settings, "NOTIFICATION_EMAIL_CLAIM_TIMEOUT", 600))
+
+
+# Creating --------------------------------------------------------------------------------------
+
+
+def email_enabled(*, user: User, event: str) -> bool:
+    if event in EMAILED_ELSEWHERE:
+        return False
+    if event not in OPTIONAL_EVENTS:
+        return True
+    return not NotificationPreference.objects.filter(user=user, event=event, email=False).exists()
+
+
+def notify(
+    *,
+    recipient: User,
+    event: Event,
+    actor: User | None = None,
+    target: models.Model | None = None,
+    context: dict | None = None,
+    dedupe_key: str = "",
+    link: str = "",
+) -> Notification | None:
+    """Notify one person, in-app and (after commit) by email.
+
+    Returns None, and sends nothing, if the recipient is inactive or already has a notification
+    with this `dedupe_key`. `context` holds ids and short non-personal values only; `link` (a
+    path) overrides the page worked out from the event and target.
+    """
+    if recipient is None or not recipient.is_active:
+        return None
+    event = Event(event)
+    notification = Notification(
+        recipient=recipient,
+        event=event,
+        actor=actor,
+        link=link or link_for(event=event, target=target),
+        context=context or {},
+        dedupe_key=dedupe_key,
+        email_status=(
+            EmailStatus.PENDING
+            if email_enabled(user=recipient, event=event)
+            else EmailStatus.SKIPPED
+        ),
+    )
+    if target is not None:
+        notification.target_content_type = ContentType.objects.get_for_model(target)
+        notification.target_object_id = target.pk
+    if dedupe_key:
+        if Notification.objects.filter(recipient=recipient, dedupe_key=dedupe_key).exists():
+            return None
+        try:
+            # A savepoint: two jobs racing on the same key must not break the caller's
+            # transaction; the unique constraint lets exactly one of them in.
+            with transaction.atomic():
+                notification.save()
+        except IntegrityError:
+            return None
+    else:
+        notification.save()
+    if notification.email_status == EmailStatus.PENDING:
+        _enqueue_email_on_commit(notification.pk)
+    return notification
+
+
+def notify_many(
+    *,
+    recipients: Iterable[User],
+    event: Event,
+    actor: User | None = None,
+    target: models.Model | None = None,
+    context: dict | None = None,
+) -> list[Notification]:
+    """Notify each person once, however often they appear in `recipients`."""
+    seen: set[int] = set()
+    created = []
+    for person in recipients:
+        if person is None or person.pk in seen:
+            continue
+        seen.add(person.pk)
+        notification = notify(
+            recipient=person, event=event, actor=actor, target=target, context=context
+        )
+        if notification is not None:
+            created.append(notification)
+    return created
+
+
+def _enqueue_email_on_commit(notification_id: int) -> None:
+    from .tasks import send_notification_email
+
+    # robust: a broker that cannot be reached is logged, not raised into the request; the row
+    # stays pending and the sweeper enqueues it again (notifications_unsent_ids).
+    transaction.on_commit(lambda: send_notification_email.delay(notification_id), robust=True)
+
+
+# Sending ---------------------------------------------------------------------------------------
+
+
+def notification_claim_email(*, notification_id: int) -> bool:
+    """Take the email for sending. Only one worker wins: a duplicate or redelivered task finds
+    nothing left to claim."""
+    now = timezone.now()
+    claimable = Q(email_status__in=[EmailStatus.PENDING, EmailStatus.FAILED]) | Q(
+        email_status=EmailStatus.SENDING, email_claimed_at__lt=now - email_claim_timeout()
+    )
+    claimed = (
+        Notification.objects.filter(claimable, pk=notification_id)
+        .filter(email_attempts__lt=MAX_EMAIL_ATTEMPTS, recipient__is_active=True)
+        .update(email_status=EmailStatus.SENDING, email_claimed_at=now)
+    )
+    return claimed == 1
+
+
+def notification_send_email(*, notification_id: int) -> bool:
+    """Claim, render and send one notification's email. Returns whether it was sent now.
+
+    Raises EmailDeliveryError when the mail server fails (the row is left failed, one attempt
+    more, for a retry), and lets a missing template or other programming error raise as it is,
+    after marking the row failed for good so no retry repeats it.
+    """
+    if not notification_claim_email(notification_id=notification_id):
+        return False
+    notification = Notification.objects.select_related("recipient", "actor").get(pk=notification_id)
+    try:
+        rendered = render_email(notification)
+        message = EmailMultiAlternatives(
+            subject=rendered.subject, body=rendered.text, to=[notification.recipient.email]
+        )
+        message.attach_alternative(rendered.html, "text/html")
+        message.send()
+    except (SMTPException, OSError) as error:
+        _mark_failed(notification, error, attempts=notification.email_attempts + 1)
+        raise EmailDeliveryError(_short_error(error)) from error
+    except Exception as error:
+        _mark_failed(notification, error, attempts=MAX_EMAIL_ATTEMPTS)
+        raise
+    Notification.objects.filter(pk=notification.pk, email_status=EmailStatus.SENDING).update(
+        email_status=EmailStatus.SENT, emailed_at=timezone.now(), last_error=""
+    )
+    return True
+
+
+def _short_error(error: BaseException) -> str:
+    # The exception's class and message only: SMTP errors carry the server's reply, never our
+    # credentials, and the field is short so nothing long (a rendered body) can end up there.
+    return f"{type(error).__name__}: {error}"[:200]
+
+
+def _mark_failed(notification: Notification, error: BaseException, *, attempts: int) -> None:
+    Notification.objects.filter(pk=notification.pk).update(
+        email_status=EmailStatus.FAILED,
+        email_attempts=min(attempts, MAX_EMAIL_ATTEMPTS),
+        last_error=_short_error(error),
+    )
+    logger.warning(
+        "Email for notification %s failed (attempt %s): %s",
+        notification.pk,
+        attempts,
+        _short_error(error),
+    )
+
+
+# Reading ---------------------------------------------------------------------------------------
+
+
+def notification_mark_read(*, notification: Notification, user: User) -> Notification:
+    if notification.recipient_id != user.pk:
+        raise PermissionError("Only the recipient can mark a notification as read.")
+    if notification.read_at is None:
+        now = timezone.now()
+        # Only if still unread: a second click keeps the first reading time.
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now)
+        notification.read_at = now
+    return notification
+
+
+def notifications_mark_all_read(*, user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+# Preferences -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def notification_preferences_set(*, user: User, email: Mapping[str, bool]) -> None:
+    """Save which optional emails the user wants. Mandatory events cannot be turned off."""
+    unknown = set(email) - OPTIONAL_EVENTS
+    if unknown:
+        raise ValueError(f"These emails cannot be turned off: {', '.join(sorted(unknown))}.")
+    for event, wanted in email.items():
+        NotificationPreference.objects.update_or_create(
+            user=user, event=event, defaults={"email": bool(wanted)}
+        )

@@ -1,0 +1,229 @@
+"""Sending: email preferences, sending once per dedupe key, a task that runs twice, a mail server
+that is down, and what the sweeper finds to send again."""
+
+from datetime import timedelta
+
+from django.core import mail
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.urls import reverse
+
+import pytest
+import time_machine
+
+from accreditation.models import ReviewStage
+from accreditation.services.stages import stage_request_changes
+from notifications.models import EmailStatus, Event, Notification, NotificationPreference
+from notifications.rendering import template_names
+from notifications.selectors import notifications_unsent_ids
+from notifications.services import (
+    MAX_EMAIL_ATTEMPTS,
+    EmailDeliveryError,
+    notification_preferences_set,
+    notification_send_email,
+    notify,
+)
+from notifications.tasks import send_notification_email
+from tests.accreditation.factories import stage
+
+from .conftest import submit_stage
+
+pytestmark = pytest.mark.django_db
+
+FAILING_BACKEND = "tests.notifications.failing_backend.EmailBackend"
+
+
+def _pending_for_sam(review, tess, sam) -> Notification:
+    """Tess submits a stage; Sam's notification is written, its email not yet sent (nothing has
+    committed)."""
+    submit_stage(review, tess)
+    notification = Notification.objects.get(recipient=sam, event=Event.STAGE_SUBMITTED)
+    assert notification.email_status == EmailStatus.PENDING
+    return notification
+
+
+def test_it_keeps_the_in_app_notification_but_sends_no_email_when_turned_off(
+    run_on_commit, review, tess, sam
+):
+    notification_preferences_set(user=sam, email={Event.STAGE_SUBMITTED: False})
+
+    run_on_commit(submit_stage, review, tess)
+
+    notification = Notification.objects.get(recipient=sam, event=Event.STAGE_SUBMITTED)
+    assert notification.email_status == EmailStatus.SKIPPED
+    assert notification.read_at is None
+    assert [m for m in mail.outbox if m.to == ["sam@example.org"]] == []
+
+
+def test_it_always_sends_a_mandatory_email(run_on_commit, review, tess, pat, sam):
+    with pytest.raises(ValueError, match="cannot be turned off"):
+        notification_preferences_set(user=tess, email={Event.STAGE_CHANGES_REQUESTED: False})
+    # Even a row written some other way does not stop a mandatory email.
+    NotificationPreference.objects.create(
+        user=tess, event=Event.STAGE_CHANGES_REQUESTED, email=False
+    )
+    submitted = submit_stage(review, tess)
+    mail.outbox.clear()
+
+    run_on_commit(stage_request_changes, stage=submitted, user=sam, comment="More.")
+
+    assert sorted(m.to[0] for m in mail.outbox) == ["pat@example.org", "tess@example.org"]
+    assert not Notification.objects.filter(email_status=EmailStatus.SKIPPED).exists()
+
+
+def test_it_sends_once_per_dedupe_key(run_on_commit, review, sam):
+    s = stage(review, 1)
+    first = run_on_commit(
+        notify,
+        recipient=sam,
+        event=Event.STAGE_WAITING_REMINDER,
+        target=s,
+        dedupe_key=f"stage-waiting:{s.pk}",
+    )
+    second = run_on_commit(
+        notify,
+        recipient=sam,
+        event=Event.STAGE_WAITING_REMINDER,
+        target=s,
+        dedupe_key=f"stage-waiting:{s.pk}",
+    )
+
+    assert first is not None and second is None
+    assert Notification.objects.filter(recipient=sam).count() == 1
+    # Another key, or the same key for someone else, is a new notification.
+    assert notify(recipient=sam, event=Event.SUPERVISOR_DIGEST, dedupe_key="digest:2026-W10")
+    assert (
+        Notification.objects.filter(recipient=sam, event=Event.STAGE_WAITING_REMINDER).count() == 1
+    )
+
+
+def test_it_sends_one_email_when_the_task_runs_twice(review, tess, sam):
+    notification = _pending_for_sam(review, tess, sam)
+
+    send_notification_email.apply(args=[notification.pk])
+    send_notification_email.apply(args=[notification.pk])
+
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["sam@example.org"]
+    notification.refresh_from_db()
+    assert notification.email_status == EmailStatus.SENT
+    assert notification.emailed_at is not None
+    assert notification.email_attempts == 0
+
+
+def test_it_does_not_claim_a_send_another_worker_started_recently(review, tess, sam):
+    notification = _pending_for_sam(review, tess, sam)
+    Notification.objects.filter(pk=notification.pk).update(email_status=EmailStatus.SENDING)
+    Notification.objects.filter(pk=notification.pk).update(email_claimed_at=notification.created_at)
+
+    assert notification_send_email(notification_id=notification.pk) is False
+    assert mail.outbox == []
+    # A claim older than the timeout belongs to a worker that died: it is taken over.
+    with time_machine.travel(notification.created_at + timedelta(minutes=11)):
+        assert notification_send_email(notification_id=notification.pk) is True
+    assert len(mail.outbox) == 1
+
+
+def test_a_mail_server_that_is_down_fails_neither_the_request_nor_the_row(
+    client, review, tess, pat, sam, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = FAILING_BACKEND
+    submitted = submit_stage(review, tess)
+    client.force_login(sam)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("accreditation:stage_approve", args=[submitted.pk]),
+            {"approve-comment": "Well done."},
+        )
+
+    assert response.status_code == 302
+    assert ReviewStage.objects.get(pk=submitted.pk).status == ReviewStage.Status.APPROVED
+    failed = Notification.objects.filter(event=Event.STAGE_APPROVED).order_by("pk")
+    assert [n.recipient for n in failed] == [tess, pat]
+    for notification in failed:
+        assert notification.email_status == EmailStatus.FAILED
+        assert notification.email_attempts == 1
+        assert notification.last_error == "SMTPServerDisconnected: Connection unexpectedly closed"
+    # The sweeper finds them (failed, attempts left) and sends them once the server is back.
+    ids = notifications_unsent_ids(older_than=timedelta(minutes=10))
+    assert ids == [n.pk for n in failed]
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    for pk in ids:
+        send_notification_email.apply(args=[pk])
+    assert sorted(m.to[0] for m in mail.outbox) == ["pat@example.org", "tess@example.org"]
+    assert set(Notification.objects.filter(pk__in=ids).values_list("email_status", flat=True)) == {
+        EmailStatus.SENT
+    }
+    assert notifications_unsent_ids(older_than=timedelta(minutes=10)) == []
+
+
+def test_it_stops_retrying_after_the_last_attempt(review, tess, sam, settings):
+    settings.EMAIL_BACKEND = FAILING_BACKEND
+    notification = _pending_for_sam(review, tess, sam)
+
+    for attempt in range(1, MAX_EMAIL_ATTEMPTS + 1):
+        with pytest.raises(EmailDeliveryError):
+            notification_send_email(notification_id=notification.pk)
+        notification.refresh_from_db()
+        assert notification.email_attempts == attempt
+
+    assert notification.email_status == EmailStatus.FAILED
+    assert notification_send_email(notification_id=notification.pk) is False
+    assert notification.pk not in notifications_unsent_ids(older_than=timedelta(0))
+
+
+def test_the_sweeper_finds_pending_and_abandoned_sends_only_once_they_are_old(review, tess, sam):
+    pending = _pending_for_sam(review, tess, sam)
+    claimed = notify(recipient=tess, event=Event.STAGE_APPROVED, actor=sam)
+    Notification.objects.filter(pk=claimed.pk).update(
+        email_status=EmailStatus.SENDING, email_claimed_at=claimed.created_at
+    )
+    notification_preferences_set(user=sam, email={Event.STAGE_APPROVED: False})
+    skipped = notify(recipient=sam, event=Event.STAGE_APPROVED)
+    sent = notify(recipient=tess, event=Event.STAGE_REOPENED, actor=sam)
+    send_notification_email.apply(args=[sent.pk])
+
+    assert notifications_unsent_ids(older_than=timedelta(minutes=10)) == []
+    with time_machine.travel(pending.created_at + timedelta(minutes=11)):
+        assert notifications_unsent_ids(older_than=timedelta(minutes=10)) == [
+            pending.pk,
+            claimed.pk,
+        ]
+    assert skipped.email_status == EmailStatus.SKIPPED
+
+
+def test_it_fails_clearly_when_a_template_is_missing(review, tess, sam, settings):
+    notification = _pending_for_sam(review, tess, sam)
+    Notification.objects.filter(pk=notification.pk).update(event="no_such_event")
+
+    with pytest.raises(TemplateDoesNotExist, match="notifications/email/no_such_event"):
+        notification_send_email(notification_id=notification.pk)
+
+    notification.refresh_from_db()
+    assert notification.email_status == EmailStatus.FAILED
+    assert "TemplateDoesNotExist" in notification.last_error
+    # A missing template is not a passing fault: no retry repeats it.
+    assert notification.pk not in notifications_unsent_ids(older_than=timedelta(0))
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        event
+        for event in Event
+        if event
+        not in {
+            # Their templates belong to the periodic jobs.
+            Event.STAGE_WAITING_REMINDER,
+            Event.SUPERVISOR_DIGEST,
+            Event.TRAINEE_INACTIVITY_REMINDER,
+            Event.CERTIFICATE_EXPIRY_WARNING,
+        }
+    ],
+)
+def test_every_event_has_its_three_templates(event):
+    for name in template_names(event):
+        assert get_template(name)
