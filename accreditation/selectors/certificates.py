@@ -58,6 +58,9 @@ class Verification:
     valid_until: date
     status: str
     as_of: datetime
+    # The holder's personal data was erased at their request: the certificate still verifies,
+    # without a name.
+    holder_name_withdrawn: bool = False
 
     @property
     def status_label(self) -> str:
@@ -65,8 +68,10 @@ class Verification:
 
 
 def _verification(certificate: Certificate) -> Verification:
+    withdrawn = certificate.holder.erased_at is not None
     return Verification(
-        holder_name=certificate.holder.get_full_name(),
+        holder_name="" if withdrawn else certificate.holder.get_full_name(),
+        holder_name_withdrawn=withdrawn,
         scheme_name=certificate.scheme.name,
         number=certificate.number,
         issued_at=certificate.issued_at,
@@ -84,6 +89,7 @@ def _public_queryset() -> QuerySet[Certificate]:
         "valid_until",
         "holder__full_name",
         "holder__email",
+        "holder__erased_at",
         "scheme__name",
     )
 
@@ -111,7 +117,8 @@ def verify_by_number(number: str, surname: str) -> Verification | None:
     if not CERTIFICATE_NUMBER_RE.match(number) or not surname.strip():
         return None
     certificate = _public_queryset().filter(number=number).first()
-    if certificate is None:
+    # An erased holder has no surname left to match, and "#<id>" must not stand in for one.
+    if certificate is None or certificate.holder.erased_at is not None:
         return None
     if _fold(surname_of(certificate.holder.full_name)) != _fold(surname):
         return None
@@ -127,6 +134,7 @@ def register_entries(*, name: str = "", region: str = "") -> QuerySet[Certificat
             scheme__public_register_enabled=True,
             status=Certificate.Status.ISSUED,
             valid_until__gte=timezone.localdate(),
+            holder__erased_at__isnull=True,
         )
         .select_related("holder__organisation", "scheme")
         .order_by("holder__full_name", "number")

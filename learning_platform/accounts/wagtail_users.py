@@ -1,9 +1,14 @@
 """The Wagtail admin's user screens, fitted to our User: one full name, organisation, job title."""
 
+from django.urls import path, reverse
+
+from wagtail.admin.widgets.button import Button
 from wagtail.users.forms import UserCreationForm, UserEditForm
-from wagtail.users.views.users import UserViewSet
+from wagtail.users.views.users import EditView, UserViewSet
 
 from .models import User
+from .personal_data.admin_views import UserEraseView
+from .personal_data.erasure import user_may_erase
 
 _PROFILE_FIELDS = {"full_name", "organisation", "job_title"}
 
@@ -26,9 +31,40 @@ class AccountUserEditForm(UserEditForm):
         fields = {"email", "is_active", "is_superuser", "groups"} | _PROFILE_FIELDS
 
 
+class AccountUserEditView(EditView):
+    @property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        person, admin = self.object, self.request.user
+        if user_may_erase(admin) and person.erased_at is None and person.pk != admin.pk:
+            buttons.append(
+                Button(
+                    "Erase personal data",
+                    url=reverse("wagtailusers_users:erase", args=[self.object.pk]),
+                    icon_name="warning",
+                    priority=90,
+                )
+            )
+        return buttons
+
+
 class AccountUserViewSet(UserViewSet):
     create_template_name = "accounts/wagtail_users/create.html"
     edit_template_name = "accounts/wagtail_users/edit.html"
+    edit_view_class = AccountUserEditView
+
+    @property
+    def erase_view(self):
+        return UserEraseView.as_view(
+            index_url_name=self.get_url_name("index"),
+            edit_url_name=self.get_url_name("edit"),
+        )
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path(f"erase/<{self.pk_path_converter}:pk>/", self.erase_view, name="erase"),
+        ]
 
     def get_form_class(self, for_update: bool = False):
         return AccountUserEditForm if for_update else AccountUserCreationForm
