@@ -23,6 +23,7 @@ from accreditation import public_urls
 from accreditation import urls as accreditation_urls
 from accreditation.models import AccreditationScheme, Certificate, ReviewStage
 from accreditation.services.applications import application_save_draft
+from accreditation.services.bulk import bulk_issue_start
 from accreditation.services.evidence import evidence_add_file
 from accreditation.services.registers import episode_create, pattern_create
 from accreditation.services.supervision import supervision_session_record
@@ -153,7 +154,10 @@ _ADMIN_OBJECTS = {
     "accreditation_schemes": "scheme",
     "contributory_factor_categories": "category",
     "pattern_types": "pattern_type",
+    "bulk_issues": "bulk",
 }
+# Admin URLs whose object differs from the rest of their screen's.
+_ADMIN_URL_OBJECTS = {"bulk_issues:start": "cohort"}
 
 
 def _admin_url_names() -> list[tuple[str, bool]]:
@@ -167,7 +171,7 @@ def _admin_url_names() -> list[tuple[str, bool]]:
 TABLE += [
     (
         name,
-        _ADMIN_OBJECTS[name.split(":")[0]] if takes_pk else None,
+        _ADMIN_URL_OBJECTS.get(name, _ADMIN_OBJECTS[name.split(":")[0]]) if takes_pk else None,
         "GET",
         None,
         ADMIN_DELETE if name.endswith(":delete") else ADMIN,
@@ -213,6 +217,11 @@ def world(tess, pat, uma, sam, ali, ada, review, other_review, django_capture_on
     certificate.refresh_from_db()
     assert certificate.pdf
     draft = application_save_draft(trainee=uma, reflective_statement="Draft")
+    cohort = tess.enrolments.get().cohort
+    with django_capture_on_commit_callbacks(execute=True):
+        bulk = bulk_issue_start(cohort=cohort, applications=None, by=ada, kind="rerender")
+    bulk.refresh_from_db()
+    assert bulk.zip_file
     return {
         "review": review.pk,
         "stage": stage(review, 1).pk,
@@ -230,6 +239,8 @@ def world(tess, pat, uma, sam, ali, ada, review, other_review, django_capture_on
         "scheme": review.scheme_id,
         "category": categories()[0].pk,
         "pattern_type": pattern_types()[0].pk,
+        "cohort": cohort.pk,
+        "bulk": bulk.pk,
     }
 
 
