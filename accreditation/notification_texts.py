@@ -1,0 +1,40 @@
+"""What the weekly supervisor digest shows, read from the ids its notification keeps (the row
+holds no names: they are rendered from the objects when the email is sent or listed)."""
+
+from django.db.models import Prefetch
+
+from learning_platform.accounts.models import User
+from notifications.models import Event, Notification
+from notifications.rendering import context_for
+
+from .models import ReviewStage, SupervisionAttendance, SupervisionSession
+
+
+@context_for(Event.SUPERVISOR_DIGEST)
+def supervisor_digest_context(notification: Notification) -> dict:
+    stored = notification.context or {}
+    stages = (
+        ReviewStage.objects.filter(pk__in=stored.get("stage_ids", []))
+        .select_related("definition", "review__trainee")
+        .order_by("submitted_at", "pk")
+    )
+    sessions = (
+        SupervisionSession.objects.filter(pk__in=stored.get("session_ids", []))
+        .prefetch_related(
+            Prefetch(
+                "attendees",
+                queryset=SupervisionAttendance.objects.filter(confirmed_at__isnull=True)
+                .select_related("trainee")
+                .order_by("trainee__full_name"),
+                to_attr="unconfirmed",
+            )
+        )
+        .order_by("-date", "pk")
+    )
+    trainees = User.objects.filter(pk__in=stored.get("trainee_ids", [])).order_by("full_name", "pk")
+    return {
+        "waiting_stages": list(stages),
+        "unconfirmed_sessions": list(sessions),
+        "inactive_trainees": list(trainees),
+        "inactivity_days": stored.get("inactivity_days"),
+    }
