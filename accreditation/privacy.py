@@ -311,8 +311,13 @@ def erase_user(user) -> None:
     ]
     _delete_evidence(Evidence.objects.filter(Q(uploaded_by=user) | Q(stage__review__in=orphaned)))
 
+    # Comments on reviews the person supervised address them too ("Thanks, Sam").
+    supervised = SupervisedReview.objects.filter(supervisor=user).values("pk")
     redactor.redact_rows(
-        SignOff.objects.filter(Q(stage__review__in=review_ids) | Q(by=user)), ["comment"]
+        SignOff.objects.filter(
+            Q(stage__review__in=review_ids) | Q(stage__review__in=supervised) | Q(by=user)
+        ),
+        ["comment"],
     )
     redactor.redact_rows(
         KeyPracticeEpisode.objects.filter(review__in=review_ids),

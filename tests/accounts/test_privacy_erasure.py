@@ -342,3 +342,19 @@ def test_a_superuser_can_erase_a_programme_administrator(client, root, ada):
     ada.refresh_from_db()
     assert ada.erased_at is not None
     assert ada.full_name == f"Erased user #{ada.pk}"
+
+
+def test_it_erases_a_supervisor_and_keeps_their_trainees_records(client, ada, tess, sam, world):
+    stages = ReviewStage.objects.filter(review=world.review)
+    sign_offs = list(SignOff.objects.filter(stage__in=stages).values_list("pk", "by_id"))
+
+    _erase(client, ada, sam)
+
+    assert rows_mentioning("sam@example.org", "Sam Supervisor") == []
+    assert list(SignOff.objects.filter(stage__in=stages).values_list("pk", "by_id")) == sign_offs
+    submitted = SignOff.objects.get(stage__in=stages, decision=SignOff.Decision.SUBMITTED)
+    assert submitted.comment == f"Ready for you, Erased user #{sam.pk}."
+    assert Evidence.objects.filter(stage__review=world.review).count() == 3
+    assert ReflectionAnswer.objects.filter(answer__contains=TESS_REFLECTION_WORD).exists()
+    tess.refresh_from_db()
+    assert (tess.full_name, tess.is_active) == ("Tess Trainee", True)
