@@ -330,5 +330,8 @@ LOGGING = {
             "level": "INFO",
             "propagate": False,
         },
+        # Django warns of every 4xx with the full path, which can hold an invitation or calendar
+        # token. Refusals go to the security log instead, without the path; errors still show.
+        "django.request": {"level": "ERROR"},
     },
 }

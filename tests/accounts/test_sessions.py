@@ -184,3 +184,24 @@ def test_it_leaves_sessions_alone_when_an_active_user_is_saved(tess):
 
     assert device.get(PROFILE).status_code == 200
     assert UserSession.objects.filter(user_id=tess.pk).count() == 1
+
+
+def test_it_finds_a_pending_setup_secret_in_the_users_own_session(client, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from learning_platform.accounts.roles import Role
+    from tests.factories import make_persona
+
+    staff = make_persona("Staff Member", "staff@example.org", Role.ASSESSOR, mfa=False)
+    _sign_in(client, staff.email)
+    client.get(reverse("mfa_activate_totp"))
+    settings.DEBUG = True
+    out = StringIO()
+
+    call_command("demo_totp", staff.email, stdout=out)
+
+    response = client.post(reverse("mfa_activate_totp"), {"code": out.getvalue().strip()})
+    assert response.status_code == 302
+    assert staff.authenticator_set.filter(type="totp").exists()

@@ -1,7 +1,6 @@
 """Print the current TOTP code for a demo staff login. Development only (DEBUG)."""
 
 from django.conf import settings
-from django.contrib.sessions.models import Session
 from django.core.management.base import BaseCommand, CommandError
 
 from allauth.mfa.models import Authenticator
@@ -13,7 +12,7 @@ from allauth.mfa.totp.internal.auth import (
 )
 from allauth.mfa.utils import decrypt
 
-from learning_platform.accounts.models import User
+from learning_platform.accounts.models import User, UserSession
 
 
 def current_code(secret: str) -> str:
@@ -49,8 +48,8 @@ class Command(BaseCommand):
 
     def _pending_setup_secret(self, user: User) -> str | None:
         # The setup page keeps its secret in the user's session until the first code is confirmed.
-        for session in Session.objects.all():
+        for session in UserSession.objects.filter(user_id=user.pk):
             data = session.get_decoded()
-            if str(data.get("_auth_user_id")) == str(user.pk) and data.get(SECRET_SESSION_KEY):
+            if data.get(SECRET_SESSION_KEY):
                 return data[SECRET_SESSION_KEY]
         return None
