@@ -12,7 +12,18 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $@
 
-install: $(VENV)/.installed
+# axe-core for the browser tier's accessibility checks, from the npm registry (no CDN); npm ci
+# runs again only when the lock file changes.
+BROWSER_NODE := tests/browser/node_modules/.installed
+
+$(BROWSER_NODE): tests/browser/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+		echo "npm is missing: the browser tier needs it for axe-core (apt-get install npm)"; \
+	fi
+
+install: $(VENV)/.installed $(BROWSER_NODE)
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -49,4 +60,4 @@ totp: install
 	$(PY) manage.py demo_totp $(EMAIL)
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media private_media static_collected
+	rm -rf $(VENV) db.sqlite3 media private_media static_collected tests/browser/node_modules

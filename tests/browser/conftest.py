@@ -1,8 +1,61 @@
+"""The browser tier's fixtures: accessibility checks on every page, and journey artefacts.
+
+Every browser context a test opens (through `browser.new_context`, as the `page` fixture does) is
+audited with axe-core: see a11y.py. A test fails if any page it visited has a WCAG 2.2 AA
+violation, or if it left a page before the page could be checked.
+"""
+
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import tier_missing
+
+from .a11y import AXE_PATH, AccessibilityAudit
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@pytest.fixture(autouse=True)
+def a11y(request):
+    """The axe-core results of this test; every new browser context is wired to it."""
+    if not {"browser", "page"} & set(request.fixturenames):
+        yield None
+        return
+    if not AXE_PATH.exists():
+        tier_missing(f"axe-core is not installed at {AXE_PATH} (run `make install`)")
+    browser = request.getfixturevalue("browser")
+    new_context = browser.new_context
+    audit = AccessibilityAudit(new_context)
+
+    def new_audited_context(**kwargs):
+        context = new_context(**kwargs)
+        return audit.attach(context, javascript=kwargs.get("java_script_enabled", True))
+
+    browser.new_context = new_audited_context
+    try:
+        yield audit
+    finally:
+        browser.new_context = new_context
+    if not audit.finished:
+        audit.finish()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    # Check the last pages while the test's browser contexts are still open, so a violation
+    # fails the test itself rather than its teardown.
+    audit = item.funcargs.get("a11y")
+    try:
+        result = yield
+    except BaseException:
+        if audit is not None:
+            audit.finished = True  # the test's own failure says more than a check of its pages
+        raise
+    if audit is not None:
+        audit.settle()
+        audit.finish()
+    return result
 
 
 @pytest.fixture
