@@ -296,20 +296,25 @@ def user_files(user) -> list:
     return files
 
 
-def erase_user(user) -> None:
-    redactor = redactor_for(user)
-    reviews = _reviews_of(user)
-    review_ids = list(reviews.values_list("pk", flat=True))
-    # A review nobody else still holds: no partner, or a partner whose data was erased too.
+def evidence_to_erase(user):
+    """Evidence the person added, and all evidence on a review nobody else still holds (no
+    partner, or a partner whose data was erased too)."""
+    reviews = _reviews_of(user).select_related("trainee", "partner")
     orphaned = [
         review.pk
-        for review in reviews.select_related("trainee", "partner")
+        for review in reviews
         if all(
             person is None or person.pk == user.pk or person.erased_at is not None
             for person in (review.trainee, review.partner)
         )
     ]
-    _delete_evidence(Evidence.objects.filter(Q(uploaded_by=user) | Q(stage__review__in=orphaned)))
+    return Evidence.objects.filter(Q(uploaded_by=user) | Q(stage__review__in=orphaned))
+
+
+def erase_user(user) -> None:
+    redactor = redactor_for(user)
+    review_ids = list(_reviews_of(user).values_list("pk", flat=True))
+    _delete_evidence(evidence_to_erase(user))
 
     # Comments on reviews the person supervised address them too ("Thanks, Sam").
     supervised = SupervisedReview.objects.filter(supervisor=user).values("pk")

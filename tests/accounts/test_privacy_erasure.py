@@ -247,7 +247,7 @@ def test_it_says_what_will_happen_and_asks_for_the_email(
     assert response.status_code == 200
     assert "Erase the personal data of Tess Trainee (tess@example.org)" in body
     assert f"Erased user #{tess.pk}" in body
-    assert "delete their 1 reflection and the 2 pieces of evidence" in body
+    assert "delete their 1 reflection and 2 pieces of evidence" in body
     assert "Name withdrawn at the holder’s request" in body
     assert 'name="email"' in body
 

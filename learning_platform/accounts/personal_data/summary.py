@@ -2,24 +2,23 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Q
-
 
 @dataclass(frozen=True)
 class ErasureSummary:
     reflections: int
-    evidence_added: int
+    evidence: int
     applications: int
     certificates: int
 
 
 def user_erasure_summary(user) -> ErasureSummary:
-    from accreditation.models import AccreditationApplication, Certificate, Evidence
+    from accreditation.models import AccreditationApplication, Certificate
+    from accreditation.privacy import evidence_to_erase
     from courses.models import ReflectionAnswer
 
     return ErasureSummary(
         reflections=ReflectionAnswer.objects.filter(progress__enrolment__user=user).count(),
-        evidence_added=Evidence.objects.filter(Q(uploaded_by=user)).count(),
+        evidence=evidence_to_erase(user).count(),
         applications=AccreditationApplication.objects.filter(trainee=user).count(),
         certificates=Certificate.objects.filter(holder=user).count(),
     )
