@@ -32,9 +32,11 @@ def supervisor_digest_context(notification: Notification) -> dict:
         .order_by("-date", "pk")
     )
     trainees = User.objects.filter(pk__in=stored.get("trainee_ids", [])).order_by("full_name", "pk")
+    # Querysets, not lists: the notifications page renders only the subject line, which reads
+    # none of them, so listing digests costs no query per row.
     return {
-        "waiting_stages": list(stages),
-        "unconfirmed_sessions": list(sessions),
-        "inactive_trainees": list(trainees),
+        "waiting_stages": stages,
+        "unconfirmed_sessions": sessions,
+        "inactive_trainees": trainees,
         "inactivity_days": stored.get("inactivity_days"),
     }

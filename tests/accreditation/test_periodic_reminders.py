@@ -241,3 +241,28 @@ def test_it_follows_the_configured_thresholds(certificate, settings):
     settings.CERTIFICATE_EXPIRY_WARNING_DAYS = [14]
     assert _at(_days_before(certificate, 29), certificate_expiry_warnings_send) == 0
     assert _at(_days_before(certificate, 13), certificate_expiry_warnings_send) == 1
+
+
+def test_it_lists_digests_on_the_notifications_page_without_a_query_per_digest(
+    busy_week, client, sam
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    monday = SUBMITTED_AT + timedelta(days=35)
+    _at(monday, supervisor_digests_send)
+    client.force_login(sam)
+    url = reverse("notifications:list")
+    client.get(url)  # the session's first request does one-off work
+    with CaptureQueriesContext(connection) as one:
+        first = client.get(url)
+    assert first.status_code == 200
+    per_row = first.content.decode().count("Your week on Learning Together")
+    assert per_row >= 1
+    for week in (1, 2, 3):
+        _at(monday + timedelta(days=7 * week), supervisor_digests_send)
+    with CaptureQueriesContext(connection) as four:
+        response = client.get(url)
+    assert response.content.decode().count("Your week on Learning Together") == 4 * per_row
+    assert len(four) == len(one)
