@@ -1,12 +1,16 @@
 """Celery tasks for notifications. Each takes an id and calls one service, and is safe to run
 twice: the service claims the row before sending."""
 
+from django.conf import settings
+
 from celery import shared_task
 
 from .services import MAX_EMAIL_ATTEMPTS, EmailDeliveryError, notification_send_email
 
-# Seconds before the first retry; each later retry waits twice as long (1, 2, 4, 8 minutes).
-RETRY_BASE_SECONDS = 60
+
+def retry_delay(retries: int) -> int:
+    # Each retry waits twice as long as the one before: 1, 2, 4, 8 minutes by default.
+    return getattr(settings, "NOTIFICATION_EMAIL_RETRY_SECONDS", 60) * 2**retries
 
 
 @shared_task(bind=True, acks_late=True, max_retries=MAX_EMAIL_ATTEMPTS - 1)
@@ -21,6 +25,4 @@ def send_notification_email(self, notification_id: int) -> None:
         if self.request.retries >= self.max_retries:
             # Out of retries: the row stays failed, with its last error, for staff to see.
             return
-        raise self.retry(
-            exc=error, countdown=RETRY_BASE_SECONDS * 2**self.request.retries
-        ) from error
+        raise self.retry(exc=error, countdown=retry_delay(self.request.retries)) from error

@@ -1,0 +1,301 @@
+"""The notifications pages: each person sees and changes only their own notifications, the list
+runs a fixed number of queries, and the email preferences save."""
+
+from datetime import date, timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+import pytest
+
+from accreditation.models import SignOff
+from accreditation.services.stages import stage_approve, stage_request_changes
+from accreditation.services.supervision import supervision_session_record
+from courses.services.invitations import invitation_create
+from notifications.models import Event, Notification, NotificationPreference
+from notifications.services import notify
+from tests.courses.factories import CohortFactory, build_course
+
+from .conftest import submit_stage
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("notifications:list")
+PREFERENCES = reverse("notifications:preferences")
+MARK_ALL = reverse("notifications:mark_all_read")
+
+
+def _text(response) -> str:
+    return response.content.decode()
+
+
+def _messages(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+@pytest.fixture
+def tess_notified(review, tess, sam):
+    """Tess has two notifications: the older one (approval) read, the newer (changes) unread."""
+    stage_approve(stage=submit_stage(review, tess, 1), user=sam)
+    stage_request_changes(stage=submit_stage(review, tess, 2), user=sam, comment="More.")
+    approved = Notification.objects.get(recipient=tess, event=Event.STAGE_APPROVED)
+    changes = Notification.objects.get(recipient=tess, event=Event.STAGE_CHANGES_REQUESTED)
+    Notification.objects.filter(pk=approved.pk).update(
+        created_at=timezone.now() - timedelta(days=2), read_at=timezone.now()
+    )
+    return approved, changes
+
+
+# Who may see what ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "method", "takes_pk"),
+    [
+        ("notifications:list", "get", False),
+        ("notifications:preferences", "get", False),
+        ("notifications:open", "get", True),
+        ("notifications:mark_read", "post", True),
+        ("notifications:mark_all_read", "post", False),
+    ],
+)
+def test_it_sends_anonymous_visitors_to_sign_in(client, tess_notified, name, method, takes_pk):
+    _, changes = tess_notified
+    url = reverse(name, args=[changes.pk] if takes_pk else [])
+    response = getattr(client, method)(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    assert Notification.objects.get(pk=changes.pk).read_at is None
+
+
+def test_it_gives_someone_elses_notification_a_404(client, tess_notified, sam, uma):
+    _, changes = tess_notified
+    for person in (sam, uma):
+        client.force_login(person)
+        assert client.get(reverse("notifications:open", args=[changes.pk])).status_code == 404
+        response = client.post(reverse("notifications:mark_read", args=[changes.pk]))
+        assert response.status_code == 404
+        # Marking all of one's own as read leaves Tess's alone.
+        client.post(MARK_ALL)
+        assert "Sam Supervisor asked for changes" not in _text(client.get(LIST))
+    assert Notification.objects.get(pk=changes.pk).read_at is None
+    assert client.get(reverse("notifications:open", args=[999999])).status_code == 404
+
+
+# The list --------------------------------------------------------------------------------------
+
+
+def test_it_lists_unread_first_and_marks_them(client, tess_notified, tess):
+    approved, changes = tess_notified
+    client.force_login(tess)
+    response = client.get(LIST)
+    content = _text(response)
+
+    assert response.status_code == 200
+    assert "You have 1 unread notification." in content
+    unread = content.index("Sam Supervisor asked for changes to “Data collection”")
+    read = content.index("Sam Supervisor signed off “Preparation”")
+    assert unread < read
+    assert content.count('<strong class="tag tag--blue">Unread</strong>') == 1
+    assert reverse("notifications:open", args=[changes.pk]) in content
+    assert reverse("notifications:mark_read", args=[changes.pk]) in content
+    assert reverse("notifications:mark_read", args=[approved.pk]) not in content
+    assert "Mark all as read" in content
+    assert "style=" not in content and "<script" not in content
+
+
+def test_it_orders_newest_first_among_the_unread(client, review, tess, pat, sam):
+    stage_approve(stage=submit_stage(review, tess, 1), user=sam)
+    stage_approve(stage=submit_stage(review, tess, 2), user=sam)
+    client.force_login(tess)
+    content = _text(client.get(LIST))
+    assert content.index("signed off “Data collection”") < content.index("signed off “Preparation”")
+
+
+def test_it_says_when_there_are_no_notifications(client, uma):
+    client.force_login(uma)
+    content = _text(client.get(LIST))
+    assert "You have no notifications yet" in content
+    assert "Mark all as read" not in content
+
+
+def test_it_marks_one_as_read(client, tess_notified, tess):
+    _, changes = tess_notified
+    client.force_login(tess)
+
+    response = client.post(
+        reverse("notifications:mark_read", args=[changes.pk]), {"next": f"{LIST}?page=1"}
+    )
+
+    assert response.status_code == 302 and response["Location"] == f"{LIST}?page=1"
+    changes.refresh_from_db()
+    assert changes.read_at is not None
+    page = client.get(LIST)
+    assert "Notification marked as read." in _messages(page)
+    assert "You have read all your notifications." in _text(page)
+    # Reading it again keeps the first time it was read.
+    first = changes.read_at
+    client.post(reverse("notifications:mark_read", args=[changes.pk]))
+    changes.refresh_from_db()
+    assert changes.read_at == first
+
+
+def test_it_never_sends_the_reader_to_another_site(client, tess_notified, tess):
+    _, changes = tess_notified
+    client.force_login(tess)
+    response = client.post(
+        reverse("notifications:mark_read", args=[changes.pk]),
+        {"next": "https://evil.example/phish"},
+    )
+    assert response["Location"] == LIST
+
+
+def test_it_refuses_to_mark_as_read_with_a_get(client, tess_notified, tess):
+    _, changes = tess_notified
+    client.force_login(tess)
+    assert client.get(reverse("notifications:mark_read", args=[changes.pk])).status_code == 405
+    assert client.get(MARK_ALL).status_code == 405
+    assert Notification.objects.get(pk=changes.pk).read_at is None
+
+
+def test_it_marks_all_as_read(client, review, tess, pat, sam):
+    stage_approve(stage=submit_stage(review, tess, 1), user=sam)
+    stage_approve(stage=submit_stage(review, tess, 2), user=sam)
+    client.force_login(tess)
+
+    response = client.post(MARK_ALL, follow=True)
+
+    assert "2 notifications marked as read." in _messages(response)
+    assert not Notification.objects.filter(recipient=tess, read_at__isnull=True).exists()
+    # Pat's own notifications about the same stages stay unread.
+    assert Notification.objects.filter(recipient=pat, read_at__isnull=True).count() == 2
+    again = client.post(MARK_ALL, follow=True)
+    assert "You have no unread notifications." in _messages(again)
+
+
+def test_opening_one_marks_it_read_and_goes_to_its_page(client, tess_notified, tess, review):
+    _, changes = tess_notified
+    client.force_login(tess)
+
+    response = client.get(reverse("notifications:open", args=[changes.pk]))
+
+    stage_pk = SignOff.objects.get(decision="changes_requested").stage_id
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accreditation:stage_detail", args=[stage_pk])
+    assert Notification.objects.get(pk=changes.pk).read_at is not None
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_it_shows_the_unread_count_in_the_navigation(client, tess_notified, tess):
+    client.force_login(tess)
+    nav = _text(client.get(reverse("accounts_profile")))
+    assert (
+        f'<a href="{LIST}">Notifications <span class="tag">1'
+        '<span class="visually-hidden"> unread</span></span></a>'
+    ) in nav
+    assert f'href="{PREFERENCES}"' in nav
+    client.post(MARK_ALL)
+    assert f'<a href="{LIST}">Notifications</a>' in _text(client.get(reverse("accounts_profile")))
+
+
+def _kinds(tess, sam, review):
+    """Four kinds of thing a notification can be about."""
+    sign_off = SignOff.objects.filter(stage__review=review).first()
+    session = supervision_session_record(
+        supervisor=sam, kind="group", date=date(2026, 2, 3), duration_minutes=60, attendees=[tess]
+    )
+    invitation = invitation_create(
+        cohort=CohortFactory(course=build_course(modules=1)),
+        email="tess@example.org",
+        full_name="Tess",
+        invited_by=None,
+    )
+    return [
+        (Event.STAGE_APPROVED, sign_off),
+        (Event.SUPERVISION_TO_CONFIRM, session),
+        (Event.INVITATION, invitation),
+        (Event.APPLICATION_SUBMITTED, None),
+    ]
+
+
+def _fill(count, tess, sam, kinds):
+    for number in range(count - Notification.objects.filter(recipient=tess).count()):
+        event, target = kinds[number % len(kinds)]
+        notify(recipient=tess, event=event, actor=sam, target=target)
+    assert Notification.objects.filter(recipient=tess).count() == count
+
+
+def test_it_runs_the_same_queries_for_5_notifications_as_for_50(
+    client, review, tess, sam, django_assert_max_num_queries
+):
+    submit_stage(review, tess)
+    kinds = _kinds(tess, sam, review)
+    client.force_login(tess)
+
+    _fill(5, tess, sam, kinds)
+    with django_assert_max_num_queries(20):
+        small = client.get(LIST)
+    _fill(50, tess, sam, kinds)
+    with django_assert_max_num_queries(20):
+        large = client.get(LIST)
+
+    assert _text(small).count('class="notification--unread"') == 5
+    assert _text(large).count('class="notification--unread"') == 20
+    assert "Page 1 of 3" in _text(large)
+    assert "Confirm your attendance at group supervision on 3 February 2026" in _text(large)
+    assert "You are invited to join" in _text(large)
+    page_3 = client.get(LIST, {"page": 3})
+    assert _text(page_3).count('class="notification--unread"') == 10
+
+
+# Preferences -----------------------------------------------------------------------------------
+
+
+def test_it_offers_each_optional_email_and_explains_the_others(client, tess):
+    client.force_login(tess)
+    content = _text(client.get(PREFERENCES))
+    for label in (
+        "A trainee submits a stage for your sign-off",
+        "Your supervisor signs off a stage",
+        "Your supervisor records a supervision session for you to confirm",
+        "A weekly summary of what waits for you",
+    ):
+        assert label in content
+    assert content.count('type="checkbox"') == 7
+    assert content.count("checked") == 7
+    assert "Emails you always get" in content
+    assert "Decisions on your accreditation are always sent." in content
+    assert "style=" not in content
+
+
+def test_it_saves_the_choices(client, tess):
+    client.force_login(tess)
+    response = client.post(
+        PREFERENCES, {Event.STAGE_SUBMITTED.value: "on", Event.SUPERVISOR_DIGEST.value: "on"}
+    )
+    assert response.status_code == 302
+    off = set(
+        NotificationPreference.objects.filter(user=tess, email=False).values_list(
+            "event", flat=True
+        )
+    )
+    assert off == {
+        Event.STAGE_APPROVED,
+        Event.SUPERVISION_TO_CONFIRM,
+        Event.APPLICATION_SUBMITTED,
+        Event.STAGE_WAITING_REMINDER,
+        Event.TRAINEE_INACTIVITY_REMINDER,
+    }
+    page = client.get(PREFERENCES)
+    assert "Your email preferences have been saved." in _messages(page)
+    assert _text(page).count("checked") == 2
+    # A mandatory event sent by a crafted form is not turned off.
+    client.post(PREFERENCES, {Event.APPLICATION_DECIDED.value: ""})
+    assert not NotificationPreference.objects.filter(event=Event.APPLICATION_DECIDED).exists()
+
+
+def test_it_links_both_pages_from_the_profile(client, sam):
+    client.force_login(sam)
+    content = _text(client.get(reverse("accounts_profile")))
+    assert f'<a href="{LIST}">Your notifications</a>' in content
+    assert f'<a href="{PREFERENCES}">Choose which emails you get</a>' in content
