@@ -1,6 +1,8 @@
 """Celery tasks for accreditation. Each takes ids and calls one service, and is safe to run
 twice."""
 
+from django.db import DatabaseError
+
 from celery import shared_task
 
 from .selectors.bulk import bulk_issue_settled
@@ -33,7 +35,11 @@ def render_certificate_pdf(self, certificate_id: int) -> None:
     certificate_render_pdf(certificate_id=certificate_id)
 
 
-@shared_task(bind=True, acks_late=True)
+# A database that fails between claiming and settling leaves the item claimed by this task id;
+# the retry carries the same id, so it takes the claim back and finishes the item.
+@shared_task(
+    bind=True, acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5
+)
 def bulk_issue_item(self, item_id: int) -> None:
     outcome = bulk_item_process(
         item_id=item_id, task_id=self.request.id, redelivered=_redelivered(self)

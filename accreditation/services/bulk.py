@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from django.core.files import File
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -316,6 +316,9 @@ def bulk_item_process(*, item_id: int, task_id: str, redelivered: bool = False) 
                 _render_missing(certificate, redelivered=redelivered)
     except CertificateBeingRendered:
         return ItemOutcome("busy", item.bulk_id)
+    except DatabaseError:
+        # Transient (a lost connection, a lock): the task retries under the same claim.
+        raise
     except Exception as error:  # noqa: BLE001 - any failure is recorded on the item
         logger.warning("Bulk issue item %s failed", item_id, exc_info=True)
         _settle(item, task_id=task_id, status=ItemStatus.FAILED, error=_short(error))
