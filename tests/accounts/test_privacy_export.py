@@ -136,6 +136,8 @@ def test_it_exports_tess_data_and_files_as_a_zip(client, tess, world):
     [certificate] = data["accreditation"]["certificates"]
     assert certificate["number"] == world.certificate.number
     assert certificate["status"] == "Issued"
+    # Every app's privacy module contributes: Sam's sign-off reached Tess as a notification.
+    assert data["notifications"]["notifications"]
 
     # Both trainees' evidence files on the shared review, byte for byte, and the certificate.
     files = set(archive.namelist()) - {"data.json", "README.txt"}
