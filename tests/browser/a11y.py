@@ -100,7 +100,6 @@ class AccessibilityAudit:
         self._reported = 0  # how many checks with problems were already raised
         self._snapshots: list[tuple[str, int, dict, bytes]] = []
         self._open_pages: list = []
-        self.finished = False
 
     # Wiring -------------------------------------------------------------------------------
 
@@ -230,7 +229,6 @@ class AccessibilityAudit:
 
     def finish(self) -> None:
         """At the end of a test: every loaded page was checked, and none had violations."""
-        self.finished = True
         if self._loaded:
             unchecked = "\n".join(f"  {url}" for url in self._loaded.values())
             raise AssertionError(
