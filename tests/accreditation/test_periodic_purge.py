@@ -219,6 +219,8 @@ def purged(decided, django_capture_on_commit_callbacks):
 
 
 NOTICE = "File deleted under the retention policy on 3 March 2027"
+# The page itself, the signed-in user and the shared layout (menu, unread count, site).
+QUERY_BUDGET = 12
 
 
 def test_it_shows_the_purged_file_on_the_stage_page_without_a_link(client, purged, tess, sam):
@@ -257,3 +259,13 @@ def test_it_shows_the_purged_file_in_the_assessors_portfolio(client, purged, ali
     assert response.status_code == 200
     assert NOTICE in content
     assert reverse("accreditation:evidence_download", args=[purged.pk]) not in content
+
+
+def test_the_refused_download_runs_a_fixed_number_of_queries(
+    client, purged, tess, django_assert_max_num_queries
+):
+    client.force_login(tess)
+    url = reverse("accreditation:evidence_download", args=[purged.pk])
+    client.get(url)
+    with django_assert_max_num_queries(QUERY_BUDGET):
+        assert client.get(url).status_code == 410
