@@ -227,3 +227,17 @@ def test_it_fails_clearly_when_a_template_is_missing(review, tess, sam, settings
 def test_every_event_has_its_three_templates(event):
     for name in template_names(event):
         assert get_template(name)
+
+
+def test_it_escapes_names_in_html_only(run_on_commit, review, tess, pat, sam):
+    pat.full_name = "Pat O'Brien <Partner> & Co"
+    pat.save(update_fields=["full_name"])
+
+    run_on_commit(submit_stage, review, pat)
+
+    message = mail.outbox[0]
+    html = message.alternatives[0][0]
+    assert message.subject.startswith("[Learning Together] Pat O'Brien <Partner> & Co submitted")
+    assert "Pat O'Brien <Partner> & Co has submitted" in message.body
+    assert "Pat O&#x27;Brien &lt;Partner&gt; &amp; Co has submitted" in html
+    assert "<Partner>" not in html
