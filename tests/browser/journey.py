@@ -42,6 +42,10 @@ _DESCRIBE_FOCUS = """() => {
 }"""
 _RADIO_GROUP_SIZE = """el => document.querySelectorAll(
     `input[type="radio"][name="${CSS.escape(el.name)}"]`).length"""
+_DATE_PART_ORDER = """() => new Intl.DateTimeFormat(navigator.language)
+    .formatToParts(new Date(2000, 10, 22))
+    .map(part => part.type)
+    .filter(type => ["year", "month", "day"].includes(type))"""
 _AT_DOCUMENT_START = "() => !document.activeElement || document.activeElement === document.body"
 _SKIP_LINK = re.compile(r"^skip to (the )?main content$", re.IGNORECASE)
 
@@ -104,9 +108,21 @@ class Ui:
             target.fill(text)
             return
         self.tab_to(target)
+        if target.get_attribute("type") == "date":
+            self._type_date(target, text)
+            return
         self.page.keyboard.press("ControlOrMeta+A")
         self.page.keyboard.press("Delete")
         self.page.keyboard.type(text)
+
+    def _type_date(self, target, iso_date: str) -> None:
+        # A date field takes its parts as digits, in the browser's own order (11/24/2026 in
+        # en-US), moving to the next part by itself.
+        year, month, day = iso_date.split("-")
+        parts = {"year": year, "month": month, "day": day}
+        for part in self.page.evaluate(_DATE_PART_ORDER):
+            self.page.keyboard.type(parts[part])
+        assert target.input_value() == iso_date, f"{target} holds {target.input_value()!r}"
 
     def check(self, target) -> None:
         """Tick a checkbox, or choose a radio button."""

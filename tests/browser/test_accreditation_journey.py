@@ -5,6 +5,7 @@ supervisor) and resubmitted; Sam signs stages off and logs supervision, which Te
 applies; Ali (an assessor) refers the application back, Tess resubmits and Ali approves. Tess
 downloads the certificate PDF; a member of the public checks it, by its link and by typing its
 code, and sees it valid, then revoked once Ali revokes it. An unknown code is clearly not found.
+The whole path runs twice: with the mouse, and with the keyboard only.
 
 Training, the stages this test does not drive and the rest of the supervision minimum are set up
 through the services, so the browser spends its time on the steps people really click through.
@@ -19,8 +20,6 @@ from django.core.files.storage import storages
 from django.utils import timezone
 
 import pytest
-from allauth.mfa.models import Authenticator
-from allauth.mfa.utils import decrypt
 from playwright.sync_api import expect
 from pypdf import PdfReader, PdfWriter
 
@@ -37,7 +36,6 @@ from accreditation.services import stages as stage_services
 from accreditation.services import supervision as supervision_services
 from accreditation.services.reviews import review_create
 from courses.services import progress as progress_services
-from learning_platform.accounts.management.commands.demo_totp import current_code
 from tests.courses.factories import (
     CohortFactory,
     EnrolmentFactory,
@@ -46,7 +44,9 @@ from tests.courses.factories import (
     reflection_block,
     text_block,
 )
-from tests.factories import PASSWORD, OrganisationFactory
+from tests.factories import OrganisationFactory
+
+from .journey import MODES, Ui, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -152,97 +152,85 @@ def _small_pdf() -> bytes:
 # Browser steps ------------------------------------------------------------------------------
 
 
-def _totp_secret(user) -> str:
-    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
-    return decrypt(authenticator.data["secret"])
+def _open_my_stage(ui: Ui, title: str) -> None:
+    ui.goto("/accreditation/")
+    expect(ui.get_by_role("heading", name=f"Review {CASE}")).to_be_visible()
+    ui.click(ui.get_by_role("link", name=re.compile(rf"^\d\. {title}$")))
+    expect(ui.get_by_role("heading", level=1, name=title)).to_be_visible()
 
 
-def _sign_in(page, user) -> None:
-    """Through the real sign-in page; staff then give a code from their authenticator app."""
-    page.goto("/accounts/login/?next=/accounts/profile/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-        page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
-        page.get_by_label("Code").fill(current_code(_totp_secret(user)))
-        page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(re.compile(r"/accounts/profile/$"))
+def _open_waiting_stage(ui: Ui, title: str) -> None:
+    account = ui.get_by_role("navigation", name="Your account")
+    ui.click(account.get_by_role("link", name="Review queue"))
+    ui.click(ui.get_by_role("link", name=re.compile(rf"^\d\. {title} for review {CASE}$")))
+    expect(ui.get_by_role("heading", level=1, name=title)).to_be_visible()
 
 
-def _open_my_stage(page, title: str) -> None:
-    page.goto("/accreditation/")
-    expect(page.get_by_role("heading", name=f"Review {CASE}")).to_be_visible()
-    page.get_by_role("link", name=re.compile(rf"^\d\. {title}$")).click()
-    expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
+def _expect_message(ui: Ui, text: str) -> None:
+    expect(ui.get_by_role("status").filter(has_text=text)).to_be_visible()
 
 
-def _open_waiting_stage(page, title: str) -> None:
-    page.goto("/accreditation/supervision/queue/")
-    page.get_by_role("link", name=re.compile(rf"^\d\. {title} for review {CASE}$")).click()
-    expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
+def _add_note(ui: Ui, title: str, note: str) -> None:
+    ui.fill(ui.get_by_label("Title of the note"), title)
+    ui.fill(ui.get_by_label("Note", exact=True), note)
+    ui.click(ui.get_by_role("button", name="Add note"))
+    _expect_message(ui, f"Note “{title}” added.")
 
 
-def _expect_message(page, text: str) -> None:
-    expect(page.get_by_role("status").filter(has_text=text)).to_be_visible()
-
-
-def _add_note(page, title: str, note: str) -> None:
-    page.get_by_label("Title of the note").fill(title)
-    page.get_by_label("Note", exact=True).fill(note)
-    page.get_by_role("button", name="Add note").click()
-    _expect_message(page, f"Note “{title}” added.")
-
-
-def _decide(page, outcome: str, reasons: str, required_actions: str = "") -> None:
-    page.goto("/accreditation/assessment/")
-    waiting = page.get_by_role("table", name=re.compile("waiting for a decision"))
-    waiting.get_by_role("link", name="Tess Trainee").click()
-    expect(page.get_by_role("heading", name="Portfolio: Tess Trainee")).to_be_visible()
-    page.get_by_label(outcome).check()
-    page.get_by_label("Reasons", exact=True).fill(reasons)
+def _decide(ui: Ui, outcome: str, reasons: str, required_actions: str = "") -> None:
+    account = ui.get_by_role("navigation", name="Your account")
+    ui.click(account.get_by_role("link", name="Assessment"))
+    waiting = ui.get_by_role("table", name=re.compile("waiting for a decision"))
+    ui.click(waiting.get_by_role("link", name="Tess Trainee"))
+    expect(ui.get_by_role("heading", name="Portfolio: Tess Trainee")).to_be_visible()
+    ui.check(ui.get_by_label(outcome))
+    ui.fill(ui.get_by_label("Reasons", exact=True), reasons)
     if required_actions:
-        page.get_by_label("Required actions").fill(required_actions)
-    page.get_by_role("button", name="Record the decision").click()
+        ui.fill(ui.get_by_label("Required actions"), required_actions)
+    ui.click(ui.get_by_role("button", name="Record the decision"))
 
 
 # The journey --------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("mode", MODES)
 def test_it_walks_the_whole_path_from_stage_evidence_to_a_revoked_certificate(
-    page, new_page, review, tess, pat, sam, ali, live_server, settings, screenshot
+    page, new_page, review, tess, pat, sam, ali, live_server, settings, screenshot, mode
 ):
     settings.SITE_URL = live_server.url  # so the verification link shown can be followed
-    public = page
-    trainee, supervisor, assessor = new_page(), new_page(), new_page()
-    _sign_in(trainee, tess)
-    _sign_in(supervisor, sam)
-    _sign_in(assessor, ali)
+    public = Ui(page, mode)
+    trainee, supervisor, assessor = (Ui(new_page(), mode) for _ in range(3))
+    sign_in(trainee, tess)
+    sign_in(supervisor, sam)
+    sign_in(assessor, ali)
     evidence_pdf = _small_pdf()
 
     # 1. Tess evidences stage 1 with a written note and a PDF, and submits it.
     _open_my_stage(trainee, "Preparation")
     _add_note(trainee, "Scope and research questions", "Why this case, and what we will ask.")
-    trainee.get_by_label("Title of the document").fill("Terms of reference")
-    trainee.get_by_label("File", exact=True).set_input_files(
-        {"name": "terms-of-reference.pdf", "mimeType": "application/pdf", "buffer": evidence_pdf}
+    trainee.fill(trainee.get_by_label("Title of the document"), "Terms of reference")
+    trainee.upload(
+        trainee.get_by_label("File", exact=True),
+        {"name": "terms-of-reference.pdf", "mimeType": "application/pdf", "buffer": evidence_pdf},
     )
-    trainee.get_by_role("button", name="Upload file").click()
+    trainee.click(trainee.get_by_role("button", name="Upload file"))
     _expect_message(trainee, "File “Terms of reference” uploaded.")
     expect(trainee.get_by_text("terms-of-reference.pdf")).to_be_visible()
-    trainee.get_by_label("Note for your supervisor").fill("The review team is still forming.")
-    trainee.get_by_role("button", name="Submit for sign-off").click()
+    trainee.fill(
+        trainee.get_by_label("Note for your supervisor"), "The review team is still forming."
+    )
+    trainee.click(trainee.get_by_role("button", name="Submit for sign-off"))
     _expect_message(trainee, "Stage submitted.")
 
-    # Sam reads the evidence, downloads the file and sends the stage back with feedback.
+    # Sam finds it in his queue, reads the evidence, downloads the file and sends the stage back.
     _open_waiting_stage(supervisor, "Preparation")
     expect(supervisor.get_by_text("Why this case, and what we will ask.")).to_be_visible()
     with supervisor.expect_download() as download:
-        supervisor.get_by_role("link", name="Terms of reference (download)").click()
+        supervisor.click(supervisor.get_by_role("link", name="Terms of reference (download)"))
     assert download.value.suggested_filename == "terms-of-reference.pdf"
     assert Path(download.value.path()).read_bytes() == evidence_pdf
-    supervisor.get_by_label("What needs to change").fill(FEEDBACK)
-    supervisor.get_by_role("button", name="Send back for changes").click()
+    supervisor.fill(supervisor.get_by_label("What needs to change"), FEEDBACK)
+    supervisor.click(supervisor.get_by_role("button", name="Send back for changes"))
     _expect_message(supervisor, "Stage sent back to the trainee with your feedback.")
 
     # Tess sees the feedback, adds to the evidence and resubmits; Sam approves.
@@ -252,22 +240,22 @@ def test_it_walks_the_whole_path_from_stage_evidence_to_a_revoked_certificate(
     ).to_be_visible()
     expect(trainee.get_by_text(FEEDBACK).first).to_be_visible()
     _add_note(trainee, "Review team", "Managers from children's social care, police and health.")
-    trainee.get_by_role("button", name="Resubmit for sign-off").click()
+    trainee.click(trainee.get_by_role("button", name="Resubmit for sign-off"))
     _expect_message(trainee, "Stage submitted.")
 
     _open_waiting_stage(supervisor, "Preparation")
-    supervisor.get_by_label("Comment").fill("A clear scope.")
-    supervisor.get_by_role("button", name="Approve this stage").click()
+    supervisor.fill(supervisor.get_by_label("Comment"), "A clear scope.")
+    supervisor.click(supervisor.get_by_role("button", name="Approve this stage"))
     _expect_message(supervisor, "Stage approved.")
     expect(supervisor.get_by_text("This stage is approved and read-only.")).to_be_visible()
 
     # 2. Stage 2 goes through the browser once more, without changes.
     _open_my_stage(trainee, "Data collection")
     _add_note(trainee, "Conversations held", "Twelve one-to-one conversations with the case group.")
-    trainee.get_by_role("button", name="Submit for sign-off").click()
+    trainee.click(trainee.get_by_role("button", name="Submit for sign-off"))
     _expect_message(trainee, "Stage submitted.")
     _open_waiting_stage(supervisor, "Data collection")
-    supervisor.get_by_role("button", name="Approve this stage").click()
+    supervisor.click(supervisor.get_by_role("button", name="Approve this stage"))
     _expect_message(supervisor, "Stage approved.")
 
     stage_one = _stage(review, 1)
@@ -286,27 +274,31 @@ def test_it_walks_the_whole_path_from_stage_evidence_to_a_revoked_certificate(
     # 3. Sam logs the individual session during report writing; Tess confirms she attended.
     _group_supervision_through_services(sam, tess, pat)
     supervisor.goto("/accreditation/supervision/log/")
-    supervisor.get_by_label("Individual supervision").check()
-    supervisor.get_by_label("Date", exact=True).fill(
-        (timezone.localdate() - timedelta(days=3)).isoformat()
+    supervisor.check(supervisor.get_by_label("Individual supervision"))
+    supervisor.fill(
+        supervisor.get_by_label("Date", exact=True),
+        (timezone.localdate() - timedelta(days=3)).isoformat(),
     )
-    supervisor.get_by_label("Length in minutes").fill("60")
-    supervisor.get_by_role("checkbox", name="Tess Trainee").check()
-    supervisor.get_by_label("An individual session during report writing").check()
-    supervisor.get_by_label("Notes").fill("Drafting the findings chapter.")
-    supervisor.get_by_role("button", name="Record session").click()
+    supervisor.fill(supervisor.get_by_label("Length in minutes"), "60")
+    supervisor.check(supervisor.get_by_role("checkbox", name="Tess Trainee"))
+    supervisor.check(supervisor.get_by_label("An individual session during report writing"))
+    supervisor.fill(supervisor.get_by_label("Notes"), "Drafting the findings chapter.")
+    supervisor.click(supervisor.get_by_role("button", name="Record session"))
     _expect_message(supervisor, "Session recorded.")
 
     trainee.goto("/accreditation/supervision/mine/")
-    trainee.get_by_role("button", name=re.compile(r"^Confirm I attended the individual")).click()
+    trainee.click(
+        trainee.get_by_role("button", name=re.compile(r"^Confirm I attended the individual"))
+    )
     _expect_message(trainee, "Attendance confirmed")
     expect(trainee.get_by_text("1 of 1 needed")).to_be_visible()
 
     # 4. Tess writes her reflective statement and applies.
-    trainee.goto("/accreditation/application/")
+    account = trainee.get_by_role("navigation", name="Your account")
+    trainee.click(account.get_by_role("link", name="Accreditation"))
     expect(trainee.get_by_text("Completed", exact=True)).to_have_count(3)
-    trainee.get_by_label("Your reflective statement").fill(STATEMENT)
-    trainee.get_by_role("button", name="Submit your application").click()
+    trainee.fill(trainee.get_by_label("Your reflective statement"), STATEMENT)
+    trainee.click(trainee.get_by_role("button", name="Submit your application"))
     expect(
         trainee.get_by_role("heading", name="Your application has been submitted")
     ).to_be_visible()
@@ -324,10 +316,11 @@ def test_it_walks_the_whole_path_from_stage_evidence_to_a_revoked_certificate(
     trainee.goto("/accreditation/application/")
     expect(trainee.get_by_text("Your application was referred back.")).to_be_visible()
     expect(trainee.get_by_text(REQUIRED_ACTIONS)).to_be_visible()
-    trainee.get_by_label("Your reflective statement").fill(
-        STATEMENT + " We prioritised patterns by their reach across agencies."
+    trainee.fill(
+        trainee.get_by_label("Your reflective statement"),
+        STATEMENT + " We prioritised patterns by their reach across agencies.",
     )
-    trainee.get_by_role("button", name="Resubmit your application").click()
+    trainee.click(trainee.get_by_role("button", name="Resubmit your application"))
     _expect_message(trainee, "Your application has been resubmitted.")
 
     # 7. Ali approves: the certificate is issued and its PDF rendered once the decision commits.
@@ -340,10 +333,12 @@ def test_it_walks_the_whole_path_from_stage_evidence_to_a_revoked_certificate(
     # Tess downloads her certificate.
     trainee.goto("/accreditation/application/")
     expect(trainee.get_by_role("heading", name="You are accredited")).to_be_visible()
-    trainee.get_by_role("link", name="Your certificates").click()
+    trainee.click(trainee.get_by_role("link", name="Your certificates"))
     expect(trainee.get_by_role("heading", name=certificate.number)).to_be_visible()
     with trainee.expect_download() as download:
-        trainee.get_by_role("link", name=re.compile(r"^Download the certificate \(PDF\)")).click()
+        trainee.click(
+            trainee.get_by_role("link", name=re.compile(r"^Download the certificate \(PDF\)"))
+        )
     assert download.value.suggested_filename == f"{certificate.number}.pdf"
     pdf = Path(download.value.path()).read_bytes()
     assert pdf.startswith(b"%PDF")
@@ -357,19 +352,19 @@ def test_it_walks_the_whole_path_from_stage_evidence_to_a_revoked_certificate(
     public.goto(link)
     expect(public.get_by_text("This certificate is valid")).to_be_visible()
     expect(public.get_by_text("Tess Trainee")).to_be_visible()
-    public.get_by_role("link", name="Verify another certificate").click()
-    public.get_by_label("Verification code").fill(certificate.verification_code)
-    public.get_by_role("button", name="Check the certificate").click()
+    public.click(public.get_by_role("link", name="Verify another certificate"))
+    public.fill(public.get_by_label("Verification code"), certificate.verification_code)
+    public.click(public.get_by_role("button", name="Check the certificate"))
     expect(public.get_by_role("heading", name=f"Certificate {certificate.number}")).to_be_visible()
     expect(public.get_by_text("This certificate is valid")).to_be_visible()
 
     # 8. Ali revokes the certificate, with a reason; the verification page says so at once.
     assessor.goto("/accreditation/assessment/")
-    assessor.get_by_role("link", name="Certificates", exact=True).click()
-    assessor.get_by_role("link", name=certificate.number).click()
-    assessor.get_by_label("Revoke").check()
-    assessor.get_by_label("Reason", exact=True).fill("Conduct finding")
-    assessor.get_by_role("button", name="Change the status").click()
+    assessor.click(assessor.get_by_role("link", name="Certificates", exact=True))
+    assessor.click(assessor.get_by_role("link", name=certificate.number))
+    assessor.check(assessor.get_by_label("Revoke"))
+    assessor.fill(assessor.get_by_label("Reason", exact=True), "Conduct finding")
+    assessor.click(assessor.get_by_role("button", name="Change the status"))
     _expect_message(assessor, f"Certificate {certificate.number}: revoke done.")
     expect(assessor.get_by_text("Revocation is final.")).to_be_visible()
 
