@@ -4,7 +4,8 @@ Staff create a cohort with training days and invite trainees from a CSV file. A 
 an invitation, sets a password and works through a module: the reflection, a failed then a
 passed knowledge check, the module completed and the progress bar moved. The supervisor reads
 that trainee's progress and reflection. Staff see the cohort's grid and download it as CSV and
-XLSX. The module's forms also work with JavaScript switched off.
+XLSX. Each of these runs with the mouse and again with the keyboard only (the admin's page
+chooser and date pickers included). The module's forms also work with JavaScript switched off.
 """
 
 import csv
@@ -15,8 +16,6 @@ from pathlib import Path
 from django.core import mail
 
 import pytest
-from allauth.mfa.models import Authenticator
-from allauth.mfa.utils import decrypt
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
@@ -27,7 +26,6 @@ from courses.services.progress import (
     module_progress_start,
     reflection_answer_save,
 )
-from learning_platform.accounts.management.commands.demo_totp import current_code
 from tests.courses.factories import (
     CohortFactory,
     EnrolmentFactory,
@@ -38,7 +36,8 @@ from tests.courses.factories import (
     reflection_block,
     text_block,
 )
-from tests.factories import PASSWORD
+
+from .journey import MODES, Ui, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -124,31 +123,13 @@ def tess_in_progress(cohort, tess, sam):
 # Browser helpers ----------------------------------------------------------------------------
 
 
-def _totp_secret(user) -> str:
-    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
-    return decrypt(authenticator.data["secret"])
-
-
-def _sign_in(page, user, *, next_url: str = "/accounts/profile/") -> None:
-    """Through the real sign-in page; staff then give a code from their authenticator app."""
-    page.goto(f"/accounts/login/?next={next_url}")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-        page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
-        page.get_by_label("Code").fill(current_code(_totp_secret(user)))
-        page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(re.compile(re.escape(next_url) + "$"))
-
-
-def _fill_picker(field, value: str) -> None:
+def _fill_picker(ui: Ui, field, value: str) -> None:
     """Type into a date or time field, then close the admin's picker as a keyboard user would.
 
     The picker opens a moment after the field takes focus, so wait for it before closing it.
     """
     picker = field.page.locator(".xdsoft_datetimepicker").filter(visible=True)
-    field.fill(value)
+    ui.fill(field, value)
     expect(picker).to_have_count(1)
     field.press("Tab")
     expect(picker).to_have_count(0)
@@ -170,45 +151,48 @@ def _invitation_path(email: str) -> str:
 # 1. Staff set up a cohort and invite trainees ------------------------------------------------
 
 
+@pytest.mark.parametrize("mode", MODES)
 def test_it_lets_staff_create_a_cohort_with_training_days_and_invite_by_csv(
-    page, screenshot, ada, sam, course
+    page, screenshot, ada, sam, course, mode
 ):
-    _sign_in(page, ada, next_url="/admin/programme/cohorts/new/")
+    ui = Ui(page, mode)
+    sign_in(ui, ada, next_url="/admin/programme/cohorts/new/")
 
-    page.get_by_role("textbox", name="Name").fill(COHORT_NAME)
-    page.get_by_role("button", name="Choose a page (Course page)").click()
-    page.get_by_role("dialog").get_by_role("link", name=COURSE_TITLE).click()
+    ui.fill(page.get_by_role("textbox", name="Name"), COHORT_NAME)
+    ui.click(page.get_by_role("button", name="Choose a page (Course page)"))
+    ui.click(page.get_by_role("dialog").get_by_role("link", name=COURSE_TITLE))
     expect(page.get_by_role("region", name="Course")).to_contain_text(COURSE_TITLE)
-    page.get_by_role("textbox", name="Funding strand").fill("DfE VCS grant")
-    _fill_picker(page.get_by_role("textbox", name="Start date"), "2027-01-11")
-    _fill_picker(page.get_by_role("textbox", name="End date"), "2027-07-30")
-    page.get_by_role("spinbutton", name="Capacity").fill("12")
-    page.get_by_role("combobox", name="Status").select_option(label="In progress")
-    page.get_by_role("checkbox", name="Sam Supervisor").check()
+    ui.fill(page.get_by_role("textbox", name="Funding strand"), "DfE VCS grant")
+    _fill_picker(ui, page.get_by_role("textbox", name="Start date"), "2027-01-11")
+    _fill_picker(ui, page.get_by_role("textbox", name="End date"), "2027-07-30")
+    ui.fill(page.get_by_role("spinbutton", name="Capacity"), "12")
+    ui.select(page.get_by_role("combobox", name="Status"), "In progress")
+    ui.check(page.get_by_role("checkbox", name="Sam Supervisor"))
     for number, (date, title) in enumerate(
         [("2027-01-11", "Day 1: systems thinking"), ("2027-01-12", "Day 2: the analytic tools")],
         start=1,
     ):
-        page.get_by_role("button", name="Add training day").click()
+        ui.click(page.get_by_role("button", name="Add training day"))
         day = page.get_by_role("region", name=f"Training day {number}")
-        day.get_by_role("textbox", name="Title").fill(title)
-        _fill_picker(day.get_by_role("textbox", name="Date"), date)
-        _fill_picker(day.get_by_role("textbox", name="Starts at"), "09:30")
-        _fill_picker(day.get_by_role("textbox", name="Ends at"), "16:30")
-        day.get_by_role("textbox", name="Venue").fill("Leeds Civic Hall")
-    page.get_by_role("button", name="Create").click()
+        ui.fill(day.get_by_role("textbox", name="Title"), title)
+        _fill_picker(ui, day.get_by_role("textbox", name="Date"), date)
+        _fill_picker(ui, day.get_by_role("textbox", name="Starts at"), "09:30")
+        _fill_picker(ui, day.get_by_role("textbox", name="Ends at"), "16:30")
+        ui.fill(day.get_by_role("textbox", name="Venue"), "Leeds Civic Hall")
+    ui.click(page.get_by_role("button", name="Create"))
     expect(page.get_by_text(f"'{COHORT_NAME}' created")).to_be_visible()
 
     # The listing links each cohort to the pages that run it, outside the admin.
     listing = page.get_by_role("row").filter(has_text=COHORT_NAME)
-    listing.get_by_role("link", name="Register, invitations, progress").click()
+    ui.click(listing.get_by_role("link", name="Register, invitations, progress"))
     expect(page.get_by_role("heading", name=COHORT_NAME, level=1)).to_be_visible()
     days = page.get_by_role("table", name=f"Training days for {COHORT_NAME}")
     expect(days.get_by_role("rowheader", name="Day 1: systems thinking")).to_be_visible()
     expect(days.get_by_role("rowheader", name="Day 2: the analytic tools")).to_be_visible()
 
-    page.get_by_role("link", name="Invite people from a CSV file").click()
-    page.get_by_label("CSV file").set_input_files(
+    ui.click(page.get_by_role("link", name="Invite people from a CSV file"))
+    ui.upload(
+        page.get_by_label("CSV file"),
         {
             "name": "trainees.csv",
             "mimeType": "text/csv",
@@ -219,9 +203,9 @@ def test_it_lets_staff_create_a_cohort_with_training_days_and_invite_by_csv(
                 b"Bad Address,not-an-email,Leeds Safeguarding Partnership,Police sergeant\n"
                 b"Rhys Again,RHYS.EVANS@example.org,Leeds Safeguarding Partnership,Nurse\n"
             ),
-        }
+        },
     )
-    page.get_by_role("button", name="Check and send invitations").click()
+    ui.click(page.get_by_role("button", name="Check and send invitations"))
     report = page.get_by_role("alert").filter(has_text="Nothing has been saved")
     expect(report).to_contain_text("3 of 4 rows cannot be accepted")
     rows = page.get_by_role("region", name="Check of each row")
@@ -239,7 +223,8 @@ def test_it_lets_staff_create_a_cohort_with_training_days_and_invite_by_csv(
     )
     assert not mail.outbox
 
-    page.get_by_label("CSV file").set_input_files(
+    ui.upload(
+        page.get_by_label("CSV file"),
         {
             "name": "trainees.csv",
             "mimeType": "text/csv",
@@ -248,9 +233,9 @@ def test_it_lets_staff_create_a_cohort_with_training_days_and_invite_by_csv(
                 b"Rhys Evans,rhys.evans@example.org,Leeds Safeguarding Partnership,Team manager\n"
                 b"Nia Jones,nia.jones@example.org,Leeds Safeguarding Partnership,Social worker\n"
             ),
-        }
+        },
     )
-    page.get_by_role("button", name="Check and send invitations").click()
+    ui.click(page.get_by_role("button", name="Check and send invitations"))
     expect(page.get_by_role("status")).to_contain_text("2 invitations saved and being sent.")
     waiting = page.get_by_role("heading", name="Invitations waiting for a reply")
     expect(waiting).to_be_visible()
@@ -272,9 +257,11 @@ def test_it_lets_staff_create_a_cohort_with_training_days_and_invite_by_csv(
 # 2. A trainee accepts and works through a module ---------------------------------------------
 
 
+@pytest.mark.parametrize("mode", MODES)
 def test_it_takes_a_new_trainee_from_the_invitation_to_a_completed_module(
-    page, screenshot, ada, cohort
+    page, screenshot, ada, cohort, mode
 ):
+    ui = Ui(page, mode)
     invitation_create(
         cohort=cohort,
         email="rhys.evans@example.org",
@@ -288,50 +275,56 @@ def test_it_takes_a_new_trainee_from_the_invitation_to_a_completed_module(
     expect(page.get_by_role("heading", name="Create your account")).to_be_visible()
     expect(page.get_by_text("rhys.evans@example.org", exact=True)).to_be_visible()
     expect(page.get_by_label("Full name")).to_have_value("Rhys Evans")
-    page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
-    page.get_by_label("Confirm password").fill(NEW_PASSWORD + "-typo")
-    page.get_by_role("button", name="Create account and join").click()
+    ui.fill(page.get_by_label("Password", exact=True), NEW_PASSWORD)
+    ui.fill(page.get_by_label("Confirm password"), NEW_PASSWORD + "-typo")
+    ui.click(page.get_by_role("button", name="Create account and join"))
     expect(page.get_by_role("alert")).to_contain_text("The two passwords do not match.")
-    page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
-    page.get_by_label("Confirm password").fill(NEW_PASSWORD)
-    page.get_by_role("button", name="Create account and join").click()
+    ui.fill(page.get_by_label("Password", exact=True), NEW_PASSWORD)
+    ui.fill(page.get_by_label("Confirm password"), NEW_PASSWORD)
+    ui.click(page.get_by_role("button", name="Create account and join"))
     expect(page.get_by_role("status")).to_contain_text(f"You have joined {COHORT_NAME}")
     account = page.get_by_role("navigation", name="Your account")
     expect(account.get_by_role("link", name="Sign out")).to_be_visible()
 
-    account.get_by_role("link", name="My learning").click()
+    ui.click(account.get_by_role("link", name="My learning"))
     expect(page.get_by_role("heading", name="My learning")).to_be_visible()
     before = _progress_value(page)
     assert before == 0
-    page.get_by_role("link", name="Start “Systems thinking”").click()
+    ui.click(page.get_by_role("link", name="Start “Systems thinking”"))
 
     expect(page.get_by_role("heading", name="Systems thinking", level=1)).to_be_visible()
-    page.get_by_label(REFLECTION_QUESTION).fill(REFLECTION_ANSWER)
-    page.get_by_role("button", name="Save your answer").click()
+    ui.fill(page.get_by_label(REFLECTION_QUESTION), REFLECTION_ANSWER)
+    ui.click(page.get_by_role("button", name="Save your answer"))
     expect(page.get_by_role("status")).to_contain_text("Your answer has been saved.")
     expect(page.get_by_label(REFLECTION_QUESTION)).to_have_value(REFLECTION_ANSWER)
 
     check = page.get_by_role("region", name="Check your understanding")
-    check.get_by_role("group", name="How many contributory-factor categories").get_by_label(
-        "Four"
-    ).check()
-    check.get_by_role("group", name="Who owns the final report?").get_by_label(
-        "The reviewer"
-    ).check()
-    check.get_by_role("button", name="Check your answers").click()
+    ui.check(
+        check.get_by_role("group", name="How many contributory-factor categories").get_by_label(
+            "Four"
+        )
+    )
+    ui.check(
+        check.get_by_role("group", name="Who owns the final report?").get_by_label("The reviewer")
+    )
+    ui.click(check.get_by_role("button", name="Check your answers"))
     expect(page.get_by_role("status")).to_contain_text("You scored 0%. Read the feedback")
     check = page.get_by_role("region", name="Check your understanding")
     expect(check.get_by_role("heading", name=re.compile("not passed yet"))).to_be_visible()
     expect(check.get_by_text("No: that is too few.")).to_be_visible()
     expect(page.get_by_text("Status: In progress")).to_be_visible()
 
-    check.get_by_role("group", name="How many contributory-factor categories").get_by_label(
-        "Nine"
-    ).check()
-    check.get_by_role("group", name="Who owns the final report?").get_by_label(
-        "The commissioning board"
-    ).check()
-    check.get_by_role("button", name="Check your answers").click()
+    ui.check(
+        check.get_by_role("group", name="How many contributory-factor categories").get_by_label(
+            "Nine"
+        )
+    )
+    ui.check(
+        check.get_by_role("group", name="Who owns the final report?").get_by_label(
+            "The commissioning board"
+        )
+    )
+    ui.click(check.get_by_role("button", name="Check your answers"))
     expect(page.get_by_role("status")).to_contain_text("You scored 100% and passed.")
     expect(
         page.get_by_role("region", name="Check your understanding").get_by_role(
@@ -340,7 +333,7 @@ def test_it_takes_a_new_trainee_from_the_invitation_to_a_completed_module(
     ).to_be_visible()
     expect(page.get_by_text("Status: Completed")).to_be_visible()
 
-    page.get_by_role("link", name="Back to My learning").click()
+    ui.click(page.get_by_role("link", name="Back to My learning"))
     after = _progress_value(page)
     assert after == before + 1
     expect(page.get_by_text("1 of 2 modules completed")).to_be_visible()
@@ -351,17 +344,19 @@ def test_it_takes_a_new_trainee_from_the_invitation_to_a_completed_module(
 # 3. The supervisor reads the trainee's progress ----------------------------------------------
 
 
+@pytest.mark.parametrize("mode", MODES)
 def test_it_shows_the_supervisor_their_trainees_progress_and_reflections(
-    page, screenshot, sam, tess_in_progress
+    page, screenshot, sam, tess_in_progress, mode
 ):
-    _sign_in(page, sam)
+    ui = Ui(page, mode)
+    sign_in(ui, sam)
 
-    page.get_by_role("link", name="My trainees").click()
+    ui.click(page.get_by_role("link", name="My trainees"))
     expect(page.get_by_role("heading", name="My trainees", level=1)).to_be_visible()
     expect(page.get_by_role("progressbar", name="1 of 2 modules completed")).to_have_attribute(
         "value", "1"
     )
-    page.get_by_role("link", name="Tess Trainee").click()
+    ui.click(page.get_by_role("link", name="Tess Trainee"))
 
     expect(page.get_by_role("heading", name="Tess Trainee: progress")).to_be_visible()
     expect(page.get_by_text("1 of 2 modules completed")).to_be_visible()
@@ -374,13 +369,15 @@ def test_it_shows_the_supervisor_their_trainees_progress_and_reflections(
 # 4. Staff see the grid and download it -------------------------------------------------------
 
 
+@pytest.mark.parametrize("mode", MODES)
 def test_it_shows_staff_the_progress_grid_and_downloads_it_as_csv_and_xlsx(
-    page, screenshot, tmp_path, ada, tess_in_progress
+    page, screenshot, tmp_path, ada, tess_in_progress, mode
 ):
-    _sign_in(page, ada, next_url="/learning/cohorts/")
+    ui = Ui(page, mode)
+    sign_in(ui, ada, next_url="/learning/cohorts/")
 
-    page.get_by_role("link", name=COHORT_NAME).click()
-    page.get_by_role("link", name="Progress of every trainee").click()
+    ui.click(page.get_by_role("link", name=COHORT_NAME))
+    ui.click(page.get_by_role("link", name="Progress of every trainee"))
     expect(page.get_by_role("heading", name=f"Progress: {COHORT_NAME}")).to_be_visible()
     grid = page.get_by_role("region", name="Trainees")
     tess_row = grid.get_by_role("row").filter(has=page.get_by_role("link", name="Tess Trainee"))
@@ -388,7 +385,7 @@ def test_it_shows_staff_the_progress_grid_and_downloads_it_as_csv_and_xlsx(
     expect(tess_row).to_contain_text("1 of 2")
 
     with page.expect_download() as info:
-        page.get_by_role("link", name="Download as CSV").click()
+        ui.click(page.get_by_role("link", name="Download as CSV"))
     download = info.value
     assert download.suggested_filename.endswith(".csv")
     text = Path(download.path()).read_text(encoding="utf-8")
@@ -396,7 +393,7 @@ def test_it_shows_staff_the_progress_grid_and_downloads_it_as_csv_and_xlsx(
     assert any("Tess Trainee" in row for row in rows), rows
 
     with page.expect_download() as info:
-        page.get_by_role("link", name="Download as Excel (XLSX)").click()
+        ui.click(page.get_by_role("link", name="Download as Excel (XLSX)"))
     download = info.value
     assert download.suggested_filename.endswith(".xlsx")
     saved = tmp_path / download.suggested_filename
@@ -436,7 +433,7 @@ def test_it_saves_a_reflection_and_scores_a_check_without_javascript(
     page = no_js_page
     EnrolmentFactory(user=tess, cohort=cohort)
     module = _first_module(cohort.course)
-    _sign_in(page, tess, next_url=module.url)
+    sign_in(Ui(page, "mouse"), tess, next_url=module.url)
 
     expect(page.get_by_role("heading", name="Systems thinking", level=1)).to_be_visible()
     page.get_by_role("button", name="Save your answer").click()
