@@ -53,13 +53,19 @@ def pytest_runtest_call(item):
 
 
 @pytest.fixture
-def screenshot(page, request):
-    """Save a screenshot of the journey's last page as a test artefact."""
+def screenshot_of(request):
+    """Save a screenshot of a journey's last page as a test artefact."""
 
-    def take(name: str | None = None) -> Path:
+    def take(page, name: str | None = None) -> Path:
         ARTIFACTS.mkdir(exist_ok=True)
         path = ARTIFACTS / f"{name or request.node.name}.png"
         page.screenshot(path=str(path), full_page=True)
         return path
 
     return take
+
+
+@pytest.fixture
+def screenshot(page, screenshot_of):
+    """Save a screenshot of the `page` fixture's last page as a test artefact."""
+    return lambda name=None: screenshot_of(page, name)

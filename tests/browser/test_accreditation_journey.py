@@ -384,3 +384,35 @@ def test_it_tells_a_visitor_clearly_when_a_typed_code_matches_no_certificate(pag
     # The form is offered again, to try once more.
     expect(page.get_by_label("Verification code")).to_be_visible()
     screenshot()
+
+
+def test_it_lets_a_trainee_evidence_and_submit_a_stage_without_javascript(
+    browser, live_server, review, tess, screenshot_of
+):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    trainee = Ui(context.new_page(), "mouse")
+    sign_in(trainee, tess)
+    evidence_pdf = _small_pdf()
+
+    _open_my_stage(trainee, "Preparation")
+    trainee.click(trainee.get_by_role("button", name="Add note"))
+    expect(trainee.get_by_role("alert")).to_contain_text("There is a problem")
+    _add_note(trainee, "Scope and research questions", "Why this case, and what we will ask.")
+    trainee.fill(trainee.get_by_label("Title of the document"), "Terms of reference")
+    trainee.upload(
+        trainee.get_by_label("File", exact=True),
+        {"name": "terms-of-reference.pdf", "mimeType": "application/pdf", "buffer": evidence_pdf},
+    )
+    trainee.click(trainee.get_by_role("button", name="Upload file"))
+    _expect_message(trainee, "File “Terms of reference” uploaded.")
+    trainee.click(trainee.get_by_role("button", name="Submit for sign-off"))
+    _expect_message(trainee, "Stage submitted.")
+
+    stage = _stage(review, 1)
+    assert stage.status == ReviewStage.Status.SUBMITTED
+    kept = Evidence.objects.filter(stage=stage).order_by("pk")
+    assert [item.title for item in kept] == ["Scope and research questions", "Terms of reference"]
+    with kept[1].file.open("rb") as stored:
+        assert stored.read() == evidence_pdf
+    screenshot_of(trainee.page)
+    context.close()

@@ -22,7 +22,6 @@ from content.models import EnquiryFormPage
 from tests.accreditation.award_builders import approve, make_ready, submit
 from tests.accreditation.factories import SupervisedReviewFactory
 
-from .conftest import ARTIFACTS
 from .journey import Ui, outside_the_browser_loop
 
 pytestmark = [
@@ -76,7 +75,7 @@ def _page(browser, live_server, *, javascript: bool):
     ids=["mouse", "keyboard", "no-javascript"],
 )
 def test_it_takes_a_visitor_from_the_home_page_to_an_enquiry_and_a_verified_certificate(
-    browser, live_server, request, site, certificate, mode, javascript
+    browser, live_server, screenshot_of, site, certificate, mode, javascript
 ):
     context, page = _page(browser, live_server, javascript=javascript)
     ui = Ui(page, mode)
@@ -166,6 +165,5 @@ def test_it_takes_a_visitor_from_the_home_page_to_an_enquiry_and_a_verified_cert
     expect(ui.get_by_text("We could not find a certificate with that code.")).to_be_visible()
     expect(ui.get_by_label("Verification code")).to_be_visible()
 
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    screenshot_of(page)
     context.close()

@@ -44,7 +44,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 COURSE_TITLE = "Lead reviewer programme"
 COHORT_NAME = "Leeds boards 2027"
 REFLECTION_QUESTION = "What surprised you about local rationality?"
@@ -416,19 +415,8 @@ def no_js_page(browser, live_server, transactional_db, django_db_serialized_roll
     context.close()
 
 
-@pytest.fixture
-def no_js_screenshot(no_js_page, request):
-    def take() -> Path:
-        ARTIFACTS.mkdir(exist_ok=True)
-        path = ARTIFACTS / f"{request.node.name}.png"
-        no_js_page.screenshot(path=str(path), full_page=True)
-        return path
-
-    return take
-
-
 def test_it_saves_a_reflection_and_scores_a_check_without_javascript(
-    no_js_page, no_js_screenshot, cohort, tess
+    no_js_page, screenshot_of, cohort, tess
 ):
     page = no_js_page
     EnrolmentFactory(user=tess, cohort=cohort)
@@ -456,4 +444,4 @@ def test_it_saves_a_reflection_and_scores_a_check_without_javascript(
     expect(page.get_by_role("status")).to_contain_text("You scored 100% and passed.")
     expect(page.get_by_text("Status: Completed")).to_be_visible()
 
-    no_js_screenshot()
+    screenshot_of(page)
