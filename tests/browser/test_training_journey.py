@@ -122,16 +122,28 @@ def tess_in_progress(cohort, tess, sam):
 # Browser helpers ----------------------------------------------------------------------------
 
 
+_PICKERS_AT_FIELD = """([field, count]) => {
+    const left = field.getBoundingClientRect().left;
+    const open = Array.from(document.querySelectorAll(".xdsoft_datetimepicker")).filter(
+        (picker) => picker.getClientRects().length > 0
+            && Math.abs(picker.getBoundingClientRect().left - left) < 2
+    );
+    return open.length === count;
+}"""
+
+
 def _fill_picker(ui: Ui, field, value: str) -> None:
     """Type into a date or time field, then close the admin's picker as a keyboard user would.
 
     The picker opens a moment after the field takes focus, so wait for it before closing it.
+    The pickers are not tied to their fields in the page, so the field's own is the one drawn
+    at its left edge: a field that Shift+Tab passed over on the way can have opened its own
+    picker too late to close it, and that one does not matter here.
     """
-    picker = field.page.locator(".xdsoft_datetimepicker").filter(visible=True)
     ui.fill(field, value)
-    expect(picker).to_have_count(1)
+    ui.page.wait_for_function(_PICKERS_AT_FIELD, arg=[field.element_handle(), 1])
     field.press("Tab")
-    expect(picker).to_have_count(0)
+    ui.page.wait_for_function(_PICKERS_AT_FIELD, arg=[field.element_handle(), 0])
     expect(field).to_have_value(value)
 
 
