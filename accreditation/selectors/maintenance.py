@@ -1,11 +1,19 @@
-"""Reads for the periodic jobs: evidence past its retention period, and certificates whose PDF
-was never rendered."""
+"""Reads for the periodic jobs: evidence past its retention period, certificates whose PDF was
+never rendered, and bulk issue work left unfinished."""
 
 from datetime import datetime
 
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
 
-from ..models import AccreditationApplication, Certificate, Decision, Evidence, SupervisedReview
+from ..models import (
+    AccreditationApplication,
+    BulkIssue,
+    BulkIssueItem,
+    Certificate,
+    Decision,
+    Evidence,
+    SupervisedReview,
+)
 
 AppStatus = AccreditationApplication.Status
 
@@ -72,5 +80,30 @@ def certificates_missing_pdf(*, issued_before: datetime, claimed_before: datetim
             created_at__lt=issued_before,
         )
         .filter(Q(rendering_started_at__isnull=True) | Q(rendering_started_at__lt=claimed_before))
+        .order_by("pk")
+    )
+
+
+def bulk_items_stuck(*, queued_before: datetime, claimed_before: datetime):
+    """Bulk issue items no worker will finish on its own: still pending in a job started before
+    ``queued_before`` (their message never reached the broker, or was lost), or running under a
+    claim taken before ``claimed_before`` by a worker that died with its message."""
+    return (
+        BulkIssueItem.objects.filter(
+            Q(status=BulkIssueItem.Status.PENDING, bulk__created_at__lt=queued_before)
+            | Q(status=BulkIssueItem.Status.RUNNING, claimed_at__lt=claimed_before)
+        )
+        .exclude(bulk__status=BulkIssue.Status.FINISHED)
+        .order_by("pk")
+    )
+
+
+def bulk_issues_settled_without_zip(*, claimed_before: datetime):
+    """Jobs whose every item has settled but that were never finished: the finaliser's message
+    was lost, or its worker died while writing the ZIP."""
+    return (
+        BulkIssue.objects.exclude(status=BulkIssue.Status.FINISHED)
+        .filter(total__gt=0, total__lte=F("done") + F("failed"))
+        .filter(Q(zip_started_at__isnull=True) | Q(zip_started_at__lt=claimed_before))
         .order_by("pk")
     )

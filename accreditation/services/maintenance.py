@@ -19,11 +19,14 @@ from wagtail.log_actions import log
 
 from ..models import Evidence, SupervisedReview
 from ..selectors.maintenance import (
+    bulk_issues_settled_without_zip,
+    bulk_items_stuck,
     certificates_missing_pdf,
     evidence_files_due_for_purge,
     evidence_purged_with_file_left,
     reviews_due_for_evidence_purge,
 )
+from .bulk import STALE_CLAIM_AFTER as BULK_STALE_CLAIM_AFTER
 from .pdf import STALE_CLAIM_AFTER
 
 logger = logging.getLogger(__name__)
@@ -153,6 +156,8 @@ def _finish_interrupted_purges(*, now: datetime) -> None:
 class SweepResult:
     certificates: int
     notifications: int
+    bulk_items: int = 0
+    bulk_issues: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -165,12 +170,13 @@ def _first_in_a_while(kind: str, pk: int) -> bool:
 
 
 def stuck_work_requeue(*, now: datetime | None = None) -> SweepResult:
-    """Enqueue again the certificates that still have no PDF and the notifications whose email
-    is still unsent, ten minutes after they should have been done."""
+    """Enqueue again, ten minutes after they should have been done, the certificates that still
+    have no PDF, the notifications whose email is still unsent, the bulk issue items no worker
+    holds, and the bulk issues whose items have all settled but whose ZIP was never built."""
     from notifications.selectors import notifications_unsent_ids
     from notifications.tasks import send_notification_email
 
-    from ..tasks import render_certificate_pdf
+    from ..tasks import bulk_issue_finish_task, bulk_issue_item, render_certificate_pdf
 
     now = now or timezone.now()
     certificate_ids = [
@@ -187,7 +193,29 @@ def stuck_work_requeue(*, now: datetime | None = None) -> SweepResult:
         if _first_in_a_while("notification", pk)
     ]
     notifications = _enqueue(send_notification_email, notification_ids, "notification")
-    return SweepResult(certificates=certificates, notifications=notifications)
+    # A bulk item's claim goes stale after the same ten minutes, so the new message may take it.
+    item_ids = [
+        pk
+        for pk in bulk_items_stuck(
+            queued_before=now - STUCK_AFTER, claimed_before=now - BULK_STALE_CLAIM_AFTER
+        ).values_list("pk", flat=True)
+        if _first_in_a_while("bulk-item", pk)
+    ]
+    bulk_items = _enqueue(bulk_issue_item, item_ids, "bulk-item")
+    bulk_ids = [
+        pk
+        for pk in bulk_issues_settled_without_zip(
+            claimed_before=now - BULK_STALE_CLAIM_AFTER
+        ).values_list("pk", flat=True)
+        if _first_in_a_while("bulk-issue", pk)
+    ]
+    bulk_issues = _enqueue(bulk_issue_finish_task, bulk_ids, "bulk-issue")
+    return SweepResult(
+        certificates=certificates,
+        notifications=notifications,
+        bulk_items=bulk_items,
+        bulk_issues=bulk_issues,
+    )
 
 
 def _enqueue(task, ids: list[int], kind: str) -> int:

@@ -150,9 +150,14 @@ def test_it_sends_an_email_whose_message_was_lost(certificate, tess):
     assert len([m for m in mail.outbox if "expires on" in m.subject]) == 1
 
 
-def test_the_periodic_task_returns_its_counts(certificate):
+def test_it_returns_its_counts_from_the_periodic_task(certificate):
     # Whatever the approval notified (its on-commit enqueue never ran) is owed as well.
     owed = Notification.objects.filter(email_status=EmailStatus.PENDING).count()
     with time_machine.travel(APPROVED_AT + timedelta(minutes=11), tick=False):
-        assert sweep_stuck_work.delay().get() == {"certificates": 1, "notifications": owed}
+        assert sweep_stuck_work.delay().get() == {
+            "certificates": 1,
+            "notifications": owed,
+            "bulk_items": 0,
+            "bulk_issues": 0,
+        }
     assert not Notification.objects.filter(email_status=EmailStatus.PENDING).exists()
