@@ -85,7 +85,7 @@ def _erase(client, admin, user, email=None, capture=None):
         return client.post(erase_url(user), data)
 
 
-def test_the_search_helper_finds_tess_before_the_erasure(world):
+def test_it_finds_tess_with_the_search_helper_before_the_erasure(world):
     found = rows_mentioning("tess@example.org", "Tess Trainee", TESS_REFLECTION_WORD)
 
     assert "accounts.User.email holds 'tess@example.org'" in found
@@ -335,7 +335,7 @@ def test_it_leaves_a_superuser_to_another_superuser(client, ada, root):
     assert root.erased_at is None
 
 
-def test_a_superuser_can_erase_a_programme_administrator(client, root, ada):
+def test_it_lets_a_superuser_erase_a_programme_administrator(client, root, ada):
     response = _erase(client, root, ada)
 
     assert response.status_code == 302

@@ -199,7 +199,7 @@ def test_it_finishes_a_purge_whose_deletion_never_ran(decided, django_capture_on
     assert evidence.purged_at == when
 
 
-def test_the_periodic_task_returns_the_count(decided, django_capture_on_commit_callbacks):
+def test_it_returns_the_count_from_the_periodic_task(decided, django_capture_on_commit_callbacks):
     with (
         time_machine.travel(DECIDED_AT + timedelta(days=366), tick=False),
         django_capture_on_commit_callbacks(execute=True),
@@ -261,7 +261,7 @@ def test_it_shows_the_purged_file_in_the_assessors_portfolio(client, purged, ali
     assert reverse("accreditation:evidence_download", args=[purged.pk]) not in content
 
 
-def test_the_refused_download_runs_a_fixed_number_of_queries(
+def test_it_refuses_a_purged_download_in_a_fixed_number_of_queries(
     client, purged, tess, django_assert_max_num_queries
 ):
     client.force_login(tess)

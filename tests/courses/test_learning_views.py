@@ -116,9 +116,7 @@ def test_it_leaves_out_withdrawn_enrolments(client, tess, tess_enrolment):
     assert "You are not enrolled on a course yet." in client.get(MY_LEARNING).content.decode()
 
 
-def test_the_selector_gives_supervisors_a_trainees_statuses_and_reflections(
-    tess_enrolment, modules
-):
+def test_it_gives_supervisors_a_trainees_statuses_and_reflections(tess_enrolment, modules):
     _reflect(tess_enrolment, modules[0], "The family was not heard.")
 
     progress = trainee_progress_for_enrolment(tess_enrolment)
@@ -250,7 +248,7 @@ def _count_queries(client, url) -> int:
 
 
 @pytest.mark.parametrize("size", [5, 50])
-def test_my_learning_runs_a_fixed_number_of_queries(
+def test_it_runs_my_learning_in_a_fixed_number_of_queries(
     client, django_assert_max_num_queries, tess, sam, size
 ):
     _course_with_work(tess, sam, modules=size, attempts=3)
@@ -263,7 +261,7 @@ def test_my_learning_runs_a_fixed_number_of_queries(
 
 
 @pytest.mark.parametrize("size", [5, 50])
-def test_the_module_page_runs_a_fixed_number_of_queries(
+def test_it_runs_the_module_page_in_a_fixed_number_of_queries(
     client, django_assert_max_num_queries, tess, sam, size
 ):
     enrolment, built = _course_with_work(tess, sam, modules=size, attempts=size)
@@ -277,7 +275,7 @@ def test_the_module_page_runs_a_fixed_number_of_queries(
 
 
 @pytest.mark.parametrize("size", [5, 50])
-def test_the_progress_record_runs_a_fixed_number_of_queries(
+def test_it_runs_the_progress_record_in_a_fixed_number_of_queries(
     client, django_assert_max_num_queries, tess, sam, size
 ):
     enrolment, _ = _course_with_work(tess, sam, modules=size, attempts=2)
@@ -289,7 +287,7 @@ def test_the_progress_record_runs_a_fixed_number_of_queries(
     assert f"Answer {size - 1}" in response.content.decode()
 
 
-def test_the_query_counts_do_not_grow_with_the_course(client, tess, uma, sam):
+def test_it_keeps_query_counts_flat_as_the_course_grows(client, tess, uma, sam):
     small, small_modules = _course_with_work(tess, sam, modules=3, attempts=2)
     large, large_modules = _course_with_work(uma, sam, modules=30, attempts=30)
 

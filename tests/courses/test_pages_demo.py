@@ -69,7 +69,7 @@ def test_it_can_be_seeded_twice(ada, sam, ali, tess, pat, uma):
     assert Enrolment.objects.filter(user=tess).count() == 1
 
 
-def test_the_seeded_course_works_for_tess(client, ada, sam, ali, tess, pat, uma):
+def test_it_makes_the_seeded_course_work_for_tess(client, ada, sam, ali, tess, pat, uma):
     seed_courses(stdout=io.StringIO(), users=_users(ada, sam, ali, tess, pat, uma))
     client.force_login(tess)
 

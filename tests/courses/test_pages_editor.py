@@ -48,7 +48,7 @@ def test_it_refuses_the_module_itself(course, modules):
     assert "prerequisites" in form.errors
 
 
-def test_a_new_module_may_require_any_existing_module_of_the_course(course, modules):
+def test_it_lets_a_new_module_require_any_existing_module_of_the_course(course, modules):
     form = _form(ModulePage(), course, modules)
 
     assert form.is_valid(), form.errors

@@ -154,7 +154,7 @@ def test_it_refuses_answers_to_a_module_that_cannot_start_yet(tess_client, first
     assert "You cannot start this module yet. Complete “Systems thinking” first." in follow
 
 
-def test_the_service_refuses_too(tess_enrolment, second):
+def test_it_refuses_in_the_service_too(tess_enrolment, second):
     with pytest.raises(PrerequisitesNotMetError):
         module_progress_start(enrolment=tess_enrolment, module=second)
     with pytest.raises(PrerequisitesNotMetError):
@@ -258,7 +258,7 @@ def test_it_refuses_an_option_that_does_not_exist(tess_client, first, second):
     assert not KnowledgeCheckAttempt.objects.exists()
 
 
-def test_the_service_refuses_incomplete_answers(tess_enrolment, first, second):
+def test_it_refuses_incomplete_answers_in_the_service(tess_enrolment, first, second):
     reflection_answer_save(
         enrolment=tess_enrolment,
         module=first,
@@ -282,7 +282,7 @@ def test_the_service_refuses_incomplete_answers(tess_enrolment, first, second):
     assert not KnowledgeCheckAttempt.objects.exists()
 
 
-def test_a_module_with_nothing_to_answer_is_complete_once_opened(
+def test_it_completes_a_module_with_nothing_to_answer_once_opened(
     tess_client, tess_enrolment, course
 ):
     reading = add_module(course, title="Further reading", body=[text_block("Read Guide 24.")])

@@ -124,7 +124,7 @@ def test_it_does_not_claim_a_send_another_worker_started_recently(review, tess, 
     assert len(mail.outbox) == 1
 
 
-def test_a_mail_server_that_is_down_fails_neither_the_request_nor_the_row(
+def test_it_fails_neither_the_request_nor_the_row_when_the_mail_server_is_down(
     client, review, tess, pat, sam, settings, django_capture_on_commit_callbacks
 ):
     settings.EMAIL_BACKEND = FAILING_BACKEND
@@ -174,7 +174,7 @@ def test_it_stops_retrying_after_the_last_attempt(review, tess, sam, settings):
     assert notification.pk not in notifications_unsent_ids(older_than=timedelta(0))
 
 
-def test_the_sweeper_finds_pending_and_abandoned_sends_only_once_they_are_old(review, tess, sam):
+def test_it_gives_the_sweeper_pending_and_abandoned_sends_only_once_they_are_old(review, tess, sam):
     pending = _pending_for_sam(review, tess, sam)
     claimed = notify(recipient=tess, event=Event.STAGE_APPROVED, actor=sam)
     Notification.objects.filter(pk=claimed.pk).update(
@@ -224,7 +224,7 @@ def test_it_fails_clearly_when_a_template_is_missing(review, tess, sam, settings
         }
     ],
 )
-def test_every_event_has_its_three_templates(event):
+def test_it_has_three_templates_for_every_event(event):
     for name in template_names(event):
         assert get_template(name)
 

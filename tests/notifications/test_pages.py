@@ -173,7 +173,9 @@ def test_it_marks_all_as_read(client, review, tess, pat, sam):
     assert "You have no unread notifications." in _messages(again)
 
 
-def test_opening_one_marks_it_read_and_goes_to_its_page(client, tess_notified, tess, review):
+def test_it_marks_a_notification_read_when_opened_and_goes_to_its_page(
+    client, tess_notified, tess, review
+):
     _, changes = tess_notified
     client.force_login(tess)
 

@@ -42,7 +42,7 @@ def test_it_sends_the_approval_email_from_the_worker(celery_worker, review, tess
     assert all(row.emailed_at is not None for row in rows)
 
 
-def test_the_worker_retries_an_email_the_server_refused(celery_worker, settings, tess, sam):
+def test_it_retries_on_the_worker_an_email_the_server_refused(celery_worker, settings, tess, sam):
     from tests.notifications import flaky_backend
 
     flaky_backend.refused["count"] = 0
