@@ -1,3 +1,5 @@
+import logging
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -6,17 +8,34 @@ from django.urls import reverse
 from celery import shared_task
 
 from .models import Invitation
+from .services.invitations import hash_token, invitation_mark_emailed
+
+logger = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(bind=True, acks_late=True, max_retries=5)
 def send_invitation_email(self, invitation_id: int, token: str) -> None:
+    try:
+        _send_invitation_email(invitation_id, token)
+    except OSError as error:  # smtplib's errors are OSErrors, as is a refused connection
+        if self.request.is_eager:
+            # Run in-process (no broker): a retry would run at once, inside the request that
+            # made the invitation. It stays unsent, and the sweeper sends it a fresh link.
+            logger.warning("The email of invitation %s could not be sent: %s", invitation_id, error)
+            return
+        raise self.retry(exc=error, countdown=2**self.request.retries * 30) from error
+
+
+def _send_invitation_email(invitation_id: int, token: str) -> None:
     invitation = (
         Invitation.objects.select_related("cohort", "cohort__course", "invited_by")
-        .filter(pk=invitation_id, accepted_at__isnull=True)
+        .filter(pk=invitation_id, accepted_at__isnull=True, emailed_at__isnull=True)
+        .filter(token_hash=hash_token(token))
         .first()
     )
     if invitation is None:
-        # Withdrawn or already accepted by the time the worker got to it: nothing to send.
+        # Accepted, already sent (a duplicate message), or given a fresh link since: the link in
+        # this message is not the one to send.
         return
     context = {
         "invitation": invitation,
@@ -36,6 +55,7 @@ def send_invitation_email(self, invitation_id: int, token: str) -> None:
         render_to_string("courses/email/invitation.html", context), "text/html"
     )
     message.send()
+    invitation_mark_emailed(invitation_id=invitation.pk, token=token)
 
 
 def contact_email_for(invitation: Invitation | None) -> str:

@@ -44,6 +44,11 @@ urlpatterns = [
     ),
     path("cohorts/<int:pk>/invite/", cohorts.invitation_create, name="invitation_create"),
     path("cohorts/<int:pk>/invite/csv/", cohorts.invitation_import, name="invitation_import"),
+    path(
+        "cohorts/<int:pk>/invitations/<int:invitation_pk>/resend/",
+        cohorts.invitation_resend,
+        name="invitation_resend",
+    ),
     path("invitations/<str:token>/", cohorts.invitation_accept, name="invitation_accept"),
     path("enrolments/<int:pk>/status/", cohorts.enrolment_status, name="enrolment_status"),
     path("supervision/", cohorts.supervisor_home, name="supervisor_home"),

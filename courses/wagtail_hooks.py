@@ -27,6 +27,7 @@ def register_cohort_log_actions(actions):
         ("courses.enrolment.assign", "Enrolment: assign", "Supervisor or review partner changed"),
         ("courses.attendance.record", "Attendance: record", "Attendance register saved"),
         ("courses.invitation.create", "Invitation: send", "Invitation sent"),
+        ("courses.invitation.resend", "Invitation: send a new link", "New invitation link sent"),
         ("courses.invitation.accept", "Invitation: accept", "Invitation accepted"),
         ("courses.cohort.reset_calendar", "Cohort: new calendar link", "Calendar link changed"),
     ):

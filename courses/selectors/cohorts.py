@@ -4,6 +4,7 @@ Each selector runs a fixed number of queries however many trainees there are.
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -44,6 +45,21 @@ def cohort_pending_invitations(cohort: Cohort) -> QuerySet[Invitation]:
     return Invitation.objects.filter(
         cohort=cohort, accepted_at__isnull=True, expires_at__gt=timezone.now()
     ).select_related("invited_by")
+
+
+def invitations_unsent_ids(*, made_before: datetime, now: datetime) -> list[int]:
+    """Invitations still open whose current link was made before ``made_before`` and whose email
+    has not gone."""
+    return list(
+        Invitation.objects.filter(
+            accepted_at__isnull=True,
+            emailed_at__isnull=True,
+            link_made_at__lt=made_before,
+            expires_at__gt=now,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def cohort_training_days(cohort: Cohort) -> list[TrainingDay]:

@@ -7,6 +7,7 @@ task message that sends it.
 import csv
 import hashlib
 import io
+import logging
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -22,6 +23,7 @@ from django.utils import timezone
 from wagtail.log_actions import log
 
 from allauth.account.models import EmailAddress
+from kombu.exceptions import OperationalError as BrokerError
 
 from learning_platform.accounts.models import Organisation, User
 from learning_platform.accounts.roles import Role
@@ -29,7 +31,7 @@ from notifications.models import Event
 from notifications.services import notify
 
 from ..models import Cohort, Enrolment, Invitation
-from ..selectors.cohorts import cohort_places_left
+from ..selectors.cohorts import cohort_places_left, invitations_unsent_ids
 from .cohorts import ENROLMENT_ACTIONS
 
 MAX_UPLOAD_BYTES = 1024 * 1024
@@ -45,6 +47,11 @@ COLUMN_ALIASES = {
     "jobtitle": "job title",
     "role": "job title",
 }
+
+
+logger = logging.getLogger(__name__)
+# An email not gone ten minutes after its link was made is taken as lost.
+UNSENT_AFTER = timedelta(minutes=10)
 
 
 class InvitationError(Exception):
@@ -125,8 +132,6 @@ def _create(
     job_title: str,
     invited_by: User | None,
 ) -> Invitation:
-    from ..tasks import send_invitation_email
-
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         cohort=cohort,
@@ -140,13 +145,76 @@ def _create(
     )
     log(instance=invitation, action="courses.invitation.create", user=invited_by)
     # Only once the invitation is committed: a rolled-back import must send nothing.
-    transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk, token))
+    transaction.on_commit(lambda: _enqueue_email(invitation.pk, token))
     # Someone who already has an account also sees it in the platform (in-app only: the email
     # above is the one that carries the link).
     invitee = User.objects.filter(email__iexact=email, is_active=True).first()
     if invitee is not None:
         notify(recipient=invitee, event=Event.INVITATION, actor=invited_by, target=invitation)
     return invitation
+
+
+def _enqueue_email(invitation_id: int, token: str) -> None:
+    """A broker that cannot be reached is logged, not raised into the request: the invitation
+    is committed without ``emailed_at``, and the sweeper sends it a fresh link."""
+    from ..tasks import send_invitation_email
+
+    try:
+        send_invitation_email.delay(invitation_id, token)
+    except BrokerError:
+        logger.exception("Could not enqueue the email of invitation %s.", invitation_id)
+
+
+def invitation_mark_emailed(*, invitation_id: int, token: str) -> bool:
+    """Record that the email with this token went. A link replaced since then is not counted,
+    so the sweeper still sends the current one."""
+    return (
+        Invitation.objects.filter(
+            pk=invitation_id, token_hash=hash_token(token), emailed_at__isnull=True
+        ).update(emailed_at=timezone.now())
+        == 1
+    )
+
+
+@transaction.atomic
+def invitation_resend(*, invitation_id: int, by: User | None) -> Invitation:
+    """Send a fresh link, valid for the full period again. Only a hash of a token is stored, so
+    a lost email cannot be sent again as it was: the new token replaces the old one, and the
+    link in any earlier email stops working."""
+    invitation = Invitation.objects.select_for_update().filter(pk=invitation_id).first()
+    if invitation is None:
+        raise InvitationError("That invitation no longer exists.")
+    if invitation.accepted_at is not None:
+        raise InvitationError(
+            f"{invitation.full_name} has already accepted this invitation, so there is nothing "
+            "to send again."
+        )
+    token = secrets.token_urlsafe(32)
+    invitation.token_hash = hash_token(token)
+    invitation.expires_at = timezone.now() + timedelta(days=invitation_expiry_days())
+    invitation.link_made_at = timezone.now()
+    invitation.emailed_at = None
+    invitation.save(update_fields=["token_hash", "expires_at", "link_made_at", "emailed_at"])
+    log(instance=invitation, action="courses.invitation.resend", user=by)
+    transaction.on_commit(lambda: _enqueue_email(invitation.pk, token))
+    return invitation
+
+
+def invitations_resend_unsent(*, now=None) -> int:
+    """For the sweeper: invitations whose email has still not gone ten minutes after the link
+    was made (the message was lost, or the mail server refused it every time) get a fresh one.
+    Each runs in its own transaction, so one failure does not stop the rest."""
+    now = now or timezone.now()
+    sent = 0
+    for invitation_id in invitations_unsent_ids(made_before=now - UNSENT_AFTER, now=now):
+        try:
+            invitation_resend(invitation_id=invitation_id, by=None)
+        except InvitationError:
+            continue  # accepted in the meantime
+        sent += 1
+    if sent:
+        logger.warning("Sent %s invitation(s) a fresh link: their first email never went.", sent)
+    return sent
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -36,7 +36,7 @@ from ..forms import (
     InvitationForm,
     InvitationImportForm,
 )
-from ..models import Cohort, Enrolment
+from ..models import Cohort, Enrolment, Invitation
 from ..selectors import cohorts as selectors
 from ..services import cohorts as services
 from ..services import invitations as invitation_services
@@ -258,6 +258,28 @@ def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
             "places_left": selectors.cohort_places_left(cohort),
         },
     )
+
+
+@login_required
+@require_POST
+def invitation_resend(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+    cohort = access.get_cohort_for_staff(request.user, pk)
+    if not request.user.has_perm("courses.add_invitation"):
+        raise Http404
+    invitation = get_object_or_404(Invitation, pk=invitation_pk, cohort=cohort)
+    try:
+        invitation = invitation_services.invitation_resend(
+            invitation_id=invitation.pk, by=request.user
+        )
+    except InvitationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            f"A new invitation was sent to {invitation.email}. The link in any earlier email "
+            "no longer works.",
+        )
+    return redirect("courses:cohort_detail", pk=cohort.pk)
 
 
 @login_required

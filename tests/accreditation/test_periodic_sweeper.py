@@ -159,5 +159,6 @@ def test_it_returns_its_counts_from_the_periodic_task(certificate):
             "notifications": owed,
             "bulk_items": 0,
             "bulk_issues": 0,
+            "invitations": 0,
         }
     assert not Notification.objects.filter(email_status=EmailStatus.PENDING).exists()

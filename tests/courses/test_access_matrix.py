@@ -298,6 +298,15 @@ ROWS: dict[str, Row] = {
         expect=_expect(ok=SIGNED_IN, anonymous=OK),
         check=_check_course_page,
     ),
+    # Last: sending a fresh link replaces the one the invitation page rows above use.
+    "invitation_resend": Row(
+        url=lambda ctx: reverse(
+            "courses:invitation_resend",
+            args=[ctx["cohort"].pk, Invitation.objects.get(email="new.trainee@example.org").pk],
+        ),
+        expect=_expect(redirect={"ada"}),
+        method="post",
+    ),
 }
 
 

@@ -337,6 +337,10 @@ MATRIX: dict[str, Row] = {
     "bulk_issues:status": Row(ADMIN, world=ACCREDITATION, args=("bulk",)),
     "bulk_issues:download": Row(ADMIN, world=ACCREDITATION, args=("bulk",)),
     "bulk_issues:retry": Row(ADMIN, world=ACCREDITATION, args=("bulk",)),
+    # Last of the courses rows: it replaces the invitation's link, which rows above still use.
+    "courses:invitation_resend": Row(
+        expect({"ada"}, status=REDIRECT), args=("cohort", "invitation"), method="POST"
+    ),
 }
 
 
