@@ -305,6 +305,10 @@ STAGE_REMINDER_DAYS = env_int("STAGE_REMINDER_DAYS", 7)
 TRAINEE_INACTIVITY_DAYS = env_int("TRAINEE_INACTIVITY_DAYS", 30)
 # Days before valid_until at which a certificate holder is warned, one warning per threshold.
 CERTIFICATE_EXPIRY_WARNING_DAYS = env_int_list("CERTIFICATE_EXPIRY_WARNING_DAYS", [90, 30])
+# First wait before a failed notification email is tried again (doubling each time), and how
+# long a worker's claim on an email holds before the sweeper may hand it to another.
+NOTIFICATION_EMAIL_RETRY_SECONDS = env_int("NOTIFICATION_EMAIL_RETRY_SECONDS", 60)
+NOTIFICATION_EMAIL_CLAIM_TIMEOUT = env_int("NOTIFICATION_EMAIL_CLAIM_TIMEOUT", 600)
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Learning Together"
