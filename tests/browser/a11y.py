@@ -110,9 +110,8 @@ class AccessibilityAudit:
             self._on_report(report, served_without_javascript=served_without_javascript)
 
         context.expose_binding("__a11yReport", on_report)
-        if served_without_javascript:
-            pass  # a page only for re-serving kept HTML: checked in _check_snapshots
-        elif javascript:
+        # A context that only re-serves kept HTML is driven by _check_snapshots itself.
+        if javascript and not served_without_javascript:
             context.on("page", self._wire_page)
             for page in context.pages:
                 self._wire_page(page)
@@ -124,7 +123,7 @@ class AccessibilityAudit:
                 return page
 
             context.new_page = new_wired_page
-        else:
+        elif not javascript:
             context.on("response", self._keep_served_html)
         close = context.close
 
