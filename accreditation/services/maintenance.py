@@ -7,6 +7,7 @@ unfinished and enqueues them, relying on each task's own claim to do the work on
 """
 
 import logging
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
@@ -182,37 +183,33 @@ def stuck_work_requeue(*, now: datetime | None = None) -> SweepResult:
     from ..tasks import bulk_issue_finish_task, bulk_issue_item, render_certificate_pdf
 
     now = now or timezone.now()
-    certificate_ids = [
-        pk
-        for pk in certificates_missing_pdf(
+    certificates = _enqueue(
+        render_certificate_pdf,
+        certificates_missing_pdf(
             issued_before=now - STUCK_AFTER, claimed_before=now - STALE_CLAIM_AFTER
-        ).values_list("pk", flat=True)
-        if _first_in_a_while("certificate", pk)
-    ]
-    certificates = _enqueue(render_certificate_pdf, certificate_ids, "certificate")
-    notification_ids = [
-        pk
-        for pk in notifications_unsent_ids(older_than=STUCK_AFTER)
-        if _first_in_a_while("notification", pk)
-    ]
-    notifications = _enqueue(send_notification_email, notification_ids, "notification")
+        ).values_list("pk", flat=True),
+        "certificate",
+    )
+    notifications = _enqueue(
+        send_notification_email,
+        notifications_unsent_ids(older_than=STUCK_AFTER),
+        "notification",
+    )
     # A bulk item's claim goes stale after the same ten minutes, so the new message may take it.
-    item_ids = [
-        pk
-        for pk in bulk_items_stuck(
+    bulk_items = _enqueue(
+        bulk_issue_item,
+        bulk_items_stuck(
             queued_before=now - STUCK_AFTER, claimed_before=now - BULK_STALE_CLAIM_AFTER
-        ).values_list("pk", flat=True)
-        if _first_in_a_while("bulk-item", pk)
-    ]
-    bulk_items = _enqueue(bulk_issue_item, item_ids, "bulk-item")
-    bulk_ids = [
-        pk
-        for pk in bulk_issues_settled_without_zip(
-            claimed_before=now - BULK_STALE_CLAIM_AFTER
-        ).values_list("pk", flat=True)
-        if _first_in_a_while("bulk-issue", pk)
-    ]
-    bulk_issues = _enqueue(bulk_issue_finish_task, bulk_ids, "bulk-issue")
+        ).values_list("pk", flat=True),
+        "bulk-item",
+    )
+    bulk_issues = _enqueue(
+        bulk_issue_finish_task,
+        bulk_issues_settled_without_zip(claimed_before=now - BULK_STALE_CLAIM_AFTER).values_list(
+            "pk", flat=True
+        ),
+        "bulk-issue",
+    )
     return SweepResult(
         certificates=certificates,
         notifications=notifications,
@@ -222,9 +219,11 @@ def stuck_work_requeue(*, now: datetime | None = None) -> SweepResult:
     )
 
 
-def _enqueue(task, ids: list[int], kind: str) -> int:
+def _enqueue(task, ids: Iterable[int], kind: str) -> int:
     enqueued = []
     for pk in ids:
+        if not _first_in_a_while(kind, pk):
+            continue
         try:
             task.delay(pk)
         except Exception:
