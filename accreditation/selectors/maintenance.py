@@ -32,11 +32,13 @@ def reviews_due_for_evidence_purge(*, decided_before: datetime) -> QuerySet[Supe
     decision on each was recorded in an append-only ``Decision`` with that outcome. The retention
     period runs from the latest of those decisions, so when a pair of trainees share a review the
     clock starts only once the second of them is decided, and a partner's application that is
-    still open keeps the files for the assessor reading it.
+    still open keeps the files for the assessor reading it. A trainee partner who has not applied
+    yet keeps them too: they may still apply on the same review.
     """
     open_application = AccreditationApplication.objects.filter(
         review=OuterRef("pk"), status__in=OPEN
     )
+    decided = AccreditationApplication.objects.filter(review=OuterRef("pk"), status__in=DECIDED)
     return (
         SupervisedReview.objects.annotate(
             decided_at=Max(
@@ -47,8 +49,19 @@ def reviews_due_for_evidence_purge(*, decided_before: datetime) -> QuerySet[Supe
                 ),
             ),
             has_open=Exists(open_application),
+            trainee_decided=Exists(decided.filter(trainee=OuterRef("trainee"))),
+            partner_decided=Exists(decided.filter(trainee=OuterRef("partner"))),
         )
         .filter(decided_at__lt=decided_before, has_open=False)
+        # Each trainee on the review needs it until their own application is decided, even one
+        # who has not applied yet; a person whose data was erased no longer does.
+        .filter(Q(trainee_decided=True) | Q(trainee__erased_at__isnull=False))
+        .filter(
+            Q(partner__isnull=True)
+            | Q(partner_is_accredited=True)
+            | Q(partner_decided=True)
+            | Q(partner__erased_at__isnull=False)
+        )
         .order_by("pk")
     )
 

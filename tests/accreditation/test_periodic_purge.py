@@ -39,6 +39,10 @@ def _stored(evidence: Evidence) -> Path:
     return Path(evidence.file.storage.path(evidence.file.name))
 
 
+def _stored_path_exists(evidence: Evidence) -> bool:
+    return bool(evidence.file.name) and evidence.file.storage.exists(evidence.file.name)
+
+
 def _purge_entries(review: SupervisedReview):
     return ModelLogEntry.objects.filter(
         action="accreditation.evidence.purge", object_id=str(review.pk)
@@ -46,9 +50,9 @@ def _purge_entries(review: SupervisedReview):
 
 
 @pytest.fixture
-def decided(review, tess, sam, ali):
-    """Tess's review with a signed-off file of evidence; her application approved at
-    DECIDED_AT."""
+def tess_decided(review, tess, sam, ali):
+    """Tess's review (Pat is her trainee partner) with a signed-off file of evidence; Tess's
+    application approved at DECIDED_AT, Pat's not made yet."""
     with time_machine.travel(DECIDED_AT, tick=False):
         evidence = _evidence_file(review, tess)
         stage_submit(stage=stage(review, 1), user=tess)
@@ -56,6 +60,15 @@ def decided(review, tess, sam, ali):
         make_ready(tess, review)
         certificate = approve(submit(tess), ali)
     return evidence, certificate
+
+
+@pytest.fixture
+def decided(tess_decided, review, pat, ali):
+    """Both trainees of the review approved at DECIDED_AT."""
+    with time_machine.travel(DECIDED_AT, tick=False):
+        make_ready(pat, review)
+        approve(submit(pat), ali)
+    return tess_decided
 
 
 def _run(django_capture_on_commit_callbacks, when):
@@ -133,17 +146,36 @@ def test_it_leaves_the_evidence_of_an_undecided_review_alone(
 
 
 def test_it_waits_while_the_partners_application_is_still_open(
-    decided, review, pat, django_capture_on_commit_callbacks
+    tess_decided, review, pat, django_capture_on_commit_callbacks
 ):
     from accreditation.services.applications import application_save_draft
 
-    evidence, _ = decided
+    evidence, _ = tess_decided
     with time_machine.travel(DECIDED_AT + timedelta(days=10), tick=False):
         application_save_draft(trainee=pat, reflective_statement="Draft")
     assert _run(django_capture_on_commit_callbacks, DECIDED_AT + timedelta(days=400)) == 0
     evidence.refresh_from_db()
     assert evidence.purged_at is None
     assert _stored(evidence).exists()
+
+
+def test_it_waits_for_a_trainee_partner_who_has_not_applied_yet(
+    tess_decided, review, pat, ali, django_capture_on_commit_callbacks
+):
+    evidence, _ = tess_decided
+    assert _run(django_capture_on_commit_callbacks, DECIDED_AT + timedelta(days=400)) == 0
+    evidence.refresh_from_db()
+    assert evidence.purged_at is None
+
+    # Pat applies and is decided 500 days on; the retention period runs from that decision.
+    with time_machine.travel(DECIDED_AT + timedelta(days=500), tick=False):
+        make_ready(pat, review)
+        approve(submit(pat), ali)
+    assert _run(django_capture_on_commit_callbacks, DECIDED_AT + timedelta(days=800)) == 0
+    assert _run(django_capture_on_commit_callbacks, DECIDED_AT + timedelta(days=866)) == 1
+    evidence.refresh_from_db()
+    assert evidence.purged_at is not None
+    assert not _stored_path_exists(evidence)
 
 
 def test_it_follows_the_configured_retention_period(
