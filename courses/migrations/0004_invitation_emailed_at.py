@@ -28,5 +28,10 @@ class Migration(migrations.Migration):
             name="emailed_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
+        migrations.AddField(
+            model_name="invitation",
+            name="automatic_resends",
+            field=models.PositiveSmallIntegerField(default=0),
+        ),
         migrations.RunPython(existing_invitations_were_sent, migrations.RunPython.noop),
     ]

@@ -143,6 +143,9 @@ class Invitation(models.Model):
     # since only the email ever holds the token itself.
     link_made_at = models.DateTimeField(default=timezone.now)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # Fresh links the sweeper has sent on its own; it stops after a few, so an address the mail
+    # server always refuses is not sent a new link forever. Staff sending one resets it.
+    automatic_resends = models.PositiveSmallIntegerField(default=0)
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -47,16 +47,21 @@ def cohort_pending_invitations(cohort: Cohort) -> QuerySet[Invitation]:
     ).select_related("invited_by")
 
 
-def invitations_unsent_ids(*, made_before: datetime, now: datetime) -> list[int]:
-    """Invitations still open whose current link was made before ``made_before`` and whose email
-    has not gone."""
+def invitations_unsent_ids(
+    *, made_before: datetime, now: datetime, resent_fewer_than: int
+) -> list[int]:
+    """Invitations still open whose current link was made before ``made_before``, whose email
+    has not gone, and that the sweeper has not already sent ``resent_fewer_than`` fresh links.
+    Invitations to an erased person's withdrawn address are left alone."""
     return list(
         Invitation.objects.filter(
             accepted_at__isnull=True,
             emailed_at__isnull=True,
             link_made_at__lt=made_before,
             expires_at__gt=now,
+            automatic_resends__lt=resent_fewer_than,
         )
+        .exclude(email__iendswith="@invalid")
         .order_by("pk")
         .values_list("pk", flat=True)
     )

@@ -52,6 +52,8 @@ COLUMN_ALIASES = {
 logger = logging.getLogger(__name__)
 # An email not gone ten minutes after its link was made is taken as lost.
 UNSENT_AFTER = timedelta(minutes=10)
+# After this many fresh links the sweeper leaves an invitation to staff, who see "Not sent yet".
+MAX_AUTOMATIC_RESENDS = 3
 
 
 class InvitationError(Exception):
@@ -177,10 +179,13 @@ def invitation_mark_emailed(*, invitation_id: int, token: str) -> bool:
 
 
 @transaction.atomic
-def invitation_resend(*, invitation_id: int, by: User | None) -> Invitation:
-    """Send a fresh link, valid for the full period again. Only a hash of a token is stored, so
-    a lost email cannot be sent again as it was: the new token replaces the old one, and the
-    link in any earlier email stops working."""
+def invitation_resend(
+    *, invitation_id: int, by: User | None, automatic: bool = False
+) -> Invitation:
+    """Send a fresh link. Only a hash of a token is stored, so a lost email cannot be sent again
+    as it was: the new token replaces the old one, and the link in any earlier email stops
+    working. Staff sending one give the link the full period again; the sweeper's automatic
+    resends keep the expiry, so an invitation nobody can receive still runs out."""
     invitation = Invitation.objects.select_for_update().filter(pk=invitation_id).first()
     if invitation is None:
         raise InvitationError("That invitation no longer exists.")
@@ -191,10 +196,22 @@ def invitation_resend(*, invitation_id: int, by: User | None) -> Invitation:
         )
     token = secrets.token_urlsafe(32)
     invitation.token_hash = hash_token(token)
-    invitation.expires_at = timezone.now() + timedelta(days=invitation_expiry_days())
+    if automatic:
+        invitation.automatic_resends += 1
+    else:
+        invitation.expires_at = timezone.now() + timedelta(days=invitation_expiry_days())
+        invitation.automatic_resends = 0
     invitation.link_made_at = timezone.now()
     invitation.emailed_at = None
-    invitation.save(update_fields=["token_hash", "expires_at", "link_made_at", "emailed_at"])
+    invitation.save(
+        update_fields=[
+            "token_hash",
+            "expires_at",
+            "automatic_resends",
+            "link_made_at",
+            "emailed_at",
+        ]
+    )
     log(instance=invitation, action="courses.invitation.resend", user=by)
     transaction.on_commit(lambda: _enqueue_email(invitation.pk, token))
     return invitation
@@ -206,9 +223,12 @@ def invitations_resend_unsent(*, now=None) -> int:
     Each runs in its own transaction, so one failure does not stop the rest."""
     now = now or timezone.now()
     sent = 0
-    for invitation_id in invitations_unsent_ids(made_before=now - UNSENT_AFTER, now=now):
+    unsent = invitations_unsent_ids(
+        made_before=now - UNSENT_AFTER, now=now, resent_fewer_than=MAX_AUTOMATIC_RESENDS
+    )
+    for invitation_id in unsent:
         try:
-            invitation_resend(invitation_id=invitation_id, by=None)
+            invitation_resend(invitation_id=invitation_id, by=None, automatic=True)
         except InvitationError:
             continue  # accepted in the meantime
         sent += 1

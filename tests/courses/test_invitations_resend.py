@@ -165,3 +165,42 @@ def test_it_leaves_sent_accepted_and_expired_invitations_to_the_sweeper_alone(co
     with time_machine.travel(INVITED_AT + timedelta(hours=1), tick=False):
         assert stuck_work_requeue().invitations == 0
     assert {_find(t) is not None for t in ("tok-sent", "tok-accepted", "tok-expired")} == {True}
+
+
+def test_it_stops_sending_fresh_links_to_an_address_the_mail_server_always_refuses(
+    cohort, ada, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.content.failing_backend.EmailBackend"
+    with time_machine.travel(INVITED_AT, tick=False):
+        invitation = _invite(cohort, ada, deliver=True, capture=django_capture_on_commit_callbacks)
+    expires_at = invitation.expires_at
+
+    resends = []
+    for minutes in (11, 22, 33, 44, 55):
+        with (
+            time_machine.travel(INVITED_AT + timedelta(minutes=minutes), tick=False),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            resends.append(stuck_work_requeue().invitations)
+
+    invitation.refresh_from_db()
+    assert resends == [1, 1, 1, 0, 0]
+    assert invitation.automatic_resends == 3
+    assert invitation.emailed_at is None
+    # Automatic resends never stretch the invitation's life.
+    assert invitation.expires_at == expires_at
+    assert ModelLogEntry.objects.filter(action="courses.invitation.resend").count() == 3
+
+
+def test_it_lets_staff_send_a_fresh_link_after_the_sweeper_gave_up(
+    client, cohort, ada, django_capture_on_commit_callbacks
+):
+    invitation = _invite(cohort, ada, deliver=False, capture=django_capture_on_commit_callbacks)
+    Invitation.objects.filter(pk=invitation.pk).update(automatic_resends=3)
+    client.force_login(ada)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("courses:invitation_resend", args=[cohort.pk, invitation.pk]))
+    invitation.refresh_from_db()
+    assert len(mail.outbox) == 1
+    assert invitation.automatic_resends == 0
+    assert invitation.emailed_at is not None
