@@ -7,6 +7,7 @@ module; Tess is accredited by Ali and lists her certificate on the public regist
 from dataclasses import dataclass
 
 from django.core.files.storage import storages
+from django.urls import reverse
 
 from accreditation.models import Certificate, Evidence, SupervisionSession
 from accreditation.services.evidence import evidence_add_file, evidence_add_note
@@ -35,6 +36,7 @@ from tests.courses.factories import (
     knowledge_check_block,
     reflection_block,
 )
+from tests.factories import PASSWORD
 
 # Words that appear only in one person's private writing, so a search for them proves a leak.
 TESS_REFLECTION_WORD = "Quillfeather"
@@ -43,6 +45,27 @@ TESS_NOTE_WORD = "Brambleworth"
 TESS_STATEMENT_WORD = "Lanternhollow"
 TESS_FILE_BYTES = PDF_BYTES + b"% Tess's own stage one evidence\n"
 PAT_FILE_BYTES = PNG_BYTES
+
+
+def erase_url(user) -> str:
+    return reverse("wagtailusers_users:erase", args=[user.pk])
+
+
+def sign_in_recently(client, user) -> None:
+    """Signed in, and the password confirmed again just now, as erasure asks of an admin."""
+    client.force_login(user)
+    response = client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    assert response.status_code == 302, response.status_code
+
+
+def erase(client, admin, user, email=None, capture=None):
+    """``admin`` erases ``user`` on the confirmation page; on-commit work runs if ``capture``."""
+    sign_in_recently(client, admin)
+    data = {"email": user.email if email is None else email}
+    if capture is None:
+        return client.post(erase_url(user), data)
+    with capture(execute=True):
+        return client.post(erase_url(user), data)
 
 
 def private_storage_in_tmp(monkeypatch) -> None:

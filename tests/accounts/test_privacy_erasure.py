@@ -1,4 +1,5 @@
 import logging
+from datetime import UTC, datetime, timedelta
 
 from django.apps import apps
 from django.db.models import TextField
@@ -21,8 +22,10 @@ from accreditation.models import (
     SupervisionAttendance,
 )
 from courses.models import KnowledgeCheckAttempt, ModuleProgress, ReflectionAnswer
+from learning_platform.accounts.management.commands.demo_totp import current_code
 from learning_platform.accounts.models import User
-from tests.factories import PASSWORD, give_totp
+from learning_platform.accounts.roles import Role
+from tests.factories import PASSWORD, give_totp, make_persona
 
 from .privacy_scenario import (
     PAT_FILE_BYTES,
@@ -31,7 +34,10 @@ from .privacy_scenario import (
     TESS_REFLECTION_WORD,
     TESS_STATEMENT_WORD,
     build_world,
+    erase,
+    erase_url,
     private_storage_in_tmp,
+    sign_in_recently,
 )
 
 pytestmark = pytest.mark.django_db
@@ -56,10 +62,6 @@ def root(db):
     return user
 
 
-def erase_url(user) -> str:
-    return reverse("wagtailusers_users:erase", args=[user.pk])
-
-
 def rows_mentioning(*needles: str) -> list[str]:
     """Every text, email and JSON column of every table, searched for each needle."""
     found = []
@@ -74,15 +76,6 @@ def rows_mentioning(*needles: str) -> list[str]:
                 if rows.filter(_text__icontains=needle).exists():
                     found.append(f"{model._meta.label}.{field.name} holds {needle!r}")
     return found
-
-
-def _erase(client, admin, user, email=None, capture=None):
-    client.force_login(admin)
-    data = {"email": user.email if email is None else email}
-    if capture is None:
-        return client.post(erase_url(user), data)
-    with capture(execute=True):
-        return client.post(erase_url(user), data)
 
 
 def test_it_finds_tess_with_the_search_helper_before_the_erasure(world):
@@ -101,7 +94,7 @@ def test_it_leaves_none_of_tess_personal_data_in_any_table(
     certificate_pdf = world.certificate.pdf.name
     assert storage.exists(stored_name) and storage.exists(certificate_pdf)
 
-    response = _erase(client, ada, tess, capture=django_capture_on_commit_callbacks)
+    response = erase(client, ada, tess, capture=django_capture_on_commit_callbacks)
 
     assert response.status_code == 302
     assert (
@@ -124,7 +117,7 @@ def test_it_anonymises_the_account_and_signs_tess_out_everywhere(client, ada, te
     tess_browser.force_login(tess)
     assert tess_browser.get(reverse("accounts_profile")).status_code == 200
 
-    _erase(client, ada, tess)
+    erase(client, ada, tess)
 
     tess.refresh_from_db()
     assert tess.full_name == f"Erased user #{tess.pk}"
@@ -150,7 +143,7 @@ def test_it_keeps_the_audit_history_and_training_record(client, ada, tess, sam, 
         "attempts": KnowledgeCheckAttempt.objects.filter(progress__enrolment__user=tess).count(),
     }
 
-    _erase(client, ada, tess)
+    erase(client, ada, tess)
 
     after_sign_offs = SignOff.objects.filter(stage__in=stages)
     assert list(after_sign_offs.values_list("pk", "by_id")) == before["sign_offs"]
@@ -171,7 +164,7 @@ def test_it_keeps_the_audit_history_and_training_record(client, ada, tess, sam, 
 
 
 def test_it_keeps_the_partners_evidence_and_reflection(client, ada, tess, pat, world):
-    _erase(client, ada, tess)
+    erase(client, ada, tess)
 
     remaining = Evidence.objects.filter(stage__review=world.review)
     assert list(remaining.values_list("pk", flat=True)) == [world.pat_file.pk]
@@ -186,7 +179,7 @@ def test_it_keeps_the_partners_evidence_and_reflection(client, ada, tess, pat, w
 
 def test_it_still_verifies_the_certificate_with_the_name_withdrawn(client, ada, tess, world):
     certificate = world.certificate
-    _erase(client, ada, tess)
+    erase(client, ada, tess)
     client.logout()
 
     response = client.get(reverse("certificate_verify_code", args=[certificate.verification_code]))
@@ -207,7 +200,7 @@ def test_it_still_verifies_the_certificate_with_the_name_withdrawn(client, ada, 
 
 def test_it_takes_the_holder_off_the_register_and_off_lookup_by_surname(client, ada, tess, world):
     assert "Tess Trainee" in client.get(reverse("public_register")).content.decode()
-    _erase(client, ada, tess)
+    erase(client, ada, tess)
     client.logout()
 
     register = client.get(reverse("public_register")).content.decode()
@@ -224,7 +217,7 @@ def test_it_records_the_erasure_in_the_audit_and_security_logs(
     client, ada, tess, world, caplog, django_capture_on_commit_callbacks
 ):
     with caplog.at_level(logging.INFO, logger="learning_platform.security"):
-        _erase(client, ada, tess, capture=django_capture_on_commit_callbacks)
+        erase(client, ada, tess, capture=django_capture_on_commit_callbacks)
 
     entry = ModelLogEntry.objects.get(action="accounts.user.erase")
     assert (entry.user_id, entry.object_id) == (ada.pk, str(tess.pk))
@@ -238,7 +231,7 @@ def test_it_records_the_erasure_in_the_audit_and_security_logs(
 def test_it_says_what_will_happen_and_asks_for_the_email(
     client, ada, tess, world, django_assert_max_num_queries
 ):
-    client.force_login(ada)
+    sign_in_recently(client, ada)
 
     with django_assert_max_num_queries(40):
         response = client.get(erase_url(tess))
@@ -275,6 +268,33 @@ def test_it_refuses_the_erase_screen_to_everyone_else(client, persona, request, 
     assert (pat.erased_at, pat.full_name) == (None, "Pat Partner")
 
 
+def test_it_asks_for_the_password_again_before_erasing(client, tess, world, time_machine):
+    admin = make_persona("Ari Administrator", "ari@example.org", Role.PROGRAMME_ADMIN, mfa=False)
+    secret = give_totp(admin)
+    time_machine.move_to(datetime(2026, 3, 2, 9, 0, tzinfo=UTC), tick=False)
+    client.post(reverse("account_login"), {"login": admin.email, "password": PASSWORD})
+    client.post(reverse("mfa_authenticate"), {"code": current_code(secret)})
+    assert client.session["_auth_user_id"] == str(admin.pk)
+    # Past the five minutes a sign-in counts as recent, well inside the idle timeout.
+    time_machine.shift(timedelta(minutes=10))
+
+    response = client.post(erase_url(tess), {"email": tess.email})
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    tess.refresh_from_db()
+    assert (tess.erased_at, tess.full_name) == (None, "Tess Trainee")
+
+    confirmed = client.post(response["Location"], {"password": PASSWORD})
+
+    # The suspended request goes ahead once the password is confirmed.
+    assert confirmed.status_code == 302
+    assert confirmed["Location"] == reverse("wagtailusers_users:index")
+    tess.refresh_from_db()
+    assert tess.erased_at is not None
+    assert tess.full_name == f"Erased user #{tess.pk}"
+
+
 def test_it_sends_anonymous_visitors_to_sign_in(client, tess):
     response = client.get(erase_url(tess))
 
@@ -283,7 +303,7 @@ def test_it_sends_anonymous_visitors_to_sign_in(client, tess):
 
 
 def test_it_refuses_a_wrong_confirmation_and_changes_nothing(client, ada, tess, world):
-    response = _erase(client, ada, tess, email="pat@example.org")
+    response = erase(client, ada, tess, email="pat@example.org")
 
     body = response.content.decode()
     assert response.status_code == 200
@@ -299,7 +319,7 @@ def test_it_refuses_a_wrong_confirmation_and_changes_nothing(client, ada, tess, 
 
 
 def test_it_asks_for_the_email_when_it_is_left_blank(client, ada, tess):
-    body = _erase(client, ada, tess, email="").content.decode()
+    body = erase(client, ada, tess, email="").content.decode()
 
     assert "Type the user&#x27;s email address to confirm the erasure." in body
     tess.refresh_from_db()
@@ -307,7 +327,7 @@ def test_it_asks_for_the_email_when_it_is_left_blank(client, ada, tess):
 
 
 def test_it_refuses_a_second_erasure_with_a_message(client, ada, tess, world):
-    _erase(client, ada, tess)
+    erase(client, ada, tess)
     tess.refresh_from_db()
 
     response = client.post(erase_url(tess), {"email": tess.email}, follow=True)
@@ -318,7 +338,7 @@ def test_it_refuses_a_second_erasure_with_a_message(client, ada, tess, world):
 
 
 def test_it_refuses_to_erase_yourself(client, ada):
-    client.force_login(ada)
+    sign_in_recently(client, ada)
     response = client.post(erase_url(ada), {"email": ada.email}, follow=True)
 
     assert "You cannot erase your own personal data" in response.content.decode()
@@ -327,7 +347,7 @@ def test_it_refuses_to_erase_yourself(client, ada):
 
 
 def test_it_leaves_a_superuser_to_another_superuser(client, ada, root):
-    client.force_login(ada)
+    sign_in_recently(client, ada)
     response = client.post(erase_url(root), {"email": root.email}, follow=True)
 
     assert "Only a superuser can erase a superuser" in response.content.decode()
@@ -336,7 +356,7 @@ def test_it_leaves_a_superuser_to_another_superuser(client, ada, root):
 
 
 def test_it_lets_a_superuser_erase_a_programme_administrator(client, root, ada):
-    response = _erase(client, root, ada)
+    response = erase(client, root, ada)
 
     assert response.status_code == 302
     ada.refresh_from_db()
@@ -348,7 +368,7 @@ def test_it_erases_a_supervisor_and_keeps_their_trainees_records(client, ada, te
     stages = ReviewStage.objects.filter(review=world.review)
     sign_offs = list(SignOff.objects.filter(stage__in=stages).values_list("pk", "by_id"))
 
-    _erase(client, ada, sam)
+    erase(client, ada, sam)
 
     assert rows_mentioning("sam@example.org", "Sam Supervisor") == []
     assert list(SignOff.objects.filter(stage__in=stages).values_list("pk", "by_id")) == sign_offs

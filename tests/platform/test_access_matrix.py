@@ -324,7 +324,8 @@ MATRIX: dict[str, Row] = {
             "history_results": ADMIN_REFUSED,
             "usage": ADMIN_REFUSED,
             "copy": ADMIN_REFUSED,
-            "erase": ADMIN,
+            # Sent to confirm the password first: a sign-in is not recent enough to erase.
+            "erase": expect({"ada"}, status=REDIRECT, others=LOGIN),
         },
     ),
     **admin_rows("supervised_reviews", ACCREDITATION, "review", _standard_admin(inspect=True)),

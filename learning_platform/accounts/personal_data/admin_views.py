@@ -4,9 +4,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.views.generic import FormView
 
 from wagtail.admin.views.generic.base import BaseObjectMixin, WagtailAdminTemplateMixin
+
+from allauth.account.decorators import reauthentication_required
 
 from ..models import User
 from .erasure import ErasureRefused, user_erase, user_erasure_refusal, user_may_erase
@@ -28,6 +31,13 @@ class UserEraseView(BaseObjectMixin, WagtailAdminTemplateMixin, FormView):
         # sure they set up two-factor authentication.
         if not user_may_erase(request.user):
             raise PermissionDenied
+        return self.dispatch_reauthenticated(request, *args, **kwargs)
+
+    # The password is asked again, as before an export: erasure cannot be undone, so a session
+    # left open at someone's desk must not be enough. After the permission check, so that
+    # anyone else is refused outright rather than asked for a password first.
+    @method_decorator(reauthentication_required)
+    def dispatch_reauthenticated(self, request, *args, **kwargs):
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_subtitle(self) -> str:
