@@ -88,7 +88,11 @@ def notifications_unsent_ids(*, older_than: timedelta) -> list[int]:
     return list(
         Notification.objects.filter(
             Q(email_status=EmailStatus.PENDING, created_at__lt=before)
-            | Q(email_status=EmailStatus.SENDING, email_claimed_at__lt=before)
+            | Q(
+                email_status=EmailStatus.SENDING,
+                email_claimed_at__lt=before,
+                email_attempts__lt=MAX_EMAIL_ATTEMPTS,
+            )
             | Q(email_status=EmailStatus.FAILED, email_attempts__lt=MAX_EMAIL_ATTEMPTS),
             recipient__is_active=True,
         )

@@ -6,6 +6,7 @@ never fails the request that caused the email.
 """
 
 import logging
+import re
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from smtplib import SMTPException
@@ -14,7 +15,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, models, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from learning_platform.accounts.models import User
@@ -31,6 +32,7 @@ from .models import (
 from .rendering import render_email
 
 logger = logging.getLogger(__name__)
+EMAIL_ADDRESS = re.compile(r"[^\s<>'\"@]+@[^\s<>'\"@]+")
 
 # Sending is tried this many times in all (the first try and its retries) before it is left
 # failed for good.
@@ -154,7 +156,13 @@ def notification_claim_email(*, notification_id: int) -> bool:
     claimed = (
         Notification.objects.filter(claimable, pk=notification_id)
         .filter(email_attempts__lt=MAX_EMAIL_ATTEMPTS, recipient__is_active=True)
-        .update(email_status=EmailStatus.SENDING, email_claimed_at=now)
+        # The attempt counts when it starts: a send that kills its worker (a hard time limit)
+        # would otherwise be claimed again every timeout, for ever.
+        .update(
+            email_status=EmailStatus.SENDING,
+            email_claimed_at=now,
+            email_attempts=F("email_attempts") + 1,
+        )
     )
     return claimed == 1
 
@@ -177,7 +185,7 @@ def notification_send_email(*, notification_id: int) -> bool:
         message.attach_alternative(rendered.html, "text/html")
         message.send()
     except (SMTPException, OSError) as error:
-        _mark_failed(notification, error, attempts=notification.email_attempts + 1)
+        _mark_failed(notification, error, attempts=notification.email_attempts)
         raise EmailDeliveryError(_short_error(error)) from error
     except Exception as error:
         _mark_failed(notification, error, attempts=MAX_EMAIL_ATTEMPTS)
@@ -191,7 +199,8 @@ def notification_send_email(*, notification_id: int) -> bool:
 def _short_error(error: BaseException) -> str:
     # The exception's class and message only: SMTP errors carry the server's reply, never our
     # credentials, and the field is short so nothing long (a rendered body) can end up there.
-    return f"{type(error).__name__}: {error}"[:200]
+    # A refused recipient's reply names their address, which has no place in a log.
+    return EMAIL_ADDRESS.sub("<address>", f"{type(error).__name__}: {error}")[:200]
 
 
 def _mark_failed(notification: Notification, error: BaseException, *, attempts: int) -> None:

@@ -19,6 +19,7 @@ from notifications.selectors import notifications_unsent_ids
 from notifications.services import (
     MAX_EMAIL_ATTEMPTS,
     EmailDeliveryError,
+    notification_claim_email,
     notification_preferences_set,
     notification_send_email,
     notify,
@@ -108,7 +109,23 @@ def test_it_sends_one_email_when_the_task_runs_twice(review, tess, sam):
     notification.refresh_from_db()
     assert notification.email_status == EmailStatus.SENT
     assert notification.emailed_at is not None
-    assert notification.email_attempts == 0
+    # One attempt: the second run found nothing to claim.
+    assert notification.email_attempts == 1
+
+
+def test_it_gives_up_on_a_send_whose_worker_dies_every_time(review, tess, sam):
+    notification = _pending_for_sam(review, tess, sam)
+    when = notification.created_at
+    claims = []
+    for _ in range(MAX_EMAIL_ATTEMPTS + 2):
+        # Each claim's worker dies mid-send; its claim goes stale after the timeout.
+        when += timedelta(minutes=11)
+        with time_machine.travel(when, tick=False):
+            claims.append(notification_claim_email(notification_id=notification.pk))
+    assert claims == [True] * MAX_EMAIL_ATTEMPTS + [False, False]
+    with time_machine.travel(when + timedelta(minutes=11), tick=False):
+        assert notification.pk not in notifications_unsent_ids(older_than=timedelta(minutes=10))
+    assert mail.outbox == []
 
 
 def test_it_does_not_claim_a_send_another_worker_started_recently(review, tess, sam):
