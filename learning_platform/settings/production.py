@@ -56,6 +56,9 @@ if env_str("AWS_STORAGE_BUCKET_NAME"):
             "bucket_name": env_required("AWS_PRIVATE_STORAGE_BUCKET_NAME"),
             "default_acl": "private",
             "querystring_auth": True,
+            # Two renders of one certificate (a redelivered task beside a live worker) must save
+            # to two names, or the one whose attach loses would delete the winner's file.
+            "file_overwrite": False,
         },
     }
 
