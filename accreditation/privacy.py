@@ -25,12 +25,16 @@ Erasure decisions, field by field:
 - Certificates: number, status and dates stay, so a verifier is still answered; the
   verification page then says the name was withdrawn at the holder's request. The listing on
   the public register is withdrawn and the PDF (which prints the name) is deleted after commit.
+- Bulk issue jobs: kept, with their counts and items, but the ZIP of any job that holds one of
+  the person's certificates is deleted after commit (it holds a copy of the PDF); the job's page
+  then says the ZIP was withdrawn because a holder's data was erased.
 """
 
 import posixpath
 
 from django.db import transaction
 from django.db.models import Prefetch, Q
+from django.utils import timezone
 
 from wagtail.models import ModelLogEntry
 
@@ -38,6 +42,7 @@ from learning_platform.accounts.personal_data.redaction import REDACTED, redacto
 
 from .models import (
     AccreditationApplication,
+    BulkIssue,
     Certificate,
     CertificateEvent,
     ContributoryFactor,
@@ -350,11 +355,32 @@ def erase_user(user) -> None:
     redactor.redact_rows(
         CertificateEvent.objects.filter(Q(certificate__holder=user) | Q(by=user)), ["reason"]
     )
+    # Locked, so a PDF a worker is attaching right now is either seen here or refused there.
     certificates = Certificate.objects.filter(holder=user)
-    pdfs = [(item.pdf.storage, item.pdf.name) for item in certificates.exclude(pdf="")]
+    pdfs = [
+        (item.pdf.storage, item.pdf.name) for item in certificates.select_for_update() if item.pdf
+    ]
     certificates.update(listed_on_register=False, pdf="", pdf_sha256="")
     for storage, name in pdfs:
         transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+    _withdraw_bulk_zips(certificates)
+
+
+def _withdraw_bulk_zips(certificates) -> None:
+    """A bulk job's ZIP holds a copy of each certificate's PDF: withdraw every ZIP that holds
+    one of the person's, whoever else's certificates are in it too."""
+    jobs = dict(
+        BulkIssue.objects.filter(items__certificate__in=certificates)
+        .exclude(zip_file="")
+        .values_list("pk", "zip_file")
+        .distinct()
+    )
+    if not jobs:
+        return
+    BulkIssue.objects.filter(pk__in=jobs).update(zip_file="", zip_withdrawn_at=timezone.now())
+    storage = BulkIssue._meta.get_field("zip_file").storage
+    for name in jobs.values():
+        transaction.on_commit(lambda name=name: storage.delete(name))
 
 
 def _delete_evidence(queryset) -> None:

@@ -38,6 +38,9 @@ class BulkIssue(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     zip_file = models.FileField(upload_to="bulk-issues/", storage=_private_storage, blank=True)
     zip_started_at = models.DateTimeField(null=True, blank=True)
+    # Set when the ZIP was deleted because a holder's personal data was erased: it held their
+    # certificate, which prints their name.
+    zip_withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -21,10 +21,15 @@ def user_may_issue_in_bulk(user: User) -> bool:
 
 
 def cohort_approved_applications(*, cohort: Cohort) -> QuerySet[AccreditationApplication]:
-    """Approved applications of trainees enrolled in the cohort, with their certificates."""
+    """Approved applications of trainees enrolled in the cohort, with their certificates.
+
+    Not those of a trainee whose personal data was erased: issuing or re-rendering would print
+    their name again."""
     enrolled = Enrolment.objects.filter(cohort=cohort, user=OuterRef("trainee"))
     return (
-        AccreditationApplication.objects.filter(status=AccreditationApplication.Status.APPROVED)
+        AccreditationApplication.objects.filter(
+            status=AccreditationApplication.Status.APPROVED, trainee__erased_at__isnull=True
+        )
         .filter(Exists(enrolled))
         .annotate(has_certificate=Exists(Certificate.objects.filter(application=OuterRef("pk"))))
         .select_related("trainee", "certificate")
@@ -95,6 +100,8 @@ class Progress:
     failed: int
     finished: bool
     has_zip: bool
+    # The ZIP was deleted because a certificate holder's personal data was erased.
+    zip_withdrawn: bool = False
 
     @property
     def settled(self) -> int:
@@ -114,4 +121,5 @@ def bulk_issue_progress(*, bulk: BulkIssue) -> Progress:
         failed=bulk.failed,
         finished=bulk.status == BulkIssue.Status.FINISHED,
         has_zip=bool(bulk.zip_file),
+        zip_withdrawn=not bulk.zip_file and bulk.zip_withdrawn_at is not None,
     )

@@ -85,12 +85,14 @@ def evidence_purged_with_file_left(*, purged_before: datetime) -> QuerySet[Evide
 def certificates_missing_pdf(*, issued_before: datetime, claimed_before: datetime):
     """Certificates that should have a PDF by now and that no worker is rendering: issued (or
     suspended since) before ``issued_before``, with no file, and never claimed or claimed before
-    ``claimed_before`` by a worker that must have died."""
+    ``claimed_before`` by a worker that must have died. A holder whose personal data was erased
+    has no PDF on purpose: it printed their name."""
     return (
         Certificate.objects.filter(
             status__in=(Certificate.Status.ISSUED, Certificate.Status.SUSPENDED),
             pdf="",
             created_at__lt=issued_before,
+            holder__erased_at__isnull=True,
         )
         .filter(Q(rendering_started_at__isnull=True) | Q(rendering_started_at__lt=claimed_before))
         .order_by("pk")

@@ -73,6 +73,17 @@ def _names(applications: list[AccreditationApplication], limit: int = 5) -> str:
 def _choose(
     *, cohort: Cohort, applications: list | None, kind: str
 ) -> list[AccreditationApplication]:
+    if applications is not None:
+        erased = list(
+            AccreditationApplication.objects.filter(
+                pk__in={getattr(a, "pk", a) for a in applications}, trainee__erased_at__isnull=False
+            ).select_related("trainee")
+        )
+        if erased:
+            raise TransitionError(
+                "No certificate is issued or re-rendered for a trainee whose personal data was "
+                f"erased: {_names(erased)}. Deselect them."
+            )
     eligible = list(cohort_approved_applications(cohort=cohort))
     if not eligible:
         raise TransitionError(f"{cohort} has no approved applications, so there is nothing to do.")
@@ -249,6 +260,10 @@ def _render_missing(certificate: Certificate, *, redelivered: bool) -> None:
     certificate.refresh_from_db(fields=["pdf"])
     if certificate.pdf:
         return
+    if User.objects.filter(pk=certificate.holder_id, erased_at__isnull=False).exists():
+        raise TransitionError(
+            f"{certificate.number} is not rendered: its holder's personal data was erased."
+        )
     if redelivered and certificate_take_over_render(certificate_id=certificate.pk):
         certificate_render_pdf(certificate_id=certificate.pk)
         return

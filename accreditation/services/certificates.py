@@ -63,6 +63,11 @@ def certificate_issue(*, application: AccreditationApplication, by: User) -> Cer
         raise TransitionError("A certificate is issued only for an approved application.")
     if Certificate.objects.filter(application=application).exists():
         raise TransitionError("This application already has a certificate.")
+    if User.objects.filter(pk=application.trainee_id, erased_at__isnull=False).exists():
+        raise TransitionError(
+            "No certificate is issued for this application: the trainee's personal data was "
+            "erased, and a certificate would print their name."
+        )
     today = timezone.localdate()
     certificate = Certificate.objects.create(
         application=application,

@@ -226,10 +226,11 @@ def sign_pdf(pdf: bytes) -> bytes:
 
 def certificate_claim_render(*, certificate_id: int) -> bool:
     """Claim the rendering: True for exactly one caller while the PDF is missing and nobody is
-    rendering it (or the last claim has gone stale)."""
+    rendering it (or the last claim has gone stale). Never for a holder whose personal data was
+    erased: the PDF prints the name, and the erasure deleted it."""
     now = timezone.now()
     claimed = (
-        Certificate.objects.filter(pk=certificate_id, pdf="")
+        Certificate.objects.filter(pk=certificate_id, pdf="", holder__erased_at__isnull=True)
         .filter(
             Q(rendering_started_at__isnull=True)
             | Q(rendering_started_at__lt=now - STALE_CLAIM_AFTER)
@@ -245,9 +246,9 @@ def certificate_take_over_render(*, certificate_id: int) -> bool:
     Only for a task the broker redelivered (its worker was lost): the claim it finds is its own
     earlier attempt's. Should that worker still be alive after all, the conditional attach in
     ``certificate_render_pdf`` keeps one file and discards the other."""
-    claimed = Certificate.objects.filter(pk=certificate_id, pdf="").update(
-        rendering_started_at=timezone.now()
-    )
+    claimed = Certificate.objects.filter(
+        pk=certificate_id, pdf="", holder__erased_at__isnull=True
+    ).update(rendering_started_at=timezone.now())
     return claimed == 1
 
 
@@ -263,9 +264,10 @@ def certificate_render_pdf(*, certificate_id: int) -> bool:
         pdf = sign_pdf(html_to_pdf(certificate_html(certificate)))
         digest = hashlib.sha256(pdf).hexdigest()
         saved_name = storage.save(f"certificates/{certificate.number}.pdf", ContentFile(pdf))
-        attached = Certificate.objects.filter(pk=certificate_id, pdf="").update(
-            pdf=saved_name, pdf_sha256=digest
-        )
+        # Not onto the certificate of a holder erased while this was rendering.
+        attached = Certificate.objects.filter(
+            pk=certificate_id, pdf="", holder__erased_at__isnull=True
+        ).update(pdf=saved_name, pdf_sha256=digest)
     except Exception:
         # Release the claim so a retry can take it at once rather than after it goes stale.
         Certificate.objects.filter(pk=certificate_id, pdf="").update(rendering_started_at=None)
