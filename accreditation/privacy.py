@@ -11,8 +11,9 @@ Erasure decisions, field by field:
 - Evidence the person added (notes and files), and every piece of evidence on a review nobody
   else still holds (no partner, or the partner was erased too): rows deleted, files deleted from
   storage after the commit. Evidence a partner added on a shared review stays: it is the
-  partner's record. The audit entries about deleted evidence keep their action and time but
-  lose the title and file name.
+  partner's record, with the person's identifiers replaced in its title, note and file name
+  (the file's contents are the partner's and are not rewritten). The audit entries about
+  deleted evidence keep their action and time but lose the title and file name.
 - Sign-offs, decisions and certificate events: append-only audit, kept with who and when. The
   person's name and addresses are replaced by "Erased user #<id>" in their comments and
   reasons, on the person's own records and on those they wrote.
@@ -320,6 +321,11 @@ def erase_user(user) -> None:
     redactor = redactor_for(user)
     review_ids = list(_reviews_of(user).values_list("pk", flat=True))
     _delete_evidence(evidence_to_erase(user))
+    # What is left is the partner's evidence; it may still name the person ("notes from Tess").
+    redactor.redact_rows(
+        Evidence.objects.filter(stage__review__in=review_ids),
+        ["title", "note", "original_filename"],
+    )
 
     # Comments on reviews the person supervised address them too ("Thanks, Sam").
     supervised = SupervisedReview.objects.filter(supervisor=user).values("pk")

@@ -8,15 +8,19 @@ Erasure decisions, field by field:
   score, pass): kept, attached to the anonymised account, so cohort completion figures stay
   true. They hold no free text.
 - Enrolments and training-day attendance: kept for the same reason; they hold no free text.
-- Invitations addressed to the person or accepted by them: the name and address the
-  administrator typed are replaced ("Erased user #<id>", ``erased-<id>@invalid``), the job
-  title and organisation cleared. The token hash is useless without the e-mailed link.
+- Invitations addressed to any of the person's addresses or accepted by them: the name and
+  address the administrator typed are replaced ("Erased user #<id>", ``erased-<id>@invalid``),
+  the job title and organisation cleared. The token hash is useless without the e-mailed link.
 - Cohorts the person supervised: the link stays, now to the anonymised account.
 """
 
 from django.db.models import Q
 
-from learning_platform.accounts.personal_data.redaction import erased_email, erased_label
+from learning_platform.accounts.personal_data.redaction import (
+    erased_email,
+    erased_label,
+    user_emails,
+)
 
 from .models import (
     Attendance,
@@ -37,7 +41,11 @@ def _block_value(module, block_id: str) -> dict:
 
 
 def _invitations_for(user):
-    return Invitation.objects.filter(Q(email__iexact=user.email) | Q(accepted_by=user))
+    # Any address the person used here: an invitation may have gone to one they later changed.
+    addressed = Q()
+    for email in user_emails(user):
+        addressed |= Q(email__iexact=email)
+    return Invitation.objects.filter(addressed | Q(accepted_by=user))
 
 
 def user_data(user) -> dict:

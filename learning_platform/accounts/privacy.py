@@ -8,8 +8,9 @@ Erasure decisions, field by field:
 - Sessions: deleted, so every browser the person was signed in on is signed out.
 - Wagtail audit log (``ModelLogEntry``, ``PageLogEntry``): the rows stay, as does the link to
   the (anonymised) user who acted. Labels are a snapshot of an object's name ("Tess Trainee in
-  London 2026") and ``data`` can hold names, so any entry that names the person, or is about
-  their account, has the name and addresses replaced with "Erased user #<id>".
+  London 2026") and ``data`` can hold names, so any entry that names the person (full name,
+  any part of it the redactor replaces, or an address), or is about their account, has those
+  replaced with "Erased user #<id>".
 """
 
 import json
@@ -25,7 +26,7 @@ from wagtail.models import ModelLogEntry, PageLogEntry
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 
-from .personal_data.redaction import Redactor, erased_label, redactor_for, user_emails
+from .personal_data.redaction import Redactor, erased_label, redactor_for, user_identifiers
 from .services import user_sessions_end
 
 
@@ -104,7 +105,9 @@ def _delete_admin_profile(user) -> None:
 
 
 def _search_terms(user) -> list[str]:
-    terms = [user.full_name.strip(), *user_emails(user)]
+    # Every identifier the redactor replaces, name parts included: a label may carry only a
+    # first name ("Tess's review"). The redactor still replaces whole words only.
+    terms = user_identifiers(user)
     # JSON text may hold non-ASCII letters escaped ("Zo\\u00eb"), so look for that form too.
     terms += [json.dumps(term)[1:-1] for term in terms]
     return sorted({term for term in terms if term})
@@ -122,7 +125,8 @@ def _erase_log_entries(user, redactor: Redactor) -> None:
         entries = model.objects.annotate(data_text=Cast("data", TextField())).filter(mentions)
         for entry in entries.only("pk", "label", "data", "content_type_id"):
             about_user = model is ModelLogEntry and entry.content_type_id == user_type.pk
-            model.objects.filter(pk=entry.pk).update(
-                label=label if about_user else redactor.text(entry.label),
-                data=redactor.json(entry.data),
-            )
+            new_label = label if about_user else redactor.text(entry.label)
+            new_data = redactor.json(entry.data)
+            # A name part also matches inside other words ("Pat" in "pattern"): leave those.
+            if (new_label, new_data) != (entry.label, entry.data):
+                model.objects.filter(pk=entry.pk).update(label=new_label, data=new_data)

@@ -1,13 +1,17 @@
 """Tess's whole record, built through the services, for the export and erasure tests.
 
 Tess leads a review with Pat as her partner, supervised by Sam; both trainees reflect on a
-module; Tess is accredited by Ali and lists her certificate on the public register.
+module; Tess is accredited by Ali and lists her certificate on the public register. Pat's
+evidence on the shared review names Tess, and Tess once had an invitation sent to her other
+address.
 """
 
 from dataclasses import dataclass
 
 from django.core.files.storage import storages
 from django.urls import reverse
+
+from allauth.account.models import EmailAddress
 
 from accreditation.models import BulkIssue, Certificate, Evidence, SupervisionSession
 from accreditation.services.evidence import evidence_add_file, evidence_add_note
@@ -31,6 +35,7 @@ from tests.accreditation.factories import (
 from tests.courses.factories import (
     CohortFactory,
     EnrolmentFactory,
+    InvitationFactory,
     add_module,
     build_course,
     knowledge_check_block,
@@ -45,6 +50,10 @@ TESS_NOTE_WORD = "Brambleworth"
 TESS_STATEMENT_WORD = "Lanternhollow"
 TESS_FILE_BYTES = PDF_BYTES + b"% Tess's own stage one evidence\n"
 PAT_FILE_BYTES = PNG_BYTES
+# Pat's record names Tess by her first name only, and at an address that is not her login.
+PAT_NOTE_TITLE = "Interview plan agreed with Tess"
+PAT_FILE_NAME = "team-for-tess.png"
+TESS_OTHER_EMAIL = "tess.home@example.org"
 
 
 def erase_url(user) -> str:
@@ -86,6 +95,7 @@ class World:
     tess_file: Evidence
     tess_note: Evidence
     pat_file: Evidence
+    pat_note: Evidence
     certificate: Certificate
 
 
@@ -95,6 +105,8 @@ def build_world(tess, pat, sam, ali, capture_on_commit) -> World:
     check = knowledge_check_block()
     module = add_module(course, title="Systems thinking", body=[reflection, check])
     cohort = CohortFactory(course=course)
+    EmailAddress.objects.create(user=tess, email=TESS_OTHER_EMAIL, verified=True, primary=False)
+    InvitationFactory(cohort=cohort, email=TESS_OTHER_EMAIL, full_name="Tess Trainee")
     enrolment = EnrolmentFactory(user=tess, cohort=cohort, supervisor=sam, review_partner=pat)
     pat_enrolment = EnrolmentFactory(user=pat, cohort=cohort, supervisor=sam, review_partner=tess)
     reflection_answer_save(
@@ -133,7 +145,13 @@ def build_world(tess, pat, sam, ali, capture_on_commit) -> World:
         stage=first,
         user=pat,
         title="Review team list",
-        upload=upload("team.png", PAT_FILE_BYTES, "image/png"),
+        upload=upload(PAT_FILE_NAME, PAT_FILE_BYTES, "image/png"),
+    )
+    pat_note = evidence_add_note(
+        stage=first,
+        user=pat,
+        title=PAT_NOTE_TITLE,
+        note="Sent to Tess Trainee after the review team meeting.",
     )
     stage_submit(stage=first, user=tess, comment="Ready for you, Sam.")
     stage_approve(stage=first, user=sam, comment="Clear scope, Tess Trainee. Well done, Tess.")
@@ -158,5 +176,6 @@ def build_world(tess, pat, sam, ali, capture_on_commit) -> World:
         tess_file=tess_file,
         tess_note=tess_note,
         pat_file=pat_file,
+        pat_note=pat_note,
         certificate=certificate,
     )

@@ -29,8 +29,11 @@ from tests.factories import PASSWORD, give_totp, make_persona
 
 from .privacy_scenario import (
     PAT_FILE_BYTES,
+    PAT_FILE_NAME,
+    PAT_NOTE_TITLE,
     PAT_REFLECTION_WORD,
     TESS_NOTE_WORD,
+    TESS_OTHER_EMAIL,
     TESS_REFLECTION_WORD,
     TESS_STATEMENT_WORD,
     build_world,
@@ -105,6 +108,10 @@ def test_it_leaves_none_of_tess_personal_data_in_any_table(
             TESS_NOTE_WORD,
             TESS_STATEMENT_WORD,
             "scope.pdf",
+            TESS_OTHER_EMAIL,
+            # Pat's evidence and its audit entries name her by her first name only.
+            PAT_NOTE_TITLE,
+            PAT_FILE_NAME,
         )
         == []
     )
@@ -166,10 +173,16 @@ def test_it_keeps_the_audit_history_and_training_record(client, ada, tess, sam, 
 def test_it_keeps_the_partners_evidence_and_reflection(client, ada, tess, pat, world):
     erase(client, ada, tess)
 
-    remaining = Evidence.objects.filter(stage__review=world.review)
-    assert list(remaining.values_list("pk", flat=True)) == [world.pat_file.pk]
+    remaining = Evidence.objects.filter(stage__review=world.review).order_by("pk")
+    assert list(remaining.values_list("pk", flat=True)) == [world.pat_file.pk, world.pat_note.pk]
     with world.pat_file.file.open("rb") as handle:
         assert handle.read() == PAT_FILE_BYTES
+    # Kept as Pat's record, without Tess's name in it.
+    erased = f"Erased user #{tess.pk}"
+    pat_note = remaining.get(pk=world.pat_note.pk)
+    assert pat_note.title == f"Interview plan agreed with {erased}"
+    assert pat_note.note == f"Sent to {erased} after the review team meeting."
+    assert remaining.get(pk=world.pat_file.pk).original_filename == f"team-for-{erased}.png"
     assert ReflectionAnswer.objects.filter(
         progress__enrolment__user=pat, answer__contains=PAT_REFLECTION_WORD
     ).exists()
@@ -374,7 +387,7 @@ def test_it_erases_a_supervisor_and_keeps_their_trainees_records(client, ada, te
     assert list(SignOff.objects.filter(stage__in=stages).values_list("pk", "by_id")) == sign_offs
     submitted = SignOff.objects.get(stage__in=stages, decision=SignOff.Decision.SUBMITTED)
     assert submitted.comment == f"Ready for you, Erased user #{sam.pk}."
-    assert Evidence.objects.filter(stage__review=world.review).count() == 3
+    assert Evidence.objects.filter(stage__review=world.review).count() == 4
     assert ReflectionAnswer.objects.filter(answer__contains=TESS_REFLECTION_WORD).exists()
     tess.refresh_from_db()
     assert (tess.full_name, tess.is_active) == ("Tess Trainee", True)
