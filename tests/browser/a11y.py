@@ -99,6 +99,8 @@ class AccessibilityAudit:
         self._loaded: dict[str, str] = {}  # document id -> URL, until its check arrives
         self._reported = 0  # how many checks with problems were already raised
         self._snapshots: list[tuple[str, int, dict, bytes]] = []
+        self._reading = 0  # response bodies still being read for _snapshots
+        self._contexts_without_javascript: list = []
         self._open_pages: list = []
 
     # Wiring -------------------------------------------------------------------------------
@@ -125,6 +127,7 @@ class AccessibilityAudit:
             context.new_page = new_wired_page
         elif not javascript:
             context.on("response", self._keep_served_html)
+            self._contexts_without_javascript.append(context)
         close = context.close
 
         def close_after_checks(**kwargs):
@@ -132,6 +135,8 @@ class AccessibilityAudit:
                 if javascript:
                     for page in context.pages:
                         self.wait_for_page(page)
+                else:
+                    self._finish_reading(context)
             finally:
                 close(**kwargs)
             self._check_snapshots()
@@ -224,6 +229,8 @@ class AccessibilityAudit:
         """Let every open page finish its check, and check the HTML kept so far."""
         for page in self._open_pages:
             self.wait_for_page(page)
+        for context in self._contexts_without_javascript:
+            self._finish_reading(context)
         self._check_snapshots()
 
     def finish(self) -> None:
@@ -247,7 +254,22 @@ class AccessibilityAudit:
             return
         if response.status != 200 or "text/html" not in response.headers.get("content-type", ""):
             return
-        self._snapshots.append((response.url, response.status, response.headers, response.body()))
+        # The body arrives after this handler yields; closing the context first would lose it.
+        self._reading += 1
+        try:
+            body = response.body()
+        finally:
+            self._reading -= 1
+        self._snapshots.append((response.url, response.status, response.headers, body))
+
+    def _finish_reading(self, context) -> None:
+        """Let the response handlers still reading a page's HTML finish before the context
+        closes (waiting on a page hands control back to Playwright, which delivers the body)."""
+        for _ in range(400):
+            if not self._reading or not context.pages:
+                return
+            context.pages[0].wait_for_timeout(25)
+        raise AssertionError("The HTML of a page served with JavaScript off never arrived.")
 
     def _check_snapshots(self) -> None:
         if not self._snapshots:
