@@ -7,6 +7,7 @@ never fails the request that caused the email.
 
 import logging
 import re
+import time
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from smtplib import SMTPException
@@ -14,7 +15,7 @@ from smtplib import SMTPException
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, models, transaction
+from django.db import DatabaseError, IntegrityError, OperationalError, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -187,13 +188,33 @@ def notification_send_email(*, notification_id: int) -> bool:
     except (SMTPException, OSError) as error:
         _mark_failed(notification, error, attempts=notification.email_attempts)
         raise EmailDeliveryError(_short_error(error)) from error
+    except DatabaseError:
+        # A moment's database trouble while rendering is not the email's fault: give the row
+        # back for the task's retry (or, should this write fail too, the sweeper's).
+        Notification.objects.filter(pk=notification.pk, email_status=EmailStatus.SENDING).update(
+            email_status=EmailStatus.PENDING
+        )
+        raise
     except Exception as error:
         _mark_failed(notification, error, attempts=MAX_EMAIL_ATTEMPTS)
         raise
-    Notification.objects.filter(pk=notification.pk, email_status=EmailStatus.SENDING).update(
-        email_status=EmailStatus.SENT, emailed_at=timezone.now(), last_error=""
-    )
+    _record_sent(notification.pk)
     return True
+
+
+def _record_sent(notification_id: int, *, tries: int = 5) -> None:
+    # The email has gone, so its record must survive a moment's lock or failover: a row left
+    # "sending" would be claimed again once the claim times out, and the email sent twice.
+    for attempt in range(tries):
+        try:
+            Notification.objects.filter(
+                pk=notification_id, email_status=EmailStatus.SENDING
+            ).update(email_status=EmailStatus.SENT, emailed_at=timezone.now(), last_error="")
+            return
+        except OperationalError:
+            if attempt == tries - 1:
+                raise
+            time.sleep(0.05 * 2**attempt)
 
 
 def _short_error(error: BaseException) -> str:

@@ -2,6 +2,7 @@
 twice: the service claims the row before sending."""
 
 from django.conf import settings
+from django.db import DatabaseError
 
 from celery import shared_task
 
@@ -17,6 +18,11 @@ def retry_delay(retries: int) -> int:
 def send_notification_email(self, notification_id: int) -> None:
     try:
         notification_send_email(notification_id=notification_id)
+    except DatabaseError as error:
+        # Transient (a lock, a lost connection): the row is pending again, or was never claimed.
+        if self.request.is_eager or self.request.retries >= self.max_retries:
+            return  # the sweeper sends it later
+        raise self.retry(exc=error, countdown=2**self.request.retries) from error
     except EmailDeliveryError as error:
         if self.request.is_eager:
             # Run in-process (no broker): a retry would run at once, inside the request that

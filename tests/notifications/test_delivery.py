@@ -258,3 +258,30 @@ def test_it_escapes_names_in_html_only(run_on_commit, review, tess, pat, sam):
     assert "Pat O'Brien <Partner> & Co has submitted" in message.body
     assert "Pat O&#x27;Brien &lt;Partner&gt; &amp; Co has submitted" in html
     assert "<Partner>" not in html
+
+
+def test_it_gives_the_row_back_when_the_database_fails_while_rendering(
+    review, tess, sam, monkeypatch
+):
+    from django.db import OperationalError
+
+    from notifications import services
+
+    notification = _pending_for_sam(review, tess, sam)
+
+    def locked(notification):
+        raise OperationalError("database table is locked")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(services, "render_email", locked)
+        # Run in-process, the task leaves the retry to the sweeper rather than failing the caller.
+        send_notification_email.apply(args=[notification.pk])
+    notification.refresh_from_db()
+    assert notification.email_status == EmailStatus.PENDING
+    assert notification.email_attempts == 1
+    assert mail.outbox == []
+
+    assert notification_send_email(notification_id=notification.pk) is True
+    notification.refresh_from_db()
+    assert notification.email_status == EmailStatus.SENT
+    assert len(mail.outbox) == 1
