@@ -23,12 +23,21 @@ def _redelivered(task) -> bool:
     return bool((task.request.delivery_info or {}).get("redelivered"))
 
 
-@shared_task(bind=True, acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(OSError, DatabaseError),
+    retry_backoff=True,
+    max_retries=5,
+)
 def render_certificate_pdf(self, certificate_id: int) -> None:
     # Claim the work: a duplicated task finds nothing to claim and stops. A redelivered one finds
-    # the claim its dead worker left, and takes it over rather than wait for it to go stale.
+    # the claim its dead worker left, and a retry the claim its own failed attempt may have left
+    # (a database error can stop it releasing the claim); both take it over rather than wait
+    # for it to go stale.
     claimed = certificate_claim_render(certificate_id=certificate_id) or (
-        _redelivered(self) and certificate_take_over_render(certificate_id=certificate_id)
+        (_redelivered(self) or self.request.retries > 0)
+        and certificate_take_over_render(certificate_id=certificate_id)
     )
     if not claimed:
         return
