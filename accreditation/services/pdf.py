@@ -244,8 +244,8 @@ def certificate_take_over_render(*, certificate_id: int) -> bool:
     """Take the rendering over from a worker that died holding the claim.
 
     Only for a task the broker redelivered (its worker was lost) or a task's own retry: the claim
-    it finds is its own earlier attempt's. Should that worker still be alive after all, the conditional attach in
-    ``certificate_render_pdf`` keeps one file and discards the other."""
+    it finds is its own earlier attempt's. Should that worker still be alive after all, the
+    conditional attach in ``certificate_render_pdf`` keeps one file and discards the other."""
     claimed = Certificate.objects.filter(
         pk=certificate_id, pdf="", holder__erased_at__isnull=True
     ).update(rendering_started_at=timezone.now())
