@@ -1,12 +1,11 @@
 from django.conf import settings
-from django.core.files.storage import storages
 from django.db import models
 
-from .base import AppendOnlyModel
+from .base import AppendOnlyModel, private_storage
 
 
 def _private_storage():
-    return storages["private"]
+    return private_storage
 
 
 class AccreditationApplication(models.Model):

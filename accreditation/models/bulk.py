@@ -5,12 +5,13 @@ read and write them, so progress survives a page reload, a lost message and a wo
 """
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.db import models
+
+from .base import private_storage
 
 
 def _private_storage():
-    return storages["private"]
+    return private_storage
 
 
 class BulkIssue(models.Model):

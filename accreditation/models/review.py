@@ -1,15 +1,14 @@
 from datetime import date
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.db import models
 
-from .base import AppendOnlyModel
+from .base import AppendOnlyModel, private_storage
 
 
 def _private_storage():
     # Evidence is confidential: never the public media storage.
-    return storages["private"]
+    return private_storage
 
 
 def evidence_upload_to(instance: "Evidence", filename: str) -> str:

@@ -8,12 +8,11 @@ address.
 
 from dataclasses import dataclass
 
-from django.core.files.storage import storages
 from django.urls import reverse
 
 from allauth.account.models import EmailAddress
 
-from accreditation.models import BulkIssue, Certificate, Evidence, SupervisionSession
+from accreditation.models import Certificate, Evidence, SupervisionSession
 from accreditation.services.evidence import evidence_add_file, evidence_add_note
 from accreditation.services.stages import stage_approve, stage_submit
 from courses.models import Enrolment, ModulePage
@@ -75,16 +74,6 @@ def erase(client, admin, user, email=None, capture=None):
         return client.post(erase_url(user), data)
     with capture(execute=True):
         return client.post(erase_url(user), data)
-
-
-def private_storage_in_tmp(monkeypatch) -> None:
-    # File fields resolve their storage at import; point them at this test's private folder.
-    for field in (
-        Evidence._meta.get_field("file"),
-        Certificate._meta.get_field("pdf"),
-        BulkIssue._meta.get_field("zip_file"),
-    ):
-        monkeypatch.setattr(field, "storage", storages["private"])
 
 
 @dataclass

@@ -39,18 +39,12 @@ from .privacy_scenario import (
     build_world,
     erase,
     erase_url,
-    private_storage_in_tmp,
     sign_in_recently,
 )
 
 pytestmark = pytest.mark.django_db
 
 TEXT_TYPES = {"CharField", "TextField", "JSONField", "EmailField", "SlugField", "URLField"}
-
-
-@pytest.fixture(autouse=True)
-def _private_files(monkeypatch, _media_in_tmp):
-    private_storage_in_tmp(monkeypatch)
 
 
 @pytest.fixture

@@ -20,14 +20,9 @@ from accreditation.services.maintenance import stuck_work_requeue
 from learning_platform.accounts.personal_data.erasure import user_erase
 from tests.accreditation.bulk_builders import make_approved_applications
 
-from .privacy_scenario import build_world, erase, private_storage_in_tmp
+from .privacy_scenario import build_world, erase
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _private_files(monkeypatch, _media_in_tmp):
-    private_storage_in_tmp(monkeypatch)
 
 
 @pytest.fixture

@@ -22,17 +22,11 @@ from .privacy_scenario import (
     TESS_REFLECTION_WORD,
     TESS_STATEMENT_WORD,
     build_world,
-    private_storage_in_tmp,
 )
 
 pytestmark = pytest.mark.django_db
 
 EXPORT_URL = "/accounts/profile/data/"
-
-
-@pytest.fixture(autouse=True)
-def _private_files(monkeypatch, _media_in_tmp):
-    private_storage_in_tmp(monkeypatch)
 
 
 @pytest.fixture

@@ -1,17 +1,6 @@
-from django.core.files.storage import storages
-
 import pytest
 
-from accreditation.models import Evidence
-
 from .factories import SupervisedReviewFactory, make_supervisor
-
-
-@pytest.fixture(autouse=True)
-def _evidence_in_test_private_storage(_media_in_tmp, monkeypatch):
-    # A FileField resolves its storage once, at import; point evidence at this test's own
-    # private folder (set by the root conftest) so each test sees only its own files.
-    monkeypatch.setattr(Evidence._meta.get_field("file"), "storage", storages["private"])
 
 
 @pytest.fixture

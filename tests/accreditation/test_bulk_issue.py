@@ -31,12 +31,6 @@ pytestmark = pytest.mark.django_db
 ISSUE, RERENDER = BulkIssue.Kind.ISSUE, BulkIssue.Kind.RERENDER
 
 
-@pytest.fixture(autouse=True)
-def _files_in_test_storage(_media_in_tmp, monkeypatch):
-    for model, field in ((Certificate, "pdf"), (BulkIssue, "zip_file")):
-        monkeypatch.setattr(model._meta.get_field(field), "storage", storages["private"])
-
-
 def _start(capture, **kwargs) -> BulkIssue:
     with capture(execute=True):
         bulk = bulk_issue_start(**kwargs)

@@ -6,7 +6,6 @@ import json
 import zipfile
 
 from django.contrib.auth.models import Permission
-from django.core.files.storage import storages
 from django.urls import reverse
 
 import pytest
@@ -26,12 +25,6 @@ XHR = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest", "HTTP_ACCEPT": "application/js
 QUERIES = 14
 STATUS_QUERIES = 9
 INDEX_QUERIES = 14
-
-
-@pytest.fixture(autouse=True)
-def _files_in_test_storage(_media_in_tmp, monkeypatch):
-    for model, field in ((Certificate, "pdf"), (BulkIssue, "zip_file")):
-        monkeypatch.setattr(model._meta.get_field(field), "storage", storages["private"])
 
 
 @pytest.fixture

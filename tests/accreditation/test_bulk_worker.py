@@ -21,12 +21,6 @@ pytestmark = pytest.mark.celery
 N = 200
 
 
-@pytest.fixture(autouse=True)
-def _files_in_test_storage(_media_in_tmp, monkeypatch):
-    for model, field in ((Certificate, "pdf"), (BulkIssue, "zip_file")):
-        monkeypatch.setattr(model._meta.get_field(field), "storage", storages["private"])
-
-
 def test_it_issues_200_certificates_through_the_worker(celery_worker, client, ada):
     cohort, applications = make_approved_applications(N)
     bulk = bulk_issue_start(cohort=cohort, applications=None, by=ada, kind="issue")

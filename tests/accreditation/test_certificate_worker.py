@@ -20,11 +20,6 @@ pytestmark = pytest.mark.celery
 RENDER_TASK = render_certificate_pdf.name
 
 
-@pytest.fixture(autouse=True)
-def _pdfs_in_test_storage(_media_in_tmp, monkeypatch):
-    monkeypatch.setattr(Certificate._meta.get_field("pdf"), "storage", storages["private"])
-
-
 def _wait_for(predicate, *, timeout: float = 60, what: str = "the worker") -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -6,12 +6,10 @@ import zipfile
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.core.files.storage import storages
-
 import pytest
 import time_machine
 
-from accreditation.models import BulkIssue, BulkIssueItem, Certificate
+from accreditation.models import BulkIssue, BulkIssueItem
 from accreditation.services.maintenance import stuck_work_requeue
 
 from .bulk_builders import make_job
@@ -20,12 +18,6 @@ pytestmark = pytest.mark.django_db
 
 LONDON = ZoneInfo("Europe/London")
 STARTED_AT = datetime(2026, 3, 2, 10, 0, tzinfo=LONDON)
-
-
-@pytest.fixture(autouse=True)
-def _files_in_test_storage(_media_in_tmp, monkeypatch):
-    for model, field in ((Certificate, "pdf"), (BulkIssue, "zip_file")):
-        monkeypatch.setattr(model._meta.get_field(field), "storage", storages["private"])
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ import re
 from datetime import date, timedelta
 from pathlib import Path
 
-from django.core.files.storage import storages
 from django.utils import timezone
 
 import pytest
@@ -62,14 +61,6 @@ UNKNOWN_CODE = "NoSuchCertificate0000000"
 
 
 # Data ---------------------------------------------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def _private_files_in_tmp(_media_in_tmp, monkeypatch):
-    # FileFields resolve their storage once, at import: point evidence and certificate PDFs at
-    # this test's own private folder (set by the root conftest).
-    for model, name in ((Evidence, "file"), (Certificate, "pdf")):
-        monkeypatch.setattr(model._meta.get_field(name), "storage", storages["private"])
 
 
 @pytest.fixture

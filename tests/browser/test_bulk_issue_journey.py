@@ -9,7 +9,6 @@ The live-progress test moves the work on itself, one item at a time, between the
 import re
 import zipfile
 
-from django.core.files.storage import storages
 from django.urls import reverse
 
 import pytest
@@ -25,12 +24,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _private_files_in_tmp(_media_in_tmp, monkeypatch):
-    for model, name in ((Certificate, "pdf"), (BulkIssue, "zip_file")):
-        monkeypatch.setattr(model._meta.get_field(name), "storage", storages["private"])
 
 
 def _counts(page) -> str:

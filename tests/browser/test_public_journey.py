@@ -9,14 +9,11 @@ nothing. The journey runs with the mouse, with the keyboard only, and with JavaS
 import re
 from pathlib import Path
 
-from django.core.files.storage import storages
-
 from wagtail.contrib.forms.models import FormSubmission
 
 import pytest
 from playwright.sync_api import expect
 
-from accreditation.models import Certificate, Evidence
 from content.demo import seed_site
 from content.models import EnquiryFormPage
 from tests.accreditation.award_builders import approve, make_ready, submit
@@ -38,14 +35,6 @@ GUIDE_24 = (
 NEWS = "Grant award to build a pool of trained reviewers"
 ENQUIRY = "We would like to commission a review of a case in our area using the model."
 WRONG_CODE = "NoSuchCertificate0000000"
-
-
-@pytest.fixture(autouse=True)
-def _private_files_in_tmp(_media_in_tmp, monkeypatch):
-    # FileFields resolve their storage once, at import: point certificate PDFs (and evidence)
-    # at this test's own private folder (set by the root conftest).
-    for model, name in ((Evidence, "file"), (Certificate, "pdf")):
-        monkeypatch.setattr(model._meta.get_field(name), "storage", storages["private"])
 
 
 @pytest.fixture

@@ -1,16 +1,8 @@
-from django.core.files.storage import storages
-
 import pytest
 
-from accreditation.models import Evidence
 from accreditation.services.evidence import evidence_add_note
 from accreditation.services.stages import stage_submit
 from tests.accreditation.factories import SupervisedReviewFactory, stage
-
-
-@pytest.fixture(autouse=True)
-def _evidence_in_test_private_storage(_media_in_tmp, monkeypatch):
-    monkeypatch.setattr(Evidence._meta.get_field("file"), "storage", storages["private"])
 
 
 @pytest.fixture

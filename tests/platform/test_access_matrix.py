@@ -47,7 +47,6 @@ from notifications.services import notify
 # The two worlds the per-app tables build: a cohort with Tess and Pat enrolled (courses), and
 # Tess and Pat's supervised review through to an issued certificate (accreditation).
 from tests.accreditation.conftest import (  # noqa: F401
-    _evidence_in_test_private_storage,
     other_review,
     review,
     sid,
