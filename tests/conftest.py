@@ -131,7 +131,16 @@ def celery_worker(redis_url, transactional_db, django_db_serialized_rollback, se
 
     The database is transactional so the worker's thread sees committed rows; serialized rollback
     restores the data that migrations created (role groups, the Wagtail root page) afterwards.
+
+    The worker needs a database that concurrent connections wait on. SQLite's in-memory test
+    database is shared between threads through a shared cache, whose table locks fail at once
+    instead of waiting, so a write in the test can fail while the worker reads: this tier runs
+    against PostgreSQL.
     """
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        tier_missing("the Celery worker tier runs on PostgreSQL: `make test` runs it in that tier")
     import redis
     from celery.contrib.testing.worker import start_worker
 

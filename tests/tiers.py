@@ -1,7 +1,8 @@
 """Run the test suite on every tier.
 
-1. SQLite: the whole suite, including the Celery-worker and browser tiers.
-2. PostgreSQL: the same suite again (less the browser journeys) against a real server.
+1. SQLite: the whole suite less the PostgreSQL-only tests, including the browser tier.
+2. PostgreSQL: the same suite against a real server, with the Celery-worker tier and the
+   PostgreSQL-only tests, less the browser journeys.
 
 A tier whose service is missing is skipped with its reason, or fails when REQUIRE_ALL_TIERS=1.
 """
@@ -39,10 +40,10 @@ def main(argv: list[str]) -> int:
     base_env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     base_env["DJANGO_SETTINGS_MODULE"] = "learning_platform.settings.test"
 
-    print("== Tier: SQLite (unit, integration, Celery worker, browser) ==", flush=True)
-    sqlite_rc = _pytest(["-m", "not postgres", *argv], base_env)
+    print("== Tier: SQLite (unit, integration, browser) ==", flush=True)
+    sqlite_rc = _pytest(["-m", "not postgres and not celery", *argv], base_env)
 
-    print("== Tier: PostgreSQL ==", flush=True)
+    print("== Tier: PostgreSQL (unit, integration, Celery worker) ==", flush=True)
     postgres_url = os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
     problem = _postgres_problem(postgres_url)
     if problem:
