@@ -361,10 +361,14 @@ def erase_user(user) -> None:
     redactor.redact_rows(
         CertificateEvent.objects.filter(Q(certificate__holder=user) | Q(by=user)), ["reason"]
     )
-    # Locked, so a PDF a worker is attaching right now is either seen here or refused there.
+    # Locked (in number order, as a bulk job locks them to attach its ZIP), so a PDF a worker is
+    # attaching right now is either seen here or refused there, and a ZIP being attached is
+    # either stale there or withdrawn below.
     certificates = Certificate.objects.filter(holder=user)
     pdfs = [
-        (item.pdf.storage, item.pdf.name) for item in certificates.select_for_update() if item.pdf
+        (item.pdf.storage, item.pdf.name)
+        for item in certificates.select_for_update().order_by("number")
+        if item.pdf
     ]
     certificates.update(listed_on_register=False, pdf="", pdf_sha256="")
     for storage, name in pdfs:

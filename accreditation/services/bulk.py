@@ -363,37 +363,68 @@ def bulk_issue_claim_zip(*, bulk_id: int) -> bool:
     return claimed == 1
 
 
+# An erasure that lands while the ZIP is written makes it stale; so few are expected that a job
+# still changing after this many builds is left for the sweeper to finish later.
+ZIP_BUILD_ATTEMPTS = 3
+
+
 def bulk_issue_finish(*, bulk_id: int) -> bool:
     """Build the ZIP of the job's PDFs into private storage and mark the job finished, if every
-    item has settled and nobody else is doing it. Safe to call from every item's task."""
+    item has settled and nobody else is doing it. Safe to call from every item's task.
+
+    The ZIP is attached only while the certificates it copied are locked and still have those
+    PDFs. An erasure takes the same locks before it removes a PDF, so either it came first (the
+    ZIP is stale: build it again without that certificate) or it waits and then withdraws the
+    ZIP it finds attached."""
     if not bulk_issue_claim_zip(bulk_id=bulk_id):
         return False
     bulk = BulkIssue.objects.select_related("cohort").get(pk=bulk_id)
-    names = list(
-        bulk.items.filter(status=ItemStatus.DONE)
-        .exclude(certificate__pdf="")
-        .order_by("certificate__number")
-        .values_list("certificate__number", "certificate__pdf")
-    )
     field = BulkIssue._meta.get_field("zip_file")
-    saved = ""
-    try:
-        if names:
-            saved = _write_zip(bulk, names)
-        finished = (
-            BulkIssue.objects.filter(pk=bulk_id, zip_file="")
-            .exclude(status=BulkIssue.Status.FINISHED)
-            .update(zip_file=saved, status=BulkIssue.Status.FINISHED, finished_at=timezone.now())
-        )
-    except Exception:
-        # Let the next caller build it at once rather than after the claim goes stale.
-        BulkIssue.objects.filter(pk=bulk_id, zip_file="").update(zip_started_at=None)
-        if saved:
+    for _attempt in range(ZIP_BUILD_ATTEMPTS):
+        names = _zip_contents(bulk_id)
+        saved = ""
+        try:
+            if names:
+                saved = _write_zip(bulk, names)
+            with transaction.atomic():
+                stale = bool(names) and _zip_contents(bulk_id, lock=True) != names
+                finished = 0
+                if not stale:
+                    finished = (
+                        BulkIssue.objects.filter(pk=bulk_id, zip_file="")
+                        .exclude(status=BulkIssue.Status.FINISHED)
+                        .update(
+                            zip_file=saved,
+                            status=BulkIssue.Status.FINISHED,
+                            finished_at=timezone.now(),
+                        )
+                    )
+        except Exception:
+            # Let the next caller build it at once rather than after the claim goes stale.
+            BulkIssue.objects.filter(pk=bulk_id, zip_file="").update(zip_started_at=None)
+            if saved:
+                field.storage.delete(saved)
+            raise
+        if finished != 1 and saved:
             field.storage.delete(saved)
-        raise
-    if finished != 1 and saved:
-        field.storage.delete(saved)
-    return finished == 1
+        if not stale:
+            return finished == 1
+        logger.info(
+            "Bulk issue %s: a PDF changed while its ZIP was written; building again.", bulk_id
+        )
+    # Still changing: the claim goes stale and the sweeper builds the ZIP later.
+    return False
+
+
+def _zip_contents(bulk_id: int, *, lock: bool = False) -> list[tuple[str, str]]:
+    """(certificate number, PDF name) of each certificate the job's ZIP holds, locked if asked."""
+    certificate_ids = BulkIssueItem.objects.filter(
+        bulk_id=bulk_id, status=ItemStatus.DONE, certificate__isnull=False
+    ).values("certificate_id")
+    certificates = Certificate.objects.filter(pk__in=certificate_ids).exclude(pdf="")
+    if lock:
+        certificates = certificates.select_for_update()
+    return list(certificates.order_by("number").values_list("number", "pdf"))
 
 
 def _write_zip(bulk: BulkIssue, names: list[tuple[str, str]]) -> str:

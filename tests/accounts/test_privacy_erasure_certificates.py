@@ -14,6 +14,7 @@ import time_machine
 
 from accreditation.exceptions import TransitionError
 from accreditation.models import BulkIssue, Certificate
+from accreditation.services import bulk as bulk_services
 from accreditation.services.bulk import bulk_issue_start
 from accreditation.services.certificates import certificate_issue
 from accreditation.services.maintenance import stuck_work_requeue
@@ -84,6 +85,36 @@ def test_it_withdraws_the_zip_of_a_bulk_job_that_holds_the_certificate(
     assert (
         "Download ZIP of certificates"
         in client.get(reverse("bulk_issues:detail", args=[others.pk])).content.decode()
+    )
+
+
+def test_it_builds_the_zip_again_when_an_erasure_lands_while_it_is_written(
+    ada, tess, world, monkeypatch, django_capture_on_commit_callbacks
+):
+    cohort = world.enrolment.cohort
+    make_approved_applications(1, cohort=cohort, prefix="other")
+    capture = django_capture_on_commit_callbacks
+    others = _run_job(capture, cohort=cohort, by=ada, kind=BulkIssue.Kind.ISSUE)
+    other_number = _zip_names(others)[0].removesuffix(".pdf")
+    tess_number = world.certificate.number
+    real_write, written = bulk_services._write_zip, []
+
+    def write_then_erase(bulk, names):
+        saved = real_write(bulk, names)
+        written.append([number for number, _pdf in names])
+        if len(written) == 1:
+            user_erase(user=tess, by=ada)  # between copying the PDFs and attaching the ZIP
+        return saved
+
+    monkeypatch.setattr(bulk_services, "_write_zip", write_then_erase)
+    both = _run_job(capture, cohort=cohort, by=ada, kind=BulkIssue.Kind.RERENDER)
+
+    assert written == [sorted([tess_number, other_number]), [other_number]]
+    assert _zip_names(both) == [f"{other_number}.pdf"]
+    assert both.zip_withdrawn_at is None
+    # The stale ZIP, which held her certificate, is deleted; only the two attached ZIPs remain.
+    assert sorted(storages["private"].listdir("bulk-issues")[1]) == sorted(
+        [others.zip_file.name.split("/")[-1], both.zip_file.name.split("/")[-1]]
     )
 
 
