@@ -114,6 +114,22 @@ def test_it_prints_a_hostile_name_as_text_and_reads_no_file(
     assert not [name for name in opened if "passwd" in name]
 
 
+def test_it_prints_names_outside_latin_1_in_an_embedded_font(
+    tess, review, ali, django_capture_on_commit_callbacks
+):
+    # Helvetica, a PDF base font, has no glyphs beyond Latin-1: these would print as gaps.
+    tess.full_name = "Łucja Ștefănescu-Ọkọnkwọ Δημητρίου Ольга"
+    tess.save()
+
+    certificate = _issue(tess, review, ali, django_capture_on_commit_callbacks)
+
+    page = _reader(certificate).pages[0]
+    assert "Łucja Ștefănescu-Ọkọnkwọ Δημητρίου Ольга" in page.extract_text()
+    fonts = {font.get_object()["/BaseFont"] for font in page["/Resources"]["/Font"].values()}
+    # Embedded as subsets ("AAAAAA+DejaVuSans-Bold"): the PDF carries the glyphs it uses.
+    assert any(name.endswith("+DejaVuSans-Bold") for name in fonts)
+
+
 def test_it_refuses_anything_outside_the_asset_folder(monkeypatch):
     checked = []
     real_check = pdf_services.ResourceAccessPolicy.check_path
