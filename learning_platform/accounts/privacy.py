@@ -11,6 +11,8 @@ Erasure decisions, field by field:
   London 2026") and ``data`` can hold names, so any entry that names the person (full name,
   any part of it the redactor replaces, or an address), or is about their account, has those
   replaced with "Erased user #<id>".
+- Wagtail page comments and replies: they stay, with their (anonymised) author, because they are
+  part of a page's editing history; any that name the person have the name replaced the same way.
 """
 
 import json
@@ -21,7 +23,7 @@ from django.db import transaction
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 
-from wagtail.models import ModelLogEntry, PageLogEntry
+from wagtail.models import Comment, CommentReply, ModelLogEntry, PageLogEntry
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -81,6 +83,7 @@ def user_files(user) -> list:
 def erase_user(user) -> None:
     redactor = redactor_for(user)
     _erase_log_entries(user, redactor)
+    _erase_comment_mentions(user, redactor)
     user_sessions_end(user=user, reason="personal_data_erased")
     Authenticator.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()
@@ -111,6 +114,14 @@ def _search_terms(user) -> list[str]:
     # JSON text may hold non-ASCII letters escaped ("Zo\\u00eb"), so look for that form too.
     terms += [json.dumps(term)[1:-1] for term in terms]
     return sorted({term for term in terms if term})
+
+
+def _erase_comment_mentions(user, redactor: Redactor) -> None:
+    mentions = Q()
+    for term in _search_terms(user):
+        mentions |= Q(text__icontains=term)
+    for model in (Comment, CommentReply):
+        redactor.redact_rows(model.objects.filter(mentions), ["text"])
 
 
 def _erase_log_entries(user, redactor: Redactor) -> None:

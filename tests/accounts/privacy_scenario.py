@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from wagtail.models import Comment, CommentReply
+
 from allauth.account.models import EmailAddress
 
 from accreditation.models import Certificate, Evidence, SupervisionSession
@@ -144,6 +146,12 @@ def build_world(tess, pat, sam, ali, capture_on_commit) -> World:
     )
     stage_submit(stage=first, user=tess, comment="Ready for you, Sam.")
     stage_approve(stage=first, user=sam, comment="Clear scope, Tess Trainee. Well done, Tess.")
+
+    # An editor's comment on a course page, and a reply, naming her.
+    comment = Comment.objects.create(
+        page=module, user=ali, text="Tess Trainee suggested this example.", contentpath="title"
+    )
+    CommentReply.objects.create(comment=comment, user=sam, text="Thanks, Tess.")
 
     complete_modules(enrolment)
     approve_all_stages(review)

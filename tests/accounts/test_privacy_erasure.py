@@ -7,7 +7,7 @@ from django.db.models.functions import Cast
 from django.test import Client
 from django.urls import reverse
 
-from wagtail.models import ModelLogEntry
+from wagtail.models import Comment, CommentReply, ModelLogEntry
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -111,6 +111,12 @@ def test_it_leaves_none_of_tess_personal_data_in_any_table(
     )
     assert not storage.exists(stored_name)
     assert not storage.exists(certificate_pdf)
+    # Page comments stay in the editing history, with her name (even her first name) replaced.
+    label = f"Erased user #{tess.pk}"
+    assert list(Comment.objects.values_list("text", flat=True)) == [
+        f"{label} suggested this example."
+    ]
+    assert list(CommentReply.objects.values_list("text", flat=True)) == [f"Thanks, {label}."]
 
 
 def test_it_anonymises_the_account_and_signs_tess_out_everywhere(client, ada, tess, world):
