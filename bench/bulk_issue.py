@@ -11,18 +11,18 @@ Redis database (flushed before and after), and starts ``--workers`` worker proce
 (numbered in a locked sequence), render HTML → PDF with xhtml2pdf, sign with pyHanko, store; the
 last task builds the ZIP.
 
-Measured 2026-11-27 on the development machine: 2 cores shared with other work (load average
-about 5 throughout), 2 workers, PostgreSQL and Redis on the same machine:
+Measured 2026-11-27 on the development machine: 2 otherwise idle cores, 2 workers, PostgreSQL
+and Redis on the same machine, the certificate set in embedded DejaVu Sans:
 
     certificates:            1000 (2 worker(s), one task each)
-    wall time:               164.94 s (start to ZIP built)
-    certificates per second: 6.1
-    ZIP:                     14.1 MB
-    floor, same N in-process with bare ReportLab: 0.86 s
-    ratio, bulk issue / floor: 192.9x
-    per-PDF median, xhtml2pdf + sign: 58.2 ms
-    per-PDF median, bare ReportLab:   1.2 ms
-    per-PDF ratio: 47.8x
+    wall time:               54.18 s (start to ZIP built)
+    certificates per second: 18.5
+    ZIP:                     55.9 MB
+    floor, same N in-process with bare ReportLab: 3.47 s
+    ratio, bulk issue / floor: 15.6x
+    per-PDF median, xhtml2pdf + sign: 40.9 ms
+    per-PDF median, bare ReportLab:   3.7 ms
+    per-PDF ratio: 11.0x
 
 Each certificate also costs an email notification task and a second render task that finds the
 PDF already claimed, so the machine runs three tasks per certificate.
@@ -107,12 +107,11 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connections  # noqa: E402
 
 import redis  # noqa: E402
-from reportlab.lib.pagesizes import A4, landscape  # noqa: E402
-from reportlab.pdfgen import canvas  # noqa: E402
 
 from accreditation.models import BulkIssue, Certificate  # noqa: E402
 from accreditation.services import pdf  # noqa: E402
 from accreditation.services.bulk import bulk_issue_start  # noqa: E402
+from bench.floor import reportlab_page  # noqa: E402
 from learning_platform.accounts.models import User  # noqa: E402
 from learning_platform.accounts.roles import Role  # noqa: E402
 
@@ -169,29 +168,14 @@ def _issue(n: int, *, by: User, label: str) -> tuple[float, BulkIssue]:
 
 def _reportlab_page(certificate: Certificate, url: str) -> bytes:
     """The floor: the certificate's text on one page with a bare ReportLab canvas."""
-    from io import BytesIO
-
-    buffer = BytesIO()
-    page = canvas.Canvas(buffer, pagesize=landscape(A4))
-    width, height = landscape(A4)
-    lines = [
-        ("Helvetica-Bold", 28, "Learning Together"),
-        ("Helvetica", 16, "This certifies that"),
-        ("Helvetica-Bold", 24, certificate.holder.get_full_name()),
-        ("Helvetica", 16, f"is accredited under {certificate.scheme.name}"),
-        ("Helvetica", 12, f"Certificate {certificate.number}"),
-        ("Helvetica", 12, f"Awarded {certificate.awarded_at:%d %B %Y}"),
-        ("Helvetica", 12, f"Valid until {certificate.valid_until:%d %B %Y}"),
-        ("Helvetica", 10, f"Verify at {url}"),
-    ]
-    y = height - 120
-    for font, size, text in lines:
-        page.setFont(font, size)
-        page.drawCentredString(width / 2, y, text)
-        y -= size * 2.2
-    page.showPage()
-    page.save()
-    return buffer.getvalue()
+    return reportlab_page(
+        holder=certificate.holder.get_full_name(),
+        scheme=certificate.scheme.name,
+        number=certificate.number,
+        awarded=certificate.awarded_at,
+        valid_until=certificate.valid_until,
+        url=url,
+    )
 
 
 def _ms(seconds: float) -> str:
