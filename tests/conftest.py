@@ -14,6 +14,7 @@ import pytest
 
 from learning_platform.accounts.roles import Role
 
+from .accreditation.factories import SupervisedReviewFactory
 from .factories import make_persona
 
 REQUIRE_ALL_TIERS = os.environ.get("REQUIRE_ALL_TIERS") == "1"
@@ -104,6 +105,14 @@ def ali(db):
 @pytest.fixture
 def ada(db):
     return make_persona("Ada Administrator", "ada@example.org", Role.PROGRAMME_ADMIN)
+
+
+@pytest.fixture
+def review(tess, pat, sam):
+    """Tess leads the review with Pat as her trainee partner; Sam supervises."""
+    return SupervisedReviewFactory(
+        trainee=tess, partner=pat, supervisor=sam, case_reference="Child K"
+    )
 
 
 # Tiers -------------------------------------------------------------------------------------

@@ -4,14 +4,6 @@ from .factories import SupervisedReviewFactory, make_supervisor
 
 
 @pytest.fixture
-def review(tess, pat, sam):
-    """Tess leads the review with Pat as her trainee partner; Sam supervises."""
-    return SupervisedReviewFactory(
-        trainee=tess, partner=pat, supervisor=sam, case_reference="Child K"
-    )
-
-
-@pytest.fixture
 def sid(db):
     """Another supervisor, of Uma's review."""
     return make_supervisor("Sid Supervisor", "sid@example.org")

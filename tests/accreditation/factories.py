@@ -77,6 +77,38 @@ def stage(review: SupervisedReview, number: int) -> ReviewStage:
     )
 
 
+def add_register_entries(review: SupervisedReview, user) -> tuple:
+    """A key practice episode on stage 3 and an underlying pattern on stage 4 that cites it."""
+    from accreditation.services.registers import episode_create, pattern_create
+
+    episode = episode_create(
+        stage=stage(review, 3),
+        user=user,
+        title="Strategy meeting",
+        what_happened="A meeting without health present.",
+        assessment="problematic",
+    )
+    pattern = pattern_create(
+        stage=stage(review, 4),
+        user=user,
+        title="Meetings exclude health",
+        description="Invitations go by a list that omits GPs.",
+        pattern_type=pattern_types()[0],
+        priority=1,
+        episodes=[episode],
+    )
+    return episode, pattern
+
+
+def record_group_session(supervisor, attendees, *, on: date = date(2026, 2, 1)):
+    """A 90-minute group supervision session, recorded by the supervisor."""
+    from accreditation.services.supervision import supervision_session_record
+
+    return supervision_session_record(
+        supervisor=supervisor, kind="group", date=on, duration_minutes=90, attendees=attendees
+    )
+
+
 # Files -------------------------------------------------------------------------------------
 
 PDF_BYTES = (

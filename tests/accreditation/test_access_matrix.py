@@ -13,7 +13,6 @@ A URL pattern with no row here fails the last test, so a new URL cannot skip the
 """
 
 import html
-from datetime import date
 
 from django.urls import URLPattern, URLResolver, reverse
 
@@ -25,12 +24,18 @@ from accreditation.models import AccreditationScheme, Certificate, ReviewStage
 from accreditation.services.applications import application_save_draft
 from accreditation.services.bulk import bulk_issue_start
 from accreditation.services.evidence import evidence_add_file
-from accreditation.services.registers import episode_create, pattern_create
-from accreditation.services.supervision import supervision_session_record
 from accreditation.viewsets import AccreditationViewSetGroup
 
 from .award_builders import approve, make_ready, submit
-from .factories import PDF_BYTES, categories, pattern_types, stage, upload
+from .factories import (
+    PDF_BYTES,
+    add_register_entries,
+    categories,
+    pattern_types,
+    record_group_session,
+    stage,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -188,29 +193,8 @@ def world(tess, pat, uma, sam, ali, ada, review, other_review, django_capture_on
     evidence = evidence_add_file(
         stage=stage(review, 1), user=tess, title="Scope", upload=upload("scope.pdf", PDF_BYTES)
     )
-    episode = episode_create(
-        stage=stage(review, 3),
-        user=tess,
-        title="Strategy meeting",
-        what_happened="A meeting without health present.",
-        assessment="problematic",
-    )
-    pattern = pattern_create(
-        stage=stage(review, 4),
-        user=tess,
-        title="Meetings exclude health",
-        description="Invitations go by a list that omits GPs.",
-        pattern_type=pattern_types()[0],
-        priority=1,
-        episodes=[episode],
-    )
-    session = supervision_session_record(
-        supervisor=sam,
-        kind="group",
-        date=date(2026, 2, 1),
-        duration_minutes=90,
-        attendees=[tess, pat],
-    )
+    episode, pattern = add_register_entries(review, tess)
+    session = record_group_session(sam, [tess, pat])
     make_ready(tess, review)
     with django_capture_on_commit_callbacks(execute=True):
         certificate = approve(submit(tess), ali)

@@ -1,18 +1,14 @@
 """Who may open each supervised-review and supervision URL (DESIGN.md §6). Anything a persona
 may not see is a 404, exactly as if it did not exist."""
 
-from datetime import date
-
 from django.urls import reverse
 
 import pytest
 
 from accreditation.models import AccreditationApplication
 from accreditation.services.evidence import evidence_add_note
-from accreditation.services.registers import episode_create, pattern_create
-from accreditation.services.supervision import supervision_session_record
 
-from .factories import pattern_types, stage
+from .factories import add_register_entries, record_group_session, stage
 
 pytestmark = pytest.mark.django_db
 
@@ -23,29 +19,8 @@ OK, HIDDEN = 200, 404
 @pytest.fixture
 def objects(review, other_review, tess, sam):
     note = evidence_add_note(stage=stage(review, 1), user=tess, title="Scope", note="Agreed.")
-    episode = episode_create(
-        stage=stage(review, 3),
-        user=tess,
-        title="Strategy meeting",
-        what_happened="A meeting without health present.",
-        assessment="problematic",
-    )
-    pattern = pattern_create(
-        stage=stage(review, 4),
-        user=tess,
-        title="Meetings exclude health",
-        description="Invitations go by a list that omits GPs.",
-        pattern_type=pattern_types()[0],
-        priority=1,
-        episodes=[episode],
-    )
-    session = supervision_session_record(
-        supervisor=sam,
-        kind="group",
-        date=date(2026, 2, 1),
-        duration_minutes=90,
-        attendees=[review.trainee, review.partner],
-    )
+    episode, pattern = add_register_entries(review, tess)
+    session = record_group_session(sam, [review.trainee, review.partner])
     return {
         "review": review.pk,
         "stage": stage(review, 1).pk,

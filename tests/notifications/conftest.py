@@ -2,15 +2,7 @@ import pytest
 
 from accreditation.services.evidence import evidence_add_note
 from accreditation.services.stages import stage_submit
-from tests.accreditation.factories import SupervisedReviewFactory, stage
-
-
-@pytest.fixture
-def review(tess, pat, sam):
-    """Tess leads the review with Pat as her trainee partner; Sam supervises."""
-    return SupervisedReviewFactory(
-        trainee=tess, partner=pat, supervisor=sam, case_reference="Child K"
-    )
+from tests.accreditation.factories import stage
 
 
 @pytest.fixture
