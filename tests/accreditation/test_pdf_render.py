@@ -7,6 +7,8 @@ from django.core.files.storage import FileSystemStorage
 import pytest
 import zxingcpp
 from pypdf import PdfReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 
 from accreditation.models import Certificate
 from accreditation.services import pdf as pdf_services
@@ -128,6 +130,38 @@ def test_it_prints_names_outside_latin_1_in_an_embedded_font(
     fonts = {font.get_object()["/BaseFont"] for font in page["/Resources"]["/Font"].values()}
     # Embedded as subsets ("AAAAAA+DejaVuSans-Bold"): the PDF carries the glyphs it uses.
     assert any(name.endswith("+DejaVuSans-Bold") for name in fonts)
+
+
+def _register_certificate_fonts() -> None:
+    for name in ("DejaVuSans", "DejaVuSans-Bold"):
+        path = pdf_services.PDF_ASSETS_DIR / "fonts" / f"{name}.ttf"
+        pdfmetrics.registerFont(TTFont(name, str(path)))
+
+
+def test_it_keeps_every_line_inside_the_page_margins(
+    tess, review, ali, django_capture_on_commit_callbacks, settings
+):
+    settings.SITE_URL = "https://learningtogether.scie.org.uk"
+    tess.full_name = "Dr Łucja Ștefănescu-Ọkọnkwọ Wróblewska-Montgomery-Featherstonehaugh"
+    tess.save()
+    certificate = _issue(tess, review, ali, django_capture_on_commit_callbacks)
+    _register_certificate_fonts()
+    page = _reader(certificate).pages[0]
+    right_edge = float(page.mediabox.width) - 2 * 72 / 2.54  # the 2 cm margin of the @page rule
+    runs = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip() and font is not None:
+            font_name = str(font["/BaseFont"]).split("+")[-1]
+            left = cm[4] + tm[4]
+            runs.append(
+                (text.strip(), left + pdfmetrics.stringWidth(text.strip(), font_name, size))
+            )
+
+    page.extract_text(visitor_text=visit)
+
+    assert any(f"/verify/{certificate.verification_code}/" in text for text, _ in runs)
+    assert [text for text, right in runs if right > right_edge + 0.5] == []
 
 
 def test_it_refuses_anything_outside_the_asset_folder(monkeypatch):
