@@ -5,6 +5,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from learning_platform.accounts.models import User
 
 from ..models import (
+    AccreditationApplication,
     ContributoryFactor,
     Evidence,
     KeyPracticeEpisode,
@@ -107,6 +108,38 @@ def reviews_supervised_by(supervisor: User) -> list[SupervisedReview]:
         )
         .order_by("-start_date", "-pk")
     )
+
+
+def stage_reopen_refusal(review: SupervisedReview, *, lock: bool = False) -> str | None:
+    """Why the review's approved stages may not be reopened now, or None.
+
+    An application for accreditation rests on them: while one awaits a decision, and after one
+    was approved, the signed-off portfolio must stay as the assessor read it. With ``lock`` the
+    applications are locked, so a submission or decision in flight is seen once it commits."""
+    Status = AccreditationApplication.Status
+    applications = (
+        AccreditationApplication.objects.filter(
+            review=review, status__in=[Status.SUBMITTED, Status.APPROVED]
+        )
+        .select_related("trainee")
+        .order_by("pk")
+    )
+    if lock:
+        applications = applications.select_for_update(of=("self",))
+    found = list(applications)
+    approved = [application for application in found if application.status == Status.APPROVED]
+    if approved:
+        return (
+            f"{approved[0].trainee.full_name} has been accredited on this review, so its approved "
+            "stages are part of that record and cannot be reopened."
+        )
+    if found:
+        return (
+            f"{found[0].trainee.full_name}'s application for accreditation rests on this review "
+            "and is waiting for a decision, so its stages cannot be reopened now. If a stage must "
+            "change, the assessor can refer the application back first."
+        )
+    return None
 
 
 def stage_actions_for(user: User, stage: ReviewStage) -> dict[str, bool]:

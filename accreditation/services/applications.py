@@ -22,7 +22,7 @@ from ..access import user_is_assessor
 from ..exceptions import TransitionError
 from ..models import AccreditationApplication, Certificate, Decision, SupervisedReview
 from ..selectors.readiness import accreditation_readiness
-from ..selectors.reviews import review_for_trainee
+from ..selectors.reviews import review_for_trainee, stages_all_approved
 from .certificates import certificate_issue
 
 Status = AccreditationApplication.Status
@@ -209,6 +209,12 @@ def _decide(
             "Only a submitted application can be decided (this one is "
             f"{application.get_status_display().lower()}); it may just have been decided by "
             "another assessor."
+        )
+    if outcome == Decision.Outcome.APPROVED and not stages_all_approved(application.review):
+        raise TransitionError(
+            "A stage of this review is no longer approved (it was reopened), so the application "
+            "cannot be approved until the supervisor signs that stage off again. You can refer "
+            "it back instead."
         )
     old = application.status
     application.status = outcome

@@ -17,6 +17,7 @@ from notifications.services import notify, notify_many
 
 from ..exceptions import TransitionError
 from ..models import Evidence, ReviewStage, SignOff
+from ..selectors.reviews import stage_reopen_refusal
 
 Status = ReviewStage.Status
 
@@ -205,6 +206,9 @@ def stage_reopen(*, stage: ReviewStage, user: User, reason: str) -> SignOff:
         raise TransitionError(
             f"Only an approved stage can be reopened. This stage {_ALREADY[stage.status]}."
         )
+    refusal = stage_reopen_refusal(stage.review, lock=True)
+    if refusal:
+        raise TransitionError(refusal)
     if not reason.strip():
         raise TransitionError("Give a reason for reopening this stage.")
     return _move(

@@ -44,7 +44,11 @@ def render_stage(request: HttpRequest, stage: ReviewStage, **bound_forms) -> Htt
     """The stage page; a view that failed to validate a form passes it in to show its errors."""
     review = stage.review
     actions = selectors.stage_actions_for(request.user, stage)
+    reopen_refusal = selectors.stage_reopen_refusal(review) if actions["reopen"] else None
+    if reopen_refusal:
+        actions["reopen"] = False
     context = {
+        "reopen_refusal": reopen_refusal,
         "review": review,
         "stage": stage,
         "definition": stage.definition,
