@@ -17,6 +17,7 @@ from .models import (
     PatternType,
     SupervisedReview,
 )
+from .selectors.reviews import stage_definitions_in_use
 from .services.reviews import default_scheme, review_create, review_validate_people
 from .views.bulk import BulkIssueViewSet
 
@@ -34,6 +35,37 @@ def _with_add_handler(viewset, get_kwargs, **kwargs):
 
 
 # Schemes and their data ---------------------------------------------------------------------
+
+
+class AccreditationSchemeForm(WagtailAdminModelForm):
+    """Stages that reviews already have are part of those reviews: they may be renamed and their
+    guidance edited, but not removed or given another register."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        formset = self.formsets.get("stages")
+        if formset is None or not self.instance.pk:
+            return cleaned_data
+        in_use = stage_definitions_in_use(self.instance)
+        formset.is_valid()  # clean each stage form, so deletions can be read
+        for form in formset.forms:
+            uses = in_use.get(form.instance.pk, 0)
+            if not uses:
+                continue
+            reviews = f"{uses} review{'s' if uses != 1 else ''}"
+            if formset.can_delete and formset._should_delete_form(form):
+                self.add_error(
+                    None,
+                    f"The stage “{form.instance.title}” is part of {reviews}, so it cannot be "
+                    "removed.",
+                )
+            elif "register" in form.changed_data:
+                form.add_error(
+                    "register",
+                    f"This stage is part of {reviews}, whose registers would be lost, so its "
+                    "register cannot be changed.",
+                )
+        return cleaned_data
 
 
 class AccreditationSchemeViewSet(ModelViewSet):
@@ -75,7 +107,11 @@ class AccreditationSchemeViewSet(ModelViewSet):
                 "stages",
                 heading="Stages of a review",
                 label="Stage",
-                help_text="Reviews created from now on follow these stages, in this order.",
+                help_text=(
+                    "Each review takes these stages, in this order, when it is created. A stage "
+                    "that reviews already have cannot be removed or given another register; a "
+                    "change to its title or guidance shows on those reviews too."
+                ),
                 panels=[
                     FieldPanel("title"),
                     FieldPanel("guidance"),
@@ -83,7 +119,8 @@ class AccreditationSchemeViewSet(ModelViewSet):
                     FieldPanel("register"),
                 ],
             ),
-        ]
+        ],
+        base_form_class=AccreditationSchemeForm,
     )
 
 

@@ -24,6 +24,14 @@ from ..models import (
 Status = AccreditationApplication.Status
 
 
+def assessor_supervises_trainee(assessor: User, application: AccreditationApplication) -> bool:
+    """A supervisor never assesses their own trainee, nor changes their certificate: the review's
+    supervisor, or the supervisor on any of the trainee's enrolments."""
+    if application.review.supervisor_id == assessor.pk:
+        return True
+    return Enrolment.objects.filter(user_id=application.trainee_id, supervisor=assessor).exists()
+
+
 def application_for_trainee(user: User, review: SupervisedReview | None):
     """The trainee's latest application for their current review, or None."""
     if review is None or not user.is_authenticated:

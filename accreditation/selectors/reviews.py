@@ -110,6 +110,16 @@ def reviews_supervised_by(supervisor: User) -> list[SupervisedReview]:
     )
 
 
+def stage_definitions_in_use(scheme) -> dict[int, int]:
+    """For each of the scheme's stage definitions that reviews have: how many reviews."""
+    return dict(
+        ReviewStage.objects.filter(definition__scheme=scheme)
+        .values("definition_id")
+        .annotate(uses=Count("review_id", distinct=True))
+        .values_list("definition_id", "uses")
+    )
+
+
 def stage_reopen_refusal(review: SupervisedReview, *, lock: bool = False) -> str | None:
     """Why the review's approved stages may not be reopened now, or None.
 

@@ -21,6 +21,7 @@ from notifications.services import notify, notify_many
 from ..access import user_is_assessor
 from ..exceptions import TransitionError
 from ..models import AccreditationApplication, Certificate, Decision, SupervisedReview
+from ..selectors.applications import assessor_supervises_trainee
 from ..selectors.readiness import accreditation_readiness
 from ..selectors.reviews import review_for_trainee, stages_all_approved
 from .certificates import certificate_issue
@@ -165,14 +166,6 @@ def _assessors_for(application: AccreditationApplication) -> list[User]:
         .exclude(pk__in=supervisors.exclude(supervisor_id=None))
         .distinct()
     )
-
-
-def assessor_supervises_trainee(assessor: User, application: AccreditationApplication) -> bool:
-    """A supervisor never assesses their own trainee: the review's supervisor, or the supervisor
-    on any of the trainee's enrolments."""
-    if application.review.supervisor_id == assessor.pk:
-        return True
-    return Enrolment.objects.filter(user_id=application.trainee_id, supervisor=assessor).exists()
 
 
 def _check_assessor(application: AccreditationApplication, assessor: User) -> None:

@@ -30,6 +30,8 @@ from ..models import (
     CertificateEvent,
     CertificateNumberSequence,
 )
+from ..selectors.applications import assessor_supervises_trainee
+from ..selectors.certificates import PublicStatus, certificate_public_status
 
 Status = Certificate.Status
 logger = logging.getLogger(__name__)
@@ -129,9 +131,17 @@ def _change_status(
         raise TransitionError("Only an assessor can change a certificate's status.")
     if not reason:
         raise TransitionError("Give a reason.")
-    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    certificate = (
+        Certificate.objects.select_for_update(of=("self",))
+        .select_related("application__review")
+        .get(pk=certificate.pk)
+    )
     if certificate.holder_id == by.pk:
         raise TransitionError("You cannot change the status of your own certificate.")
+    if assessor_supervises_trainee(by, certificate.application):
+        raise TransitionError(
+            "You supervise this holder, so another assessor must change their certificate's status."
+        )
     if certificate.status not in allowed_from:
         raise TransitionError(
             f"A {certificate.get_status_display().lower()} certificate cannot be {verb}."
@@ -205,6 +215,11 @@ def certificate_set_listing(*, certificate: Certificate, holder: User, listed: b
         raise TransitionError("Only the holder can choose whether to appear on the register.")
     if listed and not certificate.scheme.public_register_enabled:
         raise TransitionError("This scheme has no public register.")
+    if listed and certificate_public_status(certificate) != PublicStatus.VALID:
+        raise TransitionError(
+            "Only a valid certificate can be listed on the public register; this one is "
+            f"{certificate_public_status(certificate)}."
+        )
     if certificate.listed_on_register != listed:
         certificate.listed_on_register = listed
         certificate.save(update_fields=["listed_on_register"])

@@ -7,6 +7,7 @@ no row and nothing on disk.
 
 import os
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -21,6 +22,7 @@ import filetype
 
 from learning_platform.accounts.models import User
 
+from ..exceptions import TransitionError
 from ..models import Evidence, ReviewStage
 from .stages import lock_editable_stage
 
@@ -66,7 +68,17 @@ def _zip_document_type(upload: UploadedFile) -> FileType | None:
                     return DOCX
                 if any(name.startswith("xl/") for name in names):
                     return XLSX
-    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError):
+    except (
+        zipfile.BadZipFile,
+        OSError,
+        KeyError,
+        RuntimeError,
+        EOFError,
+        ValueError,
+        NotImplementedError,
+        zlib.error,
+    ):
+        # A damaged or unusual archive is simply not a type we accept.
         return None
     finally:
         upload.seek(0)
@@ -156,7 +168,10 @@ def evidence_add_file(
 def evidence_remove(*, evidence: Evidence, user: User) -> None:
     with transaction.atomic():
         lock_editable_stage(stage=evidence.stage, user=user, doing="remove evidence")
-        evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
+        # Another request (a double click) may have removed it while this one waited.
+        evidence = Evidence.objects.select_for_update().filter(pk=evidence.pk).first()
+        if evidence is None:
+            raise TransitionError("That evidence had already been removed.")
         _log(evidence, "remove", user)
         stored_name = evidence.file.name if evidence.file else ""
         storage = evidence.file.storage

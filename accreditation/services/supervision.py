@@ -39,6 +39,13 @@ def supervision_session_record(
         raise TransitionError("Record a session once it has taken place, not before.")
     if kind == SupervisionSession.Kind.GROUP and during_report_writing:
         raise TransitionError("Only an individual session is marked as during report writing.")
+    # Serialise the supervisor's recordings, so a double click cannot record a session twice.
+    User.objects.select_for_update().filter(pk=supervisor.pk).first()
+    if _already_recorded(supervisor, kind, date, attendees, during_report_writing):
+        raise TransitionError(
+            f"You have already recorded this {SupervisionSession.Kind(kind).label.lower()} "
+            f"session on {date:%-d %B %Y} with the same trainees, so it was not recorded again."
+        )
     session = SupervisionSession.objects.create(
         supervisor=supervisor,
         kind=kind,
@@ -60,6 +67,17 @@ def supervision_session_record(
         recipients=attendees, event=Event.SUPERVISION_TO_CONFIRM, actor=supervisor, target=session
     )
     return session
+
+
+def _already_recorded(
+    supervisor: User, kind: str, day: date, attendees: list[User], during_report_writing: bool
+) -> bool:
+    """The same supervisor, kind, day, report-writing flag and people: the same session."""
+    wanted = {person.pk for person in attendees}
+    sessions = SupervisionSession.objects.filter(
+        supervisor=supervisor, kind=kind, date=day, during_report_writing=during_report_writing
+    ).prefetch_related("attendees")
+    return any({a.trainee_id for a in session.attendees.all()} == wanted for session in sessions)
 
 
 @transaction.atomic

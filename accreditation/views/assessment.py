@@ -137,7 +137,8 @@ _CHANGE = {
 @require_http_methods(["GET", "POST"])
 def certificate_manage(request: HttpRequest, pk: int) -> HttpResponse:
     certificate = access.get_certificate_for_assessor(request.user, pk)
-    allowed = _allowed_actions(certificate)
+    supervises = selectors.assessor_supervises_trainee(request.user, certificate.application)
+    allowed = [] if supervises else _allowed_actions(certificate)
     form = CertificateStatusForm(
         request.POST if request.method == "POST" else None, allowed=allowed
     )
@@ -161,6 +162,7 @@ def certificate_manage(request: HttpRequest, pk: int) -> HttpResponse:
             "events": list(certificate.events.select_related("by")),
             "form": form,
             "allowed": allowed,
+            "supervises": supervises,
         },
         status=400 if form.errors else 200,
     )

@@ -14,7 +14,7 @@ from ..exceptions import TransitionError
 from ..forms import EvidenceFileForm, EvidenceNoteForm
 from ..models import Evidence
 from ..services import evidence as services
-from .reviews import render_stage
+from .reviews import already_removed, render_stage
 
 
 def _stage_url(stage) -> str:
@@ -66,7 +66,10 @@ def evidence_add_file(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    evidence = access.get_evidence_for_user(request.user, pk)
+    try:
+        evidence = access.get_evidence_for_user(request.user, pk)
+    except Http404:
+        return already_removed(request, Evidence, pk, "evidence")
     try:
         services.evidence_remove(evidence=evidence, user=request.user)
     except TransitionError as error:

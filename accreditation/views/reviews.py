@@ -11,7 +11,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from .. import access
 from ..exceptions import TransitionError
 from ..forms import EpisodeForm, EvidenceFileForm, EvidenceNoteForm, PatternForm, StageCommentForm
-from ..models import ContributoryFactorCategory, ReviewStage, StageDefinition
+from ..models import (
+    ContributoryFactorCategory,
+    KeyPracticeEpisode,
+    ReviewStage,
+    StageDefinition,
+    UnderlyingPattern,
+)
 from ..selectors import reviews as selectors
 from ..services import registers, stages
 
@@ -210,6 +216,19 @@ def _register_stage_for_reviewer(request: HttpRequest, pk: int, register: str) -
     return stage
 
 
+def already_removed(
+    request: HttpRequest, model, pk: int, what: str, anchor: str = "evidence"
+) -> HttpResponse:
+    """A second click on a Remove button finds the row gone: say so on the stage page the form
+    came from, rather than answering 404. Anyone who may not see that stage still gets 404."""
+    stage_pk = request.POST.get("stage", "")
+    if model.objects.filter(pk=pk).exists() or not stage_pk.isdigit():
+        raise Http404
+    stage = access.get_stage_for_user(request.user, int(stage_pk))
+    messages.info(request, f"That {what} had already been removed.")
+    return redirect(f"{_stage_url(stage)}#{anchor}")
+
+
 def _refuse(request: HttpRequest, stage: ReviewStage, error: TransitionError) -> HttpResponse:
     messages.error(request, str(error))
     return redirect(_stage_url(stage))
@@ -288,7 +307,10 @@ def episode_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def episode_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    episode = access.get_episode_for_reviewer(request.user, pk)
+    try:
+        episode = access.get_episode_for_reviewer(request.user, pk)
+    except Http404:
+        return already_removed(request, KeyPracticeEpisode, pk, "key practice episode", "register")
     stage = registers.register_stage(
         review_id=episode.review_id, register=Register.KEY_PRACTICE_EPISODES
     )
@@ -366,7 +388,10 @@ def pattern_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def pattern_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    pattern = access.get_pattern_for_reviewer(request.user, pk)
+    try:
+        pattern = access.get_pattern_for_reviewer(request.user, pk)
+    except Http404:
+        return already_removed(request, UnderlyingPattern, pk, "underlying pattern", "register")
     stage = registers.register_stage(
         review_id=pattern.review_id, register=Register.UNDERLYING_PATTERNS
     )

@@ -1,6 +1,7 @@
 import datetime
 import re
 
+from django.urls import reverse
 from django.utils import timezone
 
 from wagtail.models import ModelLogEntry
@@ -12,7 +13,7 @@ from accreditation.exceptions import TransitionError
 from accreditation.models import Certificate, CertificateNumberSequence
 from accreditation.services import certificates as services
 
-from .award_builders import approve, make_ready, submit
+from .award_builders import approve, make_assessor, make_ready, submit
 from .factories import SupervisedReviewFactory, make_trainee
 
 
@@ -114,6 +115,28 @@ def test_it_needs_a_reason_and_an_assessor(tess, review, ali, sam, ada):
     certificate.refresh_from_db()
     assert certificate.status == Certificate.Status.ISSUED
     assert Certificate.objects.count() == 1
+
+
+def test_it_leaves_a_certificate_to_an_assessor_who_did_not_supervise_the_holder(
+    client, tess, pat, ali
+):
+    sue = make_assessor("Sue Supervisor", "sue@example.org", also_supervisor=True)
+    review = SupervisedReviewFactory(trainee=tess, partner=pat, supervisor=sue)
+    make_ready(tess, review)
+    certificate = approve(submit(tess), ali)
+    services.certificate_suspend(certificate=certificate, by=ali, reason="A complaint.")
+
+    with pytest.raises(TransitionError, match="You supervise this holder"):
+        services.certificate_reinstate(certificate=certificate, by=sue, reason="I vouch.")
+
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.Status.SUSPENDED
+    assert certificate.events.count() == 2  # issued, suspended
+    client.force_login(sue)
+    page = client.get(reverse("accreditation:certificate_manage", args=[certificate.pk]))
+    content = page.content.decode()
+    assert "another assessor must change this certificate's status" in content
+    assert "Change the status" not in content
 
 
 def test_it_lets_only_the_holder_choose_the_register(tess, pat, review, ali):

@@ -34,6 +34,20 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 
 
+def _damaged_odt() -> bytes:
+    """An ODT whose compressed ``mimetype`` entry holds garbage, as a corrupted copy would."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+    data = bytearray(buffer.getvalue())
+    start = 30 + len("mimetype")  # the local header, then the compressed bytes
+    data[start : start + 4] = b"\xff\xff\xff\xff"
+    return bytes(data)
+
+
 @pytest.fixture
 def private_dir(settings) -> Path:
     return Path(settings.STORAGES["private"]["OPTIONS"]["location"])
@@ -118,6 +132,7 @@ def test_it_accepts_a_real_pdf_through_the_page(client, review, tess, private_di
         ("binary.pdf", ELF_BYTES),
         ("archive.docx", b"PK\x03\x04" + b"not really a zip" * 4),
         ("plain.pdf", b"just some text, no header"),
+        ("damaged.odt", _damaged_odt()),
     ],
 )
 def test_it_refuses_other_types_whatever_their_name(client, review, tess, private_dir, name, data):
@@ -192,6 +207,35 @@ def test_it_removes_evidence_and_its_file_from_an_editable_stage(
         evidence_remove(evidence=evidence, user=pat)
     assert Evidence.objects.count() == 0
     assert _stored_files(private_dir) == []
+
+
+def test_it_says_a_double_clicked_remove_had_already_removed_the_evidence(
+    client, review, tess, uma
+):
+    s = stage(review, 1)
+    evidence = evidence_add_note(stage=s, user=tess, title="Scope", note="Agreed.")
+    url = reverse("accreditation:evidence_remove", args=[evidence.pk])
+    client.force_login(tess)
+
+    first = client.post(url, {"stage": s.pk})
+    second = client.post(url, {"stage": s.pk}, follow=True)
+
+    assert first.status_code == 302
+    assert second.status_code == 200
+    assert "That evidence had already been removed." in second.content.decode()
+    assert Evidence.objects.count() == 0
+    # Someone who may not see the stage learns nothing.
+    client.force_login(uma)
+    assert client.post(url, {"stage": s.pk}).status_code == 404
+
+
+def test_it_refuses_a_removal_that_lost_the_race_with_a_message(review, tess):
+    evidence = evidence_add_note(stage=stage(review, 1), user=tess, title="Scope", note="x")
+    stale = Evidence.objects.get(pk=evidence.pk)
+    evidence_remove(evidence=evidence, user=tess)
+
+    with pytest.raises(TransitionError, match="already been removed"):
+        evidence_remove(evidence=stale, user=tess)
 
 
 def test_it_refuses_evidence_from_the_supervisor(review, sam):

@@ -97,3 +97,33 @@ def test_it_lets_the_holder_opt_in_and_out(client, tess, review, ali):
     assert _names(client.get(reverse("public_register"))) == ["Tess Trainee"]
     client.post(url, {"listed": "0"})
     assert _names(client.get(reverse("public_register"))) == []
+
+
+def test_it_tells_a_suspended_holder_they_are_off_the_register_and_refuses_to_list_them(
+    client, tess, review, ali
+):
+    make_ready(tess, review)
+    certificate = approve(submit(tess), ali)
+    services.certificate_set_listing(certificate=certificate, holder=tess, listed=True)
+    services.certificate_suspend(certificate=certificate, by=ali, reason="A complaint.")
+    client.force_login(tess)
+
+    page = client.get(reverse("accreditation:my_certificates")).content.decode()
+    assert "you are not on it while this certificate is suspended" in page
+    assert "You are listed on the" not in page
+
+    client.post(
+        reverse("accreditation:certificate_register", args=[certificate.pk]), {"listed": "0"}
+    )
+    services.certificate_revoke(certificate=certificate, by=ali, reason="Upheld.")
+    response = client.post(
+        reverse("accreditation:certificate_register", args=[certificate.pk]),
+        {"listed": "1"},
+        follow=True,
+    )
+
+    assert "Only a valid certificate can be listed" in response.content.decode()
+    certificate.refresh_from_db()
+    assert certificate.listed_on_register is False
+    page = client.get(reverse("accreditation:my_certificates")).content.decode()
+    assert "List me on the public register" not in page

@@ -205,3 +205,16 @@ def test_it_refuses_a_register_on_the_wrong_stage(client, review, tess):
         client.get(reverse("accreditation:pattern_add", args=[stage(review, 3).pk])).status_code
         == 404
     )
+
+
+def test_it_says_a_double_clicked_remove_had_already_removed_the_entry(client, review, tess):
+    episode = _episode(review, tess, title="Handover")
+    url = reverse("accreditation:episode_delete", args=[episode.pk])
+    client.force_login(tess)
+
+    client.post(url, {"stage": stage(review, 3).pk})
+    second = client.post(url, {"stage": stage(review, 3).pk}, follow=True)
+
+    assert second.status_code == 200
+    assert "That key practice episode had already been removed." in second.content.decode()
+    assert not KeyPracticeEpisode.objects.filter(pk=episode.pk).exists()

@@ -5,6 +5,7 @@ from datetime import date
 from django.urls import reverse
 
 from wagtail.models import ModelLogEntry
+from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 import pytest
 
@@ -102,3 +103,59 @@ def test_it_edits_the_schemes_stages_inline(client, ada):
     assert response.status_code == 200
     assert "Stages of a review" in content
     assert "Organising and analysing data" in content
+
+
+def _scheme_post(scheme, stages) -> dict:
+    return nested_form_data(
+        {
+            "name": scheme.name,
+            "is_active": "on" if scheme.is_active else "",
+            "course": scheme.course_id or "",
+            "requires_course_completion": "on" if scheme.requires_course_completion else "",
+            "min_group_sessions": scheme.min_group_sessions,
+            "min_individual_sessions": scheme.min_individual_sessions,
+            "requires_reflective_statement": "on" if scheme.requires_reflective_statement else "",
+            "reflective_statement_guidance": scheme.reflective_statement_guidance,
+            "validity_years": scheme.validity_years,
+            "renewal_evidence": scheme.renewal_evidence,
+            "public_register_enabled": "on" if scheme.public_register_enabled else "",
+            "stages": inline_formset(stages, initial=len(stages)),
+        }
+    )
+
+
+def _stage_rows(scheme, **changes) -> list[dict]:
+    rows = []
+    for definition in scheme.stages.order_by("sort_order"):
+        row = {
+            "id": definition.pk,
+            "title": definition.title,
+            "guidance": definition.guidance,
+            "expected_evidence": definition.expected_evidence,
+            "register": definition.register,
+        }
+        row.update(changes.get(definition.register or definition.title, {}))
+        rows.append(row)
+    return rows
+
+
+def test_it_keeps_the_stages_that_reviews_have(client, ada, review):
+    scheme = default_scheme()
+    url = reverse("accreditation_schemes:edit", args=[scheme.pk])
+    before = list(scheme.stages.values_list("pk", "title", "register"))
+    client.force_login(ada)
+
+    removed = client.post(url, _scheme_post(scheme, _stage_rows(scheme, kpe={"DELETE": "1"})))
+    changed = client.post(url, _scheme_post(scheme, _stage_rows(scheme, kpe={"register": ""})))
+
+    assert "is part of 1 review, so it cannot be removed" in removed.content.decode()
+    assert "so its register cannot be changed" in changed.content.decode()
+    assert list(scheme.stages.values_list("pk", "title", "register")) == before
+    # A new title is fine: it shows on the review's stage too.
+    renamed = client.post(
+        url, _scheme_post(scheme, _stage_rows(scheme, kpe={"title": "Key practice episodes"}))
+    )
+    assert renamed.status_code == 302
+    assert review.stages.get(definition__register="kpe").definition.title == (
+        "Key practice episodes"
+    )

@@ -97,6 +97,22 @@ def test_it_refuses_a_future_date_and_report_writing_on_a_group(client, review, 
     assert SupervisionSession.objects.count() == 0
 
 
+def test_it_records_a_double_clicked_session_once(review, tess, pat, sam):
+    _record(sam, [tess, pat])
+
+    with pytest.raises(
+        TransitionError, match="already recorded this group supervision session on 1 February 2026"
+    ):
+        _record(sam, [pat, tess])
+
+    assert SupervisionSession.objects.count() == 1
+    # Another kind, another day or other attendees is another session.
+    _record(sam, [tess], kind="individual")
+    _record(sam, [tess, pat], day=date(2026, 2, 2))
+    _record(sam, [tess])
+    assert SupervisionSession.objects.count() == 4
+
+
 def test_it_counts_only_confirmed_attendance(review, tess, pat, sam):
     scheme = default_scheme()
     first = _record(sam, [tess, pat])
