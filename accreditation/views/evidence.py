@@ -36,9 +36,10 @@ def evidence_add_note(request: HttpRequest, pk: int) -> HttpResponse:
             note=form.cleaned_data["note"],
         )
     except TransitionError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"Note “{form.cleaned_data['title']}” added.")
+        # Shown with the note form, so nothing the trainee typed is lost.
+        form.add_error(None, str(error))
+        return render_stage(request, stage, note_form=form)
+    messages.success(request, f"Note “{form.cleaned_data['title']}” added.")
     return redirect(_stage_url(stage))
 
 

@@ -265,9 +265,11 @@ def episode_add(request: HttpRequest, pk: int) -> HttpResponse:
                 factors=form.factors(),
             )
         except TransitionError as error:
-            return _refuse(request, stage, error)
-        messages.success(request, f"Key practice episode “{data['title']}” added.")
-        return redirect(_stage_url(stage) + "#register")
+            # Shown on the form, so nothing the trainee typed is lost.
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Key practice episode “{data['title']}” added.")
+            return redirect(_stage_url(stage) + "#register")
     return _episode_form_page(request, stage, form)
 
 
@@ -298,9 +300,11 @@ def episode_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 factors=form.factors(),
             )
         except TransitionError as error:
-            return _refuse(request, stage, error)
-        messages.success(request, f"Key practice episode “{data['title']}” saved.")
-        return redirect(_stage_url(stage) + "#register")
+            # Shown on the form, so nothing the trainee typed is lost.
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Key practice episode “{data['title']}” saved.")
+            return redirect(_stage_url(stage) + "#register")
     return _episode_form_page(request, stage, form, episode)
 
 
@@ -351,9 +355,11 @@ def pattern_add(request: HttpRequest, pk: int) -> HttpResponse:
                 stage=stage, user=request.user, **_pattern_kwargs(form.cleaned_data)
             )
         except TransitionError as error:
-            return _refuse(request, stage, error)
-        messages.success(request, f"Underlying pattern “{form.cleaned_data['title']}” added.")
-        return redirect(_stage_url(stage) + "#register")
+            # Shown on the form, so nothing the trainee typed is lost.
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Underlying pattern “{form.cleaned_data['title']}” added.")
+            return redirect(_stage_url(stage) + "#register")
     return _pattern_form_page(request, stage, form)
 
 
@@ -379,9 +385,11 @@ def pattern_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 pattern=pattern, user=request.user, **_pattern_kwargs(form.cleaned_data)
             )
         except TransitionError as error:
-            return _refuse(request, stage, error)
-        messages.success(request, f"Underlying pattern “{form.cleaned_data['title']}” saved.")
-        return redirect(_stage_url(stage) + "#register")
+            # Shown on the form, so nothing the trainee typed is lost.
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Underlying pattern “{form.cleaned_data['title']}” saved.")
+            return redirect(_stage_url(stage) + "#register")
     return _pattern_form_page(request, stage, form, pattern)
 
 

@@ -218,3 +218,35 @@ def test_it_says_a_double_clicked_remove_had_already_removed_the_entry(client, r
     assert second.status_code == 200
     assert "That key practice episode had already been removed." in second.content.decode()
     assert not KeyPracticeEpisode.objects.filter(pk=episode.pk).exists()
+
+
+def test_it_keeps_what_the_trainee_typed_when_the_stage_was_submitted_meanwhile(
+    client, review, tess, pat
+):
+    family = categories()[0]
+    s = stage(review, 3)
+    client.force_login(tess)
+    form_page = client.get(reverse("accreditation:episode_add", args=[s.pk]))
+    assert form_page.status_code == 200
+    # While Tess writes, Pat submits the stage for sign-off.
+    evidence_add_note(stage=s, user=pat, title="Chronology", note="Merged.")
+    stage_submit(stage=stage(review, 3), user=pat)
+
+    response = client.post(
+        reverse("accreditation:episode_add", args=[s.pk]),
+        {
+            "title": "Discharge planning meeting",
+            "what_happened": "Health were not invited to the meeting.",
+            "assessment": "problematic",
+            f"factor_{family.pk}": "Mother was not told of the meeting.",
+        },
+    )
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in content
+    assert "waiting for sign-off" in content
+    assert 'value="Discharge planning meeting"' in content
+    assert "Health were not invited to the meeting." in content
+    assert "Mother was not told of the meeting." in content
+    assert not KeyPracticeEpisode.objects.exists()
