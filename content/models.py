@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField, FormMixin
@@ -314,9 +315,15 @@ class EnquiryNotification(models.Model):
     submission = models.OneToOneField(
         "wagtailforms.FormSubmission", on_delete=models.CASCADE, related_name="+"
     )
+    # Made with the submission, so an enquiry whose task message never reached the broker is
+    # still on record as unsent and the sweeper can send it.
+    created_at = models.DateTimeField(default=timezone.now)
     # Set when a worker claims the submission; cleared again if sending fails, so a retry can.
     sent_at = models.DateTimeField(null=True, blank=True)
     recipients = models.TextField(blank=True)
+    # Times the sweeper has enqueued it again; it stops after a few, so a mail server that
+    # always refuses is not tried forever.
+    automatic_resends = models.PositiveSmallIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"Enquiry {self.submission_id}: {'sent' if self.sent_at else 'not sent'}"

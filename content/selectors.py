@@ -1,14 +1,36 @@
 """Reads for the public site. Each returns what one page shows, in a fixed number of queries."""
 
+from datetime import datetime
+
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 
 from wagtail.models import Page, PageQuerySet, Site
 from wagtail.search.backends.base import BaseSearchResults
 
-from .models import NewsIndexPage, NewsPage, ProgrammePhasePage, PublicationPage
+from .models import (
+    EnquiryNotification,
+    NewsIndexPage,
+    NewsPage,
+    ProgrammePhasePage,
+    PublicationPage,
+)
 
 SEARCH_RESULTS_PER_PAGE = 10
+
+
+def enquiries_unsent_ids(*, created_before: datetime, resent_fewer_than: int) -> list[int]:
+    """Submissions whose staff e-mail has not gone, received before ``created_before``, that the
+    sweeper has tried fewer than ``resent_fewer_than`` times."""
+    return list(
+        EnquiryNotification.objects.filter(
+            sent_at__isnull=True,
+            created_at__lt=created_before,
+            automatic_resends__lt=resent_fewer_than,
+        )
+        .order_by("pk")
+        .values_list("submission_id", flat=True)
+    )
 
 
 def paginate(items, page_number: str | None, *, per_page: int = 10) -> PaginatorPage:

@@ -1,24 +1,78 @@
 """Writes for the public site: receiving an enquiry and telling staff about it."""
 
+import logging
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from wagtail.contrib.forms.models import FormSubmission
 
+from kombu.exceptions import OperationalError as BrokerError
+
 from .models import EnquiryFormPage, EnquiryNotification
+from .selectors import enquiries_unsent_ids
+
+logger = logging.getLogger(__name__)
+
+# An enquiry e-mail not gone this long after the enquiry was sent is taken as lost.
+UNSENT_AFTER = timedelta(minutes=10)
+# After this many attempts the sweeper stops; staff still see the enquiry in the admin.
+MAX_AUTOMATIC_RESENDS = 3
 
 
+@transaction.atomic
 def enquiry_submit(*, page: EnquiryFormPage, cleaned_data: dict) -> FormSubmission:
     """Store the enquiry, then have a worker e-mail staff once the row is committed."""
+    submission = page.get_submission_class().objects.create(form_data=cleaned_data, page=page)
+    # Recorded as unsent now, in the same transaction: if the task message is lost, the
+    # sweeper finds this row and sends the e-mail.
+    EnquiryNotification.objects.create(submission=submission)
+    transaction.on_commit(lambda: _enqueue_notification(submission.pk))
+    return submission
+
+
+def _enqueue_notification(submission_id: int) -> None:
+    """A broker that cannot be reached is logged, not raised into the enquirer's request: the
+    enquiry is already stored, and the sweeper sends its e-mail later."""
     from .tasks import send_enquiry_notification
 
-    submission = page.get_submission_class().objects.create(form_data=cleaned_data, page=page)
-    transaction.on_commit(lambda: send_enquiry_notification.delay(submission.pk))
-    return submission
+    try:
+        send_enquiry_notification.delay(submission_id)
+    except BrokerError:
+        logger.exception("Could not enqueue the staff e-mail of enquiry %s.", submission_id)
+
+
+def enquiries_resend_unsent(*, now: datetime | None = None) -> int:
+    """For the sweeper: enqueue again the staff e-mail of each enquiry that has still not gone
+    ten minutes after it was sent (its message was lost, or the mail server refused it every
+    time). Each is counted before it is enqueued, so after MAX_AUTOMATIC_RESENDS tries the
+    sweeper leaves it alone. Returns how many were enqueued."""
+    now = now or timezone.now()
+    enqueued = 0
+    for submission_id in enquiries_unsent_ids(
+        created_before=now - UNSENT_AFTER, resent_fewer_than=MAX_AUTOMATIC_RESENDS
+    ):
+        with transaction.atomic():
+            # Conditional on the row still being unsent and under the limit: a worker that
+            # claimed it meanwhile, or a second sweeper, makes this a no-op.
+            counted = EnquiryNotification.objects.filter(
+                submission_id=submission_id,
+                sent_at__isnull=True,
+                automatic_resends__lt=MAX_AUTOMATIC_RESENDS,
+            ).update(automatic_resends=F("automatic_resends") + 1)
+            if counted != 1:
+                continue
+            transaction.on_commit(lambda pk=submission_id: _enqueue_notification(pk))
+        enqueued += 1
+    if enqueued:
+        logger.warning("Enqueued %s enquiry e-mail(s) again: the first never went.", enqueued)
+    return enqueued
 
 
 def enquiry_recipients(*, page: EnquiryFormPage) -> list[str]:

@@ -1,4 +1,7 @@
+from django.core.exceptions import ValidationError
+
 from wagtail import blocks
+from wagtail.blocks import ListBlockValidationError, StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 
@@ -42,6 +45,33 @@ class QuestionBlock(blocks.StructBlock):
     question = blocks.TextBlock()
     choices = blocks.ListBlock(ChoiceBlock(), min_num=2)
 
+    def clean(self, value):
+        value = super().clean(value)
+        if not any(choice["correct"] for choice in value["choices"]):
+            # A question nobody can get right makes a pass mark of 100% unreachable.
+            raise StructBlockValidationError(
+                block_errors={
+                    "choices": ListBlockValidationError(
+                        non_block_errors=[
+                            ValidationError(
+                                "Mark at least one choice as correct: as it is, nobody can "
+                                "answer this question correctly."
+                            )
+                        ]
+                    )
+                }
+            )
+        return value
+
+
+def best_possible_score(questions) -> int:
+    """The highest score a trainee can get, scored as the module page scores it."""
+    questions = list(questions)
+    if not questions:
+        return 0
+    answerable = sum(1 for q in questions if any(choice["correct"] for choice in q["choices"]))
+    return (100 * answerable) // len(questions)
+
 
 class KnowledgeCheckBlock(blocks.StructBlock):
     title = blocks.CharBlock(default="Check your understanding")
@@ -49,6 +79,28 @@ class KnowledgeCheckBlock(blocks.StructBlock):
     pass_mark = blocks.IntegerBlock(
         min_value=0, max_value=100, default=80, help_text="Percentage needed to pass."
     )
+
+    def clean(self, value):
+        # The pass mark is checked even when a question has errors of its own, so the editor
+        # sees at once both what is wrong and what it does to the check.
+        errors, cleaned = {}, None
+        try:
+            cleaned = super().clean(value)
+        except StructBlockValidationError as error:
+            errors = dict(error.block_errors)
+        if "pass_mark" in errors:
+            raise StructBlockValidationError(block_errors=errors)
+        # Before cleaning, a value from the editor's form is still the text typed.
+        pass_mark = self.child_blocks["pass_mark"].clean(value.get("pass_mark"))
+        best = best_possible_score(value.get("questions") or [])
+        if pass_mark is not None and pass_mark > best:
+            errors["pass_mark"] = ValidationError(
+                f"Nobody can reach a pass mark of {pass_mark}%: with these questions the best "
+                f"possible score is {best}%. Mark a correct choice in every question."
+            )
+        if errors:
+            raise StructBlockValidationError(block_errors=errors)
+        return cleaned
 
     class Meta:
         icon = "tick-inverse"

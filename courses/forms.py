@@ -5,15 +5,23 @@ from learning_platform.accounts.models import Organisation, User
 
 from .models import Enrolment
 from .selectors.cohorts import GridFilters
+from .validators import reject_control_characters
 
 
 class InvitationForm(forms.Form):
-    full_name = forms.CharField(label="Full name", max_length=200)
+    full_name = forms.CharField(
+        label="Full name", max_length=200, validators=[reject_control_characters("name")]
+    )
     email = forms.EmailField(label="Email address")
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.all(), required=False, label="Organisation"
     )
-    job_title = forms.CharField(label="Job title", max_length=200, required=False)
+    job_title = forms.CharField(
+        label="Job title",
+        max_length=200,
+        required=False,
+        validators=[reject_control_characters("job title")],
+    )
 
 
 class InvitationImportForm(forms.Form):
@@ -31,7 +39,10 @@ class AcceptInvitationForm(forms.Form):
     """Create the account an invitation was sent for. The email address comes from the invite."""
 
     full_name = forms.CharField(
-        label="Full name", max_length=200, help_text="As it should appear on certificates."
+        label="Full name",
+        max_length=200,
+        help_text="As it should appear on certificates.",
+        validators=[reject_control_characters("name")],
     )
     password1 = forms.CharField(
         label="Password",

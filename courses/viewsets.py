@@ -2,7 +2,6 @@
 invitations and organisations. Writes that carry rules go through the services."""
 
 from django import forms
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,10 +28,38 @@ def _supervisors():
     )
 
 
+class SelectRelatedIndexView(generic.IndexView):
+    """A listing that loads what each row shows of its related objects in the one listing
+    query. Wagtail 8's ModelViewSet never calls a viewset's ``get_queryset``: the index view's
+    ``get_base_queryset`` is where the listing's queryset is made."""
+
+    select_related: tuple[str, ...] = ()
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related(*self.select_related)
+
+
 def _with_add_handler(viewset, get_kwargs, **kwargs):
     """The create form differs from the edit form: use the viewset's ``add_handler`` for it."""
     panel = viewset.add_handler.bind_to_model(viewset.model)
     return get_kwargs(panel=panel, form_class=panel.get_form_class(), **kwargs)
+
+
+class ServiceErrorMixin:
+    """A rule the service refuses (cohort full, already enrolled) becomes an error on the form,
+    with what was entered kept, rather than a server error."""
+
+    service_errors: tuple[type[Exception], ...] = ()
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except self.service_errors as error:
+            form.add_error(None, str(error))
+            # Wagtail sets this only when form.is_valid() fails; form_invalid reads it.
+            self.produced_error_code = "validation_error"
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
 
 
 # Cohorts ------------------------------------------------------------------------------------
@@ -59,9 +86,14 @@ class CohortFilterSet(WagtailFilterSet):
         fields = {"status": ["exact"], "course": ["exact"], "start_date": ["gte", "lte"]}
 
 
+class CohortIndexView(SelectRelatedIndexView):
+    select_related = ("course",)
+
+
 class CohortViewSet(ModelViewSet):
     model = Cohort
     name = "cohorts"
+    index_view_class = CohortIndexView
     url_prefix = "programme/cohorts"
     icon = "group"
     menu_label = "Cohorts"
@@ -153,9 +185,14 @@ class EnrolmentEditForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         enrolment = self.instance
         self.fields["supervisor"].queryset = _supervisors()
+        # This cohort's enrolments only: someone who withdrew from another cohort is still a
+        # trainee here.
         self.fields["review_partner"].queryset = User.objects.filter(
-            enrolments__cohort_id=enrolment.cohort_id
-        ).exclude(Q(pk=enrolment.user_id) | Q(enrolments__status=Enrolment.Status.WITHDRAWN))
+            pk__in=Enrolment.objects.filter(cohort_id=enrolment.cohort_id)
+            .exclude(status=Enrolment.Status.WITHDRAWN)
+            .exclude(user_id=enrolment.user_id)
+            .values("user_id")
+        )
         self.fields[
             "review_partner"
         ].help_text = "Another trainee in this cohort. Their enrolment is paired back to this one."
@@ -175,7 +212,9 @@ class EnrolmentEditForm(WagtailAdminModelForm):
         return cleaned
 
 
-class EnrolmentCreateView(generic.CreateView):
+class EnrolmentCreateView(ServiceErrorMixin, generic.CreateView):
+    service_errors = (services.EnrolmentError,)
+
     def save_instance(self):
         data = self.form.cleaned_data
         return services.enrolment_create(
@@ -185,15 +224,10 @@ class EnrolmentCreateView(generic.CreateView):
             by=self.request.user,
         )
 
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except services.EnrolmentError as error:
-            form.add_error(None, str(error))
-            return self.form_invalid(form)
 
+class EnrolmentEditView(ServiceErrorMixin, generic.EditView):
+    service_errors = (services.EnrolmentError,)
 
-class EnrolmentEditView(generic.EditView):
     def save_instance(self):
         data, enrolment = self.form.cleaned_data, self.object
         if {"supervisor", "review_partner"} & set(self.form.changed_data):
@@ -212,12 +246,9 @@ class EnrolmentEditView(generic.EditView):
             )
         return Enrolment.objects.get(pk=enrolment.pk)
 
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except services.EnrolmentError as error:
-            form.add_error(None, str(error))
-            return self.form_invalid(form)
+
+class EnrolmentIndexView(SelectRelatedIndexView):
+    select_related = ("user", "cohort", "supervisor", "review_partner")
 
 
 class EnrolmentViewSet(ModelViewSet):
@@ -229,6 +260,7 @@ class EnrolmentViewSet(ModelViewSet):
     add_to_admin_menu = False
     copy_view_enabled = False
     inspect_view_enabled = True
+    index_view_class = EnrolmentIndexView
     add_view_class = EnrolmentCreateView
     edit_view_class = EnrolmentEditView
     filterset_class = EnrolmentFilterSet
@@ -248,9 +280,6 @@ class EnrolmentViewSet(ModelViewSet):
         ],
         base_form_class=EnrolmentEditForm,
     )
-
-    def get_queryset(self, request):
-        return Enrolment.objects.select_related("user", "cohort", "supervisor", "review_partner")
 
     def get_add_view_kwargs(self, **kwargs):
         return _with_add_handler(self, super().get_add_view_kwargs, **kwargs)
@@ -298,7 +327,9 @@ class InvitationAdminForm(WagtailAdminModelForm):
     pass
 
 
-class InvitationCreateView(generic.CreateView):
+class InvitationCreateView(ServiceErrorMixin, generic.CreateView):
+    service_errors = (InvitationError,)
+
     def save_instance(self):
         data = self.form.cleaned_data
         return invitation_create(
@@ -310,13 +341,6 @@ class InvitationCreateView(generic.CreateView):
             invited_by=self.request.user,
         )
 
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except InvitationError as error:
-            form.add_error(None, str(error))
-            return self.form_invalid(form)
-
 
 def _invitation_state(invitation: Invitation) -> str:
     if invitation.accepted_at:
@@ -324,6 +348,10 @@ def _invitation_state(invitation: Invitation) -> str:
     if invitation.expires_at <= timezone.now():
         return "Expired"
     return "Waiting for a reply"
+
+
+class InvitationIndexView(SelectRelatedIndexView):
+    select_related = ("cohort",)
 
 
 class InvitationViewSet(ModelViewSet):
@@ -347,6 +375,7 @@ class InvitationViewSet(ModelViewSet):
         "accepted_at",
         "accepted_by",
     ]
+    index_view_class = InvitationIndexView
     add_view_class = InvitationCreateView
     filterset_class = InvitationFilterSet
     search_fields = ["email", "full_name"]
@@ -374,9 +403,6 @@ class InvitationViewSet(ModelViewSet):
         [FieldPanel("full_name"), FieldPanel("organisation"), FieldPanel("job_title")],
         base_form_class=InvitationAdminForm,
     )
-
-    def get_queryset(self, request):
-        return Invitation.objects.select_related("cohort")
 
     def get_add_view_kwargs(self, **kwargs):
         return _with_add_handler(self, super().get_add_view_kwargs, **kwargs)

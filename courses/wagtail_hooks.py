@@ -29,6 +29,11 @@ def register_cohort_log_actions(actions):
         ("courses.invitation.create", "Invitation: send", "Invitation sent"),
         ("courses.invitation.resend", "Invitation: send a new link", "New invitation link sent"),
         ("courses.invitation.accept", "Invitation: accept", "Invitation accepted"),
+        (
+            "courses.invitation.close",
+            "Invitation: close",
+            "Closed: the person was enrolled directly",
+        ),
         ("courses.cohort.reset_calendar", "Cohort: new calendar link", "Calendar link changed"),
     ):
         formatter = type(

@@ -160,6 +160,7 @@ class SweepResult:
     bulk_items: int = 0
     bulk_issues: int = 0
     invitations: int = 0
+    enquiries: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -174,8 +175,10 @@ def _first_in_a_while(kind: str, pk: int) -> bool:
 def stuck_work_requeue(*, now: datetime | None = None) -> SweepResult:
     """Enqueue again, ten minutes after they should have been done, the certificates that still
     have no PDF, the notifications whose email is still unsent, the bulk issue items no worker
-    holds, and the bulk issues whose items have all settled but whose ZIP was never built; and
-    it sends a fresh link to invitations whose email never went."""
+    holds, and the bulk issues whose items have all settled but whose ZIP was never built; it
+    sends a fresh link to invitations whose email never went, and enqueues again the staff
+    e-mail of public enquiries that never went."""
+    from content.services import enquiries_resend_unsent
     from courses.services.invitations import invitations_resend_unsent
     from notifications.selectors import notifications_unsent_ids
     from notifications.tasks import send_notification_email
@@ -216,6 +219,7 @@ def stuck_work_requeue(*, now: datetime | None = None) -> SweepResult:
         bulk_items=bulk_items,
         bulk_issues=bulk_issues,
         invitations=invitations_resend_unsent(now=now),
+        enquiries=enquiries_resend_unsent(now=now),
     )
 
 

@@ -1,6 +1,7 @@
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -60,6 +61,26 @@ class TrainingDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.date:%d %b %Y})"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.ends_at and not self.starts_at:
+            raise ValidationError({"starts_at": "Give the start time as well as the end time."})
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError(
+                {
+                    "ends_at": (
+                        f"The end time must be after the start time ({self.starts_at:%H:%M})."
+                    )
+                }
+            )
+
+    @property
+    def valid_ends_at(self):
+        """The end time, if it is after the start time; rows saved before the check may not be."""
+        if self.starts_at and self.ends_at and self.ends_at > self.starts_at:
+            return self.ends_at
+        return None
 
 
 class Enrolment(models.Model):

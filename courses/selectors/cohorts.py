@@ -9,6 +9,8 @@ from datetime import datetime
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
 from learning_platform.accounts.models import User
 
 from ..models import (
@@ -220,8 +222,13 @@ def cohort_progress_grid(cohort: Cohort, filters: GridFilters | None = None) -> 
 
 
 def _safe_cell(value: object) -> object:
+    if not isinstance(value, str):
+        return value
+    # An XLSX file cannot hold most control characters (openpyxl refuses the whole workbook),
+    # and a name or title pasted from elsewhere can carry one; they mean nothing in a report.
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
     # A spreadsheet treats a leading =, +, - or @ as a formula; names come from users.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
 

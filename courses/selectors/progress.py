@@ -396,12 +396,29 @@ def trainee_progress_for_enrolment(enrolment: Enrolment) -> CourseProgress:
     return course_progress_for_enrolments([enrolment])[0]
 
 
-def my_learning_for_user(user: User) -> list[CourseProgress]:
-    """The trainee home: every course the user is (or was) actively enrolled on."""
-    enrolments = _with_course(
-        Enrolment.objects.filter(user=user, status__in=LEARNING_STATUSES)
-    ).order_by("-cohort__start_date", "pk")
-    return course_progress_for_enrolments(enrolments)
+@dataclass(frozen=True)
+class MyLearning:
+    courses: list[CourseProgress]
+    # Enrolments on hold: no modules to show, but the trainee is told why.
+    deferred: list[Enrolment]
+
+
+def my_learning_for_user(user: User) -> MyLearning:
+    """The trainee home: every course the user is (or was) actively enrolled on, and any
+    enrolment of theirs that is deferred. The enrolments come in one query."""
+    enrolments = list(
+        _with_course(
+            Enrolment.objects.filter(
+                user=user, status__in=(*LEARNING_STATUSES, Enrolment.Status.DEFERRED)
+            )
+        ).order_by("-cohort__start_date", "pk")
+    )
+    return MyLearning(
+        courses=course_progress_for_enrolments(
+            [e for e in enrolments if e.status in LEARNING_STATUSES]
+        ),
+        deferred=[e for e in enrolments if e.status == Enrolment.Status.DEFERRED],
+    )
 
 
 def user_has_learning(user: User) -> bool:

@@ -11,7 +11,8 @@ from learning_platform.accounts.models import User
 from learning_platform.accounts.roles import Role
 from learning_platform.accounts.selectors import user_has_role
 
-from ..models import Attendance, Cohort, Enrolment, TrainingDay
+from ..models import Attendance, Cohort, Enrolment, Invitation, TrainingDay
+from ..selectors.cohorts import cohort_places_left
 
 
 class EnrolmentError(Exception):
@@ -83,10 +84,28 @@ def _check_supervisor(supervisor: User | None) -> None:
 def enrolment_create(
     *, user: User, cohort: Cohort, by: User | None, supervisor: User | None = None
 ) -> Enrolment:
-    """Enrol someone who already has an account straight away (no invitation needed)."""
+    """Enrol someone who already has an account straight away (no invitation needed).
+
+    An invitation of theirs to this cohort that is still open is closed as used, linked to the
+    new enrolment: its place becomes this enrolment's, and its link then says it has been used
+    rather than offering an acceptance that can only fail."""
     _check_supervisor(supervisor)
+    # Lock the cohort so an invitation or another enrolment cannot take the same last place.
+    cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
     if Enrolment.objects.filter(user=user, cohort=cohort).exists():
         raise EnrolmentError(f"{user} is already enrolled in {cohort}.")
+    now = timezone.now()
+    open_invitations = list(
+        Invitation.objects.select_for_update()
+        .filter(cohort=cohort, email__iexact=user.email, accepted_at__isnull=True)
+        .order_by("-created_at")
+    )
+    holds_place = any(i.expires_at > now and i.enrolment_id is None for i in open_invitations)
+    if not holds_place and cohort_places_left(cohort) < 1:
+        raise EnrolmentError(
+            f"{cohort} is full: all {cohort.capacity} places are taken or offered. Raise its "
+            "capacity, or withdraw someone, before enrolling anyone else."
+        )
     enrolment = Enrolment.objects.create(
         user=user, cohort=cohort, supervisor=supervisor, status=Status.ACTIVE
     )
@@ -97,6 +116,20 @@ def enrolment_create(
         user=by,
         data={"from": None, "to": Status.ACTIVE, "reason": ""},
     )
+    linked = False
+    for invitation in open_invitations:
+        invitation.accepted_at = now
+        invitation.accepted_by = user
+        # Only one invitation can point at the enrolment: the newest, which it replaces.
+        if not linked and invitation.enrolment_id is None:
+            invitation.enrolment, linked = enrolment, True
+        invitation.save(update_fields=["accepted_at", "accepted_by", "enrolment"])
+        log(
+            instance=invitation,
+            action="courses.invitation.close",
+            user=by,
+            data={"reason": f"Enrolled directly (enrolment {enrolment.pk})"},
+        )
     return enrolment
 
 

@@ -32,11 +32,13 @@ from notifications.services import notify
 
 from ..models import Cohort, Enrolment, Invitation
 from ..selectors.cohorts import cohort_places_left, invitations_unsent_ids
+from ..validators import control_characters_problem, has_control_characters
 from .cohorts import ENROLMENT_ACTIONS
 
 MAX_UPLOAD_BYTES = 1024 * 1024
 MAX_ROWS = 500
 REQUIRED_COLUMNS = ("name", "email", "organisation", "job title")
+DELIMITERS = ",;\t"
 # Spellings people use for the same column.
 COLUMN_ALIASES = {
     "full name": "name",
@@ -93,14 +95,47 @@ def _taken_emails(cohort: Cohort) -> tuple[set[str], dict[str, str]]:
     return pending, enrolled
 
 
+def _max_length(model, field_name: str) -> int:
+    return model._meta.get_field(field_name).max_length
+
+
+def _text_problems(*, name: str, organisation: str, job_title: str) -> list[str]:
+    """Control characters and over-long values, which the database would refuse."""
+    problems = []
+    for label, value, limit in (
+        ("name", name, _max_length(Invitation, "full_name")),
+        ("organisation", organisation, _max_length(Organisation, "name")),
+        ("job title", job_title, _max_length(Invitation, "job_title")),
+    ):
+        if has_control_characters(value):
+            problems.append(control_characters_problem(label))
+        if len(value) > limit:
+            problems.append(
+                f"The {label} is {len(value)} characters long; it can be at most {limit}."
+            )
+    return problems
+
+
 def _invitee_problems(
-    *, name: str, email: str, pending: set[str], enrolled: dict[str, str]
+    *,
+    name: str,
+    email: str,
+    pending: set[str],
+    enrolled: dict[str, str],
+    organisation: str = "",
+    job_title: str = "",
 ) -> list[str]:
     problems = []
     if not name:
         problems.append("The name is missing.")
+    problems += _text_problems(name=name, organisation=organisation, job_title=job_title)
+    email_limit = _max_length(Invitation, "email")
     if not email:
         problems.append("The email address is missing.")
+    elif len(email) > email_limit:
+        problems.append(
+            f"The email address is {len(email)} characters long; it can be at most {email_limit}."
+        )
     else:
         try:
             validate_email(email)
@@ -251,7 +286,14 @@ def invitation_create(
     cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
     email, full_name = _normalise_email(email), full_name.strip()
     pending, enrolled = _taken_emails(cohort)
-    problems = _invitee_problems(name=full_name, email=email, pending=pending, enrolled=enrolled)
+    problems = _invitee_problems(
+        name=full_name,
+        email=email,
+        pending=pending,
+        enrolled=enrolled,
+        organisation=organisation.name if organisation else "",
+        job_title=job_title.strip(),
+    )
     if not problems and cohort_places_left(cohort) < 1:
         problems.append(f"{cohort} is full ({cohort.capacity} places).")
     if problems:
@@ -298,7 +340,27 @@ class ImportReport:
         return [row for row in self.rows if not row.ok]
 
 
-def _read_csv(upload, report: ImportReport) -> list[dict[str, str]] | None:
+def _header(cells: list[str]) -> list[str]:
+    return [COLUMN_ALIASES.get(h.strip().lower(), h.strip().lower()) for h in cells]
+
+
+def _delimiter(text: str) -> str:
+    """Comma, semicolon (Excel in many locales saves CSV with it) or tab. A sniffed guess that
+    loses a column the header of another delimiter has is corrected; no guess means comma."""
+    try:
+        sniffed = csv.Sniffer().sniff(text[:8192], delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        sniffed = ","
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    for delimiter in (sniffed, *DELIMITERS):
+        header = _header(next(csv.reader([first_line], delimiter=delimiter), []))
+        if all(column in header for column in REQUIRED_COLUMNS):
+            return delimiter
+    return sniffed
+
+
+def _read_csv(upload, report: ImportReport) -> list[tuple[int, dict[str, str]]] | None:
+    """The rows under the header, each with the line of the file it starts on."""
     name = getattr(upload, "name", "") or ""
     if not name.lower().endswith(".csv"):
         report.file_problems.append(
@@ -319,21 +381,32 @@ def _read_csv(upload, report: ImportReport) -> list[dict[str, str]] | None:
     if "\x00" in text:
         report.file_problems.append("The file is not a CSV file.")
         return None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    rows: list[tuple[int, list[str]]] = []
     try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
+        while True:
+            # The line a row starts on, counting blank lines and lines inside quoted values,
+            # so the report points at the line the person sees in the file.
+            line = reader.line_num + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            if any(cell.strip() for cell in row):
+                rows.append((line, row))
     except csv.Error as error:
         report.file_problems.append(f"The file could not be read as CSV: {error}.")
         return None
-    rows = [row for row in rows if any(cell.strip() for cell in row)]
     if not rows:
         report.file_problems.append("The file is empty.")
         return None
-    header = [COLUMN_ALIASES.get(h.strip().lower(), h.strip().lower()) for h in rows[0]]
+    header = _header(rows[0][1])
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
         report.file_problems.append(
             "The first row must name the columns: name, email, organisation, job title. "
-            f"Missing: {', '.join(missing)}."
+            f"Missing: {', '.join(missing)}. Separate the columns with commas, semicolons or "
+            "tabs."
         )
         return None
     if len(rows) - 1 > MAX_ROWS:
@@ -343,8 +416,11 @@ def _read_csv(upload, report: ImportReport) -> list[dict[str, str]] | None:
         report.file_problems.append("The file has a header row but nobody in it.")
         return None
     return [
-        {column: (row[i].strip() if i < len(row) else "") for i, column in enumerate(header)}
-        for row in rows[1:]
+        (
+            line,
+            {column: (row[i].strip() if i < len(row) else "") for i, column in enumerate(header)},
+        )
+        for line, row in rows[1:]
     ]
 
 
@@ -359,7 +435,7 @@ def invitations_import_csv(*, cohort: Cohort, upload, invited_by: User | None) -
         pending, enrolled = _taken_emails(cohort)
         seen: dict[str, int] = {}
         places = cohort_places_left(cohort)
-        for number, record in enumerate(records, start=2):
+        for number, record in records:
             row = ImportRow(
                 line=number,
                 name=record["name"],
@@ -368,7 +444,12 @@ def invitations_import_csv(*, cohort: Cohort, upload, invited_by: User | None) -
                 job_title=record["job title"],
             )
             row.problems = _invitee_problems(
-                name=row.name, email=row.email, pending=pending, enrolled=enrolled
+                name=row.name,
+                email=row.email,
+                pending=pending,
+                enrolled=enrolled,
+                organisation=row.organisation,
+                job_title=row.job_title,
             )
             if row.email and row.email in seen:
                 row.problems.append(
@@ -490,6 +571,9 @@ def invitation_accept_new_user(*, token: str, full_name: str, password: str) -> 
     if User.objects.filter(email__iexact=email).exists():
         raise InvitationError("An account with this email address already exists. Sign in.")
     full_name = full_name.strip() or invitation.full_name
+    problems = _text_problems(name=full_name, organisation="", job_title="")
+    if problems:
+        raise InvitationError(" ".join(problems))
     user = User(
         email=email,
         full_name=full_name,

@@ -101,9 +101,11 @@ def cohort_calendar(request: HttpRequest, pk: int, token: str) -> HttpResponse:
         event.add("summary", f"{cohort.name}: {day.title}")
         if day.starts_at:
             start = datetime.combine(day.date, day.starts_at, tzinfo=zone)
+            # An end at or before the start (saved before that was checked) is treated as no
+            # end: a calendar app refuses an event whose DTEND comes before its DTSTART.
             end = (
-                datetime.combine(day.date, day.ends_at, tzinfo=zone)
-                if day.ends_at
+                datetime.combine(day.date, day.valid_ends_at, tzinfo=zone)
+                if day.valid_ends_at
                 else start + timedelta(hours=7)
             )
             event.add("dtstart", start)
@@ -256,6 +258,7 @@ def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
             "cohort": cohort,
             "form": form,
             "places_left": selectors.cohort_places_left(cohort),
+            "expiry_days": invitation_services.invitation_expiry_days(),
         },
     )
 

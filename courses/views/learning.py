@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from ..access import get_enrolment_for_user
 from ..exceptions import CourseError
@@ -148,13 +148,30 @@ def _refuse(request: HttpRequest, module: ModulePage, access: ModuleAccess) -> H
     return None
 
 
+def _back_to_block(
+    request: HttpRequest, module: ModulePage, access: ModuleAccess, block_id: str
+) -> HttpResponse:
+    """A GET on an answer URL: someone signed out while idle signs back in and is sent here
+    (the form they posted was lost with the session). Access was checked as for a POST; send
+    them to the question, saying the answer was not saved."""
+    if access.viewer == Viewer.TRAINEE and access.can_answer:
+        messages.warning(
+            request,
+            "Your answer was not saved: you may have been signed out before you sent it. "
+            "Enter it again below.",
+        )
+    return redirect(f"{module.url}#block-{block_id}")
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def reflection_save(request: HttpRequest, page_id: int, block_id: str) -> HttpResponse:
     module, access = _module_for_answer(request, page_id)
     block = module.find_block(block_id=block_id, block_type="reflective_question")
     if block is None:
         raise Http404
+    if request.method != "POST":
+        return _back_to_block(request, module, access, block_id)
     refused = _refuse(request, module, access)
     if refused:
         return refused
@@ -183,12 +200,14 @@ def reflection_save(request: HttpRequest, page_id: int, block_id: str) -> HttpRe
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def knowledge_check_answer(request: HttpRequest, page_id: int, block_id: str) -> HttpResponse:
     module, access = _module_for_answer(request, page_id)
     block = module.find_block(block_id=block_id, block_type="knowledge_check")
     if block is None:
         raise Http404
+    if request.method != "POST":
+        return _back_to_block(request, module, access, block_id)
     refused = _refuse(request, module, access)
     if refused:
         return refused
@@ -216,11 +235,15 @@ def knowledge_check_answer(request: HttpRequest, page_id: int, block_id: str) ->
 
 @login_required
 def my_learning(request: HttpRequest) -> HttpResponse:
-    courses = my_learning_for_user(request.user)
+    learning = my_learning_for_user(request.user)
     return render(
         request,
         "courses/my_learning.html",
-        {"courses": courses, "join_page": None if courses else join_page()},
+        {
+            "courses": learning.courses,
+            "deferred": learning.deferred,
+            "join_page": None if learning.courses or learning.deferred else join_page(),
+        },
     )
 
 

@@ -160,5 +160,6 @@ def test_it_returns_its_counts_from_the_periodic_task(certificate):
             "bulk_items": 0,
             "bulk_issues": 0,
             "invitations": 0,
+            "enquiries": 0,
         }
     assert not Notification.objects.filter(email_status=EmailStatus.PENDING).exists()

@@ -1,8 +1,12 @@
 """The Programme menu in the Wagtail admin: cohorts with inline training days, enrolments."""
 
+import datetime
+
+from django.core.exceptions import ValidationError
+
 import pytest
 
-from courses.models import Cohort, Enrolment
+from courses.models import Cohort, Enrolment, TrainingDay
 from tests.courses.factories import EnrolmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +55,49 @@ def test_it_lets_ada_list_and_create_cohorts_with_training_days(client, ada, cou
     assert list(created.supervisors.all()) == [sam]
     assert [d.title for d in created.training_days.all()] == ["Day 1: systems thinking"]
     assert len(created.calendar_token) >= 40
+
+
+def test_it_refuses_a_training_day_that_ends_before_it_starts_keeping_what_was_typed(
+    client, ada, course, sam
+):
+    client.force_login(ada)
+    data = _cohort_post(
+        course, sam, **{"training_days-0-starts_at": "16:30", "training_days-0-ends_at": "09:30"}
+    )
+
+    response = client.post("/admin/programme/cohorts/new/", data)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "The end time must be after the start time (16:30)." in page
+    assert 'value="Day 1: systems thinking"' in page and 'value="Manchester boards 2027"' in page
+    assert not Cohort.objects.filter(name="Manchester boards 2027").exists()
+
+    data["training_days-0-ends_at"] = "17:00"
+    assert client.post("/admin/programme/cohorts/new/", data).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("starts_at", "ends_at", "field"),
+    [
+        (datetime.time(12, 0), datetime.time(11, 0), "ends_at"),
+        (datetime.time(12, 0), datetime.time(12, 0), "ends_at"),
+        (None, datetime.time(12, 0), "starts_at"),
+    ],
+)
+def test_it_checks_the_training_day_times_in_the_model(cohort, starts_at, ends_at, field):
+    day = TrainingDay(
+        cohort=cohort,
+        date=datetime.date(2026, 3, 2),
+        title="Day",
+        starts_at=starts_at,
+        ends_at=ends_at,
+    )
+
+    with pytest.raises(ValidationError) as caught:
+        day.full_clean()
+
+    assert list(caught.value.message_dict) == [field]
 
 
 def test_it_only_offers_supervisors_as_cohort_supervisors(client, ada, course, sam, tess):
@@ -114,6 +161,27 @@ def test_it_assigns_a_partner_and_changes_status_from_the_enrolment_edit_form(
     tess_e.refresh_from_db(), pat_e.refresh_from_db()
     assert tess_e.status == Enrolment.Status.DEFERRED
     assert (tess_e.supervisor, tess_e.review_partner, pat_e.review_partner) == (sam, pat, tess)
+
+
+def test_it_offers_as_review_partner_a_trainee_who_withdrew_from_another_cohort_only(
+    client, ada, tess, pat, uma, cohort
+):
+    tess_e = EnrolmentFactory(user=tess, cohort=cohort)
+    EnrolmentFactory(user=pat, cohort=cohort)
+    # Pat withdrew from an earlier cohort; that has no bearing on this one.
+    EnrolmentFactory(user=pat, status=Enrolment.Status.WITHDRAWN)
+    # Uma withdrew from this cohort, so she cannot be paired here.
+    EnrolmentFactory(user=uma, cohort=cohort, status=Enrolment.Status.WITHDRAWN)
+    client.force_login(ada)
+    url = f"/admin/programme/enrolments/edit/{tess_e.pk}/"
+
+    offered = client.get(url).context["form"].fields["review_partner"].queryset
+
+    assert list(offered) == [pat]
+    response = client.post(url, {"supervisor": "", "review_partner": pat.pk, "new_status": ""})
+    assert response.status_code == 302
+    tess_e.refresh_from_db()
+    assert tess_e.review_partner == pat
 
 
 def test_it_filters_enrolments_by_status_in_the_admin(client, ada, tess, pat, cohort):

@@ -72,3 +72,33 @@ def test_it_stops_serving_the_old_address_after_a_reset(client, ada, cohort):
     cohort.refresh_from_db()
     assert cohort.calendar_token != old
     assert client.get(reverse("courses:cohort_calendar", args=[cohort.pk, old])).status_code == 404
+
+
+def test_it_never_ends_an_event_before_it_starts(client, cohort):
+    # Saved before the end time was checked against the start.
+    TrainingDayFactory(
+        cohort=cohort,
+        title="Day 3: findings",
+        date=datetime.date(2026, 3, 4),
+        starts_at=datetime.time(16, 30),
+        ends_at=datetime.time(9, 30),
+    )
+    TrainingDayFactory(
+        cohort=cohort,
+        title="Day 4: report",
+        date=datetime.date(2026, 3, 5),
+        starts_at=datetime.time(10, 0),
+        ends_at=datetime.time(10, 0),
+    )
+    TrainingDayFactory(cohort=cohort, title="Day 5: good", date=datetime.date(2026, 3, 6))
+
+    response = client.get(
+        reverse("courses:cohort_calendar", args=[cohort.pk, cohort.calendar_token])
+    )
+
+    events = {e["summary"]: e for e in Calendar.from_ical(response.content).walk("VEVENT")}
+    assert len(events) == 3
+    for event in events.values():
+        assert event.decoded("dtend") > event.decoded("dtstart")
+    good = events["London boards 2026: Day 5: good"]
+    assert good.decoded("dtend").time() == datetime.time(16, 30)  # a valid end is kept

@@ -123,6 +123,28 @@ def test_it_defuses_spreadsheet_formulas_in_names(client, ada, cohort, modules):
     assert rows[1][0].startswith("'=")
 
 
+def test_it_exports_names_and_titles_holding_control_characters(client, ada, cohort, modules):
+    EnrolmentFactory(cohort=cohort, user__full_name="Nia\x0bJones", user__email="nia@example.org")
+    EnrolmentFactory(cohort=cohort, user__full_name="\x01=SUM(A1)", user__email="eve@example.org")
+    first = modules[0]
+    first.title = "Systems\x0c thinking"
+    first.save_revision().publish()
+    client.force_login(ada)
+
+    response = client.get(_url("cohort_grid_xlsx", cohort))
+
+    assert response.status_code == 200
+    values = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert values[0][6] == "Systems thinking"
+    by_email = {row[1]: row for row in values[1:]}
+    assert by_email["nia@example.org"][0] == "NiaJones"
+    assert by_email["eve@example.org"][0] == "'=SUM(A1)"  # stripped, then still defused
+    csv_rows = list(
+        csv.reader(io.StringIO(client.get(_url("cohort_grid_csv", cohort)).content.decode()))
+    )
+    assert {row[0] for row in csv_rows[1:]} == {"NiaJones", "'=SUM(A1)"}
+
+
 def _bulk_trainees(cohort, modules, count):
     users = User.objects.bulk_create(
         [

@@ -184,3 +184,20 @@ def test_it_keeps_signup_through_allauth_closed(client):
 
     assert not User.objects.filter(email="someone@example.org").exists()
     assert response.status_code in (200, 302, 403)
+
+
+def test_it_refuses_a_name_with_a_control_character_keeping_what_was_typed(client, invitation):
+    response = client.post(
+        _url("tok-new"),
+        {"full_name": "Nia\x0bJones", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert "The name contains an invisible control character" in page
+    assert 'value="Nia\x0bJones"' in page  # kept as typed, for the trainee to correct
+    assert not User.objects.filter(email="nia@example.org").exists()
+    with pytest.raises(InvitationError, match="control character"):
+        invitation_accept_new_user(token="tok-new", full_name="Nia\x1fJones", password=NEW_PASSWORD)
+    assert not User.objects.filter(email="nia@example.org").exists()

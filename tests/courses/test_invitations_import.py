@@ -167,6 +167,17 @@ def test_it_invites_one_person_from_the_form(
     assert [m.to for m in mail.outbox] == [["nia@example.org"]]
 
 
+@pytest.mark.parametrize("days", [7, 30])
+def test_it_says_how_long_the_link_lasts_from_the_setting(client, ada, cohort, settings, days):
+    settings.INVITATION_EXPIRY_DAYS = days
+    client.force_login(ada)
+
+    page = client.get(reverse("courses:invitation_create", args=[cohort.pk])).content.decode()
+
+    assert f"expires after {days} days." in page
+    assert "14 days" not in page
+
+
 def test_it_refuses_to_invite_someone_already_enrolled(client, ada, cohort, tess_enrolment):
     client.force_login(ada)
 
@@ -178,3 +189,126 @@ def test_it_refuses_to_invite_someone_already_enrolled(client, ada, cohort, tess
     assert response.status_code == 200
     assert "already enrolled" in response.content.decode()
     assert not Invitation.objects.exists()
+
+
+# Values the database or a spreadsheet would refuse ------------------------------------------
+
+
+def test_it_rejects_over_long_values_row_by_row_and_saves_nothing(client, ada, cohort):
+    client.force_login(ada)
+    long_email = "a" * 250 + "@example.org"  # 262 characters: valid in form, too long to store
+    upload = _csv(
+        "Good Person,good@example.org,,\n"
+        f"{'N' * 201},long-name@example.org,,\n"
+        f"Long Title,long-title@example.org,,{'T' * 201}\n"
+        f"Long Org,long-org@example.org,{'O' * 201},\n"
+        f"Long Email,{long_email},,\n"
+        f"{'N' * 200},just-fits@example.org,{'O' * 200},{'T' * 200}\n"
+    )
+
+    response = _upload(client, cohort, upload)
+
+    assert response.status_code == 400
+    assert not Invitation.objects.exists()
+    rows = {row.line: row for row in response.context["report"].rows}
+    assert rows[2].ok and rows[7].ok
+    assert rows[3].problems == ["The name is 201 characters long; it can be at most 200."]
+    assert rows[4].problems == ["The job title is 201 characters long; it can be at most 200."]
+    assert rows[5].problems == ["The organisation is 201 characters long; it can be at most 200."]
+    assert rows[6].problems == ["The email address is 262 characters long; it can be at most 254."]
+    assert "The organisation is 201 characters long" in response.content.decode()
+
+
+def test_it_rejects_control_characters_in_a_row_with_a_clear_message(ada, cohort):
+    upload = _csv("Nia\x0bJones,nia@example.org,Camden\x07,Manager\n")
+
+    report = invitations_import_csv(cohort=cohort, upload=upload, invited_by=ada)
+
+    assert not report.saved
+    assert not Invitation.objects.exists()
+    (row,) = report.rows
+    assert row.problems == [
+        "The name contains an invisible control character (such as a tab or line break pasted "
+        "from another program). Type it again without it.",
+        "The organisation contains an invisible control character (such as a tab or line break "
+        "pasted from another program). Type it again without it.",
+    ]
+
+
+def test_it_refuses_control_characters_on_the_invite_form_keeping_what_was_typed(
+    client, ada, cohort
+):
+    client.force_login(ada)
+
+    response = client.post(
+        reverse("courses:invitation_create", args=[cohort.pk]),
+        {"full_name": "Nia\x0bJones", "email": "nia@example.org", "job_title": "Manager"},
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert "The name contains an invisible control character" in page
+    assert 'value="nia@example.org"' in page and 'value="Manager"' in page
+    assert not Invitation.objects.exists()
+
+
+# Line numbers and delimiters ----------------------------------------------------------------
+
+
+def test_it_numbers_rows_by_their_line_in_the_file_counting_blank_lines(ada, cohort):
+    upload = _csv(
+        "\n"
+        "Good Person,good@example.org,,\n"
+        "\n"
+        "\n"
+        ",noname@example.org,,\n"
+        "Good Again,again@example.org,,\n"
+        "Twice,again@example.org,,\n"
+    )
+
+    report = invitations_import_csv(cohort=cohort, upload=upload, invited_by=ada)
+
+    assert [row.line for row in report.rows] == [3, 6, 7, 8]
+    assert [row.line for row in report.rejected] == [6, 8]
+    assert report.rows[-1].problems == ["again@example.org is already on row 7 of this file."]
+
+
+def test_it_counts_lines_inside_a_quoted_value(ada, cohort):
+    upload = _csv('Good Person,good@example.org,"Camden\nSafeguarding",\n,noname@example.org,,\n')
+
+    report = invitations_import_csv(cohort=cohort, upload=upload, invited_by=ada)
+
+    assert [row.line for row in report.rows] == [2, 4]
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t", ","], ids=["semicolon", "tab", "comma"])
+def test_it_reads_semicolon_tab_and_comma_separated_files(ada, cohort, delimiter):
+    d = delimiter
+    upload = _csv(
+        f"Nia Jones{d}nia@example.org{d}Camden Safeguarding Partnership{d}Team manager\n"
+        f'Omar Khan{d}omar@example.org{d}"Barnet, Enfield and Haringey"{d}Detective sergeant\n',
+        header=f"name{d}email{d}organisation{d}job title\n",
+    )
+
+    report = invitations_import_csv(cohort=cohort, upload=upload, invited_by=ada)
+
+    assert report.file_problems == []
+    assert report.saved
+    invitations = {i.email: i for i in Invitation.objects.filter(cohort=cohort)}
+    assert invitations["nia@example.org"].job_title == "Team manager"
+    assert invitations["omar@example.org"].organisation.name == "Barnet, Enfield and Haringey"
+
+
+def test_it_reads_a_semicolon_file_whose_values_hold_commas(ada, cohort):
+    upload = _csv(
+        "Nia Jones;nia@example.org;Camden, Islington;Manager, safeguarding\n",
+        header="Full name;E-mail;Organisation;Job title\n",
+    )
+
+    report = invitations_import_csv(cohort=cohort, upload=upload, invited_by=ada)
+
+    assert report.saved, report.file_problems
+    invitation = Invitation.objects.get()
+    assert (invitation.full_name, invitation.job_title) == ("Nia Jones", "Manager, safeguarding")
+    assert invitation.organisation.name == "Camden, Islington"

@@ -65,6 +65,32 @@ def test_it_shows_an_empty_state_to_someone_not_enrolled(client, uma, tess_enrol
     assert 'href="/learning/">My learning' not in html  # no nav link without an enrolment
 
 
+def test_it_tells_a_deferred_trainee_her_enrolment_is_deferred(
+    client, tess, tess_enrolment, modules
+):
+    tess_enrolment.status = Enrolment.Status.DEFERRED
+    tess_enrolment.save()
+    client.force_login(tess)
+
+    html = client.get(MY_LEARNING).content.decode()
+
+    assert "Your enrolment on Lead reviewer programme (London boards 2026) is deferred." in html
+    assert "You are not enrolled on a course yet." not in html
+    assert "Ask about a place on a course" not in html
+    assert modules[0].title not in html  # no modules while deferred
+
+
+def test_it_shows_a_deferred_enrolment_beside_an_active_one(client, tess, tess_enrolment):
+    other = CohortFactory(course=build_course(title="Foundation course"), name="Leeds 2025")
+    EnrolmentFactory(user=tess, cohort=other, status=Enrolment.Status.DEFERRED)
+    client.force_login(tess)
+
+    html = client.get(MY_LEARNING).content.decode()
+
+    assert "Your enrolment on Foundation course (Leeds 2025) is deferred." in html
+    assert "Cohort: London boards 2026" in html
+
+
 def test_it_lists_each_module_with_its_status_and_the_next_thing_to_do(
     client, tess, tess_enrolment, modules, cohort
 ):

@@ -1,5 +1,8 @@
 """Reflections, knowledge checks, completion and prerequisites, through the module page."""
 
+import datetime
+from urllib.parse import unquote
+
 from django.urls import reverse
 
 import pytest
@@ -128,6 +131,67 @@ def test_it_404s_for_a_block_that_is_not_in_the_module(tess_client, first):
     url = reverse("courses:reflection_save", args=[first.pk, "no-such-block"])
 
     assert tess_client.post(url, {"reflection-no-such-block-answer": "x"}).status_code == 404
+
+
+# Arriving at an answer URL by GET (after an idle sign-out) ------------------------------------
+
+
+def test_it_sends_a_trainee_who_was_signed_out_mid_answer_back_to_the_question(
+    client, tess, tess_enrolment, first, settings, time_machine
+):
+    settings.SESSION_IDLE_TIMEOUT_MINUTES = 30
+    time_machine.move_to(datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC), tick=False)
+    client.force_login(tess)
+    client.get(first.url)
+    time_machine.shift(datetime.timedelta(minutes=31))
+
+    # The idle middleware signs her out and sends her to sign in, coming back to the POST URL.
+    posted = client.post(reflection_url(first), reflection_data(first, "Lost with the session"))
+    login_url, next_url = posted["Location"].split("?next=")
+    assert unquote(next_url) == reflection_url(first)
+    client.force_login(tess)
+    response = client.get(unquote(next_url))
+
+    block_id = _block_id(first, "reflective_question")
+    assert response.status_code == 302
+    assert response["Location"] == f"{first.url}#block-{block_id}"
+    page = client.get(response["Location"]).content.decode()
+    assert "Your answer was not saved" in page
+    assert f'id="block-{block_id}"' in page
+    assert not ReflectionAnswer.objects.exists()
+
+
+def test_it_sends_a_get_on_the_check_url_back_to_the_check(tess_client, first, second):
+    _complete_first_module(tess_client, first)
+
+    response = tess_client.get(check_url(second))
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{second.url}#block-{_block_id(second, 'knowledge_check')}"
+    assert not KnowledgeCheckAttempt.objects.exists()
+
+
+@pytest.mark.parametrize("url", [reflection_url, check_url], ids=["reflection", "check"])
+def test_it_checks_access_on_a_get_as_on_a_post(client, uma, tess_enrolment, modules, url):
+    module = modules[1]
+
+    assert client.get(url(module))["Location"].startswith(reverse("account_login"))
+    client.force_login(uma)
+    assert client.get(url(module)).status_code == 404
+    missing = reverse("courses:reflection_save", args=[module.pk, "no-such-block"])
+    assert client.get(missing).status_code == 404
+
+
+def test_it_sends_a_supervisor_who_gets_an_answer_url_to_the_module_without_a_warning(
+    client, sam, tess_enrolment, first
+):
+    client.force_login(sam)
+
+    response = client.get(reflection_url(first))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(first.url)
+    assert "Your answer was not saved" not in client.get(response["Location"]).content.decode()
 
 
 # Prerequisites ------------------------------------------------------------------------------
