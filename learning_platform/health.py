@@ -1,5 +1,6 @@
 """Checks behind /health/: each returns None when healthy, or a short reason."""
 
+import contextlib
 import uuid
 
 from django.conf import settings
@@ -33,7 +34,30 @@ def check_broker() -> str | None:
     return None
 
 
+# /health/ is public, so the storage check must not write a file for every probe: its result
+# is kept this long, and a stream of requests costs one write per period (an outage is still
+# reported within it).
+STORAGE_CHECK_SECONDS = 30
+STORAGE_CHECK_CACHE_KEY = "health:storage"
+
+
 def check_storage() -> str | None:
+    cached = None
+    # A broken cache is for the cache check to report; storage is then checked every time.
+    with contextlib.suppress(Exception):
+        cached = cache.get(STORAGE_CHECK_CACHE_KEY)
+    if cached is not None:
+        return cached or None
+    try:
+        problem = _storage_write_read_delete()
+    except Exception as exc:  # noqa: BLE001 - any failure makes storage unhealthy
+        problem = type(exc).__name__
+    with contextlib.suppress(Exception):
+        cache.set(STORAGE_CHECK_CACHE_KEY, problem or "", STORAGE_CHECK_SECONDS)
+    return problem
+
+
+def _storage_write_read_delete() -> str | None:
     storage = storages["private"]
     name = storage.save(f"health/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
     try:

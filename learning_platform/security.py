@@ -5,9 +5,26 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
+from allauth.account.adapter import get_adapter
+
 security_log = logging.getLogger("learning_platform.security")
+
+
+def client_ip(request: HttpRequest | None) -> str:
+    """The visitor's address as allauth's rate limits see it: through the trusted proxies that
+    ALLAUTH_TRUSTED_PROXY_COUNT / ALLAUTH_TRUSTED_CLIENT_IP_HEADER describe, checked to be an IP
+    address (so a forged header cannot write anything else into the log)."""
+    if request is None:
+        return "-"
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except (PermissionDenied, ImproperlyConfigured):
+        # No usable address, or fewer X-Forwarded-For entries than trusted proxies (a request
+        # that did not come through them). A log line must never fail the request.
+        return "-"
 
 
 def permissions_policy_header(features: dict[str, list[str]]) -> str:
@@ -85,5 +102,5 @@ class AccessDeniedLogMiddleware:
             request.method,
             (match.view_name if match is not None else None) or "-",
             ids or "-",
-            request.META.get("REMOTE_ADDR", "-"),
+            client_ip(request),
         )

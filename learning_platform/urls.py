@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -12,12 +11,10 @@ from content import views as content_views
 
 from . import views
 
-# Both admin logins go through allauth, so no login bypasses its rate limits or MFA.
-_to_allauth_login = RedirectView.as_view(pattern_name="account_login", query_string=True)
-
 urlpatterns = [
-    path("admin/login/", _to_allauth_login, name="wagtailadmin_login_redirect"),
-    path("django-admin/login/", _to_allauth_login, name="django_admin_login_redirect"),
+    # Both admin logins go through allauth, so no login bypasses its rate limits or MFA.
+    path("admin/login/", views.to_allauth_login, name="wagtailadmin_login_redirect"),
+    path("django-admin/login/", views.django_admin_login, name="django_admin_login_redirect"),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -1,7 +1,22 @@
-from django.http import JsonResponse
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
+from django.views.generic import RedirectView
 
 from .health import run_checks
+
+# Both admin logins go through allauth, so no login bypasses its rate limits or MFA.
+to_allauth_login = RedirectView.as_view(pattern_name="account_login", query_string=True)
+
+
+def django_admin_login(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    # The Django admin sends anyone it will not let in to its login page, and allauth sends a
+    # signed-in visitor straight back to `next`: without this a signed-in non-staff user would
+    # bounce between the two for ever. Signed in without admin access is a refusal (logged).
+    if request.user.is_authenticated and not admin.site.has_permission(request):
+        raise PermissionDenied
+    return to_allauth_login(request, *args, **kwargs)
 
 
 @never_cache

@@ -9,6 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 
+from learning_platform.security import client_ip
+
 from .selectors import user_has_totp, user_requires_mfa
 
 security_log = logging.getLogger("learning_platform.security")
@@ -41,6 +43,13 @@ class RequireMFAMiddleware:
 LAST_SEEN_SESSION_KEY = "last_seen"
 # Refreshing the timestamp more often than this would write the session on every request.
 _LAST_SEEN_RESOLUTION_SECONDS = 60
+# Requests a page's own script sends while its tab stays open, not the person doing anything:
+# Wagtail's editor pings its editing session every 10 seconds. They must not keep the session
+# alive, or the idle limit would never be reached while an editor tab is open. Matched by URL
+# name, so a change to Wagtail's paths cannot quietly turn this off.
+BACKGROUND_URL_NAMES = frozenset(
+    {"wagtailadmin_editing_sessions:ping", "wagtailadmin_editing_sessions:release"}
+)
 
 
 def session_mark_seen(request: HttpRequest) -> None:
@@ -65,16 +74,29 @@ class SessionIdleTimeoutMiddleware:
             last_seen = request.session.get(LAST_SEEN_SESSION_KEY)
             if last_seen is not None and now - last_seen > minutes * 60:
                 return self._sign_out(request, user.pk, minutes)
-            if last_seen is None or now - last_seen >= _LAST_SEEN_RESOLUTION_SECONDS:
-                request.session[LAST_SEEN_SESSION_KEY] = now
         return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> None:
+        # Here rather than in __call__ because only now is the URL resolved: the request counts
+        # as activity unless it is one of the background requests above.
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in BACKGROUND_URL_NAMES:
+            return None
+        now = int(time.time())
+        last_seen = request.session.get(LAST_SEEN_SESSION_KEY)
+        if last_seen is None or now - last_seen >= _LAST_SEEN_RESOLUTION_SECONDS:
+            request.session[LAST_SEEN_SESSION_KEY] = now
+        return None
 
     def _sign_out(self, request: HttpRequest, user_id: int, minutes: int) -> HttpResponse:
         security_log.info(
             "session_expired user_id=%s idle_minutes=%s ip=%s",
             user_id,
             minutes,
-            request.META.get("REMOTE_ADDR", "-"),
+            client_ip(request),
         )
         logout(request)
         messages.warning(

@@ -11,6 +11,10 @@ Erasure decisions, field by field:
   London 2026") and ``data`` can hold names, so any entry that names the person (full name,
   any part of it the redactor replaces, or an address), or is about their account, has those
   replaced with "Erased user #<id>".
+- Django admin log (``django.contrib.admin`` ``LogEntry``): the rows stay, with who acted and
+  when. ``object_repr`` is a snapshot of the object's name and ``change_message`` can name
+  people (an added email address, say): an entry about the person's account gets "Erased user
+  #<id>" as its ``object_repr``, and in every entry her name and addresses are replaced.
 - Wagtail page comments and replies: they stay, with their (anonymised) author, because they are
   part of a page's editing history; any that name the person have the name replaced the same way.
 """
@@ -18,6 +22,7 @@ Erasure decisions, field by field:
 import json
 
 from django.apps import apps
+from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q, TextField
@@ -83,6 +88,7 @@ def user_files(user) -> list:
 def erase_user(user) -> None:
     redactor = redactor_for(user)
     _erase_log_entries(user, redactor)
+    _erase_admin_log_entries(user, redactor)
     _erase_comment_mentions(user, redactor)
     user_sessions_end(user=user, reason="personal_data_erased")
     Authenticator.objects.filter(user=user).delete()
@@ -141,3 +147,34 @@ def _erase_log_entries(user, redactor: Redactor) -> None:
             # A name part also matches inside other words ("Pat" in "pattern"): leave those.
             if (new_label, new_data) != (entry.label, entry.data):
                 model.objects.filter(pk=entry.pk).update(label=new_label, data=new_data)
+
+
+def _erase_admin_log_entries(user, redactor: Redactor) -> None:
+    user_type = ContentType.objects.get_for_model(type(user))
+    label = erased_label(user)
+    mentions = Q(content_type=user_type, object_id=str(user.pk))
+    for term in _search_terms(user):
+        mentions |= Q(object_repr__icontains=term) | Q(change_message__icontains=term)
+    repr_length = LogEntry._meta.get_field("object_repr").max_length
+    entries = LogEntry.objects.filter(mentions).only(
+        "pk", "content_type_id", "object_id", "object_repr", "change_message"
+    )
+    for entry in entries:
+        about_user = entry.content_type_id == user_type.pk and entry.object_id == str(user.pk)
+        # The placeholder is longer than a first name: keep within the column, as Django does.
+        new_repr = (label if about_user else redactor.text(entry.object_repr))[:repr_length]
+        new_message = _redact_change_message(redactor, entry.change_message)
+        if (new_repr, new_message) != (entry.object_repr, entry.change_message):
+            LogEntry.objects.filter(pk=entry.pk).update(
+                object_repr=new_repr, change_message=new_message
+            )
+
+
+def _redact_change_message(redactor: Redactor, message: str) -> str:
+    # The admin stores a JSON list here (with non-ASCII letters escaped); older rows hold text.
+    try:
+        parsed = json.loads(message)
+    except ValueError:
+        return redactor.text(message)
+    redacted = redactor.json(parsed)
+    return message if redacted == parsed else json.dumps(redacted)

@@ -28,3 +28,14 @@ def user_requires_mfa(user: User) -> bool:
 
 def user_has_totp(user: User) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def user_name_is_on_a_certificate(user: User) -> bool:
+    """Whether a certificate that was issued carries the person's name (suspended and revoked
+    ones too: their verification page still shows it). A pending one has not been issued yet."""
+    # Imported here: accreditation builds on accounts, and accounts must load without it.
+    from accreditation.models import Certificate
+
+    return (
+        Certificate.objects.filter(holder=user).exclude(status=Certificate.Status.PENDING).exists()
+    )

@@ -1,4 +1,5 @@
 import logging
+from collections.abc import Iterable
 
 from django.db import transaction
 
@@ -13,3 +14,19 @@ def user_sessions_end(*, user: User, reason: str) -> int:
     ended, _ = UserSession.objects.filter(user_id=user.pk).delete()
     security_log.info("sessions_ended user_id=%s count=%s reason=%s", user.pk, ended, reason)
     return ended
+
+
+@transaction.atomic
+def users_set_active(*, user_ids: Iterable[int], active: bool, by: User) -> int:
+    """Switch several accounts on or off; returns how many are now in that state.
+
+    Each account is saved, never switched with QuerySet.update(): the save is what ends a
+    deactivated person's sessions and writes the security log (see signals.py). Nobody switches
+    their own account off this way.
+    """
+    users = list(User.objects.select_for_update().filter(pk__in=list(user_ids)).exclude(pk=by.pk))
+    for user in users:
+        if user.is_active != active:
+            user.is_active = active
+            user.save(update_fields=["is_active"])
+    return len(users)

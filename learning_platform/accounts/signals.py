@@ -12,13 +12,9 @@ from django.db.models.signals import post_save, pre_save
 from allauth.account import signals as account_signals
 from allauth.mfa import signals as mfa_signals
 
+from learning_platform.security import client_ip
+
 security_log = logging.getLogger("learning_platform.security")
-
-
-def _client_ip(request) -> str:
-    if request is None:
-        return "-"
-    return request.META.get("REMOTE_ADDR", "-")
 
 
 def _user_id(user) -> object:
@@ -31,24 +27,24 @@ def _on_login(sender, request, user, **kwargs) -> None:
     if request is not None and hasattr(request, "session"):
         # The idle timeout counts from the sign-in itself.
         session_mark_seen(request)
-    security_log.info("login user_id=%s ip=%s", user.pk, _client_ip(request))
+    security_log.info("login user_id=%s ip=%s", user.pk, client_ip(request))
 
 
 def _on_logout(sender, request, user, **kwargs) -> None:
-    security_log.info("logout user_id=%s ip=%s", _user_id(user), _client_ip(request))
+    security_log.info("logout user_id=%s ip=%s", _user_id(user), client_ip(request))
 
 
 def _on_login_failed(sender, credentials, request=None, **kwargs) -> None:
     # Only the identifier is logged; the password never is.
     identifier = credentials.get("email") or credentials.get("username") or "-"
-    security_log.warning("login_failed identifier=%s ip=%s", identifier, _client_ip(request))
+    security_log.warning("login_failed identifier=%s ip=%s", identifier, client_ip(request))
 
 
 def _account_event(event: str):
     def handler(sender, request=None, user=None, **kwargs) -> None:
         # email_confirmed names the address, not the user.
         user_id = _user_id(user) or getattr(kwargs.get("email_address"), "user_id", None)
-        security_log.info("%s user_id=%s ip=%s", event, user_id, _client_ip(request))
+        security_log.info("%s user_id=%s ip=%s", event, user_id, client_ip(request))
 
     handler.__name__ = f"_on_{event}"
     return handler
@@ -62,7 +58,7 @@ def _mfa_event(event: str, level: int = logging.INFO):
             event,
             _user_id(user),
             getattr(authenticator, "type", "-"),
-            _client_ip(request),
+            client_ip(request),
         )
 
     handler.__name__ = f"_on_{event}"

@@ -6,11 +6,16 @@ from allauth.account.decorators import reauthentication_required
 from allauth.account.views import PasswordChangeView
 
 from .forms import ProfileForm
+from .selectors import user_name_is_on_a_certificate
 
 
 @login_required
 def profile(request):
-    form = ProfileForm(request.POST or None, instance=request.user)
+    form = ProfileForm(
+        request.POST or None,
+        instance=request.user,
+        name_locked=user_name_is_on_a_certificate(request.user),
+    )
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Your profile has been saved.")

@@ -144,6 +144,13 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = env_str("HTTP_PROTOCOL", "http")
 # again once the last sign-in is older than the timeout.
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# Behind a reverse proxy REMOTE_ADDR is the proxy's address, so per-IP rate limits would lump
+# every visitor together and the security log would name only the proxy. allauth then reads the
+# client's address from the X-Forwarded-For entry this many proxies from the right (only
+# proxies we run may be counted: the left-hand entries are whatever the client sent), or from
+# a single header a trusted proxy sets (e.g. X-Real-IP, CF-Connecting-IP), which wins if set.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_str("TRUSTED_CLIENT_IP_HEADER") or None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Learning Together"
 # Accept the code from the period either side of now: phone clocks drift, and a code typed in
@@ -314,6 +321,13 @@ NOTIFICATION_EMAIL_CLAIM_TIMEOUT = env_int("NOTIFICATION_EMAIL_CLAIM_TIMEOUT", 6
 WAGTAIL_SITE_NAME = "Learning Together"
 WAGTAILADMIN_BASE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 WAGTAILADMIN_LOGIN_URL = "account_login"
+# Sign-in details are allauth's alone: its password reset is rate-limited and logged, and its
+# email and password changes ask for the password again, verify the new address and are logged.
+# Wagtail's own reset (/admin/password_reset/) and the email and password fields of its account
+# page (/admin/account/) would do none of that, so they are switched off.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx", "csv", "txt"]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

@@ -19,3 +19,6 @@ ALLOWED_HOSTS = ["*"]
 # Tasks run in-process in tests, whatever the environment says; the worker tier starts its own
 # worker against Redis and switches this off for its tests.
 CELERY_TASK_ALWAYS_EAGER = True
+# Tests see the client's own address unless a test switches proxy handling on.
+ALLAUTH_TRUSTED_PROXY_COUNT = 0
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = None

@@ -3,11 +3,15 @@
 Tess leads a review with Pat as her partner, supervised by Sam; both trainees reflect on a
 module; Tess is accredited by Ali and lists her certificate on the public register. Pat's
 evidence on the shared review names Tess, and Tess once had an invitation sent to her other
-address.
+address. The Django admin's history holds an edit of her account, the address added to it and
+an edit of Pat's account that names her.
 """
 
+import json
 from dataclasses import dataclass
 
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from wagtail.models import Comment, CommentReply
@@ -55,6 +59,8 @@ PAT_FILE_BYTES = PNG_BYTES
 PAT_NOTE_TITLE = "Interview plan agreed with Tess"
 PAT_FILE_NAME = "team-for-tess.png"
 TESS_OTHER_EMAIL = "tess.home@example.org"
+# An older, plain-text Django admin change message on Pat's account.
+PAT_ADMIN_MESSAGE = "Review partner set to Tess Trainee (tess@example.org)."
 
 
 def erase_url(user) -> str:
@@ -76,6 +82,18 @@ def erase(client, admin, user, email=None, capture=None):
         return client.post(erase_url(user), data)
     with capture(execute=True):
         return client.post(erase_url(user), data)
+
+
+def admin_log(actor, obj, action_flag: int, message: str) -> LogEntry:
+    """A row of the Django admin's history, as the admin writes it when `actor` saves `obj`."""
+    return LogEntry.objects.create(
+        user=actor,
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=str(obj.pk),
+        object_repr=str(obj),
+        action_flag=action_flag,
+        change_message=message,
+    )
 
 
 @dataclass
@@ -152,6 +170,10 @@ def build_world(tess, pat, sam, ali, capture_on_commit) -> World:
         page=module, user=ali, text="Tess Trainee suggested this example.", contentpath="title"
     )
     CommentReply.objects.create(comment=comment, user=sam, text="Thanks, Tess.")
+    other_address = EmailAddress.objects.get(email=TESS_OTHER_EMAIL)
+    admin_log(ali, tess, CHANGE, json.dumps([{"changed": {"fields": ["Job title"]}}]))
+    admin_log(ali, other_address, ADDITION, json.dumps([{"added": {}}]))
+    admin_log(ali, pat, CHANGE, PAT_ADMIN_MESSAGE)
 
     complete_modules(enrolment)
     approve_all_stages(review)

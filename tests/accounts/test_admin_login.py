@@ -40,3 +40,33 @@ def test_it_keeps_a_trainee_out_of_the_wagtail_admin(client, tess):
 
     assert response.status_code == 302
     assert not response["Location"].startswith("/admin/")
+
+
+def test_it_refuses_a_signed_in_trainee_the_django_admin_without_a_redirect_loop(
+    client, tess, caplog
+):
+    client.force_login(tess)
+
+    with caplog.at_level("INFO", logger="learning_platform.security"):
+        response = client.get("/django-admin/", follow=True)
+
+    assert response.status_code == 403
+    assert [url for url, _ in response.redirect_chain] == [
+        "/django-admin/login/?next=/django-admin/"
+    ]
+    assert (
+        f"access_denied status=403 user_id={tess.pk} method=GET "
+        "url_name=django_admin_login_redirect" in caplog.text
+    )
+
+
+def test_it_lets_a_superuser_with_mfa_into_the_django_admin(client):
+    from learning_platform.accounts.models import User
+    from tests.factories import PASSWORD, give_totp
+
+    root = User.objects.create_superuser("root@example.org", PASSWORD, full_name="Root Admin")
+    give_totp(root)
+    client.force_login(root)
+
+    assert client.get("/django-admin/").status_code == 200
+    assert client.get("/django-admin/login/")["Location"].startswith(reverse("account_login"))

@@ -2,6 +2,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from django.apps import apps
+from django.contrib.admin.models import LogEntry
 from django.db.models import TextField
 from django.db.models.functions import Cast
 from django.test import Client
@@ -168,6 +169,23 @@ def test_it_keeps_the_audit_history_and_training_record(client, ada, tess, sam, 
         == before["attempts"]
     )
     assert not ReflectionAnswer.objects.filter(progress__enrolment__user=tess).exists()
+
+
+def test_it_keeps_the_django_admin_history_with_her_name_replaced(client, ada, tess, pat, world):
+    history = LogEntry.objects.order_by("pk")
+    before = list(history.values_list("pk", "user_id", "action_time", "object_id"))
+
+    erase(client, ada, tess)
+
+    label = f"Erased user #{tess.pk}"
+    assert list(history.values_list("pk", "user_id", "action_time", "object_id")) == before
+    assert [(entry.object_repr, entry.change_message) for entry in history] == [
+        (label, '[{"changed": {"fields": ["Job title"]}}]'),
+        (label, '[{"added": {}}]'),
+        ("Pat Partner", f"Review partner set to {label} ({label})."),
+    ]
+    about_tess = history.get(object_id=str(tess.pk), content_type__model="user")
+    assert about_tess.get_change_message() == "Changed Job title."
 
 
 def test_it_keeps_the_partners_evidence_and_reflection(client, ada, tess, pat, world):

@@ -205,3 +205,74 @@ def test_it_finds_a_pending_setup_secret_in_the_users_own_session(client, settin
     response = client.post(reverse("mfa_activate_totp"), {"code": out.getvalue().strip()})
     assert response.status_code == 302
     assert staff.authenticator_set.filter(type="totp").exists()
+
+
+def test_it_ends_every_session_when_the_bulk_action_deactivates_users(
+    client, tess, pat, uma, superuser, caplog
+):
+    laptop, phone, partner, bystander = Client(), Client(), Client(), Client()
+    _sign_in(laptop, tess.email)
+    _sign_in(phone, tess.email)
+    _sign_in(partner, pat.email)
+    _sign_in(bystander, uma.email)
+    client.force_login(superuser)
+    url = f"/admin/bulk/accounts/user/set_active_state/?id={tess.pk}&id={pat.pk}"
+    assert client.get(url).status_code == 200
+
+    with caplog.at_level("INFO", logger="learning_platform.security"):
+        response = client.post(url, {"mark_as_active": "False"})
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert set(User.objects.filter(is_active=False).values_list("pk", flat=True)) == {
+        tess.pk,
+        pat.pk,
+    }
+    assert not UserSession.objects.filter(user_id__in=[tess.pk, pat.pk]).exists()
+    for device in (laptop, phone, partner):
+        assert device.get(PROFILE)["Location"].startswith(reverse("account_login"))
+    # Uma was not selected: her session is untouched.
+    assert bystander.get(PROFILE).status_code == 200
+    assert f"user_deactivated user_id={tess.pk}" in caplog.text
+    assert f"sessions_ended user_id={tess.pk} count=2 reason=deactivated" in caplog.text
+    assert f"sessions_ended user_id={pat.pk} count=1 reason=deactivated" in caplog.text
+
+
+def test_it_reactivates_users_with_the_bulk_action_but_never_switches_off_the_admin(
+    client, tess, superuser
+):
+    User.objects.filter(pk=tess.pk).update(is_active=False)
+    client.force_login(superuser)
+    bulk = "/admin/bulk/accounts/user/set_active_state/"
+
+    client.post(f"{bulk}?id={tess.pk}", {"mark_as_active": "True"})
+    client.post(f"{bulk}?id={superuser.pk}", {"mark_as_active": "False"})
+
+    tess.refresh_from_db()
+    superuser.refresh_from_db()
+    assert tess.is_active is True
+    assert superuser.is_active is True
+
+
+def test_it_ends_an_idle_session_however_long_a_wagtail_editor_tab_keeps_pinging(
+    client, superuser, time_machine
+):
+    from wagtail.models import Page
+
+    page = Page.objects.get(depth=2)
+    time_machine.move_to(START, tick=False)
+    client.force_login(superuser)
+    assert client.get(f"/admin/pages/{page.pk}/edit/").status_code == 200
+    ping = reverse("wagtailadmin_editing_sessions:ping", args=["wagtailcore", "page", page.pk, 1])
+    release = reverse("wagtailadmin_editing_sessions:release", args=[1])
+
+    # The open tab pings (and once releases) for the whole idle limit; nobody uses the site.
+    for minute in range(2, 31, 2):
+        time_machine.move_to(START + timedelta(minutes=minute), tick=False)
+        assert client.post(ping).status_code == 200
+    assert client.post(release).status_code == 200
+
+    time_machine.move_to(START + timedelta(minutes=31), tick=False)
+    response = client.get(f"/admin/pages/{page.pk}/edit/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))

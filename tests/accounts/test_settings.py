@@ -54,3 +54,15 @@ def test_it_refuses_a_short_secret_key():
 
     assert result.returncode != 0
     assert "at least 50 characters" in result.stderr
+
+
+def test_it_takes_the_trusted_proxies_from_the_environment():
+    show = (
+        "from django.conf import settings; "
+        "print(settings.ALLAUTH_TRUSTED_PROXY_COUNT, settings.ALLAUTH_TRUSTED_CLIENT_IP_HEADER)"
+    )
+    behind_proxy = {**PRODUCTION_ENV, "TRUSTED_PROXY_COUNT": "2", "TRUSTED_CLIENT_IP_HEADER": ""}
+    with_header = {**PRODUCTION_ENV, "TRUSTED_CLIENT_IP_HEADER": "X-Real-IP"}
+
+    assert _manage("shell", "-v", "0", "-c", show, env=behind_proxy).stdout.split() == ["2", "None"]
+    assert _manage("shell", "-v", "0", "-c", show, env=with_header).stdout.split()[1] == "X-Real-IP"

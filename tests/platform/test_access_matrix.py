@@ -46,11 +46,7 @@ from notifications.services import notify
 
 # The two worlds the per-app tables build: a cohort with Tess and Pat enrolled (courses), and
 # Tess and Pat's supervised review through to an issued certificate (accreditation).
-from tests.accreditation.conftest import (  # noqa: F401
-    other_review,
-    review,
-    sid,
-)
+from tests.accreditation.conftest import other_review, sid  # noqa: F401
 from tests.accreditation.factories import PDF_BYTES, upload
 from tests.accreditation.test_access_matrix import world  # noqa: F401
 from tests.courses.conftest import cohort, course, modules, pat_enrolment, tess_enrolment  # noqa: F401
@@ -132,7 +128,8 @@ MATRIX: dict[str, Row] = {
     "health": Row(EVERYONE),
     "search": Row(EVERYONE),
     "wagtailadmin_login_redirect": Row(expect(SIGNED_IN, status=LOGIN)),
-    "django_admin_login_redirect": Row(expect(SIGNED_IN, status=LOGIN)),
+    # Signed in without Django admin access: refused, not sent round to sign in again.
+    "django_admin_login_redirect": Row(expect(SIGNED_IN, status=FORBIDDEN)),
     # Accounts ----------------------------------------------------------------------------
     "accounts_profile": Row(SIGNED_IN_OK),
     # Asks for the password again first (the session has not confirmed it recently).
@@ -211,8 +208,9 @@ MATRIX: dict[str, Row] = {
         method="POST",
         data=lambda o: {"reopen-comment": "The terms of reference changed."},
     ),
+    # Refused (the stage is approved) on the form shown again, so nothing typed is lost.
     "accreditation:evidence_add_note": Row(
-        PAIR_ACTS,
+        expect(REVIEW_READERS),
         world=ACCREDITATION,
         args=("stage",),
         method="POST",

@@ -13,6 +13,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 from django.core.management import call_command
 from django.test import Client
+from django.urls import Resolver404, resolve
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -122,16 +123,28 @@ def test_it_leaves_no_broken_link_for_an_anonymous_visitor(demo):
 @pytest.mark.parametrize(
     ("persona", "must_reach"),
     [
-        ("tess", {"/learning/", "/accreditation/stages/3/episodes/add/", "/notifications/"}),
+        ("tess", {"/learning/", "accreditation:episode_add", "/notifications/"}),
         ("pat", {"/learning/", "/accreditation/", "/accreditation/supervision/mine/"}),
         ("uma", {"/accounts/profile/", "/notifications/preferences/"}),
         ("sam", {"/learning/supervision/", "/accreditation/supervision/queue/"}),
         ("ali", {"/accreditation/assessment/", "/accreditation/assessment/certificates/"}),
-        ("ada", {"/accreditation/dashboard/", "/learning/cohorts/1/invite/csv/"}),
+        ("ada", {"/accreditation/dashboard/", "courses:invitation_import"}),
     ],
 )
 def test_it_leaves_no_broken_link_for_a_signed_in_persona(demo, persona, must_reach):
     seen, broken = crawl(_signed_in(demo[persona]))
 
     assert broken == []
-    assert must_reach <= seen, sorted(seen)
+    # A page is named by its path, or by its URL name where the path holds an object's id
+    # (ids differ between databases: PostgreSQL does not reuse them after a rollback).
+    assert must_reach <= seen | _url_names(seen), sorted(seen)
+
+
+def _url_names(paths: set[str]) -> set[str]:
+    names = set()
+    for path in paths:
+        try:
+            names.add(resolve(urlsplit(path).path).view_name)
+        except Resolver404:
+            continue
+    return names

@@ -8,6 +8,8 @@ from django.views.decorators.http import require_POST
 
 from allauth.account.decorators import reauthentication_required
 
+from learning_platform.security import client_ip
+
 from .export import user_export_build
 
 security_log = logging.getLogger("learning_platform.security")
@@ -26,7 +28,7 @@ def data_export(request: HttpRequest) -> FileResponse:
         export.file_count,
         export.missing_files,
         export.size,
-        request.META.get("REMOTE_ADDR", "-"),
+        client_ip(request),
     )
     response = FileResponse(
         export.file, as_attachment=True, filename=export.filename, content_type="application/zip"
