@@ -1,11 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from allauth.account.decorators import reauthentication_required
 from allauth.account.views import PasswordChangeView
 
 from .forms import ProfileForm
+from .middleware import session_mark_seen
 from .selectors import user_name_is_on_a_certificate
 
 
@@ -29,3 +32,13 @@ def profile(request):
 password_change = login_required(
     reauthentication_required(app="allauth.account")(PasswordChangeView.as_view())
 )
+
+
+@require_POST
+def session_keep_alive(request: HttpRequest) -> HttpResponse:
+    """ "Stay signed in" on the idle warning: the request itself is activity. A session the idle
+    limit has already ended never gets here (the middleware signs it out and redirects)."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=401)
+    session_mark_seen(request)
+    return HttpResponse(status=204)

@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "learning_platform.context_processors.navigation",
+                "learning_platform.accounts.context_processors.idle_timeout",
                 "notifications.context_processors.unread_notifications",
             ],
         },

@@ -276,3 +276,51 @@ def test_it_ends_an_idle_session_however_long_a_wagtail_editor_tab_keeps_pinging
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+# The warning before the idle limit ----------------------------------------------------------
+
+KEEP_ALIVE = "/accounts/session/keep-alive/"
+
+
+def test_it_tells_a_signed_in_page_how_long_its_session_has_left(client, tess, time_machine):
+    time_machine.move_to(START, tick=False)
+    assert 'id="idle-warning"' not in client.get(PROFILE, follow=True).content.decode()
+    _sign_in(client, tess.email)
+    client.get(PROFILE)
+
+    # Within the minute the last-seen time is not rewritten, so the page counts from then.
+    time_machine.shift(timedelta(seconds=50))
+    page = client.get(PROFILE).content.decode()
+
+    assert 'id="idle-warning"' in page
+    assert 'data-seconds-left="1750"' in page
+    assert 'data-warn-seconds="180"' in page
+    assert "signed out after 30 minutes without activity" in page
+
+
+def test_it_keeps_the_session_alive_when_asked_to_stay_signed_in(client, tess, time_machine):
+    time_machine.move_to(START, tick=False)
+    _sign_in(client, tess.email)
+    client.get(PROFILE)
+
+    time_machine.shift(timedelta(minutes=20))
+    response = client.post(KEEP_ALIVE)
+    time_machine.shift(timedelta(minutes=25))  # 45 minutes after the last page, 25 after asking
+
+    assert response.status_code == 204
+    assert client.get(PROFILE).status_code == 200
+
+
+def test_it_does_not_bring_back_a_session_the_idle_limit_has_ended(client, tess, time_machine):
+    time_machine.move_to(START, tick=False)
+    _sign_in(client, tess.email)
+
+    time_machine.shift(timedelta(minutes=31))
+    response = client.post(KEEP_ALIVE)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    assert "_auth_user_id" not in client.session
+    assert client.post(KEEP_ALIVE).status_code == 401
+    assert client.get(KEEP_ALIVE).status_code == 405

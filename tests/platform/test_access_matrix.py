@@ -136,6 +136,8 @@ MATRIX: dict[str, Row] = {
     "account_change_password": Row(SIGNED_IN_REDIRECT),
     # A POST only; asks for the password again before building the ZIP.
     "accounts_data_export": Row(SIGNED_IN_REDIRECT, method="POST"),
+    # "Stay signed in" on the idle warning: no content; nobody to keep signed in when anonymous.
+    "session_keep_alive": Row(expect(SIGNED_IN, status="204", anonymous="401"), method="POST"),
     # Notifications: Tess's own notification is hers alone.
     "notifications:list": Row(SIGNED_IN_OK),
     "notifications:preferences": Row(SIGNED_IN_OK),
