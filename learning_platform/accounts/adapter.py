@@ -7,7 +7,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context
 
-from .selectors import user_has_totp
+from .selectors import user_has_totp, user_home_url
 
 # Set by the invitation flow once it has checked an invitation link; nothing else opens signup.
 INVITATION_SESSION_KEY = "invitation_token"
@@ -16,6 +16,10 @@ INVITATION_SESSION_KEY = "invitation_token"
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return bool(request.session.get(INVITATION_SESSION_KEY))
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        # Only when the sign-in page had no `next`: otherwise allauth goes there.
+        return user_home_url(request.user)
 
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
         # Staff are sent to set up two-factor authentication straight after signing in. Asking

@@ -1,7 +1,7 @@
 from allauth.mfa.models import Authenticator
 
 from .models import User
-from .roles import MFA_REQUIRED_ROLES
+from .roles import MFA_REQUIRED_ROLES, Role
 
 
 def user_role_names(user: User) -> set[str]:
@@ -39,3 +39,23 @@ def user_name_is_on_a_certificate(user: User) -> bool:
     return (
         Certificate.objects.filter(holder=user).exclude(status=Certificate.Status.PENDING).exists()
     )
+
+
+# Where each role's work starts, most senior first: someone with two roles lands on the first.
+_HOME_BY_ROLE = (
+    (Role.PROGRAMME_ADMIN, "courses:cohort_list"),
+    (Role.ASSESSOR, "accreditation:assessment_queue"),
+    (Role.SUPERVISOR, "accreditation:supervisor_queue"),
+    (Role.TRAINEE, "courses:my_learning"),
+)
+
+
+def user_home_url(user: User) -> str:
+    """The page a person starts from after signing in: their own work, not the public home."""
+    from django.urls import reverse
+
+    roles = user_role_names(user)
+    for role, url_name in _HOME_BY_ROLE:
+        if role.value in roles:
+            return reverse(url_name)
+    return "/"

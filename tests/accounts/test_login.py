@@ -21,6 +21,39 @@ def test_it_signs_in_a_verified_user_by_email(client, tess):
     assert int(client.session["_auth_user_id"]) == tess.pk
 
 
+@pytest.mark.parametrize(
+    ("persona", "home"),
+    [
+        ("tess", "/learning/"),
+        ("sam", "/accreditation/supervision/queue/"),
+        ("ali", "/accreditation/assessment/"),
+        ("ada", "/learning/cohorts/"),
+    ],
+)
+def test_it_takes_each_person_to_their_own_work_after_signing_in(client, request, persona, home):
+    user = request.getfixturevalue(persona)
+    user.groups.add(*user.groups.all())  # roles as the personas have them
+
+    response = _sign_in(client, user.email)
+
+    # Staff give a second factor first; it returns to the same place afterwards.
+    target = response["Location"]
+    if "/accounts/2fa/authenticate/" in target:
+        assert client.get(target).status_code == 200
+        assert client.session.get("account_login_redirect_url", home) in (home, None)
+    else:
+        assert target == home
+
+
+def test_it_goes_where_the_sign_in_page_was_asked_to(client, tess):
+    response = client.post(
+        reverse("account_login") + "?next=/notifications/",
+        {"login": tess.email, "password": PASSWORD},
+    )
+
+    assert response["Location"] == "/notifications/"
+
+
 def test_it_holds_back_an_unverified_user_and_sends_a_verification_email(client):
     user = UserFactory(email="new@example.org")
     EmailAddress.objects.filter(user=user).update(verified=False)
