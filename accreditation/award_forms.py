@@ -18,9 +18,12 @@ class StatementForm(forms.Form):
 
     def __init__(self, *args, guidance: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reflective_statement"].help_text = guidance or (
+        statement = self.fields["reflective_statement"]
+        statement.help_text = guidance or (
             "Reflect on what you learned through your supervised review."
         )
+        # Not required to save a draft, but required to submit: not "(optional)".
+        statement.hide_optional = True
 
 
 class DecisionForm(forms.Form):
@@ -42,8 +45,12 @@ class DecisionForm(forms.Form):
         label="Required actions",
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Needed when you refer back: what the trainee must do before resubmitting.",
+        help_text="Needed only when you refer back: what the trainee must do before resubmitting.",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["required_actions"].hide_optional = True
 
     def clean(self):
         cleaned = super().clean()
@@ -62,7 +69,7 @@ class CertificateStatusForm(forms.Form):
         "revoke": "Revoke (final: it cannot be undone)",
     }
 
-    action = forms.ChoiceField(label="Change the status", widget=forms.RadioSelect)
+    action = forms.ChoiceField(label="What do you want to do?", widget=forms.RadioSelect)
     reason = forms.CharField(
         label="Reason",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -79,7 +86,7 @@ class VerifyForm(forms.Form):
         label="Verification code",
         required=False,
         max_length=60,
-        help_text="The code at the end of the verification link, for example Xy3…",
+        help_text="The code at the end of the verification link, for example M1Xjwqo7plZ5Du5CZTny",
     )
     number = forms.CharField(
         label="Certificate number",
@@ -88,6 +95,12 @@ class VerifyForm(forms.Form):
         help_text="For example LT-2026-00042",
     )
     surname = forms.CharField(label="Holder's surname", required=False, max_length=100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A code, or a number with a surname: each field is needed in one way of checking.
+        for field in self.fields.values():
+            field.hide_optional = True
 
     def clean(self):
         cleaned = super().clean()

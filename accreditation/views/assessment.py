@@ -126,6 +126,7 @@ def _allowed_actions(certificate: Certificate) -> list[str]:
     }.get(certificate.status, [])
 
 
+_DONE = {"suspend": "suspended", "reinstate": "reinstated", "revoke": "revoked"}
 _CHANGE = {
     "suspend": certificate_services.certificate_suspend,
     "reinstate": certificate_services.certificate_reinstate,
@@ -151,7 +152,7 @@ def certificate_manage(request: HttpRequest, pk: int) -> HttpResponse:
         except TransitionError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"Certificate {certificate.number}: {action} done.")
+            messages.success(request, f"Certificate {certificate.number} {_DONE[action]}.")
             return redirect("accreditation:certificate_manage", pk=certificate.pk)
     return render(
         request,

@@ -244,6 +244,17 @@ def module_progress_for(*, enrolment: Enrolment, module: ModulePage) -> ModulePr
     return ModuleProgress.objects.filter(enrolment=enrolment, module=module).first()
 
 
+def module_is_completed(*, enrolment: Enrolment, module: ModulePage) -> bool:
+    return ModuleProgress.objects.filter(
+        enrolment=enrolment, module=module, completed_at__isnull=False
+    ).exists()
+
+
+def module_after(module: ModulePage) -> ModulePage | None:
+    """The course's next live module, in the order staff set in the page tree."""
+    return module.get_next_siblings().live().type(ModulePage).specific().first()
+
+
 # Progress across a course --------------------------------------------------------------------
 
 

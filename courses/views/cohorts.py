@@ -351,8 +351,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         except InvitationError as error:
             messages.error(request, str(error))
             return redirect(request.path)
-        messages.success(request, f"You have joined {enrolment.cohort}.")
-        return redirect("courses:cohort_detail", pk=enrolment.cohort_id)
+        messages.success(request, f"You have joined {enrolment.cohort}. Your next step is below.")
+        return redirect("courses:my_learning")
     return render(request, "courses/cohorts/invitation_confirm.html", context)
 
 
@@ -377,9 +377,10 @@ def _accept_as_new_user(request, token, invitation, context) -> HttpResponse:
             login(request, enrolment.user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(
                 request,
-                f"Welcome, {enrolment.user.get_short_name()}. You have joined {enrolment.cohort}.",
+                f"Welcome, {enrolment.user.get_short_name()}. You have joined "
+                f"{enrolment.cohort}. Your first step is below.",
             )
-            return redirect("courses:cohort_detail", pk=enrolment.cohort_id)
+            return redirect("courses:my_learning")
     context["form"] = form
     return render(request, "courses/cohorts/invitation_accept.html", context)
 

@@ -21,6 +21,8 @@ from ..selectors.progress import (
     join_page,
     knowledge_check_result,
     module_access_for_user,
+    module_after,
+    module_is_completed,
     module_progress_for,
     module_work,
     my_learning_for_user,
@@ -97,6 +99,7 @@ def module_context(
             context["status"] = ModuleStatus.NOT_STARTED
         elif progress.completed_at:
             context["status"] = ModuleStatus.COMPLETED
+            context["next_module"] = module_after(module)
         else:
             context["status"] = ModuleStatus.IN_PROGRESS
 
@@ -185,6 +188,7 @@ def reflection_save(request: HttpRequest, page_id: int, block_id: str) -> HttpRe
         return module_serve(
             request, module, access=access, invalid_block_id=block_id, invalid_form=form
         )
+    was_completed = module_is_completed(enrolment=access.enrolment, module=module)
     try:
         reflection_answer_save(
             enrolment=access.enrolment,
@@ -195,8 +199,18 @@ def reflection_save(request: HttpRequest, page_id: int, block_id: str) -> HttpRe
     except CourseError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "Your answer has been saved.")
+        messages.success(
+            request,
+            "Your answer has been saved." + _completion_news(access, module, was_completed),
+        )
     return redirect(f"{module.url}#block-{block_id}")
+
+
+def _completion_news(access: ModuleAccess, module: ModulePage, was_completed: bool) -> str:
+    """A sentence for the message when this answer completed the module."""
+    if was_completed or not module_is_completed(enrolment=access.enrolment, module=module):
+        return ""
+    return f" You have completed “{module.title}”."
 
 
 @login_required
@@ -216,6 +230,7 @@ def knowledge_check_answer(request: HttpRequest, page_id: int, block_id: str) ->
         return module_serve(
             request, module, access=access, invalid_block_id=block_id, invalid_form=form
         )
+    was_completed = module_is_completed(enrolment=access.enrolment, module=module)
     try:
         attempt = knowledge_check_submit(
             enrolment=access.enrolment, module=module, block_id=block_id, answers=form.answers()
@@ -224,7 +239,11 @@ def knowledge_check_answer(request: HttpRequest, page_id: int, block_id: str) ->
         messages.error(request, str(error))
     else:
         if attempt.passed:
-            messages.success(request, f"You scored {attempt.score_percent}% and passed.")
+            messages.success(
+                request,
+                f"You scored {attempt.score_percent}% and passed."
+                + _completion_news(access, module, was_completed),
+            )
         else:
             messages.info(
                 request,

@@ -27,7 +27,11 @@ def test_it_shows_each_requirement_as_a_task_list(client, tess, review):
 def test_it_lets_a_ready_trainee_write_the_statement_and_submit(client, tess, review):
     make_ready(tess, review)
     client.force_login(tess)
-    assert 'name="reflective_statement"' in client.get(URL).content.decode()
+    form_page = client.get(URL).content.decode()
+    assert 'name="reflective_statement"' in form_page
+    # Not needed to save a draft, but needed to apply: never labelled optional.
+    assert "Your reflective statement</label>" in form_page
+    assert "(optional)" not in form_page
 
     response = client.post(URL, {"reflective_statement": STATEMENT, "action": "submit"})
 

@@ -136,7 +136,7 @@ def test_it_leaves_a_certificate_to_an_assessor_who_did_not_supervise_the_holder
     page = client.get(reverse("accreditation:certificate_manage", args=[certificate.pk]))
     content = page.content.decode()
     assert "another assessor must change this certificate's status" in content
-    assert "Change the status" not in content
+    assert "Confirm the change" not in content
 
 
 def test_it_lets_only_the_holder_choose_the_register(tess, pat, review, ali):

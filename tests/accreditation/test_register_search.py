@@ -61,6 +61,13 @@ def test_it_searches_by_name_and_region(client, sam, ali):
     assert "No accredited reviewers match your search." in response.content.decode()
 
 
+def test_it_says_when_nobody_has_chosen_to_be_listed_yet(client, db):
+    page = client.get(reverse("public_register")).content.decode()
+
+    assert "No accredited reviewers have chosen to be listed yet." in page
+    assert "match your search" not in page
+
+
 def test_it_leaves_the_register_off_for_a_scheme_without_one(client, sam, ali):
     certificate = _holder("Lena Listed", "lena@example.org", "London", sam, ali)
     certificate.scheme.public_register_enabled = False

@@ -9,7 +9,7 @@ from accreditation.services import certificates as services
 
 from .award_builders import approve, make_ready, submit
 
-NOT_FOUND = "We could not find a certificate with that code."
+NOT_FOUND = "We could not find a certificate with those details."
 
 
 @pytest.fixture

@@ -152,7 +152,7 @@ def _open_my_stage(ui: Ui, title: str) -> None:
 
 def _open_waiting_stage(ui: Ui, title: str) -> None:
     account = ui.get_by_role("navigation", name="Your account")
-    ui.click(account.get_by_role("link", name="Review queue"))
+    ui.click(account.get_by_role("link", name="Sign-off queue"))
     ui.click(ui.get_by_role("link", name=re.compile(rf"^\d\. {title} for review {CASE}$")))
     expect(ui.get_by_role("heading", level=1, name=title)).to_be_visible()
 
@@ -355,8 +355,8 @@ def test_it_walks_the_whole_path_from_stage_evidence_to_a_revoked_certificate(
     assessor.click(assessor.get_by_role("link", name=certificate.number))
     assessor.check(assessor.get_by_label("Revoke"))
     assessor.fill(assessor.get_by_label("Reason", exact=True), "Conduct finding")
-    assessor.click(assessor.get_by_role("button", name="Change the status"))
-    _expect_message(assessor, f"Certificate {certificate.number}: revoke done.")
+    assessor.click(assessor.get_by_role("button", name="Confirm the change"))
+    _expect_message(assessor, f"Certificate {certificate.number} revoked.")
     expect(assessor.get_by_text("Revocation is final.")).to_be_visible()
 
     public.goto(link)
@@ -371,7 +371,7 @@ def test_it_tells_a_visitor_clearly_when_a_typed_code_matches_no_certificate(pag
     page.get_by_label("Verification code").fill(UNKNOWN_CODE)
     page.get_by_role("button", name="Check the certificate").click()
     expect(page.get_by_role("heading", name="Certificate not found")).to_be_visible()
-    expect(page.get_by_text("We could not find a certificate with that code.")).to_be_visible()
+    expect(page.get_by_text("We could not find a certificate with those details.")).to_be_visible()
     # The form is offered again, to try once more.
     expect(page.get_by_label("Verification code")).to_be_visible()
     screenshot()

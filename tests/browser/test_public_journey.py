@@ -151,7 +151,7 @@ def test_it_takes_a_visitor_from_the_home_page_to_an_enquiry_and_a_verified_cert
     ui.fill(ui.get_by_label("Verification code"), WRONG_CODE)
     ui.click(ui.get_by_role("button", name="Check the certificate"))
     expect(ui.get_by_role("heading", level=1, name="Certificate not found")).to_be_visible()
-    expect(ui.get_by_text("We could not find a certificate with that code.")).to_be_visible()
+    expect(ui.get_by_text("We could not find a certificate with those details.")).to_be_visible()
     expect(ui.get_by_label("Verification code")).to_be_visible()
 
     screenshot_of(page)

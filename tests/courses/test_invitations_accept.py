@@ -55,7 +55,7 @@ def test_it_creates_a_verified_trainee_with_an_active_enrolment_and_signs_them_i
     )
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("courses:cohort_detail", args=[cohort.pk])
+    assert response["Location"] == reverse("courses:my_learning")  # where the first step is
     user = User.objects.get(email="nia@example.org")
     assert user.check_password(NEW_PASSWORD)
     assert user.groups.filter(name=Role.TRAINEE.value).exists()

@@ -68,7 +68,7 @@ def _complete_first_module(client, first):
 
 
 def test_it_saves_a_reflection_privately_and_completes_a_module_with_only_that(
-    tess_client, tess_enrolment, first
+    tess_client, tess_enrolment, first, second
 ):
     response = _complete_first_module(tess_client, first)
 
@@ -80,9 +80,14 @@ def test_it_saves_a_reflection_privately_and_completes_a_module_with_only_that(
     assert answer.progress.completed_at is not None
 
     page = tess_client.get(first.url).content.decode()
-    assert "Your answer has been saved." in page
+    assert f"Your answer has been saved. You have completed “{first.title}”." in page
     assert "The family was not heard." in page  # shown back in the form
     assert "Update your answer" in page
+    assert f'href="{second.url}">Next module: {second.title}</a>' in page
+    # Saved again, the answer does not announce the completion a second time.
+    _complete_first_module(tess_client, first)
+    again = tess_client.get(first.url).content.decode()
+    assert "Your answer has been saved." in again and "You have completed “" not in again
 
 
 def test_it_updates_a_reflection_rather_than_adding_another(tess_client, first):
@@ -274,6 +279,9 @@ def test_it_scores_a_failed_check_then_a_pass_and_then_completes_the_module(
     tess_client.post(reflection_url(second), reflection_data(second, "A KPE I saw."))
     progress.refresh_from_db()
     assert progress.completed_at is not None
+    last = tess_client.get(second.url).content.decode()
+    assert "You have completed this module" in last
+    assert "This is the last module of" in last
     my_learning = tess_client.get(reverse("courses:my_learning")).content.decode()
     assert 'max="2" value="2"' in my_learning
     assert "2 of 2 modules completed" in my_learning
