@@ -23,7 +23,11 @@ def supervisor_digest_context(notification: Notification) -> dict:
         .prefetch_related(
             Prefetch(
                 "attendees",
-                queryset=SupervisionAttendance.objects.filter(confirmed_at__isnull=True)
+                queryset=SupervisionAttendance.objects.filter(
+                    confirmed_at__isnull=True,
+                    trainee__is_active=True,
+                    trainee__erased_at__isnull=True,
+                )
                 .select_related("trainee")
                 .order_by("trainee__full_name"),
                 to_attr="unconfirmed",

@@ -318,7 +318,10 @@ class EnquiryNotification(models.Model):
     # Made with the submission, so an enquiry whose task message never reached the broker is
     # still on record as unsent and the sweeper can send it.
     created_at = models.DateTimeField(default=timezone.now)
-    # Set when a worker claims the submission; cleared again if sending fails, so a retry can.
+    # Set when a worker claims the submission, and cleared again if sending fails, so a retry
+    # can. A claim older than the claim timeout belongs to a worker that died mid-send.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    # Set only once the e-mail has gone.
     sent_at = models.DateTimeField(null=True, blank=True)
     recipients = models.TextField(blank=True)
     # Times the sweeper has enqueued it again; it stops after a few, so a mail server that

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +24,13 @@ logger = logging.getLogger(__name__)
 UNSENT_AFTER = timedelta(minutes=10)
 # After this many attempts the sweeper stops; staff still see the enquiry in the admin.
 MAX_AUTOMATIC_RESENDS = 3
+# Longer than a task may run (its hard time limit), so a claim this old belongs to a worker that
+# died mid-send, never to one still sending.
+CLAIM_TIMEOUT = timedelta(minutes=10)
+
+
+def _unclaimed(now: datetime) -> Q:
+    return Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT)
 
 
 @transaction.atomic
@@ -50,18 +57,21 @@ def _enqueue_notification(submission_id: int) -> None:
 
 def enquiries_resend_unsent(*, now: datetime | None = None) -> int:
     """For the sweeper: enqueue again the staff e-mail of each enquiry that has still not gone
-    ten minutes after it was sent (its message was lost, or the mail server refused it every
-    time). Each is counted before it is enqueued, so after MAX_AUTOMATIC_RESENDS tries the
-    sweeper leaves it alone. Returns how many were enqueued."""
+    ten minutes after it was sent (its message was lost, the mail server refused it every time,
+    or the worker sending it died and its claim went stale). Each is counted before it is
+    enqueued, so after MAX_AUTOMATIC_RESENDS tries the sweeper leaves it alone. Returns how many
+    were enqueued."""
     now = now or timezone.now()
     enqueued = 0
     for submission_id in enquiries_unsent_ids(
         created_before=now - UNSENT_AFTER, resent_fewer_than=MAX_AUTOMATIC_RESENDS
     ):
         with transaction.atomic():
-            # Conditional on the row still being unsent and under the limit: a worker that
-            # claimed it meanwhile, or a second sweeper, makes this a no-op.
+            # Conditional on the row still being unsent, unclaimed (or claimed by a worker that
+            # died) and under the limit: a worker sending it now, or a second sweeper, makes
+            # this a no-op.
             counted = EnquiryNotification.objects.filter(
+                _unclaimed(now),
                 submission_id=submission_id,
                 sent_at__isnull=True,
                 automatic_resends__lt=MAX_AUTOMATIC_RESENDS,
@@ -124,17 +134,26 @@ def enquiry_send_notification(*, submission_id: int) -> bool:
     if not isinstance(page, EnquiryFormPage):
         return False
     notification, _ = EnquiryNotification.objects.get_or_create(submission=submission)
-    # Claim the work: a duplicated or redelivered task finds nothing to claim and stops.
-    claimed = EnquiryNotification.objects.filter(pk=notification.pk, sent_at__isnull=True).update(
-        sent_at=timezone.now()
-    )
+    # Claim the work: a duplicated or redelivered task finds nothing to claim and stops. The
+    # claim is not the record of sending: a worker that dies mid-send leaves sent_at empty, and
+    # once its claim is stale the sweeper (or a redelivered task) sends the e-mail.
+    claimed_at = timezone.now()
+    claimed = EnquiryNotification.objects.filter(
+        _unclaimed(claimed_at), pk=notification.pk, sent_at__isnull=True
+    ).update(claimed_at=claimed_at)
     if claimed != 1:
         return False
     message = enquiry_email(page=page, submission=submission)
     try:
         message.send()
     except Exception:
-        EnquiryNotification.objects.filter(pk=notification.pk).update(sent_at=None)
+        # Only our own claim is given back: a worker that took over a stale one keeps it. A
+        # worker that dies here (SystemExit, or killed outright) leaves its claim to go stale.
+        EnquiryNotification.objects.filter(pk=notification.pk, claimed_at=claimed_at).update(
+            claimed_at=None
+        )
         raise
-    EnquiryNotification.objects.filter(pk=notification.pk).update(recipients=", ".join(message.to))
+    EnquiryNotification.objects.filter(pk=notification.pk).update(
+        sent_at=timezone.now(), recipients=", ".join(message.to)
+    )
     return True

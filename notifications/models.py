@@ -82,7 +82,8 @@ class EmailStatus(models.TextChoices):
     PENDING = "pending", "Waiting to be sent"
     SENDING = "sending", "Being sent"
     SENT = "sent", "Sent"
-    FAILED = "failed", "Failed, will be retried"
+    # Retried when email_next_attempt_at comes; with no next attempt it has been given up.
+    FAILED = "failed", "Failed"
     SKIPPED = "skipped", "Not sent by email"
 
 
@@ -117,6 +118,11 @@ class Notification(models.Model):
     )
     email_attempts = models.PositiveSmallIntegerField(default=0)
     email_claimed_at = models.DateTimeField(null=True, blank=True)
+    email_next_attempt_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When a failed email may be tried again; empty once it has been given up.",
+    )
     emailed_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=200, blank=True)
     dedupe_key = models.CharField(

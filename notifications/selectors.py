@@ -11,7 +11,7 @@ from django.utils import timezone
 from learning_platform.accounts.models import User
 
 from .models import OPTIONAL_EVENTS, EmailStatus, Event, Notification, NotificationPreference
-from .services import MAX_EMAIL_ATTEMPTS
+from .services import MAX_EMAIL_ATTEMPTS, SLOW_RETRY_INTERVAL, TOTAL_EMAIL_ATTEMPTS
 
 
 def _target_querysets() -> list[QuerySet]:
@@ -82,9 +82,11 @@ def notification_email_preferences(user: User) -> dict[str, bool]:
 def notifications_unsent_ids(*, older_than: timedelta) -> list[int]:
     """Emails that should have gone by now: pending for longer than `older_than`, claimed by a
     worker longer ago than that (it died mid-send, or its message was lost), or failed with
-    attempts left. The caller enqueues send_notification_email for each again; the task's claim
+    their next try due (the backoff after each failure, then a slow retry every few hours for
+    about a day). The caller enqueues send_notification_email for each again; the task's claim
     makes a duplicate harmless."""
-    before = timezone.now() - older_than
+    now = timezone.now()
+    before = now - older_than
     return list(
         Notification.objects.filter(
             Q(email_status=EmailStatus.PENDING, created_at__lt=before)
@@ -93,7 +95,16 @@ def notifications_unsent_ids(*, older_than: timedelta) -> list[int]:
                 email_claimed_at__lt=before,
                 email_attempts__lt=MAX_EMAIL_ATTEMPTS,
             )
-            | Q(email_status=EmailStatus.FAILED, email_attempts__lt=MAX_EMAIL_ATTEMPTS),
+            | Q(
+                email_status=EmailStatus.SENDING,
+                email_claimed_at__lt=min(before, now - SLOW_RETRY_INTERVAL),
+                email_attempts__lt=TOTAL_EMAIL_ATTEMPTS,
+            )
+            | Q(
+                email_status=EmailStatus.FAILED,
+                email_next_attempt_at__lte=now,
+                email_attempts__lt=TOTAL_EMAIL_ATTEMPTS,
+            ),
             recipient__is_active=True,
         )
         .order_by("pk")

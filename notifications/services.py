@@ -16,8 +16,10 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives
 from django.db import DatabaseError, IntegrityError, OperationalError, models, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+
+from celery.exceptions import SoftTimeLimitExceeded
 
 from learning_platform.accounts.models import User
 
@@ -35,19 +37,45 @@ from .rendering import render_email
 logger = logging.getLogger(__name__)
 EMAIL_ADDRESS = re.compile(r"[^\s<>'\"@]+@[^\s<>'\"@]+")
 
-# Sending is tried this many times in all (the first try and its retries) before it is left
-# failed for good.
+# Sending is tried this many times quickly (the first try and the task's retries, waiting 1, 2,
+# 4 and 8 minutes by default)...
 MAX_EMAIL_ATTEMPTS = 5
+# ...then, should the mail server still be failing, the sweeper tries this many more times, one
+# every SLOW_RETRY_INTERVAL (so for about a day), before the email is given up.
+SLOW_EMAIL_ATTEMPTS = 4
+SLOW_RETRY_INTERVAL = timedelta(hours=6)
+TOTAL_EMAIL_ATTEMPTS = MAX_EMAIL_ATTEMPTS + SLOW_EMAIL_ATTEMPTS
+# A retry may start this much before its time: the task's countdown is measured on one worker's
+# clock and the claim is checked on another's.
+CLOCK_SLACK = timedelta(seconds=5)
 
 
 class EmailDeliveryError(Exception):
-    """Sending failed for a reason that may pass (the mail server is down or refused)."""
+    """Sending failed for a reason that may pass (the mail server is down, refused or hung).
+
+    `retry_after` is how many seconds until the row may be claimed again (None: given up)."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 def email_claim_timeout() -> timedelta:
     # Longer than a task may run (its hard time limit), so a claim this old belongs to a worker
     # that died mid-send, never to one still sending.
     return timedelta(seconds=getattr(settings, "NOTIFICATION_EMAIL_CLAIM_TIMEOUT", 600))
+
+
+def email_retry_delay(attempts: int) -> timedelta | None:
+    """How long after its `attempts`-th failed try an email may be tried again, or None once it
+    has had all its tries. Quick tries double the wait each time (1, 2, 4, 8 minutes by
+    default); the slow ones come every SLOW_RETRY_INTERVAL."""
+    if attempts >= TOTAL_EMAIL_ATTEMPTS:
+        return None
+    if attempts < MAX_EMAIL_ATTEMPTS:
+        base = getattr(settings, "NOTIFICATION_EMAIL_RETRY_SECONDS", 60)
+        return timedelta(seconds=base * 2 ** max(attempts - 1, 0))
+    return SLOW_RETRY_INTERVAL
 
 
 # Creating --------------------------------------------------------------------------------------
@@ -149,19 +177,34 @@ def _enqueue_email_on_commit(notification_id: int) -> None:
 
 def notification_claim_email(*, notification_id: int) -> bool:
     """Take the email for sending. Only one worker wins: a duplicate or redelivered task finds
-    nothing left to claim."""
+    nothing left to claim. A failed email is taken only once its backoff is over, so retries
+    (the task's and the sweeper's) never use up its attempts during a short outage."""
     now = timezone.now()
-    claimable = Q(email_status__in=[EmailStatus.PENDING, EmailStatus.FAILED]) | Q(
-        email_status=EmailStatus.SENDING, email_claimed_at__lt=now - email_claim_timeout()
+    stale = now - email_claim_timeout()
+    claimable = (
+        Q(email_status=EmailStatus.PENDING)
+        | Q(email_status=EmailStatus.FAILED, email_next_attempt_at__lte=now + CLOCK_SLACK)
+        # A claim this old belongs to a worker that died mid-send. After the quick tries, a send
+        # that killed its worker waits as long as a slow retry would.
+        | Q(
+            email_status=EmailStatus.SENDING,
+            email_claimed_at__lt=stale,
+            email_attempts__lt=MAX_EMAIL_ATTEMPTS,
+        )
+        | Q(
+            email_status=EmailStatus.SENDING,
+            email_claimed_at__lt=min(stale, now - SLOW_RETRY_INTERVAL),
+        )
     )
     claimed = (
         Notification.objects.filter(claimable, pk=notification_id)
-        .filter(email_attempts__lt=MAX_EMAIL_ATTEMPTS, recipient__is_active=True)
+        .filter(email_attempts__lt=TOTAL_EMAIL_ATTEMPTS, recipient__is_active=True)
         # The attempt counts when it starts: a send that kills its worker (a hard time limit)
         # would otherwise be claimed again every timeout, for ever.
         .update(
             email_status=EmailStatus.SENDING,
             email_claimed_at=now,
+            email_next_attempt_at=None,
             email_attempts=F("email_attempts") + 1,
         )
     )
@@ -171,9 +214,10 @@ def notification_claim_email(*, notification_id: int) -> bool:
 def notification_send_email(*, notification_id: int) -> bool:
     """Claim, render and send one notification's email. Returns whether it was sent now.
 
-    Raises EmailDeliveryError when the mail server fails (the row is left failed, one attempt
-    more, for a retry), and lets a missing template or other programming error raise as it is,
-    after marking the row failed for good so no retry repeats it.
+    Raises EmailDeliveryError when the mail server fails, refuses or hangs (the row is left
+    failed, one attempt more, with the time its retry is due), and lets a missing template or
+    other programming error raise as it is, after marking the row failed for good so no retry
+    repeats it.
     """
     if not notification_claim_email(notification_id=notification_id):
         return False
@@ -185,9 +229,14 @@ def notification_send_email(*, notification_id: int) -> bool:
         )
         message.attach_alternative(rendered.html, "text/html")
         message.send()
-    except (SMTPException, OSError) as error:
-        _mark_failed(notification, error, attempts=notification.email_attempts)
-        raise EmailDeliveryError(_short_error(error)) from error
+    except (SMTPException, OSError, SoftTimeLimitExceeded) as error:
+        # OSError includes a socket timeout (EMAIL_TIMEOUT); a server that hangs without one
+        # runs into the task's soft time limit instead. Either way the mail server is at fault,
+        # not the email, so it is tried again later.
+        delay = _mark_failed(notification, error, attempts=notification.email_attempts)
+        raise EmailDeliveryError(
+            _short_error(error), retry_after=None if delay is None else delay.total_seconds()
+        ) from error
     except DatabaseError:
         # A moment's database trouble while rendering is not the email's fault: give the row
         # back for the task's retry (or, should this write fail too, the sweeper's).
@@ -196,7 +245,7 @@ def notification_send_email(*, notification_id: int) -> bool:
         )
         raise
     except Exception as error:
-        _mark_failed(notification, error, attempts=MAX_EMAIL_ATTEMPTS)
+        _mark_failed(notification, error, attempts=notification.email_attempts, give_up=True)
         raise
     _record_sent(notification.pk)
     return True
@@ -224,18 +273,25 @@ def _short_error(error: BaseException) -> str:
     return EMAIL_ADDRESS.sub("<address>", f"{type(error).__name__}: {error}")[:200]
 
 
-def _mark_failed(notification: Notification, error: BaseException, *, attempts: int) -> None:
+def _mark_failed(
+    notification: Notification, error: BaseException, *, attempts: int, give_up: bool = False
+) -> timedelta | None:
+    """Leave the row failed, with when it may be tried again (None: given up). Returns the wait."""
+    delay = None if give_up else email_retry_delay(attempts)
     Notification.objects.filter(pk=notification.pk).update(
         email_status=EmailStatus.FAILED,
-        email_attempts=min(attempts, MAX_EMAIL_ATTEMPTS),
+        email_attempts=min(attempts, TOTAL_EMAIL_ATTEMPTS),
+        email_next_attempt_at=None if delay is None else timezone.now() + delay,
         last_error=_short_error(error),
     )
     logger.warning(
-        "Email for notification %s failed (attempt %s): %s",
+        "Email for notification %s failed (attempt %s, %s): %s",
         notification.pk,
         attempts,
+        "given up" if delay is None else f"next try in {delay}",
         _short_error(error),
     )
+    return delay
 
 
 # Reading ---------------------------------------------------------------------------------------
@@ -256,6 +312,31 @@ def notifications_mark_all_read(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+def notifications_mark_done(
+    *,
+    recipient: User,
+    event: Event | Iterable[Event],
+    target: models.Model | QuerySet,
+) -> int:
+    """Mark read the recipient's unread notifications of this event (or events) about this
+    target (or any object in this queryset): what they asked for has been done. Called inside
+    the transaction that does it, so a rolled-back action leaves them unread."""
+    events = [event] if isinstance(event, str) else list(event)
+    if isinstance(target, QuerySet):
+        content_type = ContentType.objects.get_for_model(target.model)
+        about = Q(target_object_id__in=target.values("pk"))
+    else:
+        content_type = ContentType.objects.get_for_model(target)
+        about = Q(target_object_id=target.pk)
+    return Notification.objects.filter(
+        about,
+        recipient=recipient,
+        event__in=events,
+        target_content_type=content_type,
+        read_at__isnull=True,
+    ).update(read_at=timezone.now())
 
 
 # Preferences -----------------------------------------------------------------------------------

@@ -1,17 +1,11 @@
 """Celery tasks for notifications. Each takes an id and calls one service, and is safe to run
 twice: the service claims the row before sending."""
 
-from django.conf import settings
 from django.db import DatabaseError
 
 from celery import shared_task
 
 from .services import MAX_EMAIL_ATTEMPTS, EmailDeliveryError, notification_send_email
-
-
-def retry_delay(retries: int) -> int:
-    # Each retry waits twice as long as the one before: 1, 2, 4, 8 minutes by default.
-    return getattr(settings, "NOTIFICATION_EMAIL_RETRY_SECONDS", 60) * 2**retries
 
 
 @shared_task(bind=True, acks_late=True, max_retries=MAX_EMAIL_ATTEMPTS - 1)
@@ -26,9 +20,11 @@ def send_notification_email(self, notification_id: int) -> None:
     except EmailDeliveryError as error:
         if self.request.is_eager:
             # Run in-process (no broker): a retry would run at once, inside the request that
-            # caused the email. The row is left failed and the sweeper sends it later.
+            # caused the email. The row is left failed and the sweeper sends it when it is due.
             return
-        if self.request.retries >= self.max_retries:
-            # Out of retries: the row stays failed, with its last error, for staff to see.
+        if error.retry_after is None or self.request.retries >= self.max_retries:
+            # Out of quick retries: the row stays failed, with its last error and the time of
+            # its next (slow) try, which the sweeper makes.
             return
-        raise self.retry(exc=error, countdown=retry_delay(self.request.retries)) from error
+        # The row says when it may be tried again; retrying sooner would find nothing to claim.
+        raise self.retry(exc=error, countdown=error.retry_after) from error

@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from courses.selectors.activity import enrolments_inactive
 
@@ -68,7 +68,10 @@ def supervisor_digests(*, idle_since: datetime) -> dict[int, Digest]:
 
     seen_sessions = set()
     for session_id, supervisor_id in (
-        SupervisionAttendance.objects.filter(confirmed_at__isnull=True)
+        # An erased or deactivated trainee will never confirm: their sessions are no one's work.
+        SupervisionAttendance.objects.filter(
+            confirmed_at__isnull=True, trainee__is_active=True, trainee__erased_at__isnull=True
+        )
         .order_by("-session__date", "session_id")
         .values_list("session_id", "session__supervisor_id")
     ):
@@ -82,19 +85,32 @@ def supervisor_digests(*, idle_since: datetime) -> dict[int, Digest]:
     for item in inactive:
         if item.enrolment.supervisor_id:
             supervisors_of[item.enrolment.user_id].add(item.enrolment.supervisor_id)
-    for trainee_id, supervisor_id in SupervisedReview.objects.filter(
-        trainee_id__in=trainee_ids
-    ).values_list("trainee_id", "supervisor_id"):
+    for trainee_id, supervisor_id in _current_review_supervisors(trainee_ids).items():
         supervisors_of[trainee_id].add(supervisor_id)
-    for partner_id, supervisor_id in SupervisedReview.objects.filter(
-        partner_id__in=trainee_ids, partner_is_accredited=False
-    ).values_list("partner_id", "supervisor_id"):
-        supervisors_of[partner_id].add(supervisor_id)
     for trainee_id in sorted(trainee_ids):
         for supervisor_id in supervisors_of[trainee_id]:
             digests[supervisor_id].trainee_ids.append(trainee_id)
 
     return {pk: digest for pk, digest in digests.items() if digest}
+
+
+def _current_review_supervisors(trainee_ids: set[int]) -> dict[int, int]:
+    """The supervisor of each trainee's current review (as review_for_trainee picks it: the
+    latest started, as lead or as a partner who is not accredited), in one query."""
+    current: dict[int, int] = {}
+    for trainee_id, partner_id, partner_is_accredited, supervisor_id in (
+        SupervisedReview.objects.filter(
+            Q(trainee_id__in=trainee_ids)
+            | Q(partner_id__in=trainee_ids, partner_is_accredited=False)
+        )
+        .order_by("-start_date", "-pk")
+        .values_list("trainee_id", "partner_id", "partner_is_accredited", "supervisor_id")
+    ):
+        people = [trainee_id] + ([partner_id] if not partner_is_accredited else [])
+        for person in people:
+            if person in trainee_ids:
+                current.setdefault(person, supervisor_id)
+    return current
 
 
 def certificates_expiring(*, today: date, within_days: int) -> QuerySet[Certificate]:

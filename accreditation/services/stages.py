@@ -13,7 +13,7 @@ from wagtail.log_actions import log
 
 from learning_platform.accounts.models import User
 from notifications.models import Event
-from notifications.services import notify, notify_many
+from notifications.services import notifications_mark_done, notify, notify_many
 
 from ..exceptions import TransitionError
 from ..models import Evidence, ReviewStage, SignOff
@@ -106,6 +106,14 @@ def _notify(stage: ReviewStage, sign_off: SignOff) -> None:
     if event is None:
         return
     review = stage.review
+    if event in (Event.STAGE_APPROVED, Event.STAGE_CHANGES_REQUESTED):
+        # The supervisor has decided: what asked them to (the submission, and any reminder
+        # that it waits) is done.
+        notifications_mark_done(
+            recipient=sign_off.by,
+            event=[Event.STAGE_SUBMITTED, Event.STAGE_WAITING_REMINDER],
+            target=SignOff.objects.filter(stage=stage, decision=SignOff.Decision.SUBMITTED),
+        )
     if event == Event.STAGE_SUBMITTED:
         notify(recipient=review.supervisor, event=event, actor=sign_off.by, target=sign_off)
     else:

@@ -11,7 +11,7 @@ from wagtail.log_actions import log
 
 from learning_platform.accounts.models import User
 from notifications.models import Event
-from notifications.services import notify_many
+from notifications.services import notifications_mark_done, notify_many
 
 from ..exceptions import TransitionError
 from ..models import SupervisionAttendance, SupervisionSession
@@ -101,4 +101,5 @@ def supervision_attendance_confirm(
         user=trainee,
         data={"attendance_id": attendance.pk},
     )
+    notifications_mark_done(recipient=trainee, event=Event.SUPERVISION_TO_CONFIRM, target=session)
     return attendance

@@ -246,6 +246,9 @@ STORAGES = {
 EVIDENCE_MAX_UPLOAD_BYTES = env_int("EVIDENCE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Seconds an SMTP connection may wait on the mail server: a server that hangs then fails the
+# send with a timeout (retried later) instead of holding a worker until its time limit.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str(
     "DEFAULT_FROM_EMAIL", "Learning Together <learningtogether@scie.example>"
 )

@@ -266,3 +266,67 @@ def test_it_lists_digests_on_the_notifications_page_without_a_query_per_digest(
         response = client.get(url)
     assert response.content.decode().count("Your week on Learning Together") == 4 * per_row
     assert len(four) == len(one)
+
+
+@pytest.mark.parametrize("gone", ["deactivated", "erased"])
+def test_it_leaves_out_sessions_only_a_departed_trainee_could_confirm(
+    gone, busy_week, pat, sam, django_capture_on_commit_callbacks
+):
+    from learning_platform.accounts.models import User
+
+    if gone == "deactivated":
+        User.objects.filter(pk=pat.pk).update(is_active=False)
+    else:
+        User.objects.filter(pk=pat.pk).update(erased_at=SUBMITTED_AT + timedelta(days=1))
+    monday = SUBMITTED_AT + timedelta(days=35)
+
+    _at(monday, supervisor_digests_send, capture=django_capture_on_commit_callbacks)
+
+    (digest,) = _digests()
+    assert digest.context["session_ids"] == []
+    (email,) = [m for m in mail.outbox if m.to == [sam.email]]
+    assert "0 sessions to be confirmed" in email.subject
+    assert "Pat Partner" not in email.body
+
+
+def test_it_lists_only_the_attendees_still_here_in_a_session_to_confirm(
+    busy_week, tess, pat, sam, django_capture_on_commit_callbacks
+):
+    from accreditation.models import SupervisionAttendance
+    from learning_platform.accounts.models import User
+
+    SupervisionAttendance.objects.create(session=busy_week, trainee=tess)
+    User.objects.filter(pk=pat.pk).update(is_active=False)
+    _at(
+        SUBMITTED_AT + timedelta(days=35),
+        supervisor_digests_send,
+        capture=django_capture_on_commit_callbacks,
+    )
+
+    (email,) = [m for m in mail.outbox if m.to == [sam.email]]
+    assert "Group supervision on 2 March 2026, waiting for Tess Trainee" in email.body
+    assert "Pat Partner" not in email.body
+
+
+def test_it_tells_only_the_supervisor_of_the_trainees_current_review(uma, sam, sid):
+    from .factories import SupervisedReviewFactory
+
+    with time_machine.travel(SUBMITTED_AT - timedelta(days=1), tick=False):
+        enrol(uma)
+    # Sid supervised Uma's earlier review; Sam supervises the one she is on now.
+    SupervisedReviewFactory(trainee=uma, supervisor=sid, start_date=date(2024, 1, 8))
+    SupervisedReviewFactory(trainee=uma, supervisor=sam, start_date=date(2026, 1, 12))
+
+    _at(SUBMITTED_AT + timedelta(days=35), supervisor_digests_send)
+
+    assert [(d.recipient, d.context["trainee_ids"]) for d in _digests()] == [(sam, [uma.pk])]
+
+
+def test_it_leaves_out_of_the_digest_a_trainee_waiting_on_the_assessor(review, tess, sam):
+    with time_machine.travel(SUBMITTED_AT, tick=False):
+        make_ready(tess, review)
+        submit(tess)
+
+    _at(SUBMITTED_AT + timedelta(days=35), supervisor_digests_send)
+
+    assert all(tess.pk not in d.context["trainee_ids"] for d in _digests())

@@ -199,3 +199,19 @@ def test_it_shows_the_supervisors_log_in_constant_queries(
     with django_assert_max_num_queries(20):
         response = client.get(url)
     assert len(response.context["sessions"]) == 30
+
+
+def test_it_marks_the_trainees_notice_read_when_they_confirm(review, tess, pat, sam):
+    from notifications.models import Event, Notification
+
+    first = _record(sam, [tess, pat])
+    second = _record(sam, [tess], day=date(2026, 2, 8))
+    unread = Notification.objects.filter(event=Event.SUPERVISION_TO_CONFIRM, read_at__isnull=True)
+    assert unread.count() == 3
+
+    supervision_attendance_confirm(session=first, trainee=tess)
+
+    # Tess's notice for this session is done; her other session and Pat's notice are not.
+    assert sorted((n.recipient_id, n.target_object_id) for n in unread) == sorted(
+        [(pat.pk, first.pk), (tess.pk, second.pk)]
+    )

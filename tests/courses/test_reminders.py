@@ -59,7 +59,7 @@ def test_it_reminds_a_trainee_quiet_for_more_than_thirty_days(
     (reminder,) = _reminders(tess)
     assert reminder.target == enrolment
     assert reminder.context == {"days": 31, "since": "2026-03-02"}
-    assert reminder.dedupe_key == f"inactivity:{enrolment.pk}:2026-03-02"
+    assert reminder.dedupe_key == "inactivity:trainee:2026-03-02"
     (email,) = mail.outbox
     assert email.to == [tess.email]
     assert "Nothing has happened on your training with London boards 2026 for 31 days" in (
@@ -87,8 +87,8 @@ def test_it_reminds_once_per_quiet_spell(enrolment, modules, tess, course):
     assert _at(second_spell + timedelta(days=31)) == 1
     assert _at(second_spell + timedelta(days=40)) == 0
     assert sorted(_reminders(tess).values_list("dedupe_key", flat=True)) == [
-        f"inactivity:{enrolment.pk}:2026-03-02",
-        f"inactivity:{enrolment.pk}:2026-04-21",
+        "inactivity:trainee:2026-03-02",
+        "inactivity:trainee:2026-04-21",
     ]
 
 
@@ -131,3 +131,66 @@ def test_it_waits_for_the_cohort_to_start(course, tess):
     assert _at(ACTIVE_AT + timedelta(days=45)) == 0
     assert _at(datetime(2026, 6, 1, 9, 0, tzinfo=LONDON)) == 1
     assert _reminders(tess).get().context["since"] == "2026-05-01"
+
+
+@pytest.mark.parametrize("work", ["application", "supervision"])
+def test_it_counts_application_and_supervision_work_as_activity(work, enrolment, tess, pat, sam):
+    from accreditation.services.applications import application_save_draft
+    from accreditation.services.supervision import (
+        supervision_attendance_confirm,
+        supervision_session_record,
+    )
+    from tests.accreditation.factories import SupervisedReviewFactory
+
+    SupervisedReviewFactory(trainee=tess, partner=pat, supervisor=sam)
+    with time_machine.travel(ACTIVE_AT + timedelta(days=20), tick=False):
+        if work == "application":
+            application_save_draft(trainee=tess, reflective_statement="Systems, not people.")
+        else:
+            session = supervision_session_record(
+                supervisor=sam,
+                kind="group",
+                date=(ACTIVE_AT + timedelta(days=19)).date(),
+                duration_minutes=60,
+                attendees=[tess],
+            )
+            supervision_attendance_confirm(session=session, trainee=tess)
+
+    assert _at(ACTIVE_AT + timedelta(days=40)) == 0
+    assert _at(ACTIVE_AT + timedelta(days=51)) == 1
+    assert _reminders(tess).get().context["since"] == "2026-03-22"
+
+
+def test_it_leaves_out_a_trainee_waiting_on_the_assessor_or_accredited(review, tess, ali):
+    from tests.accreditation.award_builders import approve, make_ready, submit
+
+    with time_machine.travel(ACTIVE_AT, tick=False):
+        make_ready(tess, review)
+        application = submit(tess)
+    assert _at(ACTIVE_AT + timedelta(days=60)) == 0  # waiting on the assessor
+
+    with time_machine.travel(ACTIVE_AT + timedelta(days=61), tick=False):
+        approve(application, ali)
+    assert _at(ACTIVE_AT + timedelta(days=200)) == 0  # accredited
+    assert not _reminders(tess).exists()
+
+
+def test_it_reminds_a_trainee_with_two_enrolments_once(enrolment, course, tess):
+    with time_machine.travel(ACTIVE_AT - timedelta(days=3), tick=False):
+        second = EnrolmentFactory(user=tess, cohort=CohortFactory(course=course, name="Second"))
+
+    assert _at(ACTIVE_AT + timedelta(days=31)) == 1
+    assert _at(ACTIVE_AT + timedelta(days=32)) == 0
+    (reminder,) = _reminders(tess)
+    assert reminder.target in (enrolment, second)
+    assert reminder.context["since"] == "2026-02-27"
+
+
+def test_it_counts_a_quiet_spell_from_the_latest_enrolment(enrolment, course, tess):
+    # Joining a second cohort is a fresh start: no reminder until that has been quiet too.
+    with time_machine.travel(ACTIVE_AT + timedelta(days=20), tick=False):
+        later = EnrolmentFactory(user=tess, cohort=CohortFactory(course=course, name="Later"))
+
+    assert _at(ACTIVE_AT + timedelta(days=31)) == 0
+    assert _at(ACTIVE_AT + timedelta(days=51)) == 1
+    assert _reminders(tess).get().target == later

@@ -18,6 +18,7 @@ from notifications.rendering import template_names
 from notifications.selectors import notifications_unsent_ids
 from notifications.services import (
     MAX_EMAIL_ATTEMPTS,
+    TOTAL_EMAIL_ATTEMPTS,
     EmailDeliveryError,
     notification_claim_email,
     notification_preferences_set,
@@ -162,33 +163,42 @@ def test_it_fails_neither_the_request_nor_the_row_when_the_mail_server_is_down(
         assert notification.email_status == EmailStatus.FAILED
         assert notification.email_attempts == 1
         assert notification.last_error == "SMTPServerDisconnected: Connection unexpectedly closed"
-    # The sweeper finds them (failed, attempts left) and sends them once the server is back.
-    ids = notifications_unsent_ids(older_than=timedelta(minutes=10))
-    assert ids == [n.pk for n in failed]
-
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    for pk in ids:
-        send_notification_email.apply(args=[pk])
-    assert sorted(m.to[0] for m in mail.outbox) == ["pat@example.org", "tess@example.org"]
-    assert set(Notification.objects.filter(pk__in=ids).values_list("email_status", flat=True)) == {
-        EmailStatus.SENT
-    }
+    # The sweeper finds them (failed, attempts left) once their backoff is over, and sends them
+    # once the server is back.
     assert notifications_unsent_ids(older_than=timedelta(minutes=10)) == []
+    with time_machine.travel(failed[0].email_next_attempt_at + timedelta(seconds=1)):
+        ids = notifications_unsent_ids(older_than=timedelta(minutes=10))
+        assert ids == [n.pk for n in failed]
+
+        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+        for pk in ids:
+            send_notification_email.apply(args=[pk])
+        assert sorted(m.to[0] for m in mail.outbox) == ["pat@example.org", "tess@example.org"]
+        assert set(
+            Notification.objects.filter(pk__in=ids).values_list("email_status", flat=True)
+        ) == {EmailStatus.SENT}
+        assert notifications_unsent_ids(older_than=timedelta(minutes=10)) == []
 
 
 def test_it_stops_retrying_after_the_last_attempt(review, tess, sam, settings):
     settings.EMAIL_BACKEND = FAILING_BACKEND
     notification = _pending_for_sam(review, tess, sam)
 
-    for attempt in range(1, MAX_EMAIL_ATTEMPTS + 1):
-        with pytest.raises(EmailDeliveryError):
+    when = notification.created_at
+    for attempt in range(1, TOTAL_EMAIL_ATTEMPTS + 1):
+        with time_machine.travel(when, tick=False), pytest.raises(EmailDeliveryError):
             notification_send_email(notification_id=notification.pk)
         notification.refresh_from_db()
         assert notification.email_attempts == attempt
+        if attempt < TOTAL_EMAIL_ATTEMPTS:
+            # Each retry waits for its backoff.
+            when = notification.email_next_attempt_at
 
     assert notification.email_status == EmailStatus.FAILED
-    assert notification_send_email(notification_id=notification.pk) is False
-    assert notification.pk not in notifications_unsent_ids(older_than=timedelta(0))
+    assert notification.email_next_attempt_at is None
+    with time_machine.travel(when + timedelta(days=2), tick=False):
+        assert notification_send_email(notification_id=notification.pk) is False
+        assert notification.pk not in notifications_unsent_ids(older_than=timedelta(0))
 
 
 def test_it_gives_the_sweeper_pending_and_abandoned_sends_only_once_they_are_old(review, tess, sam):

@@ -304,3 +304,21 @@ def test_it_links_both_pages_from_the_profile(client, sam):
     content = _text(client.get(reverse("accounts_profile")))
     assert f'<a href="{LIST}">Your notifications</a>' in content
     assert f'<a href="{PREFERENCES}">Choose which emails you get</a>' in content
+
+
+def test_it_says_just_now_for_a_notification_under_a_minute_old(client, tess, sam):
+    import time_machine
+
+    fresh = notify(recipient=tess, event=Event.STAGE_REOPENED, actor=sam)
+    older = notify(recipient=tess, event=Event.STAGE_APPROVED, actor=sam)
+    Notification.objects.filter(pk=older.pk).update(
+        created_at=fresh.created_at - timedelta(minutes=5)
+    )
+    client.force_login(tess)
+
+    with time_machine.travel(fresh.created_at + timedelta(seconds=40), tick=False):
+        html = _text(client.get(LIST))
+
+    assert "(just now)" in html
+    assert "(5\xa0minutes ago)" in html
+    assert "0\xa0minutes" not in html
