@@ -7,7 +7,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context
 
-from .selectors import user_has_totp, user_home_url
+from .selectors import user_activated_totp_within, user_has_totp, user_home_url
 
 # Set by the invitation flow once it has checked an invitation link; nothing else opens signup.
 INVITATION_SESSION_KEY = "invitation_token"
@@ -25,13 +25,18 @@ class AccountAdapter(DefaultAccountAdapter):
         # Staff are sent to set up two-factor authentication straight after signing in. Asking
         # for the password a second time there adds nothing, so a fresh sign-in counts. Changing
         # an existing authenticator still needs reauthentication.
+        # The same holds for the backup codes shown straight after that setup: the person has
+        # just proved they hold the new authenticator.
         request = context.request
+        timeout = settings.ACCOUNT_REAUTHENTICATION_TIMEOUT
         if (
             app == "allauth.mfa"
             and request is not None
             and request.user.is_authenticated
-            and not user_has_totp(request.user)
-            and _signed_in_within(request, settings.ACCOUNT_REAUTHENTICATION_TIMEOUT)
+            and (
+                not user_has_totp(request.user) or user_activated_totp_within(request.user, timeout)
+            )
+            and _signed_in_within(request, timeout)
         ):
             return False
         return super().is_reauthentication_required(app=app, **kwargs)

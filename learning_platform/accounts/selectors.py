@@ -30,6 +30,17 @@ def user_has_totp(user: User) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
+def user_activated_totp_within(user: User, seconds: int) -> bool:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    since = timezone.now() - timedelta(seconds=seconds)
+    return Authenticator.objects.filter(
+        user=user, type=Authenticator.Type.TOTP, created_at__gte=since
+    ).exists()
+
+
 def user_name_is_on_a_certificate(user: User) -> bool:
     """Whether a certificate that was issued carries the person's name (suspended and revoked
     ones too: their verification page still shows it). A pending one has not been issued yet."""

@@ -78,3 +78,33 @@ def test_it_keeps_the_whole_address_to_return_to_after_setup(client):
     assert response["Location"] == (
         f"{reverse('mfa_activate_totp')}?next=%2Fsearch%2F%3Fq%3Dguide%26page%3D2"
     )
+
+
+def test_it_shows_new_staff_their_backup_codes_and_the_way_to_their_work(client, time_machine):
+    from django.utils import timezone
+
+    from allauth.mfa.models import Authenticator
+
+    from learning_platform.accounts.management.commands.demo_totp import current_code
+
+    time_machine.move_to(timezone.now(), tick=False)
+    user = make_persona("Staff Member", "staff@example.org", Role.ASSESSOR, mfa=False)
+    _sign_in(client, user.email)
+    setup = client.get(reverse("mfa_activate_totp"))
+    assert "Set up your authenticator app" in setup.content.decode()
+
+    response = client.post(
+        reverse("mfa_activate_totp"), {"code": current_code(setup.context["form"].secret)}
+    )
+    # Straight to the codes: no second password prompt just after proving the new app.
+    codes = client.get(response["Location"])
+
+    assert response["Location"] == reverse("mfa_view_recovery_codes")
+    assert codes.status_code == 200
+    page = codes.content.decode()
+    assert "Your backup codes" in page
+    assert f'href="{reverse("accreditation:assessment_queue")}">Continue to your work' in page
+    assert Authenticator.objects.filter(user=user).count() == 2  # the app and the codes
+    # Later, the codes are a sensitive page again.
+    time_machine.shift(600)
+    assert client.get(reverse("mfa_view_recovery_codes")).status_code == 302
