@@ -3,6 +3,7 @@ input; the services apply the rules."""
 
 from django import forms
 
+from .forms import RequiredMessages
 from .models import Decision
 from .selectors.certificates import CERTIFICATE_NUMBER_RE, VERIFICATION_CODE_RE
 from .services.applications import STATEMENT_MAX_LENGTH
@@ -26,7 +27,12 @@ class StatementForm(forms.Form):
         statement.hide_optional = True
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(RequiredMessages, forms.Form):
+    required_messages = {
+        "outcome": "Choose approve, refer back or decline.",
+        "reasons": "Give the reasons for your decision: the trainee reads them.",
+    }
+
     outcome = forms.ChoiceField(
         label="Your decision",
         choices=[
@@ -62,7 +68,12 @@ class DecisionForm(forms.Form):
         return cleaned
 
 
-class CertificateStatusForm(forms.Form):
+class CertificateStatusForm(RequiredMessages, forms.Form):
+    required_messages = {
+        "action": "Choose what to do with this certificate.",
+        "reason": "Give the reason: it is kept in the certificate's history.",
+    }
+
     ACTIONS = {
         "suspend": "Suspend",
         "reinstate": "Reinstate",

@@ -16,10 +16,26 @@ from .models import (
 from .selectors.supervision import supervisor_trainees
 from .services.evidence import ACCEPTED_TYPES_TEXT, evidence_file_type, max_upload_bytes
 
+
+class RequiredMessages:
+    """Each required field's error says what to do, rather than "This field is required."."""
+
+    required_messages: dict[str, str] = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, message in self.required_messages.items():
+            self.fields[name].error_messages["required"] = message
+
+
 # Supervised review: evidence ----------------------------------------------------------------
 
 
-class EvidenceNoteForm(forms.Form):
+class EvidenceNoteForm(RequiredMessages, forms.Form):
+    required_messages = {
+        "title": "Enter a title for the note.",
+        "note": "Enter the note.",
+    }
     prefix = "note"
 
     title = forms.CharField(max_length=200, label="Title of the note")
@@ -31,7 +47,11 @@ class EvidenceNoteForm(forms.Form):
     )
 
 
-class EvidenceFileForm(forms.Form):
+class EvidenceFileForm(RequiredMessages, forms.Form):
+    required_messages = {
+        "title": "Enter a title for the document.",
+        "file": "Choose a file to upload.",
+    }
     prefix = "upload"
 
     title = forms.CharField(max_length=200, label="Title of the document")
@@ -74,7 +94,12 @@ class StageCommentForm(forms.Form):
 # Supervised review: registers ---------------------------------------------------------------
 
 
-class EpisodeForm(forms.Form):
+class EpisodeForm(RequiredMessages, forms.Form):
+    required_messages = {
+        "title": "Enter a title for the episode.",
+        "what_happened": "Describe what happened.",
+        "assessment": "Choose how the review sees this episode.",
+    }
     title = forms.CharField(max_length=200, label="Title of the episode")
     what_happened = forms.CharField(
         label="What happened",
@@ -140,7 +165,13 @@ class EpisodeForm(forms.Form):
         return initial
 
 
-class PatternForm(forms.Form):
+class PatternForm(RequiredMessages, forms.Form):
+    required_messages = {
+        "title": "Enter a title for the pattern.",
+        "description": "Describe the pattern.",
+        "pattern_type": "Choose the type of pattern.",
+        "priority": "Enter a priority from 1 to 99.",
+    }
     title = forms.CharField(max_length=200, label="Title of the pattern")
     description = forms.CharField(label="Description", widget=forms.Textarea(attrs={"rows": 6}))
     pattern_type = forms.ModelChoiceField(
@@ -172,7 +203,13 @@ class PatternForm(forms.Form):
 # Supervision --------------------------------------------------------------------------------
 
 
-class SupervisionSessionForm(forms.Form):
+class SupervisionSessionForm(RequiredMessages, forms.Form):
+    required_messages = {
+        "kind": "Choose group or individual supervision.",
+        "date": "Enter the date of the session.",
+        "duration_minutes": "Enter how long the session lasted, in minutes.",
+        "attendees": "Choose each trainee who attended.",
+    }
     kind = forms.ChoiceField(
         label="Type of session", choices=SupervisionSession.Kind.choices, widget=forms.RadioSelect
     )

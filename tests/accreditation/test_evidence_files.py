@@ -307,3 +307,14 @@ def test_it_lets_an_assessor_download_once_the_application_is_submitted(
     application.status = AccreditationApplication.Status.SUBMITTED
     application.save()
     assert client.get(url).status_code == 200
+
+
+def test_it_says_what_to_do_when_an_upload_is_sent_empty(client, review, tess):
+    client.force_login(tess)
+
+    response = client.post(reverse("accreditation:evidence_add_file", args=[stage(review, 1).pk]))
+
+    content = response.content.decode()
+    assert "Title of the document: Enter a title for the document." in content
+    assert "File: Choose a file to upload." in content
+    assert "This field is required." not in content

@@ -80,7 +80,7 @@ def test_it_validates_an_episode(client, review, tess):
     assert response.status_code == 200
     content = response.content.decode()
     assert "There is a problem" in content
-    assert "What happened: This field is required." in content
+    assert "What happened: Describe what happened." in content
     assert 'value="No description"' in content
     assert KeyPracticeEpisode.objects.count() == 0
 
@@ -162,7 +162,7 @@ def test_it_validates_a_pattern(client, review, tess):
     )
     content = response.content.decode()
     assert "There is a problem" in content
-    assert "Type of pattern: This field is required." in content
+    assert "Type of pattern: Choose the type of pattern." in content
     assert "Priority:" in content
     assert UnderlyingPattern.objects.count() == 0
 

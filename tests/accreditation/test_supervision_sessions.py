@@ -97,6 +97,23 @@ def test_it_refuses_a_future_date_and_report_writing_on_a_group(client, review, 
     assert SupervisionSession.objects.count() == 0
 
 
+def test_it_says_what_each_missing_answer_needs(client, review, tess, sam):
+    client.force_login(sam)
+
+    response = client.post(reverse("accreditation:supervision_log"), {"notes": ""})
+    content = response.content.decode()
+
+    for message in (
+        "Choose group or individual supervision.",
+        "Enter the date of the session.",
+        "Enter how long the session lasted, in minutes.",
+        "Choose each trainee who attended.",
+    ):
+        assert message in content
+    assert "This field is required." not in content
+    assert SupervisionSession.objects.count() == 0
+
+
 def test_it_records_a_double_clicked_session_once(review, tess, pat, sam):
     _record(sam, [tess, pat])
 
