@@ -41,6 +41,11 @@ def test_it_lists_trainees_supervised_directly_or_through_a_cohort(
     assert f"/learning/enrolments/{tess_e.pk}/progress/" in page
     assert '<progress id="progress-' in page
     assert "Leeds boards 2026" in page
+    # Their reviews and sessions are a link away, and the trainee's record leads back here.
+    assert 'href="/accreditation/supervision/queue/">sign-off queue</a>' in page
+    assert 'href="/accreditation/supervision/log/">supervision log</a>' in page
+    record = client.get(f"/learning/enrolments/{tess_e.pk}/progress/").content.decode()
+    assert f'href="{URL}">Back to My trainees</a>' in record
 
 
 def test_it_runs_the_same_queries_for_few_and_many_trainees(
