@@ -140,6 +140,8 @@ class ProgressGrid:
     modules: list[ModulePage]
     rows: list[GridRow]
     training_day_count: int
+    # Days whose register has been taken: a day without one counts as neither present nor absent.
+    registers_taken: int = 0
     summaries: list[ModuleSummary] = field(default_factory=list)
 
 
@@ -159,7 +161,11 @@ def cohort_progress_grid(cohort: Cohort, filters: GridFilters | None = None) -> 
     """Trainees × modules for a cohort, with attendance. Five queries whatever the size."""
     filters = filters or GridFilters()
     modules = course_modules([cohort.course]).get(cohort.course_id, [])
-    training_day_count = TrainingDay.objects.filter(cohort=cohort).count()
+    days = TrainingDay.objects.filter(cohort=cohort).aggregate(
+        total=Count("pk", distinct=True),
+        taken=Count("pk", filter=Q(attendance__isnull=False), distinct=True),
+    )
+    training_day_count = days["total"]
 
     enrolments = (
         Enrolment.objects.filter(cohort=cohort)
@@ -217,6 +223,7 @@ def cohort_progress_grid(cohort: Cohort, filters: GridFilters | None = None) -> 
         modules=modules,
         rows=rows,
         training_day_count=training_day_count,
+        registers_taken=days["taken"],
         summaries=summaries,
     )
 
@@ -241,7 +248,7 @@ def cohort_progress_table(grid: ProgressGrid) -> tuple[list[str], list[list[obje
         "Status",
         "Supervisor",
         "Review partner",
-        f"Days attended (of {grid.training_day_count})",
+        f"Days attended (of {grid.registers_taken} registers taken)",
         *[module.title for module in grid.modules],
         f"Modules completed (of {len(grid.modules)})",
     ]

@@ -82,7 +82,7 @@ def test_it_downloads_the_filtered_grid_as_csv(client, ada, progress):
         "Status",
         "Supervisor",
         "Review partner",
-        "Days attended (of 2)",
+        "Days attended (of 2 registers taken)",
     ]
     assert rows[0][6:] == ["Systems thinking", "Key practice episodes", "Modules completed (of 2)"]
     body = {row[1]: row for row in rows[1:]}
@@ -191,3 +191,18 @@ def test_it_runs_the_same_queries_for_5_and_200_trainees(
     if name == "cohort_grid":
         assert len(response.context["grid"].rows) == 200
         assert response.context["grid"].summaries[0].completed == 200
+
+
+def test_it_counts_attendance_only_against_registers_taken(client, ada, progress, cohort):
+    TrainingDayFactory(cohort=cohort)  # a third day, its register not taken yet
+    client.force_login(ada)
+
+    response = client.get(_url("cohort_grid", progress))
+
+    grid = response.context["grid"]
+    assert (grid.training_day_count, grid.registers_taken) == (3, 2)
+    page = response.content.decode()
+    assert "3 training days in this cohort; the register has been taken for 2." in page
+    tess_row = next(r for r in grid.rows if r.enrolment.user.email == "tess@example.org")
+    assert tess_row.attended == 2
+    assert "<td>2 of 2</td>" in page
