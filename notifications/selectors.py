@@ -11,7 +11,7 @@ from django.utils import timezone
 from learning_platform.accounts.models import User
 
 from .models import OPTIONAL_EVENTS, EmailStatus, Event, Notification, NotificationPreference
-from .services import MAX_EMAIL_ATTEMPTS, SLOW_RETRY_INTERVAL, TOTAL_EMAIL_ATTEMPTS
+from .services import TOTAL_EMAIL_ATTEMPTS, stale_email_claims
 
 
 def _target_querysets() -> list[QuerySet]:
@@ -90,16 +90,7 @@ def notifications_unsent_ids(*, older_than: timedelta) -> list[int]:
     return list(
         Notification.objects.filter(
             Q(email_status=EmailStatus.PENDING, created_at__lt=before)
-            | Q(
-                email_status=EmailStatus.SENDING,
-                email_claimed_at__lt=before,
-                email_attempts__lt=MAX_EMAIL_ATTEMPTS,
-            )
-            | Q(
-                email_status=EmailStatus.SENDING,
-                email_claimed_at__lt=min(before, now - SLOW_RETRY_INTERVAL),
-                email_attempts__lt=TOTAL_EMAIL_ATTEMPTS,
-            )
+            | stale_email_claims(now=now, claimed_before=before)
             | Q(
                 email_status=EmailStatus.FAILED,
                 email_next_attempt_at__lte=now,

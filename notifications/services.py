@@ -175,6 +175,21 @@ def _enqueue_email_on_commit(notification_id: int) -> None:
 # Sending ---------------------------------------------------------------------------------------
 
 
+def stale_email_claims(*, now, claimed_before) -> Q:
+    """Emails claimed before `claimed_before` by a worker that died mid-send (or whose message
+    was lost). After the quick tries, a send that killed its worker waits as long as a slow
+    retry would, and none is taken once every attempt is used."""
+    return Q(
+        email_status=EmailStatus.SENDING,
+        email_claimed_at__lt=claimed_before,
+        email_attempts__lt=MAX_EMAIL_ATTEMPTS,
+    ) | Q(
+        email_status=EmailStatus.SENDING,
+        email_claimed_at__lt=min(claimed_before, now - SLOW_RETRY_INTERVAL),
+        email_attempts__lt=TOTAL_EMAIL_ATTEMPTS,
+    )
+
+
 def notification_claim_email(*, notification_id: int) -> bool:
     """Take the email for sending. Only one worker wins: a duplicate or redelivered task finds
     nothing left to claim. A failed email is taken only once its backoff is over, so retries
@@ -184,17 +199,7 @@ def notification_claim_email(*, notification_id: int) -> bool:
     claimable = (
         Q(email_status=EmailStatus.PENDING)
         | Q(email_status=EmailStatus.FAILED, email_next_attempt_at__lte=now + CLOCK_SLACK)
-        # A claim this old belongs to a worker that died mid-send. After the quick tries, a send
-        # that killed its worker waits as long as a slow retry would.
-        | Q(
-            email_status=EmailStatus.SENDING,
-            email_claimed_at__lt=stale,
-            email_attempts__lt=MAX_EMAIL_ATTEMPTS,
-        )
-        | Q(
-            email_status=EmailStatus.SENDING,
-            email_claimed_at__lt=min(stale, now - SLOW_RETRY_INTERVAL),
-        )
+        | stale_email_claims(now=now, claimed_before=stale)
     )
     claimed = (
         Notification.objects.filter(claimable, pk=notification_id)
