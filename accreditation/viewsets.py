@@ -9,6 +9,8 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from learning_platform.accounts.models import User
 from learning_platform.accounts.roles import Role
+from learning_platform.accounts.selectors import active_users_with_role
+from learning_platform.wagtail_admin import SelectRelatedIndexView, with_add_handler
 
 from .exceptions import TransitionError
 from .models import (
@@ -23,15 +25,7 @@ from .views.bulk import BulkIssueViewSet
 
 
 def _supervisors():
-    return User.objects.filter(groups__name=Role.SUPERVISOR.value, is_active=True).order_by(
-        "full_name"
-    )
-
-
-def _with_add_handler(viewset, get_kwargs, **kwargs):
-    """The create form differs from the edit form: use the viewset's ``add_handler`` for it."""
-    panel = viewset.add_handler.bind_to_model(viewset.model)
-    return get_kwargs(panel=panel, form_class=panel.get_form_class(), **kwargs)
+    return active_users_with_role(Role.SUPERVISOR)
 
 
 # Schemes and their data ---------------------------------------------------------------------
@@ -209,6 +203,10 @@ class SupervisedReviewCreateView(generic.CreateView):
             return self.form_invalid(form)
 
 
+class SupervisedReviewIndexView(SelectRelatedIndexView):
+    select_related = ("trainee", "partner", "supervisor")
+
+
 class SupervisedReviewViewSet(ModelViewSet):
     model = SupervisedReview
     name = "supervised_reviews"
@@ -219,6 +217,7 @@ class SupervisedReviewViewSet(ModelViewSet):
     copy_view_enabled = False
     inspect_view_enabled = True
     add_view_class = SupervisedReviewCreateView
+    index_view_class = SupervisedReviewIndexView
     list_filter = ["review_type", "scheme"]
     search_fields = ["case_reference", "trainee__full_name", "partner__full_name"]
     search_backend_name = None
@@ -249,11 +248,8 @@ class SupervisedReviewViewSet(ModelViewSet):
     # The scheme and trainee are fixed once the stages exist.
     edit_handler = ObjectList(_people_and_case, base_form_class=SupervisedReviewForm)
 
-    def get_queryset(self, request):
-        return SupervisedReview.objects.select_related("trainee", "partner", "supervisor")
-
     def get_add_view_kwargs(self, **kwargs):
-        return _with_add_handler(self, super().get_add_view_kwargs, **kwargs)
+        return with_add_handler(self, super().get_add_view_kwargs, **kwargs)
 
 
 class AccreditationViewSetGroup(ModelViewSetGroup):

@@ -16,6 +16,8 @@ import django_filters
 
 from learning_platform.accounts.models import Organisation, User
 from learning_platform.accounts.roles import Role
+from learning_platform.accounts.selectors import active_users_with_role
+from learning_platform.wagtail_admin import SelectRelatedIndexView, with_add_handler
 
 from .models import Cohort, Enrolment, Invitation
 from .services import cohorts as services
@@ -23,26 +25,7 @@ from .services.invitations import InvitationError, invitation_create
 
 
 def _supervisors():
-    return User.objects.filter(groups__name=Role.SUPERVISOR.value, is_active=True).order_by(
-        "full_name"
-    )
-
-
-class SelectRelatedIndexView(generic.IndexView):
-    """A listing that loads what each row shows of its related objects in the one listing
-    query. Wagtail 8's ModelViewSet never calls a viewset's ``get_queryset``: the index view's
-    ``get_base_queryset`` is where the listing's queryset is made."""
-
-    select_related: tuple[str, ...] = ()
-
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related(*self.select_related)
-
-
-def _with_add_handler(viewset, get_kwargs, **kwargs):
-    """The create form differs from the edit form: use the viewset's ``add_handler`` for it."""
-    panel = viewset.add_handler.bind_to_model(viewset.model)
-    return get_kwargs(panel=panel, form_class=panel.get_form_class(), **kwargs)
+    return active_users_with_role(Role.SUPERVISOR)
 
 
 class ServiceErrorMixin:
@@ -282,7 +265,7 @@ class EnrolmentViewSet(ModelViewSet):
     )
 
     def get_add_view_kwargs(self, **kwargs):
-        return _with_add_handler(self, super().get_add_view_kwargs, **kwargs)
+        return with_add_handler(self, super().get_add_view_kwargs, **kwargs)
 
 
 # Invitations --------------------------------------------------------------------------------
@@ -405,7 +388,7 @@ class InvitationViewSet(ModelViewSet):
     )
 
     def get_add_view_kwargs(self, **kwargs):
-        return _with_add_handler(self, super().get_add_view_kwargs, **kwargs)
+        return with_add_handler(self, super().get_add_view_kwargs, **kwargs)
 
 
 # Organisations ------------------------------------------------------------------------------

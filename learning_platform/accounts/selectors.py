@@ -18,6 +18,11 @@ def user_has_role(user: User, role: str) -> bool:
     return role in user_role_names(user)
 
 
+def active_users_with_role(role: Role):
+    """Everyone active who holds the role, by name: the choices for a supervisor field."""
+    return User.objects.filter(groups__name=role.value, is_active=True).order_by("full_name")
+
+
 def user_requires_mfa(user: User) -> bool:
     if not user.is_authenticated:
         return False

@@ -2,6 +2,8 @@
 
 from datetime import date
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from wagtail.models import ModelLogEntry
@@ -13,8 +15,8 @@ from accreditation.exceptions import TransitionError
 from accreditation.models import ReviewStage, SupervisedReview
 from accreditation.services.reviews import review_create
 
-from ..factories import OrganisationFactory
-from .factories import default_scheme
+from ..factories import OrganisationFactory, UserFactory
+from .factories import SupervisedReviewFactory, default_scheme, make_trainee
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +161,24 @@ def test_it_keeps_the_stages_that_reviews_have(client, ada, review):
     assert review.stages.get(definition__register="kpe").definition.title == (
         "Key practice episodes"
     )
+
+
+def test_it_lists_3_and_15_reviews_in_the_same_number_of_queries(
+    client, ada, sam, django_assert_num_queries
+):
+    def reviews(count):
+        for _ in range(count):
+            n = UserFactory._meta.next_sequence()
+            partner = make_trainee(f"Partner {n}", f"partner{n}@example.org")
+            SupervisedReviewFactory(partner=partner, supervisor=sam)
+
+    url = reverse("supervised_reviews:index")
+    client.force_login(ada)
+    client.get(url)  # the session and MFA checks settle on the first request
+    reviews(3)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).content.decode().count("Partner ") >= 3
+
+    reviews(12)
+    with django_assert_num_queries(len(captured)):
+        assert client.get(url).content.decode().count("Partner ") >= 15
