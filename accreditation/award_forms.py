@@ -3,7 +3,6 @@ input; the services apply the rules."""
 
 from django import forms
 
-from .forms import RequiredMessages
 from .models import Decision
 from .selectors.certificates import CERTIFICATE_NUMBER_RE, VERIFICATION_CODE_RE
 from .services.applications import STATEMENT_MAX_LENGTH
@@ -27,13 +26,9 @@ class StatementForm(forms.Form):
         statement.hide_optional = True
 
 
-class DecisionForm(RequiredMessages, forms.Form):
-    required_messages = {
-        "outcome": "Choose approve, refer back or decline.",
-        "reasons": "Give the reasons for your decision: the trainee reads them.",
-    }
-
+class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(
+        error_messages={"required": "Choose approve, refer back or decline."},
         label="Your decision",
         choices=[
             (Decision.Outcome.APPROVED, "Approve: award accreditation and issue a certificate"),
@@ -43,6 +38,7 @@ class DecisionForm(RequiredMessages, forms.Form):
         widget=forms.RadioSelect,
     )
     reasons = forms.CharField(
+        error_messages={"required": "Give the reasons for your decision: the trainee reads them."},
         label="Reasons",
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="The trainee reads these. They are kept with the decision.",
@@ -68,20 +64,20 @@ class DecisionForm(RequiredMessages, forms.Form):
         return cleaned
 
 
-class CertificateStatusForm(RequiredMessages, forms.Form):
-    required_messages = {
-        "action": "Choose what to do with this certificate.",
-        "reason": "Give the reason: it is kept in the certificate's history.",
-    }
-
+class CertificateStatusForm(forms.Form):
     ACTIONS = {
         "suspend": "Suspend",
         "reinstate": "Reinstate",
         "revoke": "Revoke (final: it cannot be undone)",
     }
 
-    action = forms.ChoiceField(label="What do you want to do?", widget=forms.RadioSelect)
+    action = forms.ChoiceField(
+        error_messages={"required": "Choose what to do with this certificate."},
+        label="What do you want to do?",
+        widget=forms.RadioSelect,
+    )
     reason = forms.CharField(
+        error_messages={"required": "Give the reason: it is kept in the certificate's history."},
         label="Reason",
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Kept in the certificate's history.",

@@ -16,30 +16,19 @@ from .models import (
 from .selectors.supervision import supervisor_trainees
 from .services.evidence import ACCEPTED_TYPES_TEXT, evidence_file_type, max_upload_bytes
 
-
-class RequiredMessages:
-    """Each required field's error says what to do, rather than "This field is required."."""
-
-    required_messages: dict[str, str] = {}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, message in self.required_messages.items():
-            self.fields[name].error_messages["required"] = message
-
-
 # Supervised review: evidence ----------------------------------------------------------------
 
 
-class EvidenceNoteForm(RequiredMessages, forms.Form):
-    required_messages = {
-        "title": "Enter a title for the note.",
-        "note": "Enter the note.",
-    }
+class EvidenceNoteForm(forms.Form):
     prefix = "note"
 
-    title = forms.CharField(max_length=200, label="Title of the note")
+    title = forms.CharField(
+        error_messages={"required": "Enter a title for the note."},
+        max_length=200,
+        label="Title of the note",
+    )
     note = forms.CharField(
+        error_messages={"required": "Enter the note."},
         label="Note",
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text="Use pseudonyms: never a child's or family member's name, date of birth or "
@@ -47,15 +36,15 @@ class EvidenceNoteForm(RequiredMessages, forms.Form):
     )
 
 
-class EvidenceFileForm(RequiredMessages, forms.Form):
-    required_messages = {
-        "title": "Enter a title for the document.",
-        "file": "Choose a file to upload.",
-    }
+class EvidenceFileForm(forms.Form):
     prefix = "upload"
 
-    title = forms.CharField(max_length=200, label="Title of the document")
-    file = forms.FileField(label="File")
+    title = forms.CharField(
+        error_messages={"required": "Enter a title for the document."},
+        max_length=200,
+        label="Title of the document",
+    )
+    file = forms.FileField(error_messages={"required": "Choose a file to upload."}, label="File")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,14 +83,14 @@ class StageCommentForm(forms.Form):
 # Supervised review: registers ---------------------------------------------------------------
 
 
-class EpisodeForm(RequiredMessages, forms.Form):
-    required_messages = {
-        "title": "Enter a title for the episode.",
-        "what_happened": "Describe what happened.",
-        "assessment": "Choose how the review sees this episode.",
-    }
-    title = forms.CharField(max_length=200, label="Title of the episode")
+class EpisodeForm(forms.Form):
+    title = forms.CharField(
+        error_messages={"required": "Enter a title for the episode."},
+        max_length=200,
+        label="Title of the episode",
+    )
     what_happened = forms.CharField(
+        error_messages={"required": "Describe what happened."},
         label="What happened",
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Describe the practice, not the people: no names, dates of birth or addresses.",
@@ -119,6 +108,7 @@ class EpisodeForm(RequiredMessages, forms.Form):
         help_text="For example: children's social care, police, GP.",
     )
     assessment = forms.ChoiceField(
+        error_messages={"required": "Choose how the review sees this episode."},
         label="How the review sees this episode",
         choices=KeyPracticeEpisode.Assessment.choices,
         widget=forms.RadioSelect,
@@ -165,16 +155,19 @@ class EpisodeForm(RequiredMessages, forms.Form):
         return initial
 
 
-class PatternForm(RequiredMessages, forms.Form):
-    required_messages = {
-        "title": "Enter a title for the pattern.",
-        "description": "Describe the pattern.",
-        "pattern_type": "Choose the type of pattern.",
-        "priority": "Enter a priority from 1 to 99.",
-    }
-    title = forms.CharField(max_length=200, label="Title of the pattern")
-    description = forms.CharField(label="Description", widget=forms.Textarea(attrs={"rows": 6}))
+class PatternForm(forms.Form):
+    title = forms.CharField(
+        error_messages={"required": "Enter a title for the pattern."},
+        max_length=200,
+        label="Title of the pattern",
+    )
+    description = forms.CharField(
+        error_messages={"required": "Describe the pattern."},
+        label="Description",
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
     pattern_type = forms.ModelChoiceField(
+        error_messages={"required": "Choose the type of pattern."},
         label="Type of pattern",
         queryset=PatternType.objects.all(),
         widget=forms.RadioSelect,
@@ -187,6 +180,7 @@ class PatternForm(RequiredMessages, forms.Form):
         required=False,
     )
     priority = forms.IntegerField(
+        error_messages={"required": "Enter a priority from 1 to 99."},
         label="Priority",
         min_value=1,
         max_value=99,
@@ -203,24 +197,27 @@ class PatternForm(RequiredMessages, forms.Form):
 # Supervision --------------------------------------------------------------------------------
 
 
-class SupervisionSessionForm(RequiredMessages, forms.Form):
-    required_messages = {
-        "kind": "Choose group or individual supervision.",
-        "date": "Enter the date of the session.",
-        "duration_minutes": "Enter how long the session lasted, in minutes.",
-        "attendees": "Choose each trainee who attended.",
-    }
+class SupervisionSessionForm(forms.Form):
     kind = forms.ChoiceField(
-        label="Type of session", choices=SupervisionSession.Kind.choices, widget=forms.RadioSelect
+        error_messages={"required": "Choose group or individual supervision."},
+        label="Type of session",
+        choices=SupervisionSession.Kind.choices,
+        widget=forms.RadioSelect,
     )
-    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        error_messages={"required": "Enter the date of the session."},
+        label="Date",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     duration_minutes = forms.IntegerField(
+        error_messages={"required": "Enter how long the session lasted, in minutes."},
         label="Length in minutes",
         min_value=5,
         max_value=600,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     attendees = forms.ModelMultipleChoiceField(
+        error_messages={"required": "Choose each trainee who attended."},
         label="Who attended",
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
