@@ -198,5 +198,6 @@ def get_certificate_for_assessor(user: User, pk) -> Certificate:
     if not user_is_assessor(user):
         raise Http404
     return _get(
-        Certificate.objects.select_related("holder__organisation", "scheme", "application"), pk
+        Certificate.objects.select_related("holder__organisation", "scheme", "application__review"),
+        pk,
     )

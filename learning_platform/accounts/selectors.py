@@ -1,3 +1,8 @@
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
 from allauth.mfa.models import Authenticator
 
 from .models import User
@@ -36,10 +41,6 @@ def user_has_totp(user: User) -> bool:
 
 
 def user_activated_totp_within(user: User, seconds: int) -> bool:
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     since = timezone.now() - timedelta(seconds=seconds)
     return Authenticator.objects.filter(
         user=user, type=Authenticator.Type.TOTP, created_at__gte=since
@@ -68,8 +69,6 @@ _HOME_BY_ROLE = (
 
 def user_home_url(user: User) -> str:
     """The page a person starts from after signing in: their own work, not the public home."""
-    from django.urls import reverse
-
     roles = user_role_names(user)
     for role, url_name in _HOME_BY_ROLE:
         if role.value in roles:
