@@ -185,12 +185,14 @@ def get_certificate_for_holder(user: User, pk) -> Certificate:
 
 
 def get_certificate_for_download(user: User, pk) -> Certificate:
-    """The holder, and assessors (who manage certificates), may download the PDF."""
+    """Assessors (who manage certificates) may download any PDF. The holder may download theirs
+    while it is issued (valid or expired), not while it is suspended or revoked: that copy would
+    still read as a valid award, and the verification page is the record to rely on."""
     if not user.is_authenticated:
         raise Http404
     certificates = Certificate.objects.select_related("holder")
     if not user_is_assessor(user):
-        certificates = certificates.filter(holder=user)
+        certificates = certificates.filter(holder=user, status=Certificate.Status.ISSUED)
     return _get(certificates, pk)
 
 

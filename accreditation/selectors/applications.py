@@ -20,6 +20,7 @@ from ..models import (
     SupervisedReview,
     SupervisionAttendance,
 )
+from .certificates import CertificateStanding, certificate_standing
 
 Status = AccreditationApplication.Status
 
@@ -116,6 +117,7 @@ class Portfolio:
     supervision: list[SupervisionAttendance]
     decisions: list
     certificate: Certificate | None = None
+    certificate_standing: CertificateStanding | None = None
 
 
 def application_portfolio(application: AccreditationApplication) -> Portfolio:
@@ -152,6 +154,7 @@ def application_portfolio(application: AccreditationApplication) -> Portfolio:
         .select_related("session__supervisor")
         .order_by("session__date", "session__pk")
     )
+    certificate = Certificate.objects.filter(application=application).first()
     return Portfolio(
         application=application,
         review=review,
@@ -161,7 +164,8 @@ def application_portfolio(application: AccreditationApplication) -> Portfolio:
         patterns=patterns,
         supervision=supervision,
         decisions=list(_decisions_queryset().filter(application=application)),
-        certificate=Certificate.objects.filter(application=application).first(),
+        certificate=certificate,
+        certificate_standing=certificate_standing(certificate) if certificate else None,
     )
 
 

@@ -6,12 +6,12 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from learning_platform.accounts.models import Organisation, User
 
-from ..models import Certificate
+from ..models import Certificate, CertificateEvent
 
 # secrets.token_urlsafe(15) gives 20 characters; allow some room for older or longer codes.
 VERIFICATION_CODE_RE = re.compile(r"^[A-Za-z0-9_-]{16,40}$")
@@ -48,6 +48,59 @@ def certificate_public_status(certificate: Certificate, *, today: date | None = 
 
 
 @dataclass(frozen=True)
+class CertificateStanding:
+    """A certificate's current status, as every page that shows the certificate states it: for a
+    suspended or revoked one, when that happened and the reason the assessor recorded."""
+
+    status: str
+    valid_until: date
+    changed_at: datetime | None = None
+    reason: str = ""
+
+    @property
+    def label(self) -> str:
+        return PublicStatus.LABELS[self.status]
+
+    @property
+    def is_valid(self) -> bool:
+        return self.status == PublicStatus.VALID
+
+    @property
+    def holder_may_download(self) -> bool:
+        """A suspended or revoked certificate's PDF would still read as a valid award to anyone
+        shown it, so its holder cannot download it; an expired one prints its own end date."""
+        return self.status in (PublicStatus.VALID, PublicStatus.EXPIRED)
+
+
+def certificate_events_prefetch() -> Prefetch:
+    """Prefetch for a list of certificates whose standing is shown: one query for them all."""
+    return Prefetch("events", queryset=CertificateEvent.objects.order_by("created_at", "pk"))
+
+
+def certificate_standing(
+    certificate: Certificate,
+    *,
+    events: list[CertificateEvent] | None = None,
+    today: date | None = None,
+) -> CertificateStanding:
+    status = certificate_public_status(certificate, today=today)
+    if status not in (PublicStatus.SUSPENDED, PublicStatus.REVOKED):
+        return CertificateStanding(status=status, valid_until=certificate.valid_until)
+    # The latest event that put the certificate into its current status. Pass the events when the
+    # page has them already; prefetched events are read from memory; otherwise one query.
+    event = None
+    for candidate in events if events is not None else certificate.events.all():
+        if candidate.to_status == certificate.status:
+            event = candidate
+    return CertificateStanding(
+        status=status,
+        valid_until=certificate.valid_until,
+        changed_at=event.created_at if event else None,
+        reason=event.reason if event else "",
+    )
+
+
+@dataclass(frozen=True)
 class Verification:
     """What the public may know about a certificate, and nothing more."""
 
@@ -58,6 +111,9 @@ class Verification:
     valid_until: date
     status: str
     as_of: datetime
+    # When it was suspended or revoked. The assessor's reason is for the holder and the
+    # programme's records: it may describe the holder's conduct, so the public is not shown it.
+    changed_at: datetime | None = None
     # The holder's personal data was erased at their request: the certificate still verifies,
     # without a name.
     holder_name_withdrawn: bool = False
@@ -66,9 +122,16 @@ class Verification:
     def status_label(self) -> str:
         return PublicStatus.LABELS[self.status]
 
+    @property
+    def standing(self) -> CertificateStanding:
+        return CertificateStanding(
+            status=self.status, valid_until=self.valid_until, changed_at=self.changed_at
+        )
+
 
 def _verification(certificate: Certificate) -> Verification:
     withdrawn = certificate.holder.erased_at is not None
+    standing = certificate_standing(certificate)
     return Verification(
         holder_name="" if withdrawn else certificate.holder.get_full_name(),
         holder_name_withdrawn=withdrawn,
@@ -76,7 +139,8 @@ def _verification(certificate: Certificate) -> Verification:
         number=certificate.number,
         issued_at=certificate.issued_at,
         valid_until=certificate.valid_until,
-        status=certificate_public_status(certificate),
+        status=standing.status,
+        changed_at=standing.changed_at,
         as_of=timezone.now(),
     )
 
@@ -162,6 +226,7 @@ def certificates_for_holder(user: User) -> list[Certificate]:
     return list(
         Certificate.objects.filter(holder=user)
         .select_related("scheme")
+        .prefetch_related(certificate_events_prefetch())
         .order_by("-issued_at", "-pk")
     )
 

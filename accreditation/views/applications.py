@@ -12,6 +12,7 @@ from ..award_forms import StatementForm
 from ..exceptions import TransitionError
 from ..models import AccreditationApplication, Certificate
 from ..selectors.applications import application_for_trainee
+from ..selectors.certificates import certificate_standing
 from ..selectors.readiness import accreditation_readiness
 from ..services import applications as services
 
@@ -67,13 +68,17 @@ def application_page(request: HttpRequest) -> HttpResponse:
             "form": form,
             "can_edit_statement": editable and readiness.ready_for_statement,
             "can_submit": editable and readiness.ready_for_statement,
-            "certificate": _certificate(application),
+            **_certificate(application),
         },
         status=400 if form.errors else 200,
     )
 
 
-def _certificate(application):
+def _certificate(application) -> dict:
     if application is None or application.status != Status.APPROVED:
-        return None
-    return Certificate.objects.filter(application=application).first()
+        return {"certificate": None, "standing": None}
+    certificate = Certificate.objects.filter(application=application).first()
+    return {
+        "certificate": certificate,
+        "standing": certificate_standing(certificate) if certificate else None,
+    }

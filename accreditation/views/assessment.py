@@ -13,7 +13,11 @@ from ..award_forms import CertificateStatusForm, DecisionForm
 from ..exceptions import TransitionError
 from ..models import AccreditationApplication, Certificate, Decision
 from ..selectors import applications as selectors
-from ..selectors.certificates import certificate_public_status, certificates_for_assessor
+from ..selectors.certificates import (
+    certificate_public_status,
+    certificate_standing,
+    certificates_for_assessor,
+)
 from ..services import applications as services
 from ..services import certificates as certificate_services
 
@@ -154,13 +158,14 @@ def certificate_manage(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Certificate {certificate.number} {_DONE[action]}.")
             return redirect("accreditation:certificate_manage", pk=certificate.pk)
+    events = list(certificate.events.select_related("by"))
     return render(
         request,
         "accreditation/assessment/certificate_manage.html",
         {
             "certificate": certificate,
-            "public_status": certificate_public_status(certificate),
-            "events": list(certificate.events.select_related("by")),
+            "events": events,
+            "standing": certificate_standing(certificate, events=events),
             "form": form,
             "allowed": allowed,
             "supervises": supervises,

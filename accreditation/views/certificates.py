@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .. import access
 from ..exceptions import TransitionError
-from ..selectors.certificates import certificate_public_status, certificates_for_holder
+from ..selectors.certificates import certificate_standing, certificates_for_holder
 from ..services.certificates import certificate_set_listing
 from ..services.pdf import verification_url
 
@@ -17,14 +17,17 @@ from ..services.pdf import verification_url
 @login_required
 @require_GET
 def my_certificates(request: HttpRequest) -> HttpResponse:
-    rows = [
-        {
-            "certificate": c,
-            "status": certificate_public_status(c),
-            "verification_url": verification_url(c),
-        }
-        for c in certificates_for_holder(request.user)
-    ]
+    rows = []
+    for certificate in certificates_for_holder(request.user):
+        standing = certificate_standing(certificate)
+        rows.append(
+            {
+                "certificate": certificate,
+                "standing": standing,
+                "status": standing.status,
+                "verification_url": verification_url(certificate),
+            }
+        )
     return render(request, "accreditation/certificates/my_certificates.html", {"rows": rows})
 
 
