@@ -56,11 +56,17 @@ def user_is_assessor(user: User) -> bool:
 # Supervised reviews -------------------------------------------------------------------------
 
 
+def _assessable_applications() -> QuerySet[AccreditationApplication]:
+    """An assessor reads a portfolio only once the trainee has submitted it for a decision: not
+    a draft, nor a draft the trainee withdrew without ever submitting it."""
+    Status = AccreditationApplication.Status
+    return AccreditationApplication.objects.exclude(status=Status.DRAFT).exclude(
+        status=Status.WITHDRAWN, submitted_at__isnull=True
+    )
+
+
 def _assessable_review_ids() -> QuerySet:
-    # An assessor reads a portfolio only once the trainee has submitted it for a decision.
-    return AccreditationApplication.objects.exclude(
-        status=AccreditationApplication.Status.DRAFT
-    ).values("review_id")
+    return _assessable_applications().values("review_id")
 
 
 def assessor_may_read_review(user: User, review: SupervisedReview) -> bool:
@@ -68,11 +74,7 @@ def assessor_may_read_review(user: User, review: SupervisedReview) -> bool:
     they supervise it (a supervisor never assesses their own trainee)."""
     if not user_is_assessor(user) or review.supervisor_id == user.pk:
         return False
-    return (
-        AccreditationApplication.objects.filter(review=review)
-        .exclude(status=AccreditationApplication.Status.DRAFT)
-        .exists()
-    )
+    return _assessable_applications().filter(review=review).exists()
 
 
 def reviews_for_user(user: User) -> QuerySet[SupervisedReview]:
@@ -167,12 +169,11 @@ def user_may_see_dashboard(user: User) -> bool:
 
 
 def get_application_for_assessor(user: User, pk) -> AccreditationApplication:
-    """An assessor reads submitted and decided applications; drafts do not exist for them."""
+    """An assessor reads submitted and decided applications (and those withdrawn after being
+    submitted); drafts do not exist for them."""
     if not user_is_assessor(user):
         raise Http404
-    applications = AccreditationApplication.objects.exclude(
-        status=AccreditationApplication.Status.DRAFT
-    ).select_related(
+    applications = _assessable_applications().select_related(
         "trainee__organisation", "scheme__course", "review__supervisor", "review__partner"
     )
     return _get(applications, pk)

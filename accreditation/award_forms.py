@@ -5,7 +5,9 @@ from django import forms
 
 from .models import Decision
 from .selectors.certificates import CERTIFICATE_NUMBER_RE, VERIFICATION_CODE_RE
-from .services.applications import STATEMENT_MAX_LENGTH
+from .services.applications import STATEMENT_MAX_LENGTH, WITHDRAWAL_REASON_MAX_LENGTH
+
+WORD_COUNT_ID = "reflective-statement-word-count"
 
 
 class StatementForm(forms.Form):
@@ -13,7 +15,19 @@ class StatementForm(forms.Form):
         label="Your reflective statement",
         required=False,
         max_length=STATEMENT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 14}),
+        error_messages={
+            "max_length": (
+                f"Your reflective statement is too long: keep it under {STATEMENT_MAX_LENGTH:,} "
+                "characters."
+            )
+        },
+        # The word count under the box describes it too.
+        widget=forms.Textarea(
+            attrs={
+                "rows": 14,
+                "aria-describedby": f"id_reflective_statement_helptext {WORD_COUNT_ID}",
+            }
+        ),
     )
 
     def __init__(self, *args, guidance: str = "", **kwargs):
@@ -24,6 +38,26 @@ class StatementForm(forms.Form):
         )
         # Not required to save a draft, but required to submit: not "(optional)".
         statement.hide_optional = True
+
+
+class SubmitApplicationForm(forms.Form):
+    """No fields: it carries the reasons a submission was refused to the error summary."""
+
+
+class WithdrawApplicationForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you withdrawing your application?",
+        max_length=WITHDRAWAL_REASON_MAX_LENGTH,
+        error_messages={
+            "required": "Say why you are withdrawing your application.",
+            "max_length": (
+                f"Your reason is too long: keep it under {WITHDRAWAL_REASON_MAX_LENGTH:,} "
+                "characters."
+            ),
+        },
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The programme team and, if you had submitted it, the assessors read this.",
+    )
 
 
 class DecisionForm(forms.Form):

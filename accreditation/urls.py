@@ -40,6 +40,8 @@ urlpatterns = [
     ),
     # Applications, assessment, certificates and the programme dashboard
     path("application/", applications.application_page, name="application"),
+    path("application/check/", applications.application_check, name="application_check"),
+    path("application/withdraw/", applications.application_withdraw, name="application_withdraw"),
     path("assessment/", assessment.assessment_queue, name="assessment_queue"),
     path("assessment/<int:pk>/", assessment.portfolio, name="assessment_portfolio"),
     path("assessment/<int:pk>/decide/", assessment.decide, name="assessment_decide"),

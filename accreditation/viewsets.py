@@ -85,6 +85,7 @@ class AccreditationSchemeViewSet(ModelViewSet):
                         [FieldPanel("min_group_sessions"), FieldPanel("min_individual_sessions")]
                     ),
                     FieldPanel("requires_reflective_statement"),
+                    FieldPanel("min_statement_words"),
                     FieldPanel("reflective_statement_guidance"),
                 ],
                 heading="Requirements",

@@ -57,6 +57,7 @@ def register_award_log_actions(actions):
         ("accreditation.application.approve", "Application: approve", "Application approved"),
         ("accreditation.application.refer", "Application: refer back", "Application referred"),
         ("accreditation.application.decline", "Application: decline", "Application declined"),
+        ("accreditation.application.withdraw", "Application: withdraw", "Application withdrawn"),
         ("accreditation.certificate.issue", "Certificate: issue", "Certificate issued"),
         ("accreditation.certificate.suspend", "Certificate: suspend", "Certificate suspended"),
         ("accreditation.certificate.reinstate", "Certificate: reinstate", "Certificate reinstated"),

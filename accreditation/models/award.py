@@ -15,6 +15,7 @@ class AccreditationApplication(models.Model):
         APPROVED = "approved", "Approved"
         REFERRED = "referred", "Referred back"
         DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
     trainee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications"
@@ -28,6 +29,8 @@ class AccreditationApplication(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     reflective_statement = models.TextField(blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawal_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -27,6 +27,10 @@ class AccreditationScheme(ClusterableModel):
     )
     requires_reflective_statement = models.BooleanField(default=True)
     reflective_statement_guidance = models.TextField(blank=True)
+    min_statement_words = models.PositiveIntegerField(
+        default=300,
+        help_text="The fewest words a reflective statement may have when the trainee submits.",
+    )
     validity_years = models.PositiveSmallIntegerField(
         default=3, help_text="How long a certificate stays valid."
     )

@@ -157,7 +157,11 @@ def programme_dashboard() -> Dashboard:
         AccreditationApplication.objects.filter(trainee__enrolments__status__in=ON_PROGRAMME)
         .values(cohort=F("trainee__enrolments__cohort"))
         .annotate(
-            applied=Count("trainee", distinct=True, filter=~Q(status=AppStatus.DRAFT)),
+            applied=Count(
+                "trainee",
+                distinct=True,
+                filter=~Q(status__in=[AppStatus.DRAFT, AppStatus.WITHDRAWN]),
+            ),
             referred=Count("trainee", distinct=True, filter=Q(status=AppStatus.REFERRED)),
             accredited=Count("trainee", distinct=True, filter=Q(status=AppStatus.APPROVED)),
         )

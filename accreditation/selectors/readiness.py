@@ -186,6 +186,11 @@ def _supervision_item(user: User, scheme: AccreditationScheme) -> ReadinessItem:
     )
 
 
+def statement_word_count(statement: str) -> int:
+    """Words as a reader counts them: runs of text between spaces and line breaks."""
+    return len((statement or "").split())
+
+
 def _statement_item(
     scheme: AccreditationScheme, application: AccreditationApplication | None
 ) -> ReadinessItem:
@@ -194,8 +199,21 @@ def _statement_item(
         return ReadinessItem(
             Requirement.STATEMENT, label, True, "This scheme does not require one."
         )
-    if application is not None and application.reflective_statement.strip():
-        return ReadinessItem(Requirement.STATEMENT, label, True, "Your statement is written.")
+    minimum = scheme.min_statement_words
+    label = f"Write your reflective statement (at least {minimum:,} words)"
+    words = statement_word_count(application.reflective_statement) if application else 0
+    if words == 0:
+        return ReadinessItem(
+            Requirement.STATEMENT, label, False, "You have not written your reflective statement."
+        )
+    if words < minimum:
+        return ReadinessItem(
+            Requirement.STATEMENT,
+            label,
+            False,
+            f"Your statement has {words:,} word{'s' if words != 1 else ''}. Write at least "
+            f"{minimum - words:,} more: it needs {minimum:,} words.",
+        )
     return ReadinessItem(
-        Requirement.STATEMENT, label, False, "You have not written your reflective statement."
+        Requirement.STATEMENT, label, True, f"Your statement is written ({words:,} words)."
     )

@@ -1,6 +1,7 @@
 """The accreditation application's state machine, one service per transition.
 
-draft → submitted → approved | referred | declined; referred → submitted.
+draft → submitted → approved | referred | declined; referred → submitted; the trainee may
+withdraw a draft, submitted or referred application (→ withdrawn, final), and then start a new one.
 
 Each transition locks the application row, re-checks its state inside the lock (so two assessors
 deciding at once produce exactly one decision), writes an append-only Decision where an assessor
@@ -29,6 +30,8 @@ from .certificates import certificate_issue
 Status = AccreditationApplication.Status
 
 STATEMENT_MAX_LENGTH = 20_000
+WITHDRAWAL_REASON_MAX_LENGTH = 2_000
+WITHDRAWABLE = (Status.DRAFT, Status.SUBMITTED, Status.REFERRED)
 
 
 def _lock(application: AccreditationApplication) -> AccreditationApplication:
@@ -75,7 +78,8 @@ def application_save_draft(*, trainee: User, reflective_statement: str) -> Accre
         .order_by("-pk")
         .first()
     )
-    if application is None:
+    # A withdrawn application stays as it was, for the record; the trainee starts a new one.
+    if application is None or application.status == Status.WITHDRAWN:
         application = AccreditationApplication.objects.create(
             trainee=trainee, review=review, scheme=review.scheme
         )
@@ -153,6 +157,36 @@ def _submit(
         target=application,
         context={"resubmitted": verb == "resubmit"},
     )
+    return application
+
+
+@transaction.atomic
+def application_withdraw(
+    *, application: AccreditationApplication, trainee: User, reason: str
+) -> AccreditationApplication:
+    """The trainee withdraws their application, giving a reason. A submitted one leaves the
+    assessors' queue; an assessor who opens it finds it can no longer be decided."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise TransitionError("Say why you are withdrawing your application.")
+    if len(reason) > WITHDRAWAL_REASON_MAX_LENGTH:
+        raise TransitionError(
+            f"Your reason is too long: keep it under {WITHDRAWAL_REASON_MAX_LENGTH:,} characters."
+        )
+    application = _lock(application)
+    if application.trainee_id != trainee.pk:
+        raise TransitionError("Only the trainee can withdraw their own application.")
+    if application.status not in WITHDRAWABLE:
+        raise TransitionError(
+            "Only a draft, submitted or referred application can be withdrawn (this one is "
+            f"{application.get_status_display().lower()}); it may just have been decided."
+        )
+    old = application.status
+    application.status = Status.WITHDRAWN
+    application.withdrawn_at = timezone.now()
+    application.withdrawal_reason = reason
+    application.save(update_fields=["status", "withdrawn_at", "withdrawal_reason", "updated_at"])
+    _audit(application, verb="withdraw", user=trainee, old=old, reason=reason)
     return application
 
 

@@ -21,7 +21,11 @@ from learning_platform.accounts.roles import Role
 from tests.courses.factories import CohortFactory, EnrolmentFactory, build_course
 from tests.factories import UserFactory, give_totp
 
-STATEMENT = "Working as a lead reviewer taught me to look for the system behind the episode."
+# Long enough for the default scheme's minimum of 300 words.
+STATEMENT = " ".join(
+    ["Working as a lead reviewer taught me to look for the system behind the episode."] * 22
+)
+assert len(STATEMENT.split()) >= 300
 
 
 def make_assessor(full_name: str, email: str, *, also_supervisor: bool = False):

@@ -132,6 +132,10 @@ TABLE = [
     # Application, assessment and certificates
     ("accreditation:application", None, "GET", None, only("tess", "pat", "uma")),
     ("accreditation:application", None, "POST", {}, only("tess", "pat", "uma")),
+    ("accreditation:application_check", None, "GET", None, only("tess", "pat", "uma")),
+    ("accreditation:application_check", None, "POST", {}, only("tess", "pat", "uma")),
+    ("accreditation:application_withdraw", None, "GET", None, only("tess", "pat", "uma")),
+    ("accreditation:application_withdraw", None, "POST", {}, only("tess", "pat", "uma")),
     ("accreditation:assessment_queue", None, "GET", None, only("ali")),
     ("accreditation:assessment_portfolio", "application", "GET", None, only("ali")),
     ("accreditation:assessment_portfolio", "draft", "GET", None, only()),

@@ -31,6 +31,8 @@ def _cases(world):
     certificate, application = world["certificate"], world["application"]
     return [
         ("GET", reverse("accreditation:application"), TRAINEES),
+        ("GET", reverse("accreditation:application_check"), TRAINEES),
+        ("GET", reverse("accreditation:application_withdraw"), TRAINEES),
         ("GET", reverse("accreditation:assessment_queue"), {"ali"}),
         ("GET", reverse("accreditation:assessment_portfolio", args=[application.pk]), {"ali"}),
         ("GET", reverse("accreditation:assessment_portfolio", args=[world["draft"].pk]), set()),

@@ -5,6 +5,7 @@ from accreditation.models import AccreditationApplication
 from .award_builders import STATEMENT, enrol, make_ready, submit
 
 URL = "/accreditation/application/"
+CHECK_URL = "/accreditation/application/check/"
 
 
 def test_it_shows_each_requirement_as_a_task_list(client, tess, review):
@@ -24,7 +25,7 @@ def test_it_shows_each_requirement_as_a_task_list(client, tess, review):
     assert 'name="reflective_statement"' not in html  # not until the rest is done
 
 
-def test_it_lets_a_ready_trainee_write_the_statement_and_submit(client, tess, review):
+def test_it_lets_a_ready_trainee_write_the_statement_check_it_and_submit(client, tess, review):
     make_ready(tess, review)
     client.force_login(tess)
     form_page = client.get(URL).content.decode()
@@ -33,12 +34,16 @@ def test_it_lets_a_ready_trainee_write_the_statement_and_submit(client, tess, re
     assert "Your reflective statement</label>" in form_page
     assert "(optional)" not in form_page
 
-    response = client.post(URL, {"reflective_statement": STATEMENT, "action": "submit"})
+    response = client.post(URL, {"reflective_statement": STATEMENT, "action": "continue"})
 
-    assert response.status_code == 302
+    # Continue saves the statement and leads to the check-your-answers page; nothing is sent yet.
+    assert response.url == CHECK_URL
     application = AccreditationApplication.objects.get(trainee=tess)
+    assert (application.status, application.reflective_statement) == ("draft", STATEMENT)
+    response = client.post(CHECK_URL)
+    assert response.status_code == 302
+    application.refresh_from_db()
     assert application.status == AccreditationApplication.Status.SUBMITTED
-    assert application.reflective_statement == STATEMENT
     page = client.get(URL).content.decode()
     assert "Your application has been submitted" in page
     assert 'name="reflective_statement"' not in page
@@ -48,12 +53,11 @@ def test_it_explains_a_refused_submission_and_keeps_the_draft(client, tess, revi
     make_ready(tess, review)
     client.force_login(tess)
 
-    response = client.post(URL, {"reflective_statement": "", "action": "submit"})
+    response = client.post(URL, {"reflective_statement": "", "action": "continue"})
 
     html = response.content.decode()
     assert response.status_code == 400
     assert "There is a problem" in html
-    assert "You cannot submit your application yet" in html
     assert "You have not written your reflective statement." in html
     assert AccreditationApplication.objects.get(trainee=tess).status == "draft"
 
@@ -84,9 +88,12 @@ def test_it_shows_the_required_actions_and_takes_a_resubmission(client, tess, re
 
     html = client.get(URL).content.decode()
     assert "Link each pattern to its episodes." in html
-    assert "Resubmit your application" in html
+    assert "everything you are about to resubmit" in html
 
-    client.post(URL, {"reflective_statement": "Revised.", "action": "submit"})
+    client.post(URL, {"reflective_statement": STATEMENT + " Revised.", "action": "continue"})
+    check = client.get(CHECK_URL).content.decode()
+    assert "Resubmit application</button>" in check
+    client.post(CHECK_URL)
     application.refresh_from_db()
     assert application.status == "submitted"
 

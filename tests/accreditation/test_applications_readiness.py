@@ -3,6 +3,7 @@ from accreditation.selectors.readiness import Requirement, accreditation_readine
 from accreditation.services.applications import application_save_draft
 
 from .award_builders import (
+    STATEMENT,
     approve_all_stages,
     complete_modules,
     enrol,
@@ -72,7 +73,7 @@ def test_it_is_ready_once_the_statement_is_written(tess, review):
     before = accreditation_readiness(tess)
     assert before.ready_for_statement and not before.all_met
 
-    application_save_draft(trainee=tess, reflective_statement="What I learned.")
+    application_save_draft(trainee=tess, reflective_statement=STATEMENT)
 
     after = accreditation_readiness(tess)
     assert after.all_met

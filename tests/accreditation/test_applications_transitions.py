@@ -118,12 +118,13 @@ def test_it_refers_back_and_takes_a_resubmission(tess, review, ali):
     assert decision.required_actions == "Expand the underlying patterns."
     _unchanged(application, Status.REFERRED)
 
-    services.application_save_draft(trainee=tess, reflective_statement="Revised.")
+    revised = STATEMENT + " Revised."
+    services.application_save_draft(trainee=tess, reflective_statement=revised)
     services.application_resubmit(application=application, trainee=tess)
 
     application.refresh_from_db()
     assert application.status == Status.SUBMITTED
-    assert application.reflective_statement == "Revised."
+    assert application.reflective_statement == revised
     actions = list(
         ModelLogEntry.objects.for_instance(application)
         .order_by("pk")

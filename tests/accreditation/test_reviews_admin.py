@@ -117,6 +117,7 @@ def _scheme_post(scheme, stages) -> dict:
             "min_group_sessions": scheme.min_group_sessions,
             "min_individual_sessions": scheme.min_individual_sessions,
             "requires_reflective_statement": "on" if scheme.requires_reflective_statement else "",
+            "min_statement_words": scheme.min_statement_words,
             "reflective_statement_guidance": scheme.reflective_statement_guidance,
             "validity_years": scheme.validity_years,
             "renewal_evidence": scheme.renewal_evidence,

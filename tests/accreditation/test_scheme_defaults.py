@@ -65,6 +65,7 @@ def test_it_offers_every_scheme_setting_in_the_admin(client, ada):
         "min_group_sessions",
         "min_individual_sessions",
         "requires_reflective_statement",
+        "min_statement_words",
         "reflective_statement_guidance",
         "validity_years",
         "renewal_evidence",

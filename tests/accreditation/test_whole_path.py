@@ -33,6 +33,7 @@ from tests.courses.factories import (
     text_block,
 )
 
+from .award_builders import STATEMENT
 from .factories import SupervisedReviewFactory
 
 
@@ -121,8 +122,11 @@ def test_it_walks_the_whole_path_to_a_revoked_certificate(
     assert page.count(">Completed</strong>") == 3
     response = client.post(
         reverse("accreditation:application"),
-        {"reflective_statement": "The review changed how I see practice.", "action": "submit"},
+        {"reflective_statement": STATEMENT, "action": "continue"},
     )
+    assert response.url == reverse("accreditation:application_check")
+    assert client.get(response.url).status_code == 200
+    response = client.post(reverse("accreditation:application_check"))
     assert response.status_code == 302
     application = AccreditationApplication.objects.get(trainee=tess)
     assert application.status == "submitted"
@@ -153,11 +157,12 @@ def test_it_walks_the_whole_path_to_a_revoked_certificate(
     client.post(
         reverse("accreditation:application"),
         {
-            "reflective_statement": "The review changed how I see practice. We prioritised "
-            "patterns by their reach across agencies.",
-            "action": "submit",
+            "reflective_statement": STATEMENT + " We prioritised patterns by their reach across "
+            "agencies.",
+            "action": "continue",
         },
     )
+    client.post(reverse("accreditation:application_check"))
     application.refresh_from_db()
     assert application.status == "submitted"
 

@@ -56,7 +56,8 @@ CASE = "Child K"
 REFLECTION = "How local rationality shaped each decision."
 FEEDBACK = "Say which agencies the review team comes from, and why."
 REQUIRED_ACTIONS = "Say how the underlying patterns were prioritised."
-STATEMENT = "The review changed how I see practice."
+# Over the scheme's minimum of 300 words.
+STATEMENT = " ".join(["The review changed how I see practice."] * 45)
 UNKNOWN_CODE = "NoSuchCertificate0000000"
 
 
@@ -289,7 +290,13 @@ def test_it_walks_the_whole_path_from_stage_evidence_to_a_revoked_certificate(
     trainee.click(account.get_by_role("link", name="Accreditation"))
     expect(trainee.get_by_text("Completed", exact=True)).to_have_count(3)
     trainee.fill(trainee.get_by_label("Your reflective statement"), STATEMENT)
-    trainee.click(trainee.get_by_role("button", name="Submit your application"))
+    # The word count follows the typing.
+    expect(trainee.get_by_text("You have written 315 words.")).to_be_visible()
+    trainee.click(trainee.get_by_role("button", name="Continue", exact=True))
+    expect(
+        trainee.get_by_role("heading", name="Check your application before submitting it")
+    ).to_be_visible()
+    trainee.click(trainee.get_by_role("button", name="Submit application"))
     expect(
         trainee.get_by_role("heading", name="Your application has been submitted")
     ).to_be_visible()
@@ -311,7 +318,8 @@ def test_it_walks_the_whole_path_from_stage_evidence_to_a_revoked_certificate(
         trainee.get_by_label("Your reflective statement"),
         STATEMENT + " We prioritised patterns by their reach across agencies.",
     )
-    trainee.click(trainee.get_by_role("button", name="Resubmit your application"))
+    trainee.click(trainee.get_by_role("button", name="Continue", exact=True))
+    trainee.click(trainee.get_by_role("button", name="Resubmit application"))
     _expect_message(trainee, "Your application has been resubmitted.")
 
     # 7. Ali approves: the certificate is issued and its PDF rendered once the decision commits.
@@ -362,6 +370,18 @@ def test_it_walks_the_whole_path_from_stage_evidence_to_a_revoked_certificate(
     public.goto(link)
     expect(public.get_by_text("This certificate has been revoked")).to_be_visible()
     expect(public.get_by_text("This certificate is valid")).to_have_count(0)
+
+    # Tess's own pages say so too: no "You are accredited", no share link, no PDF.
+    trainee.goto("/accreditation/application/")
+    expect(
+        trainee.get_by_role("heading", name="Your accreditation has been revoked")
+    ).to_be_visible()
+    trainee.goto("/accreditation/certificates/")
+    expect(trainee.get_by_text("Conduct finding")).to_be_visible()
+    expect(trainee.get_by_label("Verification link")).to_have_count(0)
+    expect(
+        trainee.get_by_role("link", name=re.compile(r"^Download the certificate"))
+    ).to_have_count(0)
     screenshot()
 
 

@@ -262,6 +262,14 @@ MATRIX: dict[str, Row] = {
     ),
     # Application, assessment and certificates
     "accreditation:application": Row(expect({"tess", "pat", "uma"}), world=ACCREDITATION),
+    # Check-your-answers and withdrawing: Uma has a draft to check or withdraw; Tess (approved)
+    # and Pat (no application) are sent back to the application page.
+    "accreditation:application_check": Row(
+        expect({"uma"}, tess=REDIRECT, pat=REDIRECT), world=ACCREDITATION
+    ),
+    "accreditation:application_withdraw": Row(
+        expect({"uma"}, tess=REDIRECT, pat=REDIRECT), world=ACCREDITATION
+    ),
     "accreditation:assessment_queue": Row(expect({"ali"}), world=ACCREDITATION),
     "accreditation:assessment_portfolio": Row(
         expect({"ali"}), world=ACCREDITATION, args=("application",)
