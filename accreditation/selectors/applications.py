@@ -68,13 +68,13 @@ def assessment_queue(assessor: User) -> QuerySet[AccreditationApplication]:
     )
 
 
-def recently_decided(*, limit: int = 20) -> list[AccreditationApplication]:
+def recent_decisions(*, limit: int = 20) -> list[Decision]:
+    """The latest decisions, newest first. Decisions, not the applications' current states: a
+    referral stays listed after the trainee resubmits."""
     return list(
-        AccreditationApplication.objects.filter(
-            status__in=[Status.APPROVED, Status.REFERRED, Status.DECLINED]
-        )
-        .select_related("trainee", "scheme")
-        .order_by("-updated_at", "-pk")[:limit]
+        Decision.objects.select_related("application__trainee", "assessor").order_by(
+            "-created_at", "-pk"
+        )[:limit]
     )
 
 

@@ -36,7 +36,7 @@ def assessment_queue(request: HttpRequest) -> HttpResponse:
         "accreditation/assessment/queue.html",
         {
             "queue": list(selectors.assessment_queue(request.user)),
-            "decided": selectors.recently_decided(),
+            "decisions": selectors.recent_decisions(),
         },
     )
 

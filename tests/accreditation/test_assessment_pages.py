@@ -188,3 +188,42 @@ def test_it_runs_a_fixed_number_of_queries_for_the_queue_and_portfolio(
         client.get(queue)
     with django_assert_max_num_queries(32):
         client.get(portfolio)
+
+
+def test_it_keeps_a_referral_in_recently_decided_after_the_resubmission(client, tess, review, ali):
+    from accreditation.services import applications as services
+
+    from .award_builders import STATEMENT
+
+    make_ready(tess, review)
+    application = submit(tess)
+    services.application_refer(
+        application=application,
+        assessor=ali,
+        reasons="The patterns are thin.",
+        required_actions="Link each pattern to its episodes.",
+    )
+    services.application_save_draft(trainee=tess, reflective_statement=STATEMENT + " More.")
+    services.application_resubmit(application=application, trainee=tess)
+    client.force_login(ali)
+
+    html = client.get(reverse("accreditation:assessment_queue")).content.decode()
+
+    decided = html[html.index("<h2>Recently decided</h2>") :]
+    assert "Nothing decided yet." not in decided
+    assert "Tess Trainee</a>: Referred back on" in decided
+    assert "by Ali Assessor (resubmitted since)" in decided
+
+
+def test_it_says_when_an_application_was_submitted_once(client, tess, review, ali):
+    make_ready(tess, review)
+    application = submit(tess)
+    client.force_login(ali)
+
+    html = client.get(
+        reverse("accreditation:assessment_portfolio", args=[application.pk])
+    ).content.decode()
+
+    submitted = f"{application.submitted_at:%-d %B %Y}"
+    assert f">Submitted on {submitted}</dd>" in html
+    assert "Submitted, submitted" not in html
