@@ -161,16 +161,24 @@ def cohort_progress_grid(cohort: Cohort, filters: GridFilters | None = None) -> 
     """Trainees × modules for a cohort, with attendance. Five queries whatever the size."""
     filters = filters or GridFilters()
     modules = course_modules([cohort.course]).get(cohort.course_id, [])
+    # Attendance only counts for days that have come: rows for a later day (saved before the
+    # register refused them, or by hand) say nothing about who was there.
+    today = timezone.localdate()
     days = TrainingDay.objects.filter(cohort=cohort).aggregate(
         total=Count("pk", distinct=True),
-        taken=Count("pk", filter=Q(attendance__isnull=False), distinct=True),
+        taken=Count("pk", filter=Q(attendance__isnull=False, date__lte=today), distinct=True),
     )
     training_day_count = days["total"]
 
     enrolments = (
         Enrolment.objects.filter(cohort=cohort)
         .select_related("user", "supervisor", "review_partner")
-        .annotate(days_attended=Count("attendance", filter=Q(attendance__present=True)))
+        .annotate(
+            days_attended=Count(
+                "attendance",
+                filter=Q(attendance__present=True, attendance__training_day__date__lte=today),
+            )
+        )
         .order_by("user__full_name", "user__email")
     )
     if filters.status:

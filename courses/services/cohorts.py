@@ -4,6 +4,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from wagtail.log_actions import log
 
@@ -212,7 +213,15 @@ def enrolment_assign(
 def attendance_record(
     *, training_day: TrainingDay, present_enrolment_ids: Iterable[int], user: User
 ) -> int:
-    """Save the register for a day: one row per active trainee. Returns how many were present."""
+    """Save the register for a day: one row per active trainee. Returns how many were present.
+
+    A day that has not come yet has no register: nobody can have attended it."""
+    training_day = TrainingDay.objects.select_for_update().get(pk=training_day.pk)
+    if not training_day.has_begun():
+        raise EnrolmentError(
+            f"The register for {training_day.title} cannot be taken yet: the day is on "
+            f"{date_format(training_day.date, 'j F Y')}. Take it on the day or afterwards."
+        )
     present_ids = {int(pk) for pk in present_enrolment_ids}
     enrolments = list(
         Enrolment.objects.filter(cohort_id=training_day.cohort_id, status=Status.ACTIVE)

@@ -75,6 +75,7 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_see_grid": can_see_grid,
         "calendar_url": request.build_absolute_uri(calendar_path),
         "webcal_url": "webcal://" + request.get_host() + calendar_path,
+        "today": timezone.localdate(),
     }
     if is_staff:
         context["places_taken"] = selectors.cohort_places_taken(cohort)
@@ -227,7 +228,14 @@ def attendance_register(request: HttpRequest, pk: int, day_pk: int) -> HttpRespo
     return render(
         request,
         "courses/cohorts/attendance.html",
-        {"cohort": day.cohort, "day": day, "form": form, "entries": entries, "last": last},
+        {
+            "cohort": day.cohort,
+            "day": day,
+            "form": form,
+            "entries": entries,
+            "last": last,
+            "not_yet": not day.has_begun(),
+        },
     )
 
 
