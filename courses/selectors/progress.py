@@ -240,6 +240,13 @@ def module_work(*, progress: ModuleProgress | None) -> ModuleWork:
     return work
 
 
+def knowledge_check_passed(*, enrolment: Enrolment, module: ModulePage, block_id: str) -> bool:
+    """Whether any attempt at this check has passed; a later, lower score does not undo it."""
+    return KnowledgeCheckAttempt.objects.filter(
+        progress__enrolment=enrolment, progress__module=module, block_id=block_id, passed=True
+    ).exists()
+
+
 def module_progress_for(*, enrolment: Enrolment, module: ModulePage) -> ModuleProgress | None:
     return ModuleProgress.objects.filter(enrolment=enrolment, module=module).first()
 
