@@ -64,7 +64,6 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
     is_staff = access.user_is_programme_staff(user)
     can_see_grid = is_staff or cohort.supervisors.filter(pk=user.pk).exists()
     enrolment = Enrolment.objects.filter(cohort=cohort, user=user).first()
-    calendar_path = reverse("courses:cohort_calendar", args=[cohort.pk, cohort.calendar_token])
     context = {
         "cohort": cohort,
         "training_days": selectors.cohort_training_days(cohort),
@@ -73,8 +72,6 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage": access.user_can_manage_cohorts(user),
         "can_take_register": user.has_perm("courses.change_attendance"),
         "can_see_grid": can_see_grid,
-        "calendar_url": request.build_absolute_uri(calendar_path),
-        "webcal_url": "webcal://" + request.get_host() + calendar_path,
         "today": timezone.localdate(),
     }
     if is_staff:
