@@ -12,6 +12,8 @@ from django.utils import timezone
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from learning_platform.accounts.models import User
+from learning_platform.accounts.roles import Role
+from learning_platform.accounts.selectors import active_users_with_role
 
 from ..models import (
     Attendance,
@@ -90,6 +92,29 @@ def course_modules(courses) -> dict[int, list[ModulePage]]:
         if course_id is not None:
             result[course_id].append(module)
     return result
+
+
+def cohort_enrolments_to_assign(cohort: Cohort) -> list[Enrolment]:
+    """Trainees who can be given a supervisor and a review partner: all but the withdrawn."""
+    return list(
+        Enrolment.objects.filter(cohort=cohort)
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .select_related("user", "supervisor")
+        .order_by("user__full_name", "user__email")
+    )
+
+
+def supervisor_choices(enrolments: list[Enrolment]) -> list[User]:
+    """Everyone active in the Supervisor group, and anyone already supervising one of these
+    enrolments (so a form does not quietly drop a supervisor who has since left the role).
+    One query."""
+    users = list(active_users_with_role(Role.SUPERVISOR))
+    known = {user.pk for user in users}
+    for enrolment in enrolments:
+        if enrolment.supervisor_id and enrolment.supervisor_id not in known:
+            users.append(enrolment.supervisor)
+            known.add(enrolment.supervisor_id)
+    return users
 
 
 # Progress grid ------------------------------------------------------------------------------
