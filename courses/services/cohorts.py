@@ -317,7 +317,7 @@ def enrolments_assign(*, cohort: Cohort, assignments: Iterable[Assignment], by: 
     # Lock the cohort's enrolments: two people saving at once cannot leave a one-sided pair.
     enrolments = {
         e.pk: e
-        for e in Enrolment.objects.select_for_update()
+        for e in Enrolment.objects.select_for_update(of=("self",))
         .filter(cohort=cohort)
         .exclude(status=Status.WITHDRAWN)
         .select_related("user")
