@@ -415,16 +415,17 @@ def enrolments_assign(*, cohort: Cohort, assignments: Iterable[Assignment], by: 
                         f"Choose {trainee} as {partner_name}'s review partner too.",
                     )
                 )
-        elif partner_changed and a.review_partner_id is None and enrolment.review_partner_id:
+        # Whoever the trainee leaves must not still name them.
+        if partner_changed and enrolment.review_partner_id:
             old = by_user.get(enrolment.review_partner_id)
             if old is not None and partner_of.get(old.user_id) == enrolment.user_id:
                 problems.append(
                     AssignmentProblem(
                         a.enrolment_id,
                         "review_partner",
-                        f"{trainee} no longer has a review partner, but {_name(old.user)} is "
-                        f"still paired with {trainee}. Change {_name(old.user)}'s review "
-                        "partner too.",
+                        f"{trainee} is no longer paired with {_name(old.user)}, but "
+                        f"{_name(old.user)} is still paired with {trainee}. Change "
+                        f"{_name(old.user)}'s review partner too.",
                     )
                 )
         if supervisor_changed or partner_changed:

@@ -175,7 +175,10 @@ def test_it_refuses_to_unpair_one_side_only(client, ada, cohort, trainees, tess,
     response = client.post(_url(cohort), _form_data(trainees, tess=(None, None)))
 
     assert response.status_code == 400
-    assert "Pat Partner is still paired with Tess Trainee" in response.content.decode()
+    assert (
+        "Tess Trainee is no longer paired with Pat Partner, but Pat Partner is still paired with "
+        "Tess Trainee. Change Pat Partner&#x27;s review partner too." in response.content.decode()
+    )
     assert _people(trainees["tess"]) == (None, pat.pk)
 
     both = client.post(_url(cohort), _form_data(trainees, tess=(None, None), pat=(None, None)))
@@ -252,3 +255,46 @@ def test_it_says_in_its_own_words_when_a_choice_is_not_on_the_list(
     assert response.status_code == 400
     assert "Choose Tess Trainee&#x27;s supervisor from the list." in response.content.decode()
     assert _people(trainees["tess"]) == (None, None)
+
+
+def test_it_refuses_a_new_pair_that_leaves_the_old_partner_naming_the_trainee(
+    ada, cohort, trainees, tess, pat, uma
+):
+    enrolments_assign(
+        cohort=cohort,
+        assignments=[
+            Assignment(trainees["tess"].pk, None, pat.pk),
+            Assignment(trainees["pat"].pk, None, tess.pk),
+        ],
+        by=ada,
+    )
+
+    # Tess and Uma pair up, but Pat's row still names Tess.
+    with pytest.raises(AssignmentError) as refused:
+        enrolments_assign(
+            cohort=cohort,
+            assignments=[
+                Assignment(trainees["tess"].pk, None, uma.pk),
+                Assignment(trainees["uma"].pk, None, tess.pk),
+            ],
+            by=ada,
+        )
+
+    assert [p.message for p in refused.value.problems] == [
+        "Tess Trainee is no longer paired with Pat Partner, but Pat Partner is still paired "
+        "with Tess Trainee. Change Pat Partner's review partner too."
+    ]
+    assert _people(trainees["uma"]) == (None, None)
+
+    enrolments_assign(
+        cohort=cohort,
+        assignments=[
+            Assignment(trainees["tess"].pk, None, uma.pk),
+            Assignment(trainees["uma"].pk, None, tess.pk),
+            Assignment(trainees["pat"].pk, None, None),
+        ],
+        by=ada,
+    )
+    assert _people(trainees["tess"]) == (None, uma.pk)
+    assert _people(trainees["uma"]) == (None, tess.pk)
+    assert _people(trainees["pat"]) == (None, None)
