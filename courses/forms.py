@@ -5,6 +5,7 @@ from learning_platform.accounts.models import Organisation, User
 
 from .models import Enrolment
 from .selectors.cohorts import GridFilters
+from .services.cohorts import Assignment, AssignmentProblem
 from .validators import reject_control_characters
 
 
@@ -28,8 +29,8 @@ class InvitationImportForm(forms.Form):
     file = forms.FileField(
         label="CSV file",
         help_text=(
-            "A CSV file (UTF-8) whose first row names the columns: name, email, organisation, "
-            "job title. One person per row."
+            "A CSV file (UTF-8) whose first row names the columns: name and email, and if you "
+            "have them organisation and job title. One person per row."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
@@ -129,3 +130,87 @@ class GridFilterForm(forms.Form):
             supervisor=data.get("supervisor") or None,
             q=(data.get("q") or "").strip(),
         )
+
+
+def _person(user: User) -> str:
+    return user.full_name or user.email
+
+
+class CohortAssignmentsForm(forms.Form):
+    """A supervisor and a review partner for each trainee of a cohort, saved together.
+
+    Each trainee has a row of two selects. Only rows the request carries are saved, so an
+    enrolment added after the page was loaded is left as it is."""
+
+    def __init__(self, *args, enrolments: list[Enrolment], supervisors: list[User], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.enrolments = enrolments
+        supervisor_options = [("", "No supervisor")] + [
+            (str(user.pk), _person(user)) for user in supervisors
+        ]
+        for enrolment in enrolments:
+            name = _person(enrolment.user)
+            supervisor = forms.TypedChoiceField(
+                label=f"Supervisor for {name}",
+                choices=supervisor_options,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                initial=str(enrolment.supervisor_id or ""),
+                error_messages={"invalid_choice": f"Choose {name}'s supervisor from the list."},
+            )
+            partner = forms.TypedChoiceField(
+                label=f"Review partner for {name}",
+                choices=[("", "No review partner")]
+                + [
+                    (str(other.user_id), _person(other.user))
+                    for other in enrolments
+                    if other.pk != enrolment.pk
+                ],
+                coerce=int,
+                empty_value=None,
+                required=False,
+                initial=str(enrolment.review_partner_id or ""),
+                error_messages={"invalid_choice": f"Choose {name}'s review partner from the list."},
+            )
+            self.fields[self.field_name(enrolment.pk, "supervisor")] = supervisor
+            self.fields[self.field_name(enrolment.pk, "review_partner")] = partner
+
+    @staticmethod
+    def field_name(enrolment_id: int, part: str) -> str:
+        return f"enrolment-{enrolment_id}-{part}"
+
+    def rows(self):
+        """Each enrolment with its two bound fields, for the table."""
+        return [
+            (
+                enrolment,
+                self[self.field_name(enrolment.pk, "supervisor")],
+                self[self.field_name(enrolment.pk, "review_partner")],
+            )
+            for enrolment in self.enrolments
+        ]
+
+    def assignments(self) -> list[Assignment]:
+        chosen = []
+        for enrolment in self.enrolments:
+            supervisor = self.field_name(enrolment.pk, "supervisor")
+            partner = self.field_name(enrolment.pk, "review_partner")
+            if supervisor in self.data and partner in self.data:
+                chosen.append(
+                    Assignment(
+                        enrolment_id=enrolment.pk,
+                        supervisor_id=self.cleaned_data[supervisor],
+                        review_partner_id=self.cleaned_data[partner],
+                    )
+                )
+        return chosen
+
+    def add_problems(self, problems: list[AssignmentProblem]) -> None:
+        for problem in problems:
+            name = self.field_name(problem.enrolment_id, problem.field)
+            self.add_error(name, problem.message)
+            # The select sits in a table cell with its message above it; tie the two together.
+            self.fields[name].widget.attrs.update(
+                {"aria-describedby": f"id_{name}-error", "aria-invalid": "true"}
+            )

@@ -34,6 +34,7 @@ urlpatterns = [
         cohorts.cohort_reset_calendar,
         name="cohort_reset_calendar",
     ),
+    path("cohorts/<int:pk>/assignments/", cohorts.cohort_assignments, name="cohort_assignments"),
     path("cohorts/<int:pk>/progress/", cohorts.cohort_grid, name="cohort_grid"),
     path("cohorts/<int:pk>/progress.csv", cohorts.cohort_grid_csv, name="cohort_grid_csv"),
     path("cohorts/<int:pk>/progress.xlsx", cohorts.cohort_grid_xlsx, name="cohort_grid_xlsx"),
@@ -44,6 +45,11 @@ urlpatterns = [
     ),
     path("cohorts/<int:pk>/invite/", cohorts.invitation_create, name="invitation_create"),
     path("cohorts/<int:pk>/invite/csv/", cohorts.invitation_import, name="invitation_import"),
+    path(
+        "cohorts/<int:pk>/invite/csv/template.csv",
+        cohorts.invitation_import_template,
+        name="invitation_import_template",
+    ),
     path(
         "cohorts/<int:pk>/invitations/<int:invitation_pk>/resend/",
         cohorts.invitation_resend,

@@ -75,6 +75,10 @@ class TrainingDay(models.Model):
                 }
             )
 
+    def has_begun(self, today=None) -> bool:
+        """Whether the day has come: its register can be taken from the day itself onwards."""
+        return self.date <= (today or timezone.localdate())
+
     @property
     def valid_ends_at(self):
         """The end time, if it is after the start time; rows saved before the check may not be."""

@@ -12,6 +12,8 @@ from django.utils import timezone
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from learning_platform.accounts.models import User
+from learning_platform.accounts.roles import Role
+from learning_platform.accounts.selectors import active_users_with_role
 
 from ..models import (
     Attendance,
@@ -92,6 +94,29 @@ def course_modules(courses) -> dict[int, list[ModulePage]]:
     return result
 
 
+def cohort_enrolments_to_assign(cohort: Cohort) -> list[Enrolment]:
+    """Trainees who can be given a supervisor and a review partner: all but the withdrawn."""
+    return list(
+        Enrolment.objects.filter(cohort=cohort)
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .select_related("user", "supervisor")
+        .order_by("user__full_name", "user__email")
+    )
+
+
+def supervisor_choices(enrolments: list[Enrolment]) -> list[User]:
+    """Everyone active in the Supervisor group, and anyone already supervising one of these
+    enrolments (so a form does not quietly drop a supervisor who has since left the role).
+    One query."""
+    users = list(active_users_with_role(Role.SUPERVISOR))
+    known = {user.pk for user in users}
+    for enrolment in enrolments:
+        if enrolment.supervisor_id and enrolment.supervisor_id not in known:
+            users.append(enrolment.supervisor)
+            known.add(enrolment.supervisor_id)
+    return users
+
+
 # Progress grid ------------------------------------------------------------------------------
 
 
@@ -161,16 +186,24 @@ def cohort_progress_grid(cohort: Cohort, filters: GridFilters | None = None) -> 
     """Trainees × modules for a cohort, with attendance. Five queries whatever the size."""
     filters = filters or GridFilters()
     modules = course_modules([cohort.course]).get(cohort.course_id, [])
+    # Attendance only counts for days that have come: rows for a later day (saved before the
+    # register refused them, or by hand) say nothing about who was there.
+    today = timezone.localdate()
     days = TrainingDay.objects.filter(cohort=cohort).aggregate(
         total=Count("pk", distinct=True),
-        taken=Count("pk", filter=Q(attendance__isnull=False), distinct=True),
+        taken=Count("pk", filter=Q(attendance__isnull=False, date__lte=today), distinct=True),
     )
     training_day_count = days["total"]
 
     enrolments = (
         Enrolment.objects.filter(cohort=cohort)
         .select_related("user", "supervisor", "review_partner")
-        .annotate(days_attended=Count("attendance", filter=Q(attendance__present=True)))
+        .annotate(
+            days_attended=Count(
+                "attendance",
+                filter=Q(attendance__present=True, attendance__training_day__date__lte=today),
+            )
+        )
         .order_by("user__full_name", "user__email")
     )
     if filters.status:

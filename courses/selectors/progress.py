@@ -240,6 +240,13 @@ def module_work(*, progress: ModuleProgress | None) -> ModuleWork:
     return work
 
 
+def knowledge_check_passed(*, enrolment: Enrolment, module: ModulePage, block_id: str) -> bool:
+    """Whether any attempt at this check has passed; a later, lower score does not undo it."""
+    return KnowledgeCheckAttempt.objects.filter(
+        progress__enrolment=enrolment, progress__module=module, block_id=block_id, passed=True
+    ).exists()
+
+
 def module_progress_for(*, enrolment: Enrolment, module: ModulePage) -> ModuleProgress | None:
     return ModuleProgress.objects.filter(enrolment=enrolment, module=module).first()
 
@@ -280,6 +287,8 @@ class CourseProgress:
     course: CoursePage
     modules: list[ModuleRow]
     next_training_day: TrainingDay | None = None
+    # Every training day of the cohort, in date order.
+    training_days: list[TrainingDay] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -335,14 +344,17 @@ def _prerequisite_ids(module_ids: Sequence[int]) -> dict[int, list[int]]:
     return required
 
 
-def _next_training_days(cohort_ids: Sequence[int], today: date) -> dict[int, TrainingDay]:
-    upcoming = TrainingDay.objects.filter(cohort_id__in=cohort_ids, date__gte=today).order_by(
-        "date", "starts_at"
-    )
-    first: dict[int, TrainingDay] = {}
-    for day in upcoming:
-        first.setdefault(day.cohort_id, day)
-    return first
+def _training_days(cohort_ids: Sequence[int]) -> dict[int, list[TrainingDay]]:
+    """Each cohort's training days in date order. One query."""
+    days = TrainingDay.objects.filter(cohort_id__in=cohort_ids).order_by("date", "starts_at", "pk")
+    by_cohort: dict[int, list[TrainingDay]] = defaultdict(list)
+    for day in days:
+        by_cohort[day.cohort_id].append(day)
+    return by_cohort
+
+
+def _next_training_day(days: Sequence[TrainingDay], today: date) -> TrainingDay | None:
+    return next((day for day in days if day.date >= today), None)
 
 
 def course_progress_for_enrolments(enrolments: Sequence[Enrolment]) -> list[CourseProgress]:
@@ -359,7 +371,8 @@ def course_progress_for_enrolments(enrolments: Sequence[Enrolment]) -> list[Cour
     progress: dict[tuple[int, int], ModuleProgress] = {
         (row.enrolment_id, row.module_id): row for row in progress_rows
     }
-    next_days = _next_training_days([e.cohort_id for e in enrolments], timezone.localdate())
+    training_days = _training_days([e.cohort_id for e in enrolments])
+    today = timezone.localdate()
 
     results = []
     for enrolment in enrolments:
@@ -387,7 +400,10 @@ def course_progress_for_enrolments(enrolments: Sequence[Enrolment]) -> list[Cour
                 enrolment=enrolment,
                 course=course,
                 modules=rows,
-                next_training_day=next_days.get(enrolment.cohort_id),
+                next_training_day=_next_training_day(
+                    training_days.get(enrolment.cohort_id, []), today
+                ),
+                training_days=training_days.get(enrolment.cohort_id, []),
             )
         )
     return results

@@ -1,9 +1,11 @@
 """Writes for cohorts: enrolment status, supervisors and review partners, attendance."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from wagtail.log_actions import log
 
@@ -212,7 +214,15 @@ def enrolment_assign(
 def attendance_record(
     *, training_day: TrainingDay, present_enrolment_ids: Iterable[int], user: User
 ) -> int:
-    """Save the register for a day: one row per active trainee. Returns how many were present."""
+    """Save the register for a day: one row per active trainee. Returns how many were present.
+
+    A day that has not come yet has no register: nobody can have attended it."""
+    training_day = TrainingDay.objects.select_for_update().get(pk=training_day.pk)
+    if not training_day.has_begun():
+        raise EnrolmentError(
+            f"The register for {training_day.title} cannot be taken yet: the day is on "
+            f"{date_format(training_day.date, 'j F Y')}. Take it on the day or afterwards."
+        )
     present_ids = {int(pk) for pk in present_enrolment_ids}
     enrolments = list(
         Enrolment.objects.filter(cohort_id=training_day.cohort_id, status=Status.ACTIVE)
@@ -261,3 +271,185 @@ def cohort_reset_calendar_token(*, cohort: Cohort, by: User) -> Cohort:
     cohort.save(update_fields=["calendar_token", "updated_at"])
     log(instance=cohort, action="courses.cohort.reset_calendar", user=by)
     return cohort
+
+
+# Supervisors and review partners for a whole cohort -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """What staff chose for one enrolment: its supervisor and its review partner (user ids)."""
+
+    enrolment_id: int
+    supervisor_id: int | None
+    review_partner_id: int | None
+
+
+@dataclass(frozen=True)
+class AssignmentProblem:
+    enrolment_id: int
+    field: str  # "supervisor" or "review_partner"
+    message: str
+
+
+class AssignmentError(EnrolmentError):
+    """Some of the choices cannot be saved; nothing was. Each problem names its enrolment."""
+
+    def __init__(self, problems: list[AssignmentProblem]):
+        self.problems = problems
+        super().__init__(" ".join(problem.message for problem in problems))
+
+
+def _name(user: User) -> str:
+    return user.full_name or user.email
+
+
+@transaction.atomic
+def enrolments_assign(*, cohort: Cohort, assignments: Iterable[Assignment], by: User) -> int:
+    """Set the supervisor and the review partner of any number of a cohort's trainees at once.
+
+    Everything is checked against the state after the change before anything is saved: a
+    supervisor holds the Supervisor role and is not the trainee; a review partner is another
+    trainee of this cohort (not withdrawn); and pairs are mutual, so if Tess's partner is Pat
+    then Pat's partner is Tess. Only values that change are checked, so a supervisor who has
+    since left the role does not block saving someone else's row. Returns how many enrolments
+    changed."""
+    # Lock the cohort's enrolments: two people saving at once cannot leave a one-sided pair.
+    enrolments = {
+        e.pk: e
+        for e in Enrolment.objects.select_for_update(of=("self",))
+        .filter(cohort=cohort)
+        .exclude(status=Status.WITHDRAWN)
+        .select_related("user")
+    }
+    by_user = {e.user_id: e for e in enrolments.values()}
+    problems: list[AssignmentProblem] = []
+    chosen: dict[int, Assignment] = {}
+    for assignment in assignments:
+        if assignment.enrolment_id not in enrolments:
+            raise EnrolmentError("The form names someone who is not a trainee in this cohort.")
+        chosen[assignment.enrolment_id] = assignment
+
+    new_supervisors = {
+        a.supervisor_id
+        for a in chosen.values()
+        if a.supervisor_id and a.supervisor_id != enrolments[a.enrolment_id].supervisor_id
+    }
+    supervisors = {
+        user.pk: user
+        for user in User.objects.filter(pk__in=new_supervisors, groups__name=Role.SUPERVISOR.value)
+    }
+    partner_of = {e.user_id: e.review_partner_id for e in enrolments.values()}
+    for a in chosen.values():
+        partner_of[enrolments[a.enrolment_id].user_id] = a.review_partner_id
+
+    changed: list[Enrolment] = []
+    for a in chosen.values():
+        enrolment = enrolments[a.enrolment_id]
+        trainee = _name(enrolment.user)
+        supervisor_changed = a.supervisor_id != enrolment.supervisor_id
+        partner_changed = a.review_partner_id != enrolment.review_partner_id
+        if supervisor_changed and a.supervisor_id:
+            if a.supervisor_id == enrolment.user_id:
+                problems.append(
+                    AssignmentProblem(
+                        a.enrolment_id, "supervisor", f"{trainee} cannot supervise themselves."
+                    )
+                )
+            elif a.supervisor_id not in supervisors:
+                problems.append(
+                    AssignmentProblem(
+                        a.enrolment_id,
+                        "supervisor",
+                        f"The supervisor chosen for {trainee} is not in the Supervisor group.",
+                    )
+                )
+        if (
+            (supervisor_changed or partner_changed)
+            and a.supervisor_id
+            and (a.supervisor_id == a.review_partner_id)
+        ):
+            problems.append(
+                AssignmentProblem(
+                    a.enrolment_id,
+                    "supervisor",
+                    f"{trainee}'s supervisor cannot also be their review partner.",
+                )
+            )
+        partner = by_user.get(a.review_partner_id) if a.review_partner_id else None
+        if partner_changed and a.review_partner_id:
+            if a.review_partner_id == enrolment.user_id:
+                problems.append(
+                    AssignmentProblem(
+                        a.enrolment_id,
+                        "review_partner",
+                        f"{trainee} cannot be their own review partner.",
+                    )
+                )
+                partner = None
+            elif partner is None:
+                problems.append(
+                    AssignmentProblem(
+                        a.enrolment_id,
+                        "review_partner",
+                        f"The review partner chosen for {trainee} is not a trainee in {cohort}.",
+                    )
+                )
+        # Pairs are mutual. Checked wherever a choice changed, on either side of the pair.
+        if partner is not None and (partner_changed or partner.pk in chosen):
+            partners_partner = partner_of.get(partner.user_id)
+            if partners_partner != enrolment.user_id:
+                partner_name = _name(partner.user)
+                if partners_partner is None:
+                    detail = f"{partner_name} has no review partner"
+                elif partners_partner in by_user:
+                    other = _name(by_user[partners_partner].user)
+                    detail = f"{partner_name}'s review partner is {other}"
+                else:
+                    detail = f"{partner_name}'s review partner is someone else"
+                problems.append(
+                    AssignmentProblem(
+                        a.enrolment_id,
+                        "review_partner",
+                        f"{trainee}'s review partner is {partner_name}, but {detail}. "
+                        f"Choose {trainee} as {partner_name}'s review partner too.",
+                    )
+                )
+        # Whoever the trainee leaves must not still name them.
+        if partner_changed and enrolment.review_partner_id:
+            old = by_user.get(enrolment.review_partner_id)
+            if old is not None and partner_of.get(old.user_id) == enrolment.user_id:
+                problems.append(
+                    AssignmentProblem(
+                        a.enrolment_id,
+                        "review_partner",
+                        f"{trainee} is no longer paired with {_name(old.user)}, but "
+                        f"{_name(old.user)} is still paired with {trainee}. Change "
+                        f"{_name(old.user)}'s review partner too.",
+                    )
+                )
+        if supervisor_changed or partner_changed:
+            changed.append(enrolment)
+    if problems:
+        raise AssignmentError(problems)
+
+    for enrolment in changed:
+        a = chosen[enrolment.pk]
+        before = {
+            "supervisor": enrolment.supervisor_id,
+            "review_partner": enrolment.review_partner_id,
+        }
+        enrolment.supervisor_id = a.supervisor_id
+        enrolment.review_partner_id = a.review_partner_id
+        enrolment.save(update_fields=["supervisor", "review_partner", "updated_at"])
+        log(
+            instance=enrolment,
+            action="courses.enrolment.assign",
+            user=by,
+            data={
+                "from": before,
+                "to": {"supervisor": a.supervisor_id, "review_partner": a.review_partner_id},
+                "reason": "",
+            },
+        )
+    return len(changed)

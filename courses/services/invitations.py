@@ -9,6 +9,7 @@ import hashlib
 import io
 import logging
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -18,6 +19,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from wagtail.log_actions import log
@@ -37,19 +39,26 @@ from .cohorts import ENROLMENT_ACTIONS
 
 MAX_UPLOAD_BYTES = 1024 * 1024
 MAX_ROWS = 500
-REQUIRED_COLUMNS = ("name", "email", "organisation", "job title")
+REQUIRED_COLUMNS = ("name", "email")
+OPTIONAL_COLUMNS = ("organisation", "job title")
+# The header of the template offered for download, in the order the columns are read.
+TEMPLATE_HEADER = ("name", "email", "organisation", "job title")
 DELIMITERS = ",;\t"
-# Spellings people use for the same column.
+# Spellings people use for the same column, after _header_key has lowercased them, turned
+# underscores and hyphens into spaces and squeezed the spaces: "Full_Name" is "full name".
 COLUMN_ALIASES = {
     "full name": "name",
-    "e-mail": "email",
+    "fullname": "name",
+    "e mail": "email",
     "email address": "email",
+    "e mail address": "email",
+    "emailaddress": "email",
     "organization": "organisation",
-    "job_title": "job title",
+    "organisation name": "organisation",
+    "organization name": "organisation",
     "jobtitle": "job title",
     "role": "job title",
 }
-
 
 logger = logging.getLogger(__name__)
 # An email not gone ten minutes after its link was made is taken as lost.
@@ -150,14 +159,6 @@ def _invitee_problems(
 
 
 # Creating -------------------------------------------------------------------------------------
-
-
-def _organisation_named(name: str) -> Organisation | None:
-    name = name.strip()
-    if not name:
-        return None
-    existing = Organisation.objects.filter(name__iexact=name).first()
-    return existing or Organisation.objects.create(name=name)
 
 
 def _create(
@@ -340,8 +341,20 @@ class ImportReport:
         return [row for row in self.rows if not row.ok]
 
 
+def _header_key(cell: str) -> str:
+    key = " ".join(cell.replace("_", " ").replace("-", " ").split()).lower()
+    return COLUMN_ALIASES.get(key, key)
+
+
 def _header(cells: list[str]) -> list[str]:
-    return [COLUMN_ALIASES.get(h.strip().lower(), h.strip().lower()) for h in cells]
+    return [_header_key(cell) for cell in cells]
+
+
+def invitations_csv_template() -> str:
+    """The header row an import reads, for staff to fill in with a spreadsheet."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(TEMPLATE_HEADER)
+    return buffer.getvalue()
 
 
 def _delimiter(text: str) -> str:
@@ -404,9 +417,9 @@ def _read_csv(upload, report: ImportReport) -> list[tuple[int, dict[str, str]]] 
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
         report.file_problems.append(
-            "The first row must name the columns: name, email, organisation, job title. "
-            f"Missing: {', '.join(missing)}. Separate the columns with commas, semicolons or "
-            "tabs."
+            "The first row must name the columns: name and email, and if you have them "
+            f"organisation and job title. Missing: {', '.join(missing)}. Separate the columns "
+            "with commas, semicolons or tabs."
         )
         return None
     if len(rows) - 1 > MAX_ROWS:
@@ -415,13 +428,24 @@ def _read_csv(upload, report: ImportReport) -> list[tuple[int, dict[str, str]]] 
     if len(rows) == 1:
         report.file_problems.append("The file has a header row but nobody in it.")
         return None
-    return [
-        (
-            line,
-            {column: (row[i].strip() if i < len(row) else "") for i, column in enumerate(header)},
+    records = []
+    for line, row in rows[1:]:
+        # Organisation and job title may be left out of the file altogether.
+        record = dict.fromkeys(OPTIONAL_COLUMNS, "")
+        record.update(
+            {column: (row[i].strip() if i < len(row) else "") for i, column in enumerate(header)}
         )
-        for line, row in rows[1:]
-    ]
+        records.append((line, record))
+    return records
+
+
+def _known_organisations(names: Iterable[str]) -> dict[str, Organisation]:
+    """The organisations named, by lowercased name. One query."""
+    keys = {name.strip().lower() for name in names if name.strip()}
+    if not keys:
+        return {}
+    found = Organisation.objects.annotate(key=Lower("name")).filter(key__in=keys)
+    return {organisation.key: organisation for organisation in found}
 
 
 def invitations_import_csv(*, cohort: Cohort, upload, invited_by: User | None) -> ImportReport:
@@ -433,6 +457,7 @@ def invitations_import_csv(*, cohort: Cohort, upload, invited_by: User | None) -
     with transaction.atomic():
         cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
         pending, enrolled = _taken_emails(cohort)
+        organisations = _known_organisations(record["organisation"] for _, record in records)
         seen: dict[str, int] = {}
         places = cohort_places_left(cohort)
         for number, record in records:
@@ -451,6 +476,17 @@ def invitations_import_csv(*, cohort: Cohort, upload, invited_by: User | None) -
                 organisation=row.organisation,
                 job_title=row.job_title,
             )
+            if (
+                row.organisation
+                and row.organisation.lower() not in organisations
+                # A name with a control character or too long is already explained above.
+                and not has_control_characters(row.organisation)
+                and len(row.organisation) <= _max_length(Organisation, "name")
+            ):
+                row.problems.append(
+                    f"“{row.organisation}” is not an organisation on the platform. Check its "
+                    "spelling, leave it blank, or ask a programme administrator to add it first."
+                )
             if row.email and row.email in seen:
                 row.problems.append(
                     f"{row.email} is already on row {seen[row.email]} of this file."
@@ -468,16 +504,12 @@ def invitations_import_csv(*, cohort: Cohort, upload, invited_by: User | None) -
             report.rows.append(row)
         if report.rejected:
             return report
-        organisations: dict[str, Organisation | None] = {}
         for row in report.rows:
-            key = row.organisation.strip().lower()
-            if key not in organisations:
-                organisations[key] = _organisation_named(row.organisation)
             _create(
                 cohort=cohort,
                 email=row.email,
                 full_name=row.name,
-                organisation=organisations[key],
+                organisation=organisations.get(row.organisation.lower()),
                 job_title=row.job_title,
                 invited_by=invited_by,
             )

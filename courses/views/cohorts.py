@@ -31,6 +31,7 @@ from .. import access
 from ..forms import (
     AcceptInvitationForm,
     AttendanceForm,
+    CohortAssignmentsForm,
     EnrolmentStatusForm,
     GridFilterForm,
     InvitationForm,
@@ -57,14 +58,28 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    cohort = access.get_cohort_for_user(request.user, pk)
+def _can_assign(user: User) -> bool:
+    return access.user_can_manage_cohorts(user) and user.has_perm("courses.change_enrolment")
+
+
+def _assignments_form(cohort: Cohort, data=None) -> CohortAssignmentsForm:
+    enrolments = selectors.cohort_enrolments_to_assign(cohort)
+    return CohortAssignmentsForm(
+        data, enrolments=enrolments, supervisors=selectors.supervisor_choices(enrolments)
+    )
+
+
+def _cohort_detail(
+    request: HttpRequest,
+    cohort: Cohort,
+    *,
+    assignments_form: CohortAssignmentsForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     user = request.user
     is_staff = access.user_is_programme_staff(user)
     can_see_grid = is_staff or cohort.supervisors.filter(pk=user.pk).exists()
     enrolment = Enrolment.objects.filter(cohort=cohort, user=user).first()
-    calendar_path = reverse("courses:cohort_calendar", args=[cohort.pk, cohort.calendar_token])
     context = {
         "cohort": cohort,
         "training_days": selectors.cohort_training_days(cohort),
@@ -73,13 +88,49 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage": access.user_can_manage_cohorts(user),
         "can_take_register": user.has_perm("courses.change_attendance"),
         "can_see_grid": can_see_grid,
-        "calendar_url": request.build_absolute_uri(calendar_path),
-        "webcal_url": "webcal://" + request.get_host() + calendar_path,
+        "today": timezone.localdate(),
     }
     if is_staff:
         context["places_taken"] = selectors.cohort_places_taken(cohort)
         context["pending_invitations"] = list(selectors.cohort_pending_invitations(cohort))
-    return render(request, "courses/cohorts/cohort_detail.html", context)
+    if _can_assign(user):
+        context["assignments_form"] = assignments_form or _assignments_form(cohort)
+    return render(request, "courses/cohorts/cohort_detail.html", context, status=status)
+
+
+@login_required
+def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _cohort_detail(request, access.get_cohort_for_user(request.user, pk))
+
+
+@login_required
+@require_POST
+def cohort_assignments(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the supervisors and review partners chosen on the cohort page, all or none."""
+    cohort = access.get_cohort_for_staff(request.user, pk)
+    if not _can_assign(request.user):
+        raise Http404
+    form = _assignments_form(cohort, request.POST)
+    if form.is_valid():
+        try:
+            changed = services.enrolments_assign(
+                cohort=cohort, assignments=form.assignments(), by=request.user
+            )
+        except services.AssignmentError as error:
+            form.add_problems(error.problems)
+        except services.EnrolmentError as error:
+            form.add_error(None, str(error))
+        else:
+            if changed:
+                messages.success(
+                    request,
+                    f"Supervisors and review partners saved for {changed} "
+                    f"trainee{'s' if changed != 1 else ''}.",
+                )
+            else:
+                messages.info(request, "Nothing was changed.")
+            return redirect(reverse("courses:cohort_detail", args=[cohort.pk]) + "#assignments")
+    return _cohort_detail(request, cohort, assignments_form=form, status=400)
 
 
 def cohort_calendar(request: HttpRequest, pk: int, token: str) -> HttpResponse:
@@ -227,7 +278,14 @@ def attendance_register(request: HttpRequest, pk: int, day_pk: int) -> HttpRespo
     return render(
         request,
         "courses/cohorts/attendance.html",
-        {"cohort": day.cohort, "day": day, "form": form, "entries": entries, "last": last},
+        {
+            "cohort": day.cohort,
+            "day": day,
+            "form": form,
+            "entries": entries,
+            "last": last,
+            "not_yet": not day.has_begun(),
+        },
     )
 
 
@@ -315,6 +373,21 @@ def invitation_import(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=status,
     )
+
+
+@login_required
+def invitation_import_template(request: HttpRequest, pk: int) -> HttpResponse:
+    """An empty CSV file with the columns an import reads, to fill in with a spreadsheet."""
+    access.get_cohort_for_staff(request.user, pk)
+    if not request.user.has_perm("courses.add_invitation"):
+        raise Http404
+    # A byte order mark, so Excel opens the file as UTF-8 and keeps accented names intact.
+    response = HttpResponse(
+        "\ufeff" + invitation_services.invitations_csv_template(),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="invitations-template.csv"'
+    return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -19,6 +19,7 @@ from ..selectors.progress import (
     ModuleStatus,
     Viewer,
     join_page,
+    knowledge_check_passed,
     knowledge_check_result,
     module_access_for_user,
     module_after,
@@ -47,6 +48,8 @@ class BodyItem:
     result: Any = None
     attempt: Any = None
     attempt_count: int = 0
+    # A check passed on an earlier attempt stays passed, whatever a later attempt scores.
+    passed_before: bool = False
 
 
 def module_serve(request: HttpRequest, module: ModulePage, **kwargs) -> HttpResponse:
@@ -119,6 +122,7 @@ def module_context(
         elif block.block_type == "knowledge_check" and work is not None:
             item.attempt = work.latest_attempts.get(block.id)
             item.attempt_count = work.attempt_counts.get(block.id, 0)
+            item.passed_before = block.id in work.passed_checks
             if item.attempt is not None:
                 item.result = knowledge_check_result(
                     check=block.value, answers=stored_answers(item.attempt)
@@ -231,6 +235,9 @@ def knowledge_check_answer(request: HttpRequest, page_id: int, block_id: str) ->
             request, module, access=access, invalid_block_id=block_id, invalid_form=form
         )
     was_completed = module_is_completed(enrolment=access.enrolment, module=module)
+    passed_before = knowledge_check_passed(
+        enrolment=access.enrolment, module=module, block_id=block_id
+    )
     try:
         attempt = knowledge_check_submit(
             enrolment=access.enrolment, module=module, block_id=block_id, answers=form.answers()
@@ -243,6 +250,12 @@ def knowledge_check_answer(request: HttpRequest, page_id: int, block_id: str) ->
                 request,
                 f"You scored {attempt.score_percent}% and passed."
                 + _completion_news(access, module, was_completed),
+            )
+        elif passed_before:
+            messages.info(
+                request,
+                f"You scored {attempt.score_percent}% this time. You passed this check on an "
+                "earlier attempt, so it still counts as passed.",
             )
         else:
             messages.info(

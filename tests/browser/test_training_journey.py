@@ -36,6 +36,7 @@ from tests.courses.factories import (
     reflection_block,
     text_block,
 )
+from tests.factories import OrganisationFactory
 
 from .journey import MODES, Ui, sign_in
 
@@ -166,6 +167,9 @@ def _invitation_path(email: str) -> str:
 def test_it_lets_staff_create_a_cohort_with_training_days_and_invite_by_csv(
     page, screenshot, ada, sam, course, mode
 ):
+    # The invitees' employer is on the platform: an import refuses an organisation it does not
+    # know rather than adding one from a typing slip.
+    OrganisationFactory(name="Leeds Safeguarding Partnership")
     ui = Ui(page, mode)
     sign_in(ui, ada, next_url="/admin/programme/cohorts/new/")
 

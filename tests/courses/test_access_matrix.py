@@ -155,6 +155,12 @@ def _check_invitation_page(ctx, persona, response):
     assert ctx["client"].get(unknown).status_code == 404
 
 
+def _check_assignments(ctx, persona, response):
+    enrolment = Enrolment.objects.get(pk=ctx["tess_enrolment"].pk)
+    assert (enrolment.supervisor_id is None) is (persona == "ada")
+    assert enrolment.review_partner_id is not None
+
+
 def _check_supervisor_home(ctx, persona, response):
     if response.status_code == 200:
         emails = {item.enrolment.user.email for item in response.context["trainees"]}
@@ -271,6 +277,23 @@ ROWS: dict[str, Row] = {
     "invitation_import": Row(
         url=lambda ctx: reverse("courses:invitation_import", args=[ctx["cohort"].pk]),
         expect=_expect(ok={"ada"}),
+    ),
+    "invitation_import_template": Row(
+        url=lambda ctx: reverse("courses:invitation_import_template", args=[ctx["cohort"].pk]),
+        expect=_expect(ok={"ada"}),
+    ),
+    "cohort_assignments": Row(
+        url=lambda ctx: reverse("courses:cohort_assignments", args=[ctx["cohort"].pk]),
+        method="post",
+        # Everyone tries to take Tess's supervisor away (keeping Pat as her partner).
+        data=lambda ctx, persona: {
+            f"enrolment-{ctx['tess_enrolment'].pk}-supervisor": "",
+            f"enrolment-{ctx['tess_enrolment'].pk}-review_partner": str(
+                ctx["tess_enrolment"].review_partner_id
+            ),
+        },
+        expect=_expect(redirect={"ada"}),
+        check=_check_assignments,
     ),
     "invitation_accept": Row(
         url=lambda ctx: reverse("courses:invitation_accept", args=[INVITATION_TOKEN]),

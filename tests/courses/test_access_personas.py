@@ -1,6 +1,7 @@
 """Every cohort URL, tried as every persona. Anything a persona may not see is a 404."""
 
 from django.urls import reverse
+from django.utils import timezone
 
 import pytest
 
@@ -14,7 +15,8 @@ PERSONAS = ["anonymous", "tess", "pat", "uma", "sam", "ali", "ada"]
 
 @pytest.fixture
 def setup(cohort, tess_enrolment, pat_enrolment):
-    day = TrainingDayFactory(cohort=cohort)
+    # A day that has come, so its register can be taken.
+    day = TrainingDayFactory(cohort=cohort, date=timezone.localdate())
     return {"cohort": cohort, "day": day, "enrolment": tess_enrolment}
 
 

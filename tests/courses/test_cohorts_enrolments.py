@@ -1,6 +1,9 @@
 """Enrolment status transitions, supervisor and review-partner assignment, and the register."""
 
+import datetime
+
 from django.urls import reverse
+from django.utils import timezone
 
 from wagtail.models import ModelLogEntry
 
@@ -134,8 +137,12 @@ def test_it_refuses_a_supervisor_outside_the_group_and_a_partner_outside_the_coh
         enrolment_assign(enrolment=tess_e, supervisor=None, review_partner=tess, by=ada)
 
 
+def _days_from_today(days: int) -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=days)
+
+
 def test_it_saves_the_register_in_one_go_and_records_who(client, ada, cohort, tess, pat, uma):
-    day = TrainingDayFactory(cohort=cohort)
+    day = TrainingDayFactory(cohort=cohort, date=_days_from_today(-1))
     tess_e = EnrolmentFactory(user=tess, cohort=cohort)
     pat_e = EnrolmentFactory(user=pat, cohort=cohort)
     EnrolmentFactory(user=uma, cohort=cohort, status=Enrolment.Status.WITHDRAWN)
@@ -160,9 +167,54 @@ def test_it_saves_the_register_in_one_go_and_records_who(client, ada, cohort, te
 
 
 def test_it_refuses_a_register_naming_someone_outside_the_cohort(ada, cohort, uma):
-    day = TrainingDayFactory(cohort=cohort)
+    day = TrainingDayFactory(cohort=cohort, date=_days_from_today(-1))
     outsider = EnrolmentFactory(user=uma)
 
     with pytest.raises(EnrolmentError):
         attendance_record(training_day=day, present_enrolment_ids=[outsider.pk], user=ada)
     assert not Attendance.objects.exists()
+
+
+def test_it_refuses_the_register_for_a_day_still_to_come(client, ada, cohort, tess_enrolment):
+    day = TrainingDayFactory(cohort=cohort, title="Day 3: findings", date=_days_from_today(1))
+    url = reverse("courses:attendance_register", args=[cohort.pk, day.pk])
+    client.force_login(ada)
+
+    page = client.get(url).content.decode()
+    assert "This register cannot be taken yet" in page
+    assert 'name="present"' not in page
+
+    response = client.post(url, {"present": [str(tess_enrolment.pk)]})
+
+    assert response.status_code == 200
+    assert "The register for Day 3: findings cannot be taken yet" in response.content.decode()
+    assert not Attendance.objects.exists()
+    assert not ModelLogEntry.objects.for_instance(day).exists()
+    with pytest.raises(EnrolmentError, match="cannot be taken yet"):
+        attendance_record(training_day=day, present_enrolment_ids=[tess_enrolment.pk], user=ada)
+    assert not Attendance.objects.exists()
+
+
+def test_it_takes_the_register_on_the_day_itself(client, ada, cohort, tess_enrolment):
+    day = TrainingDayFactory(cohort=cohort, date=_days_from_today(0))
+    client.force_login(ada)
+
+    detail = client.get(reverse("courses:cohort_detail", args=[cohort.pk])).content.decode()
+    response = client.post(
+        reverse("courses:attendance_register", args=[cohort.pk, day.pk]),
+        {"present": [str(tess_enrolment.pk)]},
+    )
+
+    assert reverse("courses:attendance_register", args=[cohort.pk, day.pk]) in detail
+    assert response.status_code == 302
+    assert Attendance.objects.get(training_day=day, enrolment=tess_enrolment).present
+
+
+def test_it_offers_no_register_link_for_a_day_still_to_come(client, ada, cohort):
+    day = TrainingDayFactory(cohort=cohort, date=_days_from_today(5))
+    client.force_login(ada)
+
+    page = client.get(reverse("courses:cohort_detail", args=[cohort.pk])).content.decode()
+
+    assert reverse("courses:attendance_register", args=[cohort.pk, day.pk]) not in page
+    assert "Register opens on the day" in page

@@ -1,6 +1,7 @@
 """The cohort progress grid, its downloads and its overview chart."""
 
 import csv
+import datetime
 import io
 
 from django.urls import reverse
@@ -16,6 +17,10 @@ from tests.courses.factories import EnrolmentFactory, TrainingDayFactory
 pytestmark = pytest.mark.django_db
 
 
+def _days_from_today(days: int) -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=days)
+
+
 @pytest.fixture
 def progress(cohort, modules, tess_enrolment, pat_enrolment, uma):
     """Tess finished module 1 and started module 2; Pat has done nothing; Uma withdrew."""
@@ -25,7 +30,8 @@ def progress(cohort, modules, tess_enrolment, pat_enrolment, uma):
     )
     ModuleProgress.objects.create(enrolment=tess_enrolment, module=second)
     EnrolmentFactory(user=uma, cohort=cohort, status=Enrolment.Status.WITHDRAWN)
-    day1, day2 = TrainingDayFactory(cohort=cohort), TrainingDayFactory(cohort=cohort)
+    day1 = TrainingDayFactory(cohort=cohort, date=_days_from_today(-14))
+    day2 = TrainingDayFactory(cohort=cohort, date=_days_from_today(-7))
     Attendance.objects.create(training_day=day1, enrolment=tess_enrolment, present=True)
     Attendance.objects.create(training_day=day2, enrolment=tess_enrolment, present=True)
     Attendance.objects.create(training_day=day1, enrolment=pat_enrolment, present=False)
@@ -162,7 +168,7 @@ def _bulk_trainees(cohort, modules, count):
             for e in enrolments
         ]
     )
-    day = TrainingDayFactory(cohort=cohort)
+    day = TrainingDayFactory(cohort=cohort, date=_days_from_today(-1))
     Attendance.objects.bulk_create(
         [Attendance(training_day=day, enrolment=e, present=True) for e in enrolments]
     )
@@ -206,3 +212,24 @@ def test_it_counts_attendance_only_against_registers_taken(client, ada, progress
     tess_row = next(r for r in grid.rows if r.enrolment.user.email == "tess@example.org")
     assert tess_row.attended == 2
     assert "<td>2 of 2</td>" in page
+
+
+def test_it_does_not_count_attendance_recorded_for_a_day_still_to_come(
+    client, ada, progress, cohort, tess_enrolment
+):
+    # Rows saved for a future day before the register refused them, or put in by hand.
+    later = TrainingDayFactory(cohort=cohort, date=_days_from_today(3))
+    Attendance.objects.create(training_day=later, enrolment=tess_enrolment, present=True)
+    client.force_login(ada)
+
+    response = client.get(_url("cohort_grid", progress))
+    download = client.get(_url("cohort_grid_csv", progress)).content.decode()
+
+    grid = response.context["grid"]
+    assert (grid.training_day_count, grid.registers_taken) == (3, 2)
+    tess_row = next(r for r in grid.rows if r.enrolment.user.email == "tess@example.org")
+    assert tess_row.attended == 2
+    assert "<td>2 of 2</td>" in response.content.decode()
+    rows = list(csv.reader(io.StringIO(download)))
+    assert rows[0][5] == "Days attended (of 2 registers taken)"
+    assert next(r for r in rows if r[1] == "tess@example.org")[5] == "2"

@@ -17,6 +17,7 @@ import pytest
 from openpyxl import load_workbook
 
 from courses.models import Cohort, Enrolment, KnowledgeCheckAttempt
+from learning_platform.accounts.models import Organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +86,9 @@ def test_it_takes_a_trainee_from_a_csv_invitation_to_a_completed_course(
     assert response.status_code == 302
     cohort = Cohort.objects.get(name="Leeds boards 2027")
 
-    # ... and invite a trainee by CSV; the email goes once the invitations are saved.
+    # ... and invite a trainee by CSV (from an organisation the platform knows); the email
+    # goes once the invitations are saved.
+    Organisation.objects.create(name="Leeds Safeguarding Partnership")
     upload = SimpleUploadedFile(
         "trainees.csv",
         b"name,email,organisation,job title\n"

@@ -117,8 +117,73 @@ def test_it_lists_each_module_with_its_status_and_the_next_thing_to_do(
     assert "Not started" in html and "Cannot start yet" in html
     assert "Complete first: Systems thinking" in html
     assert f'href="{modules[1].url}"' not in html  # a locked module is not linked
-    assert "Day 3: formulating findings" in html
-    assert "Day 4" not in html and "Day 1" not in html
+    assert "Next training day: " in html and "Day 3: formulating findings." in html
+
+
+def test_it_lists_the_cohorts_training_days_with_the_calendar_link(
+    client, tess, tess_enrolment, cohort
+):
+    today = datetime.date.today()
+    TrainingDayFactory(
+        cohort=cohort, title="Day 1: systems thinking", date=today - datetime.timedelta(days=3)
+    )
+    TrainingDayFactory(
+        cohort=cohort,
+        title="Day 3: formulating findings",
+        date=today + datetime.timedelta(days=10),
+        venue="SCIE, Watson House, London",
+        starts_at=datetime.time(9, 30),
+        ends_at=datetime.time(16, 0),
+    )
+    TrainingDayFactory(
+        cohort=cohort,
+        title="Day 4: the report",
+        date=today + datetime.timedelta(days=40),
+        venue="",
+        online_link="https://meet.example.org/day-4",
+    )
+    client.force_login(tess)
+
+    html = client.get(MY_LEARNING).content.decode()
+
+    feed = reverse("courses:cohort_calendar", args=[cohort.pk, cohort.calendar_token])
+    assert f'href="webcal://testserver{feed}"' in html
+    assert f'value="http://testserver{feed}"' in html
+    later = today + datetime.timedelta(days=10)
+    assert f"{later:%A} {later.day} {later:%B %Y}, 09:30 to 16:00" in html
+    for text in (
+        "Day 1: systems thinking",
+        "Day 3: formulating findings",
+        "SCIE, Watson House, London",
+        "Day 4: the report",
+        'href="https://meet.example.org/day-4"',
+    ):
+        assert text in html
+    # The days are in date order, the one still to come first marked as next.
+    table = html[html.index(f'id="training-days-{tess_enrolment.pk}"') :]
+    assert table.index("Day 1: systems") < table.index("Day 3: formulating") < table.index("Day 4")
+    assert table.count(">Next</strong>") == 1
+    # The feed serves the same days.
+    assert client.get(feed).content.decode().count("BEGIN:VEVENT") == 3
+
+
+def test_it_shows_no_calendar_link_to_someone_without_a_cohort(client, uma, cohort):
+    TrainingDayFactory(cohort=cohort)
+    client.force_login(uma)
+
+    html = client.get(MY_LEARNING).content.decode()
+
+    assert cohort.calendar_token not in html
+    assert "Add the training days to your calendar" not in html
+
+
+def test_it_says_when_no_training_days_are_set(client, tess, tess_enrolment, cohort):
+    client.force_login(tess)
+
+    html = client.get(MY_LEARNING).content.decode()
+
+    assert "No training days are scheduled for your cohort yet." in html
+    assert cohort.calendar_token not in html
 
 
 def test_it_moves_the_next_thing_to_do_on_when_a_module_is_completed(
@@ -311,6 +376,28 @@ def test_it_runs_the_progress_record_in_a_fixed_number_of_queries(
         response = client.get(progress_url(enrolment))
 
     assert f"Answer {size - 1}" in response.content.decode()
+
+
+def test_it_runs_my_learning_in_the_same_queries_for_one_training_day_as_for_forty(
+    client, django_assert_max_num_queries, tess, uma, sam
+):
+    small, _ = _course_with_work(tess, sam, modules=3, attempts=1)
+    large, _ = _course_with_work(uma, sam, modules=3, attempts=1)
+    # Uma is also on a second course, and each of her cohorts has twenty days.
+    second, _ = _course_with_work(uma, sam, modules=3, attempts=1)
+    for enrolment in (large, second):
+        for _ in range(19):
+            TrainingDayFactory(cohort=enrolment.cohort)
+    client.force_login(tess)
+    one_day = _count_queries(client, MY_LEARNING)
+
+    client.force_login(uma)
+    with django_assert_max_num_queries(min(one_day, MY_LEARNING_MAX_QUERIES)):
+        response = client.get(MY_LEARNING)
+
+    html = response.content.decode()
+    assert html.count("Add the training days to your calendar") == 2
+    assert html.count('<th scope="row">Day ') == 40
 
 
 def test_it_keeps_query_counts_flat_as_the_course_grows(client, tess, uma, sam):

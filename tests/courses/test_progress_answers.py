@@ -1,6 +1,7 @@
 """Reflections, knowledge checks, completion and prerequisites, through the module page."""
 
 import datetime
+import re
 from urllib.parse import unquote
 
 from django.urls import reverse
@@ -299,6 +300,24 @@ def test_it_keeps_a_completed_module_complete_after_a_failed_retry(tess_client, 
 
     assert KnowledgeCheckAttempt.objects.filter(passed=False).count() == 1
     assert ModuleProgress.objects.get(module=second).completed_at == completed_at
+
+
+def test_it_says_a_check_passed_earlier_still_counts_after_a_lower_retake(
+    tess_client, first, second
+):
+    _complete_first_module(tess_client, first)
+    tess_client.post(check_url(second), check_data(second, q0=0, q1=1))
+    tess_client.post(reflection_url(second), reflection_data(second, "Done."))
+
+    response = tess_client.post(check_url(second), check_data(second, q0=0, q1=0), follow=True)
+
+    page = response.content.decode()
+    assert re.search(r"Status:\s*<strong[^>]*>Completed</strong>", page)
+    assert "not passed yet" not in page
+    assert "Your latest result: 50% – you passed this check on an earlier attempt" in page
+    assert "This check still counts as passed." in page
+    assert "You scored 50% this time. You passed this check on an earlier attempt" in page
+    assert "Try again" not in page and "Answer again" in page
 
 
 def test_it_refuses_a_check_with_an_unanswered_question_and_keeps_the_other_answer(

@@ -174,6 +174,11 @@ MATRIX: dict[str, Row] = {
     "courses:attendance_register": Row(expect({"ada"}), args=("cohort", "day")),
     "courses:invitation_create": Row(expect({"ada"}), args=("cohort",)),
     "courses:invitation_import": Row(expect({"ada"}), args=("cohort",)),
+    "courses:invitation_import_template": Row(expect({"ada"}), args=("cohort",)),
+    # Supervisors and review partners from the cohort page; an empty form changes nothing.
+    "courses:cohort_assignments": Row(
+        expect({"ada"}, status=REDIRECT), args=("cohort",), method="POST"
+    ),
     # The emailed token is the key; signed in as someone else, the page says so.
     "courses:invitation_accept": Row(EVERYONE, args=("invitation_token",)),
     "courses:enrolment_status": Row(expect({"ada"}), args=("tess_enrolment",)),
