@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
+from django.db import connection
 from django.urls import reverse
 
 from wagtail import hooks
@@ -89,10 +90,13 @@ def section_pages(*, parent: Page) -> list[Page]:
 
 def _word_forms(word: str) -> list[str]:
     """A word with its English singular or plural, so "episode" finds "episodes" and the
-    other way round. PostgreSQL's English search configuration stems words, but SQLite's full
-    text index does not, so without this a search there would need the exact form."""
+    other way round, where the search backend does not stem words itself.
+
+    PostgreSQL's English text search configuration stems words (and drops stop words, so
+    adding forms there would turn "what" into a required "whats"); SQLite's full-text index
+    keeps every word as written."""
     forms = [word]
-    if len(word) < 3 or not word.isalpha():
+    if connection.vendor != "sqlite" or len(word) < 3 or not word.isalpha():
         return forms
     if word.endswith("ies"):
         forms.append(word[:-3] + "y")
