@@ -22,10 +22,13 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import cm
 from reportlab.pdfgen import canvas
 
+from .demo_legal import LEGAL_SLUGS, accessibility_statement, cookies_page, privacy_notice
 from .models import (
     EnquiryFormField,
     EnquiryFormPage,
     HomePage,
+    LegalPage,
+    LegalPageKind,
     NewsIndexPage,
     NewsPage,
     ProgrammePhase,
@@ -386,11 +389,47 @@ def seed_site(*, stdout=None) -> HomePage:
     for item in news_items:
         _ensure_child(news, NewsPage, report, **item)
 
+    _ensure_legal_pages(home, report, contact=contact)
+
     # Menus and section lists follow tree order: put pages made early for their links last.
     for page, parent in ((training, programme), (contact, home)):
         if page.pk in report.new_pages:
             page.move(parent, pos="last-child")
     return home
+
+
+def _ensure_legal_pages(home: HomePage, report: "_Reporter", *, contact: EnquiryFormPage) -> None:
+    """The accessibility statement, privacy notice and cookies page, linked to one another."""
+    today = timezone.localdate()
+
+    def ensure(kind: LegalPageKind, content: dict) -> LegalPage:
+        existing = LegalPage.objects.filter(kind=kind).first()
+        if existing is not None:
+            return existing
+        return _ensure_child(
+            home,
+            LegalPage,
+            report,
+            slug=LEGAL_SLUGS[kind],
+            kind=kind,
+            last_updated=today,
+            search_description=content["intro"],
+            **content,
+        )
+
+    ensure(
+        LegalPageKind.ACCESSIBILITY,
+        accessibility_statement(contact_page_id=contact.pk, today=today),
+    )
+    cookies = ensure(LegalPageKind.COOKIES, cookies_page(privacy_page_id=None))
+    privacy = ensure(
+        LegalPageKind.PRIVACY,
+        privacy_notice(contact_page_id=contact.pk, cookies_page_id=cookies.pk),
+    )
+    if cookies.pk in report.new_pages:
+        # Made before the privacy notice existed: now it can link to it.
+        cookies.body = cookies_page(privacy_page_id=privacy.pk)["body"]
+        cookies.save()
 
 
 # Building blocks ----------------------------------------------------------------------------

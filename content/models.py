@@ -33,6 +33,12 @@ class ProgrammePhase(models.IntegerChoices):
     REVIEWER_POOL = 4, "Phase 4: Building a pool of trained reviewers"
 
 
+class LegalPageKind(models.TextChoices):
+    ACCESSIBILITY = "accessibility", "Accessibility statement"
+    PRIVACY = "privacy", "Privacy notice"
+    COOKIES = "cookies", "Cookies"
+
+
 class PublicationType(models.TextChoices):
     REPORT = "report", "Report"
     GUIDE = "guide", "Guide"
@@ -208,6 +214,52 @@ class PublicationPage(Page):
         return PublicationType(self.publication_type).label
 
 
+class LegalPage(Page):
+    """The accessibility statement, the privacy notice or the cookies page.
+
+    Every page's footer links to each kind through a fixed address (``legal_<kind>``) that finds
+    the live page of that kind, so the links keep working when an editor renames or moves one.
+    """
+
+    kind = models.CharField(
+        max_length=20,
+        choices=LegalPageKind.choices,
+        help_text="The footer of every page links to the page of each kind.",
+    )
+    last_updated = models.DateField(
+        default=datetime.date.today,
+        help_text="Shown under the title. Change it whenever the content changes.",
+    )
+    intro = models.TextField(blank=True, help_text="The opening paragraph under the title.")
+    body = StreamField(BodyBlock(), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("last_updated")]),
+        FieldPanel("intro"),
+        FieldPanel("body"),
+    ]
+    search_fields = [*Page.search_fields, *_CONTENT_SEARCH_FIELDS]
+
+    parent_page_types = ["content.HomePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = "legal page"
+
+    def clean(self):
+        super().clean()
+        clash = (
+            LegalPage.objects.filter(kind=self.kind)
+            .exclude(pk=self.pk)
+            .exclude(alias_of__isnull=False)
+        )
+        if self.kind and clash.exists():
+            raise ValidationError(
+                {"kind": f"Another page is already the {LegalPageKind(self.kind).label.lower()}."}
+            )
+
+
 class NewsIndexPage(Page):
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
 
@@ -259,6 +311,14 @@ class EnquiryFormPage(RoutablePageMixin, AbstractEmailForm):
         features=["bold", "italic", "link", "ul"],
         help_text="Shown on the thank-you page after someone sends the form.",
     )
+    reply_within = models.CharField(
+        max_length=100,
+        default="5 working days",
+        help_text=(
+            "How soon the programme team replies, as the acknowledgement emailed to the "
+            'enquirer says it: "We aim to reply within …".'
+        ),
+    )
 
     form_builder = EnquiryFormBuilder
 
@@ -275,6 +335,10 @@ class EnquiryFormPage(RoutablePageMixin, AbstractEmailForm):
             ],
             heading="Email to staff",
             help_text="Leave 'to address' blank to send enquiries to the site's default inbox.",
+        ),
+        FieldPanel(
+            "reply_within",
+            heading="Acknowledgement to the enquirer: we aim to reply within",
         ),
     ]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
@@ -323,6 +387,11 @@ class EnquiryNotification(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     # Set only once the e-mail has gone.
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Whether the enquirer gave an address to acknowledge the enquiry to, and when that
+    # acknowledgement went. The same claim covers both e-mails; each is recorded on its own, so
+    # a retry sends only the one still missing.
+    acknowledgement_due = models.BooleanField(default=False)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
     recipients = models.TextField(blank=True)
     # Times the sweeper has enqueued it again; it stops after a few, so a mail server that
     # always refuses is not tried forever.
@@ -330,3 +399,10 @@ class EnquiryNotification(models.Model):
 
     def __str__(self) -> str:
         return f"Enquiry {self.submission_id}: {'sent' if self.sent_at else 'not sent'}"
+
+
+def enquiry_emails_unsent() -> models.Q:
+    """Rows with an e-mail still to send: the staff e-mail, or the enquirer's acknowledgement."""
+    return models.Q(sent_at__isnull=True) | models.Q(
+        acknowledgement_due=True, acknowledged_at__isnull=True
+    )

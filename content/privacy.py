@@ -7,8 +7,9 @@ any address into a public form, so this is a match on the address, not proof of 
 it errs towards the person, which is what a subject access request and an erasure ask for.
 
 Erasure decisions: matching enquiries (``FormSubmission`` rows) are deleted, and with them the
-record of the e-mail sent to staff about each one. Copies already delivered to staff mailboxes
-are outside the platform.
+record of the e-mails sent about each one (to staff, and the acknowledgement to the enquirer,
+which holds no address or text of its own). Copies already delivered to staff mailboxes are
+outside the platform.
 """
 
 import json

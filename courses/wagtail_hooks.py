@@ -1,6 +1,7 @@
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 
+from .selectors.progress import modules_with_hidden_body
 from .viewsets import ProgrammeViewSetGroup
 
 
@@ -40,3 +41,9 @@ def register_cohort_log_actions(actions):
             "CohortLogFormatter", (_ReasonFormatter,), {"label": label, "message": message}
         )
         actions.register_action(action)(formatter)
+
+
+@hooks.register("hide_from_site_search")
+def hide_module_bodies_from_site_search(user):
+    # A module's page is indexed with its body; only those who may read the body find it.
+    return modules_with_hidden_body(user=user)

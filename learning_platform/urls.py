@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from accreditation import public_urls as accreditation_public_urls
 from content import views as content_views
+from content.models import LegalPageKind
 
 from . import views
 
@@ -26,6 +27,11 @@ urlpatterns = [
     path("register/", include(accreditation_public_urls.register_urlpatterns)),
     path("notifications/", include("notifications.urls")),
     path("search/", content_views.search, name="search"),
+    # The footer's links to the legal pages: each finds the live page of its kind.
+    *(
+        path(f"legal/{kind}/", content_views.legal_page, {"kind": kind}, name=f"legal_{kind}")
+        for kind in LegalPageKind.values
+    ),
     path("health/", views.health, name="health"),
 ]
 

@@ -52,6 +52,10 @@ class CoursePage(Page):
         index.SearchField("overview"),
         index.SearchField("learning_outcomes"),
         index.SearchField("audience"),
+        # What the course page itself shows of each module, so anyone can find the course by
+        # a module's title or overview (the module page is found only by those who may read
+        # its body).
+        index.SearchField("module_summaries"),
     ]
 
     parent_page_types = ["courses.CourseIndexPage"]
@@ -60,6 +64,12 @@ class CoursePage(Page):
     def modules(self):
         """The course's published modules, in the order they sit in the page tree."""
         return ModulePage.objects.child_of(self).live().defer_streamfields().order_by("path")
+
+    def module_summaries(self) -> str:
+        return "\n".join(
+            f"{title}\n{overview}"
+            for title, overview in self.modules().values_list("title", "overview")
+        )
 
     def get_context(self, request, *args, **kwargs):
         from courses.selectors.progress import course_page_context
@@ -142,8 +152,13 @@ class ModulePage(Page):
         ),
         FieldPanel("body"),
     ]
-    # Only the public parts are indexed: the body is for enrolled trainees.
-    search_fields = [*Page.search_fields, index.SearchField("overview")]
+    # The body is indexed too (its text, reflective questions and knowledge checks): site search
+    # shows a module only to those who may read its body (courses.wagtail_hooks).
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("overview"),
+        index.SearchField("body"),
+    ]
 
     base_form_class = ModulePageForm
     parent_page_types = ["courses.CoursePage"]

@@ -88,19 +88,77 @@ def _course_path(module: ModulePage) -> str:
     return module.path[: -ModulePage.steplen]
 
 
-def learning_enrolment(*, user: User, course_path: str) -> Enrolment | None:
-    """The user's enrolment that opens this course: an active one first, then the latest."""
-    enrolments = list(
-        Enrolment.objects.filter(
-            user=user, status__in=LEARNING_STATUSES, cohort__course__path=course_path
-        )
-        .select_related("cohort")
-        .order_by("-cohort__start_date", "-pk")
-    )
+def _opening_enrolment(enrolments: Sequence[Enrolment]) -> Enrolment | None:
+    """Of one course's enrolments, latest first, the one that opens it: an active one first."""
     for enrolment in enrolments:
         if enrolment.status == Enrolment.Status.ACTIVE:
             return enrolment
     return enrolments[0] if enrolments else None
+
+
+def learning_enrolment(*, user: User, course_path: str) -> Enrolment | None:
+    """The user's enrolment that opens this course: an active one first, then the latest."""
+    return _opening_enrolment(
+        list(
+            Enrolment.objects.filter(
+                user=user, status__in=LEARNING_STATUSES, cohort__course__path=course_path
+            )
+            .select_related("cohort")
+            .order_by("-cohort__start_date", "-pk")
+        )
+    )
+
+
+def modules_with_hidden_body(*, user: User) -> Q:
+    """A filter on pages matching the modules whose body this person may not read, decided as
+    ``module_access_for_user`` decides it module by module, in a fixed number of queries.
+
+    Site search leaves these out, so a match in a module's body (its text, reflective questions
+    and knowledge checks) never shows to someone who may read only its public overview.
+    """
+    every_module = Q(pk__in=ModulePage.objects.values("pk"))
+    if not user.is_authenticated or not user.is_active:
+        return every_module
+    by_course: dict[str, list[Enrolment]] = defaultdict(list)
+    for enrolment in (
+        Enrolment.objects.filter(user=user, status__in=LEARNING_STATUSES)
+        .annotate(course_path=models.F("cohort__course__path"))
+        .order_by("-cohort__start_date", "-pk")
+    ):
+        by_course[enrolment.course_path].append(enrolment)
+    opening = {path: _opening_enrolment(enrolments) for path, enrolments in by_course.items()}
+    # A trainee sees a module's body once its published prerequisites are complete.
+    waiting: set[int] = set()
+    if opening:
+        completed = set(
+            ModuleProgress.objects.filter(
+                enrolment__in=opening.values(), completed_at__isnull=False
+            ).values_list("enrolment_id", "module_id")
+        )
+        edges = ModulePage.prerequisites.through.objects.filter(
+            _within_courses(opening, prefix="from_modulepage__"), to_modulepage__live=True
+        ).values_list("from_modulepage_id", "from_modulepage__path", "to_modulepage_id")
+        for module_id, module_path, prerequisite_id in edges:
+            enrolment = opening.get(module_path[: -ModulePage.steplen])
+            if enrolment is not None and (enrolment.pk, prerequisite_id) not in completed:
+                waiting.add(module_id)
+    if user_is_programme_admin(user):
+        return Q(pk__in=waiting)
+    open_courses = set(opening) | set(
+        Cohort.objects.filter(Q(supervisors=user) | Q(enrolments__supervisor=user))
+        .values_list("course__path", flat=True)
+        .distinct()
+    )
+    if not open_courses:
+        return every_module
+    return (every_module & ~_within_courses(open_courses)) | Q(pk__in=waiting)
+
+
+def _within_courses(course_paths: Iterable[str], *, prefix: str = "") -> Q:
+    within = Q()
+    for path in course_paths:
+        within |= Q(**{f"{prefix}path__startswith": path})
+    return within
 
 
 def incomplete_prerequisites(*, enrolment: Enrolment, module: ModulePage) -> list[ModulePage]:

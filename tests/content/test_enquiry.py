@@ -44,9 +44,13 @@ def test_it_stores_the_enquiry_and_emails_staff(
     assert submission.form_data["email_address"] == VALID["email_address"]
     assert submission.form_data["what_is_your_enquiry_about"] == "Commissioning a case review"
 
-    assert len(mail.outbox) == 1
+    # The staff e-mail, then the enquirer's acknowledgement (tests/content/
+    # test_enquiry_acknowledgement.py).
+    assert [message.to for message in mail.outbox] == [
+        ["enquiries@scie.example"],
+        [VALID["email_address"]],
+    ]
     message = mail.outbox[0]
-    assert message.to == ["enquiries@scie.example"]
     assert message.reply_to == [VALID["email_address"]]
     assert message.subject == contact_page.subject
     assert "Jo Commissioner" in message.body
@@ -125,7 +129,7 @@ def test_it_never_emails_the_same_enquiry_twice(
     submission = FormSubmission.objects.get()
 
     assert enquiry_send_notification(submission_id=submission.pk) is False
-    assert len(mail.outbox) == 1
+    assert len(mail.outbox) == 2  # the staff e-mail and the acknowledgement, once each
 
 
 def test_it_lets_a_retry_send_after_a_failure(contact_page, settings):

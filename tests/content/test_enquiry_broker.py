@@ -75,10 +75,14 @@ def test_it_sends_from_the_sweeper_an_enquiry_whose_message_never_reached_the_br
         with django_capture_on_commit_callbacks(execute=True):
             assert stuck_work_requeue().enquiries == 0  # sent, so left alone
 
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == ["enquiries@scie.example"]
+    # The staff e-mail and the enquirer's acknowledgement, once each.
+    assert [message.to for message in mail.outbox] == [
+        ["enquiries@scie.example"],
+        [VALID["email_address"]],
+    ]
     assert VALID["your_enquiry"] in mail.outbox[0].body
-    assert EnquiryNotification.objects.get().sent_at is not None
+    row = EnquiryNotification.objects.get()
+    assert row.sent_at is not None and row.acknowledged_at is not None
 
 
 def test_it_stops_resending_an_enquiry_after_a_few_tries(
@@ -105,11 +109,11 @@ def test_it_leaves_an_enquiry_already_sent_to_the_sweeper_alone(
     client, contact_page, django_capture_on_commit_callbacks
 ):
     _submit(client, contact_page, django_capture_on_commit_callbacks)
-    assert len(mail.outbox) == 1
+    assert len(mail.outbox) == 2  # the staff e-mail and the acknowledgement
 
     with (
         time_machine.travel(SENT_AT + timedelta(hours=1), tick=False),
         django_capture_on_commit_callbacks(execute=True),
     ):
         assert enquiries_resend_unsent() == 0
-    assert len(mail.outbox) == 1
+    assert len(mail.outbox) == 2

@@ -3,6 +3,7 @@ import io
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from wagtail.contrib.forms.models import FormSubmission
 from wagtail.documents.models import Document
@@ -18,8 +19,15 @@ from accreditation.models import (
     SupervisedReview,
     SupervisionSession,
 )
-from content.models import EnquiryFormField, HomePage
-from courses.models import Cohort, Enrolment, Invitation, ModuleProgress, TrainingDay
+from content.models import EnquiryFormField, HomePage, LegalPage, LegalPageKind
+from courses.models import (
+    Cohort,
+    Enrolment,
+    Invitation,
+    ModulePage,
+    ModuleProgress,
+    TrainingDay,
+)
 from learning_platform.accounts.demo import DEMO_PASSWORD
 from learning_platform.accounts.models import Organisation, User
 from learning_platform.accounts.roles import Role
@@ -149,3 +157,21 @@ def test_it_enrols_the_demo_trainees_and_starts_their_supervised_review(db, debu
     assert (review.partner.email, review.supervisor.email) == ("pat@example.org", "sam@example.org")
     assert review.stages.filter(status=ReviewStage.Status.APPROVED).count() == 1
     assert "Created supervised review" in output
+
+
+def test_it_publishes_the_legal_pages_and_leaves_module_content_searchable(db, debug, client):
+    seed_demo()
+
+    assert sorted(LegalPage.objects.live().values_list("kind", flat=True)) == sorted(
+        LegalPageKind.values
+    )
+    for kind in LegalPageKind.values:
+        response = client.get(reverse(f"legal_{kind}"))
+        assert response.status_code == 302
+        assert client.get(response["Location"]).status_code == 200
+
+    anonymous = client.get(reverse("search"), {"q": "key practice episode"}).context["results"]
+    assert not [page for page in anonymous if isinstance(page, ModulePage)]
+    client.force_login(User.objects.get(email="tess@example.org"))
+    tess = client.get(reverse("search"), {"q": "key practice episode"}).context["results"]
+    assert [page for page in tess if isinstance(page, ModulePage)]

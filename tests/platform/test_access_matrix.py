@@ -127,6 +127,11 @@ MATRIX: dict[str, Row] = {
     # Project pages -----------------------------------------------------------------------
     "health": Row(EVERYONE),
     "search": Row(EVERYONE),
+    # The footer's legal pages: the page itself when published (a redirect), or a short page
+    # saying it is not published (neither world publishes one).
+    "legal_accessibility": Row(EVERYONE),
+    "legal_privacy": Row(EVERYONE),
+    "legal_cookies": Row(EVERYONE),
     "wagtailadmin_login_redirect": Row(expect(SIGNED_IN, status=LOGIN)),
     # Signed in without Django admin access: refused, not sent round to sign in again.
     "django_admin_login_redirect": Row(expect(SIGNED_IN, status=FORBIDDEN)),
