@@ -152,6 +152,27 @@ def stage_reopen_refusal(review: SupervisedReview, *, lock: bool = False) -> str
     return None
 
 
+def stage_held_back_by(stage: ReviewStage) -> ReviewStage | None:
+    """The first earlier stage of the review that is not approved yet, or None.
+
+    Stages are signed off in order: a stage cannot be approved while one before it is not."""
+    return (
+        ReviewStage.objects.filter(review_id=stage.review_id, sort_order__lt=stage.sort_order)
+        .exclude(status=ReviewStage.Status.APPROVED)
+        .select_related("definition")
+        .order_by("sort_order", "pk")
+        .first()
+    )
+
+
+def stage_held_back_message(blocker: ReviewStage) -> str:
+    return (
+        f"Stage {blocker.sort_order}, “{blocker.definition.title}”, is not approved yet "
+        f"({blocker.get_status_display().lower()}). Stages are approved in order, so it must be "
+        "approved before this one."
+    )
+
+
 def stage_actions_for(user: User, stage: ReviewStage) -> dict[str, bool]:
     """Which transitions this user may ask for on the stage in its current state; the services
     check again when asked."""

@@ -17,7 +17,11 @@ from notifications.services import notifications_mark_done, notify, notify_many
 
 from ..exceptions import TransitionError
 from ..models import Evidence, ReviewStage, SignOff
-from ..selectors.reviews import stage_reopen_refusal
+from ..selectors.reviews import (
+    stage_held_back_by,
+    stage_held_back_message,
+    stage_reopen_refusal,
+)
 
 Status = ReviewStage.Status
 
@@ -176,6 +180,11 @@ def stage_approve(*, stage: ReviewStage, user: User, comment: str = "") -> SignO
             if stage.status != Status.APPROVED
             else "This stage is already approved."
         )
+    # _lock holds the review's row as well as the stage's, and every transition takes it, so
+    # no earlier stage can be reopened or sent back while this check is being made.
+    blocker = stage_held_back_by(stage)
+    if blocker is not None:
+        raise TransitionError(stage_held_back_message(blocker))
     return _move(
         stage,
         to_status=Status.APPROVED,

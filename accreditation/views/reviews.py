@@ -53,8 +53,15 @@ def render_stage(request: HttpRequest, stage: ReviewStage, **bound_forms) -> Htt
     reopen_refusal = selectors.stage_reopen_refusal(review) if actions["reopen"] else None
     if reopen_refusal:
         actions["reopen"] = False
+    held_back_by = None
+    if stage.status == ReviewStage.Status.SUBMITTED:
+        held_back_by = selectors.stage_held_back_by(stage)
+    if held_back_by is not None:
+        actions["approve"] = False
     context = {
         "reopen_refusal": reopen_refusal,
+        "held_back_by": held_back_by,
+        "supervises": request.user.pk == review.supervisor_id,
         "review": review,
         "stage": stage,
         "definition": stage.definition,

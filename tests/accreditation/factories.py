@@ -77,6 +77,18 @@ def stage(review: SupervisedReview, number: int) -> ReviewStage:
     )
 
 
+def approve_stages(review: SupervisedReview, trainee, supervisor, numbers) -> None:
+    """Submit each numbered stage with a note and have the supervisor approve it (stages are
+    approved in order, so a later stage's approval needs the earlier ones)."""
+    from accreditation.services.evidence import evidence_add_note
+    from accreditation.services.stages import stage_approve, stage_submit
+
+    for number in numbers:
+        evidence_add_note(stage=stage(review, number), user=trainee, title="Work", note="Done.")
+        stage_submit(stage=stage(review, number), user=trainee)
+        stage_approve(stage=stage(review, number), user=supervisor)
+
+
 def add_register_entries(review: SupervisedReview, user) -> tuple:
     """A key practice episode on stage 3 and an underlying pattern on stage 4 that cites it."""
     from accreditation.services.registers import episode_create, pattern_create

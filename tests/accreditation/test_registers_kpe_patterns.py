@@ -16,7 +16,7 @@ from accreditation.services.evidence import evidence_add_note
 from accreditation.services.registers import episode_create, episode_delete, pattern_create
 from accreditation.services.stages import stage_approve, stage_submit
 
-from .factories import categories, pattern_types, stage
+from .factories import approve_stages, categories, pattern_types, stage
 
 pytestmark = pytest.mark.django_db
 
@@ -168,6 +168,7 @@ def test_it_validates_a_pattern(client, review, tess):
 
 
 def test_it_locks_the_register_with_its_stage(review, tess, sam):
+    approve_stages(review, tess, sam, [1, 2])
     episode = _episode(review, tess)
     evidence_add_note(stage=stage(review, 3), user=tess, title="Narrative", note="...")
     stage_submit(stage=stage(review, 3), user=tess)

@@ -274,3 +274,64 @@ def test_it_shows_only_my_waiting_stages_in_the_queue(client, review, other_revi
     response = client.get(reverse("accreditation:supervisor_queue"))
     assert [s.review_id for s in response.context["waiting"]] == [review.pk]
     assert "Family M" not in response.content.decode()
+
+
+# Stages are approved in order ----------------------------------------------------------------
+
+
+def _submit(review, user, number):
+    evidence_add_note(stage=stage(review, number), user=user, title="Work", note="Done.")
+    stage_submit(stage=stage(review, number), user=user)
+    return stage(review, number)
+
+
+def test_it_tells_the_supervisor_which_earlier_stage_holds_an_approval_back(
+    client, review, tess, sam
+):
+    _submit(review, tess, 1)
+    findings = _submit(review, tess, 4)
+    client.force_login(sam)
+    response = client.get(reverse("accreditation:stage_detail", args=[findings.pk]))
+    content = response.content.decode()
+    assert "You cannot approve this stage yet" in content
+    assert "Stage 1, “Preparation”</a>, is submitted, so it must be approved first." in content
+    assert reverse("accreditation:stage_approve", args=[findings.pk]) not in content
+    # Sending it back is still open to him.
+    assert reverse("accreditation:stage_request_changes", args=[findings.pk]) in content
+    # The trainee is told the same, in her words.
+    client.force_login(tess)
+    content = client.get(reverse("accreditation:stage_detail", args=[findings.pk])).content
+    assert "This stage cannot be approved yet" in content.decode()
+
+
+def test_it_says_so_when_approving_out_of_order_through_the_button(client, review, tess, sam):
+    _submit(review, tess, 1)
+    findings = _submit(review, tess, 4)
+    client.force_login(sam)
+    response = client.post(
+        reverse("accreditation:stage_approve", args=[findings.pk]),
+        {"approve-comment": ""},
+        follow=True,
+    )
+    assert any("Stage 1, “Preparation”, is not approved yet" in m for m in _messages(response))
+    assert stage(review, 4).status == Status.SUBMITTED
+
+
+def test_it_offers_the_approve_button_once_earlier_stages_are_approved(client, review, tess, sam):
+    stage_approve(stage=_submit(review, tess, 1), user=sam)
+    second = _submit(review, tess, 2)
+    client.force_login(sam)
+    content = client.get(reverse("accreditation:stage_detail", args=[second.pk])).content.decode()
+    assert reverse("accreditation:stage_approve", args=[second.pk]) in content
+    assert "cannot approve this stage yet" not in content
+
+
+def test_it_tells_the_supervisor_the_stage_waits_for_him(client, review, tess, sam):
+    s = _submitted_stage(review, tess)
+    client.force_login(sam)
+    content = client.get(reverse("accreditation:stage_detail", args=[s.pk])).content.decode()
+    assert "This stage is waiting for sign-off by you." in content
+    assert "sign-off by Sam Supervisor" not in content
+    client.force_login(tess)
+    content = client.get(reverse("accreditation:stage_detail", args=[s.pk])).content.decode()
+    assert "This stage is waiting for sign-off by Sam Supervisor." in content

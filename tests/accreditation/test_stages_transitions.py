@@ -17,7 +17,7 @@ from accreditation.services.stages import (
     stage_submit,
 )
 
-from .factories import stage
+from .factories import approve_stages, stage
 
 Status = ReviewStage.Status
 pytestmark = pytest.mark.django_db
@@ -296,3 +296,47 @@ def test_it_leaves_the_notice_unread_when_the_decision_is_refused(review, tess, 
     with pytest.raises(TransitionError):
         stage_request_changes(stage=submitted, user=sam, comment="  ")
     assert _unread(sam, Event.STAGE_SUBMITTED).count() == 1
+
+
+# Stages are approved in order ----------------------------------------------------------------
+
+
+def _submit(review, user, number):
+    evidence_add_note(stage=stage(review, number), user=user, title="Work", note="Done.")
+    stage_submit(stage=stage(review, number), user=user)
+    return stage(review, number)
+
+
+def test_it_refuses_to_approve_a_stage_while_an_earlier_one_has_changes_requested(
+    review, tess, sam
+):
+    approve_stages(review, tess, sam, [1, 2])
+    stage_request_changes(stage=_submit(review, tess, 3), user=sam, comment="Add the factors.")
+    findings = _submit(review, tess, 4)
+    before = _state(findings)
+    with pytest.raises(TransitionError) as refused:
+        stage_approve(stage=findings, user=sam, comment="Good patterns.")
+    assert str(refused.value) == (
+        "Stage 3, “Organising and analysing data”, is not approved yet (changes requested). "
+        "Stages are approved in order, so it must be approved before this one."
+    )
+    assert _state(findings) == before
+    assert (
+        not ModelLogEntry.objects.filter(action="accreditation.stage.approve")
+        .exclude(object_id__in=[str(stage(review, 1).pk), str(stage(review, 2).pk)])
+        .exists()
+    )
+
+
+def test_it_names_the_first_earlier_stage_that_is_not_approved(review, tess, sam):
+    _submit(review, tess, 2)
+    report = _submit(review, tess, 5)
+    with pytest.raises(TransitionError, match="Stage 1, “Preparation”, is not approved yet"):
+        stage_approve(stage=report, user=sam)
+    assert stage(review, 5).status == Status.SUBMITTED
+
+
+def test_it_approves_a_stage_once_every_earlier_stage_is_approved(review, tess, sam):
+    approve_stages(review, tess, sam, [1, 2, 3])
+    stage_approve(stage=_submit(review, tess, 4), user=sam)
+    assert stage(review, 4).status == Status.APPROVED
