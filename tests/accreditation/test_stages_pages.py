@@ -335,3 +335,40 @@ def test_it_tells_the_supervisor_the_stage_waits_for_him(client, review, tess, s
     client.force_login(tess)
     content = client.get(reverse("accreditation:stage_detail", args=[s.pk])).content.decode()
     assert "This stage is waiting for sign-off by Sam Supervisor." in content
+
+
+# The reason for reopening ---------------------------------------------------------------------
+
+
+def _callout(content: str, anchor: str) -> str:
+    start = content.index(f'id="{anchor}"')
+    return content[start : content.index("</div>", start)]
+
+
+def test_it_shows_the_reason_for_reopening_at_the_top_of_the_stage(client, review, tess, pat, sam):
+    s = _submitted_stage(review, tess)
+    stage_approve(stage=s, user=sam)
+    client.force_login(sam)
+    _post(client, "stage_reopen", stage(review, 1), "The board widened the scope to adults.")
+    assert stage(review, 1).status == Status.IN_PROGRESS
+    for persona, who in ((tess, "Sam Supervisor"), (pat, "Sam Supervisor"), (sam, "you")):
+        client.force_login(persona)
+        content = client.get(reverse("accreditation:stage_detail", args=[s.pk])).content.decode()
+        callout = _callout(content, "reopened")
+        assert f"Reopened by {who} on" in callout
+        assert "The board widened the scope to adults." in callout
+        # Above the evidence, not only in the history table at the bottom.
+        assert content.index('id="reopened"') < content.index('id="evidence"')
+    client.force_login(tess)
+    content = client.get(reverse("accreditation:stage_detail", args=[s.pk])).content.decode()
+    assert "submit the stage again for sign-off" in _callout(content, "reopened")
+
+
+def test_it_stops_showing_the_reason_once_the_stage_is_submitted_again(client, review, tess, sam):
+    s = _submitted_stage(review, tess)
+    stage_approve(stage=s, user=sam)
+    client.force_login(sam)
+    _post(client, "stage_reopen", stage(review, 1), "The board widened the scope to adults.")
+    stage_submit(stage=stage(review, 1), user=tess)
+    content = client.get(reverse("accreditation:stage_detail", args=[s.pk])).content.decode()
+    assert 'id="reopened"' not in content
