@@ -11,6 +11,7 @@ from ..models import (
     KeyPracticeEpisode,
     ReviewStage,
     SignOff,
+    StageDefinition,
     SupervisedReview,
     UnderlyingPattern,
 )
@@ -150,6 +151,46 @@ def stage_reopen_refusal(review: SupervisedReview, *, lock: bool = False) -> str
             "change, the assessor can refer the application back first."
         )
     return None
+
+
+_REGISTER_ENTRY = {
+    StageDefinition.Register.KEY_PRACTICE_EPISODES: ("key practice episode", KeyPracticeEpisode),
+    StageDefinition.Register.UNDERLYING_PATTERNS: ("underlying pattern", UnderlyingPattern),
+}
+
+
+def stage_still_needed(
+    stage: ReviewStage,
+    *,
+    evidence_count: int | None = None,
+    register_count: int | None = None,
+) -> list[str]:
+    """What the stage still lacks before it may be submitted, as its definition asks, each as a
+    phrase ("a file or a written note"); empty when nothing is missing. A page that has already
+    loaded the evidence or the register passes their counts, so nothing is read twice."""
+    definition = stage.definition
+    missing = []
+    if definition.needs_evidence:
+        if evidence_count is None:
+            evidence_count = Evidence.objects.filter(stage=stage).count()
+        if not evidence_count:
+            missing.append("a file or a written note")
+    entry = _REGISTER_ENTRY.get(definition.register)
+    if definition.needs_register and entry:
+        noun, model = entry
+        if register_count is None:
+            register_count = model.objects.filter(review_id=stage.review_id).count()
+        needed = definition.min_register_entries
+        if register_count < needed:
+            missing.append(
+                f"at least {needed} {noun}{'s' if needed != 1 else ''} in its register "
+                f"(it has {register_count})"
+            )
+    return missing
+
+
+def stage_still_needed_message(missing: list[str]) -> str:
+    return f"Add evidence before submitting this stage: {', and '.join(missing)}."
 
 
 def stage_held_back_by(stage: ReviewStage) -> ReviewStage | None:

@@ -16,11 +16,13 @@ from notifications.models import Event
 from notifications.services import notifications_mark_done, notify, notify_many
 
 from ..exceptions import TransitionError
-from ..models import Evidence, ReviewStage, SignOff
+from ..models import ReviewStage, SignOff
 from ..selectors.reviews import (
     stage_held_back_by,
     stage_held_back_message,
     stage_reopen_refusal,
+    stage_still_needed,
+    stage_still_needed_message,
 )
 
 Status = ReviewStage.Status
@@ -154,12 +156,14 @@ def stage_start(*, stage: ReviewStage, user: User) -> SignOff:
 def stage_submit(*, stage: ReviewStage, user: User, comment: str = "") -> SignOff:
     stage = _lock(stage)
     _require_reviewer(stage, user, "submit a stage for sign-off")
-    if stage.status not in (Status.IN_PROGRESS, Status.CHANGES_REQUESTED):
-        if stage.status == Status.NOT_STARTED:
-            raise TransitionError("Add evidence before submitting this stage.")
+    if stage.status not in (Status.IN_PROGRESS, Status.CHANGES_REQUESTED, Status.NOT_STARTED):
         raise TransitionError(f"This stage {_ALREADY[stage.status]}.")
-    if not Evidence.objects.filter(stage=stage).exists():
-        raise TransitionError("Add evidence before submitting this stage.")
+    # What the stage needs is its definition's to say: files or notes, its register, or both.
+    missing = stage_still_needed(stage)
+    if missing:
+        raise TransitionError(stage_still_needed_message(missing))
+    if stage.status == Status.NOT_STARTED:
+        raise TransitionError("Start this stage before submitting it.")
     return _move(
         stage,
         to_status=Status.SUBMITTED,

@@ -79,6 +79,13 @@ def render_stage(request: HttpRequest, stage: ReviewStage, **bound_forms) -> Htt
         context["episodes"] = selectors.review_episodes(review)
     if register == Register.UNDERLYING_PATTERNS:
         context["patterns"] = selectors.review_patterns(review)
+    if actions["edit"]:
+        register_entries = context.get("patterns", context.get("episodes"))
+        context["still_needed"] = selectors.stage_still_needed(
+            stage,
+            evidence_count=len(context["evidence"]),
+            register_count=None if register_entries is None else len(register_entries),
+        )
     return render(request, "accreditation/stage/stage_detail.html", context)
 
 

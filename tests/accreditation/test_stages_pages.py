@@ -14,7 +14,7 @@ from accreditation.models import Evidence, ReviewStage, SignOff
 from accreditation.services.evidence import evidence_add_note
 from accreditation.services.stages import stage_approve, stage_submit
 
-from .factories import SupervisedReviewFactory, make_trainee, stage
+from .factories import SupervisedReviewFactory, fill_stage, make_trainee, stage
 
 pytestmark = pytest.mark.django_db
 Status = ReviewStage.Status
@@ -124,7 +124,9 @@ def test_it_says_so_when_submitting_with_no_evidence(client, review, tess):
     response = client.post(
         reverse("accreditation:stage_submit", args=[s.pk]), {"submit-comment": ""}, follow=True
     )
-    assert "Add evidence before submitting this stage." in _messages(response)
+    assert "Add evidence before submitting this stage: a file or a written note." in _messages(
+        response
+    )
     assert stage(review, 2).status == Status.IN_PROGRESS
 
 
@@ -280,7 +282,7 @@ def test_it_shows_only_my_waiting_stages_in_the_queue(client, review, other_revi
 
 
 def _submit(review, user, number):
-    evidence_add_note(stage=stage(review, number), user=user, title="Work", note="Done.")
+    fill_stage(review, user, number)
     stage_submit(stage=stage(review, number), user=user)
     return stage(review, number)
 
@@ -372,3 +374,39 @@ def test_it_stops_showing_the_reason_once_the_stage_is_submitted_again(client, r
     stage_submit(stage=stage(review, 1), user=tess)
     content = client.get(reverse("accreditation:stage_detail", args=[s.pk])).content.decode()
     assert 'id="reopened"' not in content
+
+
+# What a stage still needs before it is submitted -------------------------------------------
+
+
+def test_it_says_on_the_stage_page_what_is_still_needed_before_submitting(client, review, tess):
+    from accreditation.services.registers import episode_create
+
+    analysis = stage(review, 3)
+    client.force_login(tess)
+    content = client.get(reverse("accreditation:stage_detail", args=[analysis.pk])).content.decode()
+    assert "Needed before it can be submitted: at least 1 key practice episode in its" in content
+    assert "at least 1 key practice episode in its register (it has 0)" in content
+    assert reverse("accreditation:stage_submit", args=[analysis.pk]) not in content
+
+    episode_create(
+        stage=analysis, user=tess, title="Strategy meeting", what_happened="…", assessment="mixed"
+    )
+    content = client.get(reverse("accreditation:stage_detail", args=[analysis.pk])).content.decode()
+    assert 'id="still-needed"' not in content
+    response = client.post(
+        reverse("accreditation:stage_submit", args=[analysis.pk]),
+        {"submit-comment": ""},
+        follow=True,
+    )
+    assert "Stage submitted. Your supervisor can now sign it off." in _messages(response)
+    assert stage(review, 3).status == Status.SUBMITTED
+
+
+def test_it_tells_the_supervisor_what_a_stage_needs_but_not_to_add_it(client, review, sam):
+    client.force_login(sam)
+    content = client.get(
+        reverse("accreditation:stage_detail", args=[stage(review, 1).pk])
+    ).content.decode()
+    assert "Needed before it can be submitted: at least one file or written note." in content
+    assert 'id="still-needed"' not in content
