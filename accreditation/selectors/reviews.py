@@ -214,6 +214,24 @@ def stage_held_back_message(blocker: ReviewStage) -> str:
     )
 
 
+def stage_change_refusal(stage: ReviewStage, user: User, doing: str) -> str | None:
+    """Why this user may not change the stage's evidence or register now, or None.
+
+    ``doing`` completes "Only the trainee and their review partner can ..."."""
+    Status = ReviewStage.Status
+    review = stage.review
+    if not user.is_authenticated or user.pk not in (review.trainee_id, review.partner_id):
+        return f"Only the trainee and their review partner can {doing}."
+    if stage.status == Status.APPROVED:
+        return "This stage is approved, so it cannot be changed. Ask your supervisor to reopen it."
+    if stage.status == Status.SUBMITTED:
+        return (
+            "This stage is waiting for sign-off, so it cannot be changed until your supervisor "
+            "has looked at it."
+        )
+    return None
+
+
 def stage_actions_for(user: User, stage: ReviewStage) -> dict[str, bool]:
     """Which transitions this user may ask for on the stage in its current state; the services
     check again when asked."""

@@ -18,6 +18,7 @@ from notifications.services import notifications_mark_done, notify, notify_many
 from ..exceptions import TransitionError
 from ..models import ReviewStage, SignOff
 from ..selectors.reviews import (
+    stage_change_refusal,
     stage_held_back_by,
     stage_held_back_message,
     stage_reopen_refusal,
@@ -249,16 +250,9 @@ def lock_editable_stage(*, stage: ReviewStage, user: User, doing: str) -> Review
     started is started by the change.
     """
     stage = _lock(stage)
-    _require_reviewer(stage, user, doing)
-    if stage.status == Status.APPROVED:
-        raise TransitionError(
-            "This stage is approved, so it cannot be changed. Ask your supervisor to reopen it."
-        )
-    if stage.status == Status.SUBMITTED:
-        raise TransitionError(
-            "This stage is waiting for sign-off, so it cannot be changed until your supervisor "
-            "has looked at it."
-        )
+    refusal = stage_change_refusal(stage, user, doing)
+    if refusal:
+        raise TransitionError(refusal)
     if stage.status == Status.NOT_STARTED:
         stage_start_locked(stage=stage, user=user)
     return stage
