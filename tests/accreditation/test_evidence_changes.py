@@ -212,3 +212,15 @@ def test_it_lets_only_the_pair_change_a_note(note, who, request):
         )
     note.refresh_from_db()
     assert note.title == "Scope"
+
+
+def test_it_erases_the_previous_title_of_a_changed_note_with_the_note(note, tess):
+    from accreditation.privacy import erase_user
+    from learning_platform.accounts.personal_data.redaction import REDACTED
+
+    evidence_update_note(evidence=note, user=tess, title="Scope, revised", note="Changed.")
+    erase_user(tess)
+
+    assert not Evidence.objects.filter(pk=note.pk).exists()
+    entry = ModelLogEntry.objects.get(action="accreditation.evidence.edit")
+    assert (entry.data["title"], entry.data["previous_title"]) == (REDACTED, REDACTED)
