@@ -407,6 +407,8 @@ def _delete_evidence(queryset) -> None:
         data = dict(entry.data or {})
         if data.get("evidence_id") in ids:
             data.update(title=REDACTED, filename=REDACTED)
+            if "previous_title" in data:
+                data["previous_title"] = REDACTED
             ModelLogEntry.objects.filter(pk=entry.pk).update(data=data)
     Evidence.objects.filter(pk__in=ids).delete()
     for storage, name in files:

@@ -21,6 +21,7 @@ urlpatterns = [
     path("stages/<int:pk>/evidence/note/", evidence.evidence_add_note, name="evidence_add_note"),
     path("stages/<int:pk>/evidence/file/", evidence.evidence_add_file, name="evidence_add_file"),
     path("evidence/<int:pk>/download/", evidence.evidence_download, name="evidence_download"),
+    path("evidence/<int:pk>/edit/", evidence.evidence_edit_note, name="evidence_edit_note"),
     path("evidence/<int:pk>/remove/", evidence.evidence_remove, name="evidence_remove"),
     path("stages/<int:pk>/episodes/add/", reviews.episode_add, name="episode_add"),
     path("episodes/<int:pk>/edit/", reviews.episode_edit, name="episode_edit"),

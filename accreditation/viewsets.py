@@ -105,13 +105,15 @@ class AccreditationSchemeViewSet(ModelViewSet):
                 help_text=(
                     "Each review takes these stages, in this order, when it is created. A stage "
                     "that reviews already have cannot be removed or given another register; a "
-                    "change to its title or guidance shows on those reviews too."
+                    "change to its title, guidance or what it needs before submitting shows on "
+                    "those reviews too."
                 ),
                 panels=[
                     FieldPanel("title"),
                     FieldPanel("guidance"),
                     FieldPanel("expected_evidence"),
                     FieldPanel("register"),
+                    FieldRowPanel([FieldPanel("needs"), FieldPanel("min_register_entries")]),
                 ],
             ),
         ],

@@ -22,6 +22,7 @@ def register_review_log_actions(actions):
         ),
         ("accreditation.stage.reopen", "Stage: reopen", "Approved stage reopened"),
         ("accreditation.evidence.add", "Evidence: add", "Evidence added"),
+        ("accreditation.evidence.edit", "Evidence: change a note", "Note changed"),
         ("accreditation.evidence.remove", "Evidence: remove", "Evidence removed"),
         (
             "accreditation.evidence.purge",

@@ -1,3 +1,5 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 
 from wagtail.models import Orderable
@@ -55,6 +57,11 @@ class StageDefinition(Orderable):
         KEY_PRACTICE_EPISODES = "kpe", "Key practice episodes and contributory factors"
         UNDERLYING_PATTERNS = "patterns", "Underlying patterns"
 
+    class Needs(models.TextChoices):
+        EVIDENCE = "evidence", "Files or written notes"
+        REGISTER = "register", "Entries in its register"
+        BOTH = "both", "Files or written notes, and entries in its register"
+
     scheme = ParentalKey(AccreditationScheme, on_delete=models.CASCADE, related_name="stages")
     title = models.CharField(max_length=200)
     guidance = models.TextField(blank=True)
@@ -66,12 +73,43 @@ class StageDefinition(Orderable):
         default=Register.NONE,
         help_text="A structured register the trainee fills in at this stage.",
     )
+    needs = models.CharField(
+        "needed before submitting",
+        max_length=20,
+        choices=Needs.choices,
+        default=Needs.EVIDENCE,
+        help_text="What the trainee must add before they can submit this stage for sign-off.",
+    )
+    min_register_entries = models.PositiveSmallIntegerField(
+        "register entries needed",
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text="When the register counts: the fewest entries it must have.",
+    )
 
     class Meta(Orderable.Meta):
         pass
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        super().clean()
+        if self.needs_register and not self.register:
+            raise ValidationError(
+                {
+                    "needs": "This stage has no register, so only files or written notes can be "
+                    "needed before submitting it. Choose a register, or choose files or notes."
+                }
+            )
+
+    @property
+    def needs_evidence(self) -> bool:
+        return self.needs in (self.Needs.EVIDENCE, self.Needs.BOTH)
+
+    @property
+    def needs_register(self) -> bool:
+        return self.needs in (self.Needs.REGISTER, self.Needs.BOTH)
 
 
 class ContributoryFactorCategory(models.Model):

@@ -11,6 +11,7 @@ from ..models import (
     KeyPracticeEpisode,
     ReviewStage,
     SignOff,
+    StageDefinition,
     SupervisedReview,
     UnderlyingPattern,
 )
@@ -148,6 +149,85 @@ def stage_reopen_refusal(review: SupervisedReview, *, lock: bool = False) -> str
             f"{found[0].trainee.full_name}'s application for accreditation rests on this review "
             "and is waiting for a decision, so its stages cannot be reopened now. If a stage must "
             "change, the assessor can refer the application back first."
+        )
+    return None
+
+
+_REGISTER_ENTRY = {
+    StageDefinition.Register.KEY_PRACTICE_EPISODES: ("key practice episode", KeyPracticeEpisode),
+    StageDefinition.Register.UNDERLYING_PATTERNS: ("underlying pattern", UnderlyingPattern),
+}
+
+
+def stage_still_needed(
+    stage: ReviewStage,
+    *,
+    evidence_count: int | None = None,
+    register_count: int | None = None,
+) -> list[str]:
+    """What the stage still lacks before it may be submitted, as its definition asks, each as a
+    phrase ("a file or a written note"); empty when nothing is missing. A page that has already
+    loaded the evidence or the register passes their counts, so nothing is read twice."""
+    definition = stage.definition
+    missing = []
+    if definition.needs_evidence:
+        if evidence_count is None:
+            evidence_count = Evidence.objects.filter(stage=stage).count()
+        if not evidence_count:
+            missing.append("a file or a written note")
+    entry = _REGISTER_ENTRY.get(definition.register)
+    if definition.needs_register and entry:
+        noun, model = entry
+        if register_count is None:
+            register_count = model.objects.filter(review_id=stage.review_id).count()
+        needed = definition.min_register_entries
+        if register_count < needed:
+            missing.append(
+                f"at least {needed} {noun}{'s' if needed != 1 else ''} in its register "
+                f"(it has {register_count})"
+            )
+    return missing
+
+
+def stage_still_needed_message(missing: list[str]) -> str:
+    return f"Add evidence before submitting this stage: {', and '.join(missing)}."
+
+
+def stage_held_back_by(stage: ReviewStage) -> ReviewStage | None:
+    """The first earlier stage of the review that is not approved yet, or None.
+
+    Stages are signed off in order: a stage cannot be approved while one before it is not."""
+    return (
+        ReviewStage.objects.filter(review_id=stage.review_id, sort_order__lt=stage.sort_order)
+        .exclude(status=ReviewStage.Status.APPROVED)
+        .select_related("definition")
+        .order_by("sort_order", "pk")
+        .first()
+    )
+
+
+def stage_held_back_message(blocker: ReviewStage) -> str:
+    return (
+        f"Stage {blocker.sort_order}, “{blocker.definition.title}”, is not approved yet "
+        f"({blocker.get_status_display().lower()}). Stages are approved in order, so it must be "
+        "approved before this one."
+    )
+
+
+def stage_change_refusal(stage: ReviewStage, user: User, doing: str) -> str | None:
+    """Why this user may not change the stage's evidence or register now, or None.
+
+    ``doing`` completes "Only the trainee and their review partner can ..."."""
+    Status = ReviewStage.Status
+    review = stage.review
+    if not user.is_authenticated or user.pk not in (review.trainee_id, review.partner_id):
+        return f"Only the trainee and their review partner can {doing}."
+    if stage.status == Status.APPROVED:
+        return "This stage is approved, so it cannot be changed. Ask your supervisor to reopen it."
+    if stage.status == Status.SUBMITTED:
+        return (
+            "This stage is waiting for sign-off, so it cannot be changed until your supervisor "
+            "has looked at it."
         )
     return None
 

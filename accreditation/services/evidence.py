@@ -165,6 +165,33 @@ def evidence_add_file(
     return evidence
 
 
+def evidence_update_note(*, evidence: Evidence, user: User, title: str, note: str) -> Evidence:
+    """Change a written note in place, while its stage may still be changed; the audit entry
+    keeps the title it had."""
+    with transaction.atomic():
+        lock_editable_stage(stage=evidence.stage, user=user, doing="change evidence")
+        # Another request may have removed it while this one waited.
+        evidence = Evidence.objects.select_for_update().filter(pk=evidence.pk).first()
+        if evidence is None:
+            raise TransitionError("That note had already been removed.")
+        if evidence.kind != Evidence.Kind.NOTE:
+            raise TransitionError(
+                "Only a written note can be changed. Remove a file and upload it again."
+            )
+        before = {"title": evidence.title, "note": evidence.note}
+        evidence.title = title.strip()
+        evidence.note = note.strip()
+        evidence.save(update_fields=["title", "note"])
+        _log(
+            evidence,
+            "edit",
+            user,
+            previous_title=before["title"],
+            note_changed=before["note"] != evidence.note,
+        )
+    return evidence
+
+
 def evidence_remove(*, evidence: Evidence, user: User) -> None:
     with transaction.atomic():
         lock_editable_stage(stage=evidence.stage, user=user, doing="remove evidence")
@@ -181,7 +208,7 @@ def evidence_remove(*, evidence: Evidence, user: User) -> None:
             transaction.on_commit(lambda: storage.delete(stored_name))
 
 
-def _log(evidence: Evidence, verb: str, user: User) -> None:
+def _log(evidence: Evidence, verb: str, user: User, **extra) -> None:
     log(
         instance=evidence.stage,
         action=f"accreditation.evidence.{verb}",
@@ -191,5 +218,6 @@ def _log(evidence: Evidence, verb: str, user: User) -> None:
             "title": evidence.title,
             "kind": evidence.kind,
             "filename": evidence.original_filename,
+            **extra,
         },
     )

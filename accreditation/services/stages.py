@@ -16,8 +16,15 @@ from notifications.models import Event
 from notifications.services import notifications_mark_done, notify, notify_many
 
 from ..exceptions import TransitionError
-from ..models import Evidence, ReviewStage, SignOff
-from ..selectors.reviews import stage_reopen_refusal
+from ..models import ReviewStage, SignOff
+from ..selectors.reviews import (
+    stage_change_refusal,
+    stage_held_back_by,
+    stage_held_back_message,
+    stage_reopen_refusal,
+    stage_still_needed,
+    stage_still_needed_message,
+)
 
 Status = ReviewStage.Status
 
@@ -150,12 +157,14 @@ def stage_start(*, stage: ReviewStage, user: User) -> SignOff:
 def stage_submit(*, stage: ReviewStage, user: User, comment: str = "") -> SignOff:
     stage = _lock(stage)
     _require_reviewer(stage, user, "submit a stage for sign-off")
-    if stage.status not in (Status.IN_PROGRESS, Status.CHANGES_REQUESTED):
-        if stage.status == Status.NOT_STARTED:
-            raise TransitionError("Add evidence before submitting this stage.")
+    if stage.status not in (Status.IN_PROGRESS, Status.CHANGES_REQUESTED, Status.NOT_STARTED):
         raise TransitionError(f"This stage {_ALREADY[stage.status]}.")
-    if not Evidence.objects.filter(stage=stage).exists():
-        raise TransitionError("Add evidence before submitting this stage.")
+    # What the stage needs is its definition's to say: files or notes, its register, or both.
+    missing = stage_still_needed(stage)
+    if missing:
+        raise TransitionError(stage_still_needed_message(missing))
+    if stage.status == Status.NOT_STARTED:
+        raise TransitionError("Start this stage before submitting it.")
     return _move(
         stage,
         to_status=Status.SUBMITTED,
@@ -176,6 +185,11 @@ def stage_approve(*, stage: ReviewStage, user: User, comment: str = "") -> SignO
             if stage.status != Status.APPROVED
             else "This stage is already approved."
         )
+    # _lock holds the review's row as well as the stage's, and every transition takes it, so
+    # no earlier stage can be reopened or sent back while this check is being made.
+    blocker = stage_held_back_by(stage)
+    if blocker is not None:
+        raise TransitionError(stage_held_back_message(blocker))
     return _move(
         stage,
         to_status=Status.APPROVED,
@@ -236,16 +250,9 @@ def lock_editable_stage(*, stage: ReviewStage, user: User, doing: str) -> Review
     started is started by the change.
     """
     stage = _lock(stage)
-    _require_reviewer(stage, user, doing)
-    if stage.status == Status.APPROVED:
-        raise TransitionError(
-            "This stage is approved, so it cannot be changed. Ask your supervisor to reopen it."
-        )
-    if stage.status == Status.SUBMITTED:
-        raise TransitionError(
-            "This stage is waiting for sign-off, so it cannot be changed until your supervisor "
-            "has looked at it."
-        )
+    refusal = stage_change_refusal(stage, user, doing)
+    if refusal:
+        raise TransitionError(refusal)
     if stage.status == Status.NOT_STARTED:
         stage_start_locked(stage=stage, user=user)
     return stage

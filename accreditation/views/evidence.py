@@ -1,5 +1,5 @@
-"""Evidence on a stage: add a note, upload a file, remove, and download through a permission
-check (never a public URL)."""
+"""Evidence on a stage: add a note, change a note, upload a file, remove (after a confirmation
+page), and download through a permission check (never a public URL)."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -7,12 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import access
 from ..exceptions import TransitionError
 from ..forms import EvidenceFileForm, EvidenceNoteForm
 from ..models import Evidence
+from ..selectors.reviews import stage_change_refusal
 from ..services import evidence as services
 from .reviews import already_removed, render_stage
 
@@ -64,13 +65,63 @@ def evidence_add_file(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_stage_url(stage))
 
 
+def _evidence_page(request: HttpRequest, template: str, evidence: Evidence, **context):
+    stage = evidence.stage
+    return render(
+        request,
+        f"accreditation/evidence/{template}",
+        {"evidence": evidence, "stage": stage, "review": stage.review, **context},
+    )
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
+def evidence_edit_note(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = access.get_evidence_for_user(request.user, pk)
+    if evidence.kind != Evidence.Kind.NOTE:
+        raise Http404
+    if request.method == "GET":
+        # A POST goes to the service, which refuses on the form, so nothing typed is lost.
+        refusal = stage_change_refusal(evidence.stage, request.user, "change evidence")
+        if refusal:
+            messages.error(request, refusal)
+            return redirect(_stage_url(evidence.stage))
+    form = EvidenceNoteForm(
+        request.POST or None, initial={"title": evidence.title, "note": evidence.note}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evidence_update_note(
+                evidence=evidence,
+                user=request.user,
+                title=form.cleaned_data["title"],
+                note=form.cleaned_data["note"],
+            )
+        except TransitionError as error:
+            # Shown on the form, so nothing the trainee typed is lost.
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Note “{form.cleaned_data['title']}” saved.")
+            return redirect(_stage_url(evidence.stage))
+    return _evidence_page(request, "note_form.html", evidence, form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks to confirm (a page that needs no JavaScript); POST removes."""
     try:
         evidence = access.get_evidence_for_user(request.user, pk)
     except Http404:
+        if request.method == "GET":
+            raise
         return already_removed(request, Evidence, pk, "evidence")
+    if request.method == "GET":
+        refusal = stage_change_refusal(evidence.stage, request.user, "remove evidence")
+        if refusal:
+            messages.error(request, refusal)
+            return redirect(_stage_url(evidence.stage))
+        return _evidence_page(request, "remove_confirm.html", evidence)
     try:
         services.evidence_remove(evidence=evidence, user=request.user)
     except TransitionError as error:

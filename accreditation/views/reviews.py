@@ -53,8 +53,15 @@ def render_stage(request: HttpRequest, stage: ReviewStage, **bound_forms) -> Htt
     reopen_refusal = selectors.stage_reopen_refusal(review) if actions["reopen"] else None
     if reopen_refusal:
         actions["reopen"] = False
+    held_back_by = None
+    if stage.status == ReviewStage.Status.SUBMITTED:
+        held_back_by = selectors.stage_held_back_by(stage)
+    if held_back_by is not None:
+        actions["approve"] = False
     context = {
         "reopen_refusal": reopen_refusal,
+        "held_back_by": held_back_by,
+        "supervises": request.user.pk == review.supervisor_id,
         "review": review,
         "stage": stage,
         "definition": stage.definition,
@@ -72,6 +79,13 @@ def render_stage(request: HttpRequest, stage: ReviewStage, **bound_forms) -> Htt
         context["episodes"] = selectors.review_episodes(review)
     if register == Register.UNDERLYING_PATTERNS:
         context["patterns"] = selectors.review_patterns(review)
+    if actions["edit"]:
+        register_entries = context.get("patterns", context.get("episodes"))
+        context["still_needed"] = selectors.stage_still_needed(
+            stage,
+            evidence_count=len(context["evidence"]),
+            register_count=None if register_entries is None else len(register_entries),
+        )
     return render(request, "accreditation/stage/stage_detail.html", context)
 
 

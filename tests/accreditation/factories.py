@@ -77,6 +77,44 @@ def stage(review: SupervisedReview, number: int) -> ReviewStage:
     )
 
 
+def approve_stages(review: SupervisedReview, trainee, supervisor, numbers) -> None:
+    """Submit each numbered stage with a note and have the supervisor approve it (stages are
+    approved in order, so a later stage's approval needs the earlier ones)."""
+    from accreditation.services.stages import stage_approve, stage_submit
+
+    for number in numbers:
+        fill_stage(review, trainee, number)
+        stage_submit(stage=stage(review, number), user=trainee)
+        stage_approve(stage=stage(review, number), user=supervisor)
+
+
+def fill_stage(review: SupervisedReview, user, number: int) -> ReviewStage:
+    """Give a stage what it needs before it is submitted: a note, and an entry in its register
+    (a key practice episode, or an underlying pattern citing one) when it has one."""
+    from accreditation.models import KeyPracticeEpisode, StageDefinition
+    from accreditation.services.evidence import evidence_add_note
+    from accreditation.services.registers import episode_create, pattern_create
+
+    s = stage(review, number)
+    evidence_add_note(stage=s, user=user, title="Work", note="Done.")
+    Register = StageDefinition.Register
+    if s.definition.register == Register.KEY_PRACTICE_EPISODES:
+        episode_create(
+            stage=s, user=user, title="Strategy meeting", what_happened="…", assessment="mixed"
+        )
+    elif s.definition.register == Register.UNDERLYING_PATTERNS:
+        pattern_create(
+            stage=s,
+            user=user,
+            title="Meetings exclude health",
+            description="Invitations go by a list that omits GPs.",
+            pattern_type=pattern_types()[0],
+            priority=1,
+            episodes=list(KeyPracticeEpisode.objects.filter(review=review)[:1]),
+        )
+    return stage(review, number)
+
+
 def add_register_entries(review: SupervisedReview, user) -> tuple:
     """A key practice episode on stage 3 and an underlying pattern on stage 4 that cites it."""
     from accreditation.services.registers import episode_create, pattern_create

@@ -23,7 +23,7 @@ from accreditation import urls as accreditation_urls
 from accreditation.models import AccreditationScheme, Certificate, ReviewStage
 from accreditation.services.applications import application_save_draft
 from accreditation.services.bulk import bulk_issue_start
-from accreditation.services.evidence import evidence_add_file
+from accreditation.services.evidence import evidence_add_file, evidence_add_note
 from accreditation.viewsets import AccreditationViewSetGroup
 
 from .award_builders import approve, make_ready, submit
@@ -110,7 +110,17 @@ TABLE = [
         PAIR_ACTS,
     ),
     ("accreditation:evidence_download", "evidence", "GET", None, only(*REVIEW_READERS)),
+    # GET asks to confirm (here refused: the stage is approved); POST removes.
+    ("accreditation:evidence_remove", "evidence", "GET", None, PAIR_ACTS),
     ("accreditation:evidence_remove", "evidence", "POST", {}, PAIR_ACTS),
+    ("accreditation:evidence_edit_note", "note", "GET", None, PAIR_ACTS),
+    (
+        "accreditation:evidence_edit_note",
+        "note",
+        "POST",
+        {"note-title": "Log", "note-note": "Changed."},
+        PAIR_ACTS,
+    ),
     ("accreditation:episode_add", "kpe_stage", "GET", None, PAIR_ONLY),
     ("accreditation:episode_edit", "episode", "GET", None, PAIR_ONLY),
     ("accreditation:episode_delete", "episode", "POST", {}, PAIR_ONLY),
@@ -197,6 +207,9 @@ def world(tess, pat, uma, sam, ali, ada, review, other_review, django_capture_on
     evidence = evidence_add_file(
         stage=stage(review, 1), user=tess, title="Scope", upload=upload("scope.pdf", PDF_BYTES)
     )
+    note = evidence_add_note(
+        stage=stage(review, 2), user=tess, title="Conversation log", note="Seven held."
+    )
     episode, pattern = add_register_entries(review, tess)
     session = record_group_session(sam, [tess, pat])
     make_ready(tess, review)
@@ -217,6 +230,7 @@ def world(tess, pat, uma, sam, ali, ada, review, other_review, django_capture_on
         "kpe_stage": stage(review, 3).pk,
         "pattern_stage": stage(review, 4).pk,
         "evidence": evidence.pk,
+        "note": note.pk,
         "episode": episode.pk,
         "pattern": pattern.pk,
         "session": session.pk,

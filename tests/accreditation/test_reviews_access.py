@@ -85,6 +85,7 @@ ACTIONS = [
     ("accreditation:evidence_add_note", "stage"),
     ("accreditation:evidence_add_file", "stage"),
     ("accreditation:evidence_remove", "evidence"),
+    ("accreditation:evidence_edit_note", "evidence"),
     ("accreditation:evidence_download", "evidence"),
     ("accreditation:episode_delete", "episode"),
     ("accreditation:pattern_delete", "pattern"),

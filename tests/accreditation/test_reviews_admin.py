@@ -136,6 +136,8 @@ def _stage_rows(scheme, **changes) -> list[dict]:
             "guidance": definition.guidance,
             "expected_evidence": definition.expected_evidence,
             "register": definition.register,
+            "needs": definition.needs,
+            "min_register_entries": definition.min_register_entries,
         }
         row.update(changes.get(definition.register or definition.title, {}))
         rows.append(row)
@@ -183,3 +185,36 @@ def test_it_lists_3_and_15_reviews_in_the_same_number_of_queries(
     reviews(12)
     with django_assert_num_queries(len(captured)):
         assert client.get(url).content.decode().count("Partner ") >= 15
+
+
+def test_it_lets_staff_say_what_a_stage_needs_before_it_is_submitted(client, ada, review):
+    scheme = default_scheme()
+    url = reverse("accreditation_schemes:edit", args=[scheme.pk])
+    client.force_login(ada)
+
+    response = client.post(
+        url,
+        _scheme_post(
+            scheme,
+            _stage_rows(
+                scheme,
+                kpe={"needs": "both", "min_register_entries": 3},
+                Report={"needs": "register"},
+            ),
+        ),
+    )
+
+    # The Report stage has no register, so its register cannot be what it needs.
+    assert response.status_code == 200
+    assert "This stage has no register" in response.content.decode()
+    assert scheme.stages.get(register="kpe").needs == "register"
+
+    response = client.post(
+        url,
+        _scheme_post(scheme, _stage_rows(scheme, kpe={"needs": "both", "min_register_entries": 3})),
+    )
+    assert response.status_code == 302
+    analysis = scheme.stages.get(register="kpe")
+    assert (analysis.needs, analysis.min_register_entries) == ("both", 3)
+    # A stage reviews already have may change what it needs: the review's stage follows.
+    assert review.stages.get(definition=analysis).definition.needs == "both"

@@ -32,6 +32,9 @@ def test_it_ships_the_default_scheme_with_guide_24s_stages():
     ]
     assert all(s.guidance and s.expected_evidence for s in stages)
     assert [s.register for s in stages] == ["", "", "kpe", "patterns", ""]
+    # The registers are the evidence of the stages that have one.
+    assert [s.needs for s in stages] == ["evidence", "evidence", "register", "register", "evidence"]
+    assert all(s.min_register_entries == 1 for s in stages)
 
 
 def test_it_ships_the_nine_categories_and_the_six_pattern_types():
@@ -74,6 +77,8 @@ def test_it_offers_every_scheme_setting_in_the_admin(client, ada):
         "stages-0-guidance",
         "stages-0-expected_evidence",
         "stages-0-register",
+        "stages-0-needs",
+        "stages-0-min_register_entries",
     ):
         assert f'name="{field}"' in content, field
 

@@ -14,7 +14,7 @@ from accreditation.models import Evidence, ReviewStage, SignOff
 from accreditation.services.evidence import evidence_add_note
 from accreditation.services.stages import stage_approve, stage_submit
 
-from .factories import SupervisedReviewFactory, make_trainee, stage
+from .factories import SupervisedReviewFactory, fill_stage, make_trainee, stage
 
 pytestmark = pytest.mark.django_db
 Status = ReviewStage.Status
@@ -124,7 +124,9 @@ def test_it_says_so_when_submitting_with_no_evidence(client, review, tess):
     response = client.post(
         reverse("accreditation:stage_submit", args=[s.pk]), {"submit-comment": ""}, follow=True
     )
-    assert "Add evidence before submitting this stage." in _messages(response)
+    assert "Add evidence before submitting this stage: a file or a written note." in _messages(
+        response
+    )
     assert stage(review, 2).status == Status.IN_PROGRESS
 
 
@@ -274,3 +276,137 @@ def test_it_shows_only_my_waiting_stages_in_the_queue(client, review, other_revi
     response = client.get(reverse("accreditation:supervisor_queue"))
     assert [s.review_id for s in response.context["waiting"]] == [review.pk]
     assert "Family M" not in response.content.decode()
+
+
+# Stages are approved in order ----------------------------------------------------------------
+
+
+def _submit(review, user, number):
+    fill_stage(review, user, number)
+    stage_submit(stage=stage(review, number), user=user)
+    return stage(review, number)
+
+
+def test_it_tells_the_supervisor_which_earlier_stage_holds_an_approval_back(
+    client, review, tess, sam
+):
+    _submit(review, tess, 1)
+    findings = _submit(review, tess, 4)
+    client.force_login(sam)
+    response = client.get(reverse("accreditation:stage_detail", args=[findings.pk]))
+    content = response.content.decode()
+    assert "You cannot approve this stage yet" in content
+    assert "Stage 1, “Preparation”</a>, is submitted, so it must be approved first." in content
+    assert reverse("accreditation:stage_approve", args=[findings.pk]) not in content
+    # Sending it back is still open to him.
+    assert reverse("accreditation:stage_request_changes", args=[findings.pk]) in content
+    # The trainee is told the same, in her words.
+    client.force_login(tess)
+    content = client.get(reverse("accreditation:stage_detail", args=[findings.pk])).content
+    assert "This stage cannot be approved yet" in content.decode()
+
+
+def test_it_says_so_when_approving_out_of_order_through_the_button(client, review, tess, sam):
+    _submit(review, tess, 1)
+    findings = _submit(review, tess, 4)
+    client.force_login(sam)
+    response = client.post(
+        reverse("accreditation:stage_approve", args=[findings.pk]),
+        {"approve-comment": ""},
+        follow=True,
+    )
+    assert any("Stage 1, “Preparation”, is not approved yet" in m for m in _messages(response))
+    assert stage(review, 4).status == Status.SUBMITTED
+
+
+def test_it_offers_the_approve_button_once_earlier_stages_are_approved(client, review, tess, sam):
+    stage_approve(stage=_submit(review, tess, 1), user=sam)
+    second = _submit(review, tess, 2)
+    client.force_login(sam)
+    content = client.get(reverse("accreditation:stage_detail", args=[second.pk])).content.decode()
+    assert reverse("accreditation:stage_approve", args=[second.pk]) in content
+    assert "cannot approve this stage yet" not in content
+
+
+def test_it_tells_the_supervisor_the_stage_waits_for_him(client, review, tess, sam):
+    s = _submitted_stage(review, tess)
+    client.force_login(sam)
+    content = client.get(reverse("accreditation:stage_detail", args=[s.pk])).content.decode()
+    assert "This stage is waiting for sign-off by you." in content
+    assert "sign-off by Sam Supervisor" not in content
+    client.force_login(tess)
+    content = client.get(reverse("accreditation:stage_detail", args=[s.pk])).content.decode()
+    assert "This stage is waiting for sign-off by Sam Supervisor." in content
+
+
+# The reason for reopening ---------------------------------------------------------------------
+
+
+def _callout(content: str, anchor: str) -> str:
+    start = content.index(f'id="{anchor}"')
+    return content[start : content.index("</div>", start)]
+
+
+def test_it_shows_the_reason_for_reopening_at_the_top_of_the_stage(client, review, tess, pat, sam):
+    s = _submitted_stage(review, tess)
+    stage_approve(stage=s, user=sam)
+    client.force_login(sam)
+    _post(client, "stage_reopen", stage(review, 1), "The board widened the scope to adults.")
+    assert stage(review, 1).status == Status.IN_PROGRESS
+    for persona, who in ((tess, "Sam Supervisor"), (pat, "Sam Supervisor"), (sam, "you")):
+        client.force_login(persona)
+        content = client.get(reverse("accreditation:stage_detail", args=[s.pk])).content.decode()
+        callout = _callout(content, "reopened")
+        assert f"Reopened by {who} on" in callout
+        assert "The board widened the scope to adults." in callout
+        # Above the evidence, not only in the history table at the bottom.
+        assert content.index('id="reopened"') < content.index('id="evidence"')
+    client.force_login(tess)
+    content = client.get(reverse("accreditation:stage_detail", args=[s.pk])).content.decode()
+    assert "submit the stage again for sign-off" in _callout(content, "reopened")
+
+
+def test_it_stops_showing_the_reason_once_the_stage_is_submitted_again(client, review, tess, sam):
+    s = _submitted_stage(review, tess)
+    stage_approve(stage=s, user=sam)
+    client.force_login(sam)
+    _post(client, "stage_reopen", stage(review, 1), "The board widened the scope to adults.")
+    stage_submit(stage=stage(review, 1), user=tess)
+    content = client.get(reverse("accreditation:stage_detail", args=[s.pk])).content.decode()
+    assert 'id="reopened"' not in content
+
+
+# What a stage still needs before it is submitted -------------------------------------------
+
+
+def test_it_says_on_the_stage_page_what_is_still_needed_before_submitting(client, review, tess):
+    from accreditation.services.registers import episode_create
+
+    analysis = stage(review, 3)
+    client.force_login(tess)
+    content = client.get(reverse("accreditation:stage_detail", args=[analysis.pk])).content.decode()
+    assert "Needed before it can be submitted: at least 1 key practice episode in its" in content
+    assert "at least 1 key practice episode in its register (it has 0)" in content
+    assert reverse("accreditation:stage_submit", args=[analysis.pk]) not in content
+
+    episode_create(
+        stage=analysis, user=tess, title="Strategy meeting", what_happened="…", assessment="mixed"
+    )
+    content = client.get(reverse("accreditation:stage_detail", args=[analysis.pk])).content.decode()
+    assert 'id="still-needed"' not in content
+    response = client.post(
+        reverse("accreditation:stage_submit", args=[analysis.pk]),
+        {"submit-comment": ""},
+        follow=True,
+    )
+    assert "Stage submitted. Your supervisor can now sign it off." in _messages(response)
+    assert stage(review, 3).status == Status.SUBMITTED
+
+
+def test_it_tells_the_supervisor_what_a_stage_needs_but_not_to_add_it(client, review, sam):
+    client.force_login(sam)
+    content = client.get(
+        reverse("accreditation:stage_detail", args=[stage(review, 1).pk])
+    ).content.decode()
+    assert "Needed before it can be submitted: at least one file or written note." in content
+    assert 'id="still-needed"' not in content

@@ -34,7 +34,7 @@ from tests.courses.factories import (
 )
 
 from .award_builders import STATEMENT
-from .factories import SupervisedReviewFactory
+from .factories import SupervisedReviewFactory, add_register_entries
 
 
 def test_it_walks_the_whole_path_to_a_revoked_certificate(
@@ -76,6 +76,8 @@ def test_it_walks_the_whole_path_to_a_revoked_certificate(
         "Findings",
         "Report",
     ]
+    # Stages 3 and 4 are evidenced by their registers as well.
+    add_register_entries(review, tess)
     for number, stage in enumerate(stages, start=1):
         evidence_services.evidence_add_note(
             stage=stage, user=tess, title=f"Stage {number} notes", note="What we did."

@@ -35,6 +35,7 @@ from accreditation.services import stages as stage_services
 from accreditation.services import supervision as supervision_services
 from accreditation.services.reviews import review_create
 from courses.services import progress as progress_services
+from tests.accreditation.factories import add_register_entries
 from tests.courses.factories import (
     CohortFactory,
     EnrolmentFactory,
@@ -258,6 +259,8 @@ def test_it_walks_the_whole_path_from_stage_evidence_to_a_revoked_certificate(
         SignOff.Decision.SUBMITTED,
         SignOff.Decision.APPROVED,
     ]
+    # Stages 3 and 4 need entries in their registers before they can be submitted.
+    add_register_entries(review, tess)
     for number in (3, 4, 5):
         _complete_stage_through_services(review, number, tess, sam)
     trainee.goto("/accreditation/")

@@ -114,7 +114,9 @@ def test_it_tells_the_trainees_a_stage_was_reopened(run_on_commit, review, tess,
     assert _notified(Event.STAGE_REOPENED) == ["pat@example.org", "tess@example.org"]
     message, html = _one_mail("tess@example.org")
     assert message.subject == "[Learning Together] Sam Supervisor reopened “Preparation”"
-    assert "Sign in to read their reason" in message.body
+    # The reason is in the email itself, not only on the stage page.
+    assert "Their reason for reopening it:\n\nScope changed." in message.body
+    assert "<blockquote><p>Scope changed.</p></blockquote>" in html
     # Mandatory: the footer says why it cannot be turned off.
     assert "always sent" in message.body and "always sent" in html
 

@@ -238,9 +238,12 @@ MATRIX: dict[str, Row] = {
     "accreditation:evidence_download": Row(
         expect(REVIEW_READERS), world=ACCREDITATION, args=("evidence",)
     ),
+    # GET asks to confirm (POST removes: tests/accreditation/test_access_matrix.py has both).
     "accreditation:evidence_remove": Row(
         PAIR_ACTS, world=ACCREDITATION, args=("evidence",), method="POST"
     ),
+    # The stage is approved, so the pair are told it cannot change; others may not change it.
+    "accreditation:evidence_edit_note": Row(PAIR_ACTS, world=ACCREDITATION, args=("note",)),
     "accreditation:episode_add": Row(PAIR_ONLY, world=ACCREDITATION, args=("kpe_stage",)),
     "accreditation:episode_edit": Row(PAIR_ONLY, world=ACCREDITATION, args=("episode",)),
     "accreditation:episode_delete": Row(
