@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "learning_platform.security.AccessDeniedLogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "learning_platform.security.PermissionsPolicyMiddleware",
+    "learning_platform.security.SignedInNoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -228,7 +229,8 @@ CONTENT_SECURITY_POLICY = {
             "https://www.youtube.com",
             "https://player.vimeo.com",
         ],
-        "frame-ancestors": [SELF],
+        # No page here is meant to be framed: the same as X-Frame-Options: DENY.
+        "frame-ancestors": [NONE],
         "form-action": [SELF],
         "base-uri": [SELF],
         "object-src": [NONE],
