@@ -326,7 +326,7 @@ def test_it_serves_evidence_as_a_private_attachment(client, pdf_evidence, who, r
     assert b"".join(response.streaming_content) == PDF_BYTES
     assert response["Content-Disposition"].startswith("attachment;")
     assert 'filename="Scope v2.pdf"' in response["Content-Disposition"]
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "no-store, private"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Type"] == "application/pdf"
 
