@@ -234,6 +234,18 @@ def test_it_changes_nothing_when_an_emailed_link_is_followed(client, tess_notifi
     assert Notification.objects.get(pk=changes.pk).read_at is not None
 
 
+def test_it_shows_an_unread_notification_in_a_fixed_number_of_queries(
+    client, tess_notified, tess, django_assert_max_num_queries
+):
+    _, changes = tess_notified
+    client.force_login(tess)
+
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse("notifications:open", args=[changes.pk]))
+
+    assert response.status_code == 200
+
+
 def test_it_goes_straight_on_from_a_read_notifications_link(client, tess_notified, tess):
     approved, _ = tess_notified
     client.force_login(tess)
