@@ -1,5 +1,7 @@
 from django.urls import path
 
+import learning_platform.converters  # noqa: F401 (registers <id:...>)
+
 from .views import applications, assessment, certificates, dashboard, evidence, reviews, supervision
 
 app_name = "accreditation"
@@ -7,35 +9,35 @@ app_name = "accreditation"
 urlpatterns = [
     # Supervised review: reviews, stages, evidence and registers
     path("", reviews.my_review, name="my_review"),
-    path("reviews/<int:pk>/", reviews.review_detail, name="review_detail"),
-    path("stages/<int:pk>/", reviews.stage_detail, name="stage_detail"),
-    path("stages/<int:pk>/start/", reviews.stage_start, name="stage_start"),
-    path("stages/<int:pk>/submit/", reviews.stage_submit, name="stage_submit"),
-    path("stages/<int:pk>/approve/", reviews.stage_approve, name="stage_approve"),
+    path("reviews/<id:pk>/", reviews.review_detail, name="review_detail"),
+    path("stages/<id:pk>/", reviews.stage_detail, name="stage_detail"),
+    path("stages/<id:pk>/start/", reviews.stage_start, name="stage_start"),
+    path("stages/<id:pk>/submit/", reviews.stage_submit, name="stage_submit"),
+    path("stages/<id:pk>/approve/", reviews.stage_approve, name="stage_approve"),
     path(
-        "stages/<int:pk>/request-changes/",
+        "stages/<id:pk>/request-changes/",
         reviews.stage_request_changes,
         name="stage_request_changes",
     ),
-    path("stages/<int:pk>/reopen/", reviews.stage_reopen, name="stage_reopen"),
-    path("stages/<int:pk>/evidence/note/", evidence.evidence_add_note, name="evidence_add_note"),
-    path("stages/<int:pk>/evidence/file/", evidence.evidence_add_file, name="evidence_add_file"),
-    path("evidence/<int:pk>/download/", evidence.evidence_download, name="evidence_download"),
-    path("evidence/<int:pk>/edit/", evidence.evidence_edit_note, name="evidence_edit_note"),
-    path("evidence/<int:pk>/remove/", evidence.evidence_remove, name="evidence_remove"),
-    path("stages/<int:pk>/episodes/add/", reviews.episode_add, name="episode_add"),
-    path("episodes/<int:pk>/edit/", reviews.episode_edit, name="episode_edit"),
-    path("episodes/<int:pk>/delete/", reviews.episode_delete, name="episode_delete"),
-    path("stages/<int:pk>/patterns/add/", reviews.pattern_add, name="pattern_add"),
-    path("patterns/<int:pk>/edit/", reviews.pattern_edit, name="pattern_edit"),
-    path("patterns/<int:pk>/delete/", reviews.pattern_delete, name="pattern_delete"),
+    path("stages/<id:pk>/reopen/", reviews.stage_reopen, name="stage_reopen"),
+    path("stages/<id:pk>/evidence/note/", evidence.evidence_add_note, name="evidence_add_note"),
+    path("stages/<id:pk>/evidence/file/", evidence.evidence_add_file, name="evidence_add_file"),
+    path("evidence/<id:pk>/download/", evidence.evidence_download, name="evidence_download"),
+    path("evidence/<id:pk>/edit/", evidence.evidence_edit_note, name="evidence_edit_note"),
+    path("evidence/<id:pk>/remove/", evidence.evidence_remove, name="evidence_remove"),
+    path("stages/<id:pk>/episodes/add/", reviews.episode_add, name="episode_add"),
+    path("episodes/<id:pk>/edit/", reviews.episode_edit, name="episode_edit"),
+    path("episodes/<id:pk>/delete/", reviews.episode_delete, name="episode_delete"),
+    path("stages/<id:pk>/patterns/add/", reviews.pattern_add, name="pattern_add"),
+    path("patterns/<id:pk>/edit/", reviews.pattern_edit, name="pattern_edit"),
+    path("patterns/<id:pk>/delete/", reviews.pattern_delete, name="pattern_delete"),
     # Supervision
     path("supervision/queue/", reviews.supervisor_queue, name="supervisor_queue"),
     path("supervision/log/", supervision.supervision_log, name="supervision_log"),
     path("supervision/mine/", supervision.my_supervision, name="my_supervision"),
-    path("supervision/sessions/<int:pk>/", supervision.session_detail, name="session_detail"),
+    path("supervision/sessions/<id:pk>/", supervision.session_detail, name="session_detail"),
     path(
-        "supervision/sessions/<int:pk>/confirm/",
+        "supervision/sessions/<id:pk>/confirm/",
         supervision.session_confirm,
         name="session_confirm",
     ),
@@ -44,18 +46,18 @@ urlpatterns = [
     path("application/check/", applications.application_check, name="application_check"),
     path("application/withdraw/", applications.application_withdraw, name="application_withdraw"),
     path("assessment/", assessment.assessment_queue, name="assessment_queue"),
-    path("assessment/<int:pk>/", assessment.portfolio, name="assessment_portfolio"),
-    path("assessment/<int:pk>/decide/", assessment.decide, name="assessment_decide"),
+    path("assessment/<id:pk>/", assessment.portfolio, name="assessment_portfolio"),
+    path("assessment/<id:pk>/decide/", assessment.decide, name="assessment_decide"),
     path("assessment/certificates/", assessment.certificate_list, name="assessment_certificates"),
     path(
-        "assessment/certificates/<int:pk>/",
+        "assessment/certificates/<id:pk>/",
         assessment.certificate_manage,
         name="certificate_manage",
     ),
     path("certificates/", certificates.my_certificates, name="my_certificates"),
-    path("certificates/<int:pk>/pdf/", certificates.certificate_pdf, name="certificate_pdf"),
+    path("certificates/<id:pk>/pdf/", certificates.certificate_pdf, name="certificate_pdf"),
     path(
-        "certificates/<int:pk>/register/",
+        "certificates/<id:pk>/register/",
         certificates.certificate_register,
         name="certificate_register",
     ),

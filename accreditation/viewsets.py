@@ -10,6 +10,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from learning_platform.accounts.models import User
 from learning_platform.accounts.roles import Role
 from learning_platform.accounts.selectors import active_users_with_role
+from learning_platform.converters import ID_CONVERTER
 from learning_platform.wagtail_admin import SelectRelatedIndexView, with_add_handler
 
 from .exceptions import TransitionError
@@ -63,6 +64,7 @@ class AccreditationSchemeForm(WagtailAdminModelForm):
 
 
 class AccreditationSchemeViewSet(ModelViewSet):
+    pk_path_converter = ID_CONVERTER
     model = AccreditationScheme
     name = "accreditation_schemes"
     url_prefix = "accreditation/schemes"
@@ -122,6 +124,7 @@ class AccreditationSchemeViewSet(ModelViewSet):
 
 
 class ContributoryFactorCategoryViewSet(ModelViewSet):
+    pk_path_converter = ID_CONVERTER
     model = ContributoryFactorCategory
     name = "contributory_factor_categories"
     url_prefix = "accreditation/factor-categories"
@@ -134,6 +137,7 @@ class ContributoryFactorCategoryViewSet(ModelViewSet):
 
 
 class PatternTypeViewSet(ModelViewSet):
+    pk_path_converter = ID_CONVERTER
     model = PatternType
     name = "pattern_types"
     url_prefix = "accreditation/pattern-types"
@@ -211,6 +215,7 @@ class SupervisedReviewIndexView(SelectRelatedIndexView):
 
 
 class SupervisedReviewViewSet(ModelViewSet):
+    pk_path_converter = ID_CONVERTER
     model = SupervisedReview
     name = "supervised_reviews"
     url_prefix = "accreditation/reviews"

@@ -8,7 +8,7 @@ Erasure decisions, field by field:
   score, pass): kept, attached to the anonymised account, so cohort completion figures stay
   true. They hold no free text.
 - Enrolments and training-day attendance: kept for the same reason; they hold no free text.
-- Invitations addressed to any of the person's addresses or accepted by them: the name and
+- Invitations addressed to any of the person's verified addresses or accepted by them: the name and
   address the administrator typed are replaced ("Erased user #<id>", ``erased-<id>@invalid``),
   the job title and organisation cleared. The token hash is useless without the e-mailed link.
 - Cohorts the person supervised: the link stays, now to the anonymised account.
@@ -41,7 +41,8 @@ def _block_value(module, block_id: str) -> dict:
 
 
 def _invitations_for(user):
-    # Any address the person used here: an invitation may have gone to one they later changed.
+    # Any address the person verified here: an invitation may have gone to one they later
+    # changed. An address they merely typed in proves nothing and may be a stranger's.
     addressed = Q()
     for email in user_emails(user):
         addressed |= Q(email__iexact=email)

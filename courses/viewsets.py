@@ -17,6 +17,7 @@ import django_filters
 from learning_platform.accounts.models import Organisation, User
 from learning_platform.accounts.roles import Role
 from learning_platform.accounts.selectors import active_users_with_role
+from learning_platform.converters import ID_CONVERTER
 from learning_platform.wagtail_admin import SelectRelatedIndexView, with_add_handler
 
 from .models import Cohort, Enrolment, Invitation
@@ -74,6 +75,7 @@ class CohortIndexView(SelectRelatedIndexView):
 
 
 class CohortViewSet(ModelViewSet):
+    pk_path_converter = ID_CONVERTER
     model = Cohort
     name = "cohorts"
     index_view_class = CohortIndexView
@@ -235,6 +237,7 @@ class EnrolmentIndexView(SelectRelatedIndexView):
 
 
 class EnrolmentViewSet(ModelViewSet):
+    pk_path_converter = ID_CONVERTER
     model = Enrolment
     name = "enrolments"
     url_prefix = "programme/enrolments"
@@ -338,6 +341,7 @@ class InvitationIndexView(SelectRelatedIndexView):
 
 
 class InvitationViewSet(ModelViewSet):
+    pk_path_converter = ID_CONVERTER
     model = Invitation
     name = "invitations"
     url_prefix = "programme/invitations"
@@ -395,6 +399,7 @@ class InvitationViewSet(ModelViewSet):
 
 
 class OrganisationViewSet(ModelViewSet):
+    pk_path_converter = ID_CONVERTER
     model = Organisation
     name = "organisations"
     url_prefix = "programme/organisations"

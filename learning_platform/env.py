@@ -1,6 +1,7 @@
 """Typed access to environment variables that fails loudly on bad values."""
 
 import os
+import re
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -58,3 +59,20 @@ def env_int_list(name: str, default: list[int] | None = None) -> list[int]:
         raise ImproperlyConfigured(
             f"{name} must be comma-separated whole numbers, not {raw!r}."
         ) from exc
+
+
+_RATE_RE = re.compile(r"^\d+/\d*(\.\d+)?[smhd](/(ip|key))?$")
+
+
+def env_rates(name: str, default: str) -> str:
+    """Rate limits in allauth's syntax: "30/h/ip,5/h/key" (count / period in s, m, h or d /
+    per client address or per key). Checked here, so a typo fails at start-up."""
+    raw = os.environ.get(name)
+    value = default if raw is None else raw
+    parts = [part.strip() for part in value.split(",")]
+    if not all(_RATE_RE.match(part) for part in parts):
+        raise ImproperlyConfigured(
+            f"{name} must be rates like '30/h/ip,5/h/key' (a count, a period in s, m, h or d, "
+            f"and ip or key), not {raw!r}."
+        )
+    return ",".join(parts)

@@ -7,6 +7,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
 from allauth.account.adapter import get_adapter
 
@@ -43,6 +44,27 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         if self.header:
             response.headers.setdefault("Permissions-Policy", self.header)
+        return response
+
+
+class SignedInNoStoreMiddleware:
+    """Nothing sent to a signed-in person is kept by the browser or any cache on the way.
+
+    Case-review content must not come back through a shared computer's back button or history
+    after sign-out, so every response to a signed-in person says ``private, no-store`` (over
+    whatever a view set, e.g. the public verification page's ``no-cache``). Pages seen by
+    anonymous visitors keep their own caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            # patch_cache_control drops a "public" the view may have set, as "private" replaces it.
+            patch_cache_control(response, private=True, no_store=True)
         return response
 
 

@@ -1,5 +1,7 @@
 from django.urls import path
 
+import learning_platform.converters  # noqa: F401 (registers <id:...>)
+
 from . import views
 
 app_name = "notifications"
@@ -8,6 +10,6 @@ urlpatterns = [
     path("", views.notification_list, name="list"),
     path("read-all/", views.notification_mark_all_read, name="mark_all_read"),
     path("preferences/", views.notification_preferences, name="preferences"),
-    path("<int:pk>/read/", views.notification_mark_read, name="mark_read"),
-    path("<int:pk>/open/", views.notification_open, name="open"),
+    path("<id:pk>/read/", views.notification_mark_read, name="mark_read"),
+    path("<id:pk>/open/", views.notification_open, name="open"),
 ]

@@ -71,15 +71,31 @@ def notification_mark_all_read(request: HttpRequest) -> HttpResponse:
     return _back_to_list(request)
 
 
-@login_required
-@require_GET
-def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
-    notification = get_notification_for_user(request.user, pk)
-    mark_read(notification=notification, user=request.user)
+def _target(notification) -> str:
     link = notification.link
     if not link or not url_has_allowed_host_and_scheme(link, allowed_hosts=None):
-        link = reverse("notifications:list")
-    return redirect(link)
+        return reverse("notifications:list")
+    return link
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """POST (the list's and this page's button) marks the notification read and goes on to what
+    it is about. A GET changes nothing: mail scanners and link previews follow an email's link
+    before the person does, so an unread notification is shown here with the button, and a read
+    one goes straight on."""
+    notification = get_notification_for_user(request.user, pk)
+    if request.method == "POST":
+        mark_read(notification=notification, user=request.user)
+        return redirect(_target(notification))
+    if notification.is_read:
+        return redirect(_target(notification))
+    return render(
+        request,
+        "notifications/open.html",
+        {"notification": notification, "text": render_summary(notification)},
+    )
 
 
 @login_required

@@ -28,6 +28,9 @@ from .stages import lock_editable_stage
 
 ACCEPTED_TYPES_TEXT = "PDF, Word (DOCX), OpenDocument text (ODT), Excel (XLSX), PNG or JPEG"
 DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# A document's parts compress well, but not this well: an archive declaring more than this many
+# times the upload limit once unpacked is a zip bomb, made to exhaust whatever opens it.
+ZIP_EXPANSION_LIMIT = 50
 
 _ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 
@@ -52,12 +55,26 @@ def max_upload_bytes() -> int:
     return int(getattr(settings, "EVIDENCE_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES))
 
 
+def _refuse_zip_bomb(archive: zipfile.ZipFile) -> None:
+    # The sizes each part declares, read from the archive's directory without unpacking a byte.
+    unpacked_limit = ZIP_EXPANSION_LIMIT * max_upload_bytes()
+    if sum(info.file_size for info in archive.infolist()) > unpacked_limit:
+        raise ValidationError(
+            f"The selected file says it would unpack to more than "
+            f"{filesizeformat(unpacked_limit)}, far more than any real document of its size, "
+            f"so it has not been opened. Save the document again, or save it as a PDF, and "
+            f"upload that.",
+            code="zip_bomb",
+        )
+
+
 def _zip_document_type(upload: UploadedFile) -> FileType | None:
     """DOCX, XLSX and ODT are zip files; tell them apart by their parts, read without
     extracting anything but ODT's tiny ``mimetype`` entry."""
     upload.seek(0)
     try:
         with zipfile.ZipFile(upload) as archive:
+            _refuse_zip_bomb(archive)
             names = archive.namelist()
             if "mimetype" in names and archive.getinfo("mimetype").file_size <= 100:
                 if archive.read("mimetype").strip() == _ODT_MIMETYPE:

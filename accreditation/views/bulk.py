@@ -16,6 +16,8 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
+import learning_platform.converters  # noqa: F401 (registers <id:...>)
+
 from ..exceptions import TransitionError
 from ..models import BulkIssue
 from ..selectors.bulk import (
@@ -271,9 +273,9 @@ class BulkIssueViewSet(ViewSet):
     def get_urlpatterns(self):
         return [
             path("", IndexView.as_view(), name="index"),
-            path("cohorts/<int:pk>/", StartView.as_view(), name="start"),
-            path("<int:pk>/", DetailView.as_view(), name="detail"),
-            path("<int:pk>/status/", status, name="status"),
-            path("<int:pk>/download/", download, name="download"),
-            path("<int:pk>/retry/", RetryView.as_view(), name="retry"),
+            path("cohorts/<id:pk>/", StartView.as_view(), name="start"),
+            path("<id:pk>/", DetailView.as_view(), name="detail"),
+            path("<id:pk>/status/", status, name="status"),
+            path("<id:pk>/download/", download, name="download"),
+            path("<id:pk>/retry/", RetryView.as_view(), name="retry"),
         ]

@@ -1,10 +1,15 @@
 """Public pages: verify a certificate by its code (the QR code's link) or by number and surname,
 and the register of accredited reviewers who chose to be listed."""
 
+from datetime import timedelta
+
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
+
+from learning_platform.ratelimits import attempt
 
 from ..award_forms import RegisterSearchForm, VerifyForm
 from ..selectors.certificates import (
@@ -15,6 +20,20 @@ from ..selectors.certificates import (
 )
 
 REGISTER_PAGE_SIZE = 25
+
+
+def _too_many_attempts(request: HttpRequest, *, wait_seconds: int) -> HttpResponse:
+    response = render(
+        request,
+        "accreditation/public/too_many_attempts.html",
+        {
+            "wait_minutes": -(-wait_seconds // 60),
+            "try_again_at": timezone.localtime() + timedelta(seconds=wait_seconds),
+        },
+        status=429,
+    )
+    response["Retry-After"] = str(wait_seconds)
+    return response
 
 
 def _not_found(request: HttpRequest, *, form=None) -> HttpResponse:
@@ -33,6 +52,11 @@ def verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["code"]:
             return redirect("certificate_verify_code", code=form.cleaned_data["code"])
+        # Numbers run in sequence, so each guess at a surname counts, per client address and per
+        # certificate number. A code is a long random token and is not limited.
+        wait = attempt(request, action="certificate_lookup", key=form.cleaned_data["number"])
+        if wait is not None:
+            return _too_many_attempts(request, wait_seconds=wait)
         result = verify_by_number(form.cleaned_data["number"], form.cleaned_data["surname"])
         if result is None:
             return _not_found(request, form=form)

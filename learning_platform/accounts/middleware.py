@@ -15,8 +15,18 @@ from .selectors import user_has_totp, user_requires_mfa
 
 security_log = logging.getLogger("learning_platform.security")
 
-# Paths a staff member without MFA may still reach: setting MFA up, leaving, and assets.
-_ALLOWED_PREFIXES = ("/accounts/2fa/", "/accounts/logout/", "/accounts/reauthenticate/", "/static/")
+# Paths a staff member without MFA may still reach: leaving, confirming the password that TOTP
+# setup asks for, and assets.
+_ALLOWED_PREFIXES = ("/accounts/logout/", "/accounts/reauthenticate/", "/static/")
+# Of the two-factor pages, only TOTP setup itself. Recovery codes back up the authenticator app,
+# so generating, viewing or downloading them comes after it, as does the overview.
+_ALLOWED_URL_NAMES = ("mfa_activate_totp",)
+
+
+def _allowed_before_mfa(path: str) -> bool:
+    return path.startswith(_ALLOWED_PREFIXES) or path in {
+        reverse(name) for name in _ALLOWED_URL_NAMES
+    }
 
 
 class RequireMFAMiddleware:
@@ -30,7 +40,7 @@ class RequireMFAMiddleware:
         if (
             user is not None
             and user.is_authenticated
-            and not request.path.startswith(_ALLOWED_PREFIXES)
+            and not _allowed_before_mfa(request.path)
             and user_requires_mfa(user)
             and not user_has_totp(user)
         ):

@@ -6,6 +6,8 @@ from wagtail.admin.widgets.button import Button
 from wagtail.users.forms import UserCreationForm, UserEditForm
 from wagtail.users.views.users import EditView, UserViewSet
 
+from learning_platform.converters import ID_CONVERTER
+
 from .models import User
 from .personal_data.admin_views import UserEraseView
 from .personal_data.erasure import user_may_erase
@@ -49,6 +51,7 @@ class AccountUserEditView(EditView):
 
 
 class AccountUserViewSet(UserViewSet):
+    pk_path_converter = ID_CONVERTER
     create_template_name = "accounts/wagtail_users/create.html"
     edit_template_name = "accounts/wagtail_users/edit.html"
     edit_view_class = AccountUserEditView

@@ -6,7 +6,14 @@ import dj_database_url
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 
-from learning_platform.env import env_bool, env_int, env_int_list, env_list, env_str
+from learning_platform.env import (
+    env_bool,
+    env_int,
+    env_int_list,
+    env_list,
+    env_rates,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PROJECT_DIR = BASE_DIR / "learning_platform"
@@ -64,6 +71,7 @@ MIDDLEWARE = [
     "learning_platform.security.AccessDeniedLogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "learning_platform.security.PermissionsPolicyMiddleware",
+    "learning_platform.security.SignedInNoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -152,6 +160,11 @@ ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 # a single header a trusted proxy sets (e.g. X-Real-IP, CF-Connecting-IP), which wins if set.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_str("TRUSTED_CLIENT_IP_HEADER") or None
+# Checking a certificate by number and surname: per client address and per certificate number,
+# so neither one address walking the numbers nor many addresses guessing one holder's surname
+# gets far. Counted in the cache with allauth's own limits (see learning_platform/ratelimits.py).
+CERTIFICATE_LOOKUP_RATE_LIMIT = env_rates("CERTIFICATE_LOOKUP_RATE_LIMIT", "30/h/ip,5/h/key")
+ACCOUNT_RATE_LIMITS = {"certificate_lookup": CERTIFICATE_LOOKUP_RATE_LIMIT}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Learning Together"
 # Accept the code from the period either side of now: phone clocks drift, and a code typed in
@@ -216,7 +229,8 @@ CONTENT_SECURITY_POLICY = {
             "https://www.youtube.com",
             "https://player.vimeo.com",
         ],
-        "frame-ancestors": [SELF],
+        # No page here is meant to be framed: the same as X-Frame-Options: DENY.
+        "frame-ancestors": [NONE],
         "form-action": [SELF],
         "base-uri": [SELF],
         "object-src": [NONE],

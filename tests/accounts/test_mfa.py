@@ -108,3 +108,35 @@ def test_it_shows_new_staff_their_backup_codes_and_the_way_to_their_work(client,
     # Later, the codes are a sensitive page again.
     time_machine.shift(600)
     assert client.get(reverse("mfa_view_recovery_codes")).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "mfa_generate_recovery_codes",
+        "mfa_view_recovery_codes",
+        "mfa_download_recovery_codes",
+        "mfa_index",
+    ],
+)
+def test_it_sends_staff_to_totp_setup_before_any_recovery_code_page(client, name):
+    user = make_persona("Staff Member", "staff@example.org", Role.ASSESSOR, mfa=False)
+    _sign_in(client, user.email)
+
+    for send in (client.get, client.post):
+        response = send(reverse(name))
+
+        assert response.status_code == 302
+        assert response["Location"] == f"{reverse('mfa_activate_totp')}?next=" + (
+            reverse(name).replace("/", "%2F")
+        )
+    assert not user.authenticator_set.exists()
+
+
+def test_it_lets_staff_manage_recovery_codes_once_totp_is_set_up(client, ali):
+    client.force_login(ali)
+
+    response = client.get(reverse("mfa_generate_recovery_codes"))
+
+    # Past the two-factor check; allauth itself then asks for the password again.
+    assert not response.get("Location", "").startswith(reverse("mfa_activate_totp"))

@@ -9,12 +9,14 @@ from django.core.exceptions import PermissionDenied
 from wagtail.contrib.forms.models import FormSubmission
 
 import pytest
+from allauth.account.models import EmailAddress
 
 from content.demo import seed_site
 from content.models import EnquiryFormPage
 from content.services import enquiry_submit
 from learning_platform.accounts.personal_data.erasure import user_erase
 from learning_platform.accounts.personal_data.export import user_export_build
+from tests.courses.factories import InvitationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +74,39 @@ def test_it_refuses_erasure_by_someone_who_is_not_an_administrator(contact_page,
         user_erase(user=tess, by=AnonymousUser())
     tess.refresh_from_db()
     assert tess.erased_at is None
+
+
+STRANGER_EMAIL = "stranger@example.org"
+
+
+def test_it_ignores_an_address_added_to_the_account_but_never_verified(contact_page, tess, ada):
+    # Anyone can type any address on the email page; only following the link proves it is theirs.
+    EmailAddress.objects.create(user=tess, email=STRANGER_EMAIL, verified=False, primary=False)
+    strangers = _enquiry(contact_page, name="Jo Stranger", email=STRANGER_EMAIL, text="Jo's own.")
+    invitation = InvitationFactory(email=STRANGER_EMAIL, full_name="Jo Stranger")
+    answers_before = dict(strangers.form_data)
+
+    export = _export_data(tess)
+
+    assert export["content"]["enquiries"] == []
+    assert "Jo's own." not in json.dumps(export)
+
+    user_erase(user=tess, by=ada)
+
+    strangers.refresh_from_db()
+    assert strangers.form_data == answers_before
+    invitation.refresh_from_db()
+    assert (invitation.email, invitation.full_name) == (STRANGER_EMAIL, "Jo Stranger")
+
+
+def test_it_counts_an_address_once_it_is_verified(contact_page, tess, ada):
+    EmailAddress.objects.create(user=tess, email="tess.home@example.org", verified=True)
+    home = _enquiry(contact_page, name="Tess", email="tess.home@example.org", text="From home.")
+
+    assert [
+        item["answers"]["your_enquiry"] for item in _export_data(tess)["content"]["enquiries"]
+    ] == ["From home."]
+
+    user_erase(user=tess, by=ada)
+
+    assert not FormSubmission.objects.filter(pk=home.pk).exists()

@@ -104,7 +104,7 @@ def test_it_exports_tess_data_and_files_as_a_zip(client, tess, world):
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "no-store, private"
     assert response["Content-Disposition"].startswith("attachment;")
     archive = _unzip(response)
     data = json.loads(archive.read("data.json"))

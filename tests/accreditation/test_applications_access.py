@@ -82,7 +82,7 @@ def test_it_sends_the_pdf_as_a_private_attachment(client, world, tess):
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "no-store, private"
     number = world["certificate"].number
     assert response["Content-Disposition"] == f'attachment; filename="{number}.pdf"'
     assert b"".join(response.streaming_content).startswith(b"%PDF-")

@@ -161,6 +161,57 @@ def test_it_refuses_a_file_over_the_size_limit(client, review, tess, private_dir
     assert _stored_files(private_dir) == []
 
 
+MB = 1024 * 1024
+
+
+def _bomb(kind: str, unpacked: int) -> bytes:
+    """A document whose one large part is zeros: tiny to upload, huge once unpacked."""
+    import io
+    import zipfile
+
+    parts = {"[Content_Types].xml": b"<Types/>", f"{kind}/document.xml": b"\0" * unpacked}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("name", "kind"), [("report.docx", "word"), ("grid.xlsx", "xl")])
+def test_it_refuses_a_zip_bomb_dressed_as_a_document(
+    client, review, tess, private_dir, settings, name, kind
+):
+    settings.EVIDENCE_MAX_UPLOAD_BYTES = MB
+    data = _bomb(kind, unpacked=50 * MB + 1)
+    assert len(data) < MB  # within the upload limit: only what it unpacks to gives it away
+    client.force_login(tess)
+
+    response = _post_file(client, stage(review, 1), name, data, title="My typed title")
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "There is a problem" in content
+    assert "would unpack to more than 50.0\xa0MB" in content
+    assert "Save the document again, or save it as a PDF, and upload that." in content
+    assert 'value="My typed title"' in content
+    assert Evidence.objects.count() == 0
+    assert _stored_files(private_dir) == []
+
+
+def test_it_accepts_a_document_that_unpacks_within_the_limit(review, tess, private_dir, settings):
+    settings.EVIDENCE_MAX_UPLOAD_BYTES = MB
+
+    evidence = evidence_add_file(
+        stage=stage(review, 1),
+        user=tess,
+        title="Large but real",
+        # Every part counted: the two small ones as well as the large one.
+        upload=upload("report.docx", _bomb("word", unpacked=50 * MB - len("<Types/>"))),
+    )
+
+    assert evidence.content_type.endswith("wordprocessingml.document")
+
+
 def test_it_refuses_an_empty_file(review, tess, private_dir):
     from django.core.exceptions import ValidationError
 
@@ -275,7 +326,7 @@ def test_it_serves_evidence_as_a_private_attachment(client, pdf_evidence, who, r
     assert b"".join(response.streaming_content) == PDF_BYTES
     assert response["Content-Disposition"].startswith("attachment;")
     assert 'filename="Scope v2.pdf"' in response["Content-Disposition"]
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "no-store, private"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Type"] == "application/pdf"
 

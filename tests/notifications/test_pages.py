@@ -14,6 +14,7 @@ from accreditation.services.stages import stage_approve, stage_request_changes
 from accreditation.services.supervision import supervision_session_record
 from courses.services.invitations import invitation_create
 from notifications.models import Event, Notification, NotificationPreference
+from notifications.rendering import render_email
 from notifications.services import notify
 from tests.courses.factories import CohortFactory, build_course
 
@@ -74,6 +75,7 @@ def test_it_gives_someone_elses_notification_a_404(client, tess_notified, sam, u
     for person in (sam, uma):
         client.force_login(person)
         assert client.get(reverse("notifications:open", args=[changes.pk])).status_code == 404
+        assert client.post(reverse("notifications:open", args=[changes.pk])).status_code == 404
         response = client.post(reverse("notifications:mark_read", args=[changes.pk]))
         assert response.status_code == 404
         # Marking all of one's own as read leaves Tess's alone.
@@ -182,13 +184,79 @@ def test_it_marks_a_notification_read_when_opened_and_goes_to_its_page(
     _, changes = tess_notified
     client.force_login(tess)
 
-    response = client.get(reverse("notifications:open", args=[changes.pk]))
+    response = client.post(reverse("notifications:open", args=[changes.pk]))
 
     stage_pk = SignOff.objects.get(decision="changes_requested").stage_id
     assert response.status_code == 302
     assert response["Location"] == reverse("accreditation:stage_detail", args=[stage_pk])
     assert Notification.objects.get(pk=changes.pk).read_at is not None
     assert client.get(response["Location"]).status_code == 200
+
+
+def test_it_opens_an_unread_notification_from_the_list_with_a_form(client, tess_notified, tess):
+    approved, changes = tess_notified
+    client.force_login(tess)
+
+    content = _text(client.get(LIST))
+
+    open_changes = reverse("notifications:open", args=[changes.pk])
+    open_approved = reverse("notifications:open", args=[approved.pk])
+    assert re.search(
+        rf'<form class="notification__open" method="post" action="{open_changes}">.*?'
+        r'<button class="link-button" type="submit">Sam Supervisor asked for changes',
+        content,
+        re.S,
+    )
+    # A read one has nothing left to change: a plain link.
+    assert f'<a href="{open_approved}">Sam Supervisor signed off' in content
+
+
+def test_it_changes_nothing_when_an_emailed_link_is_followed(client, tess_notified, tess):
+    # Mail scanners and link previews fetch an email's link before the person reads it.
+    _, changes = tess_notified
+    client.force_login(tess)
+    open_url = reverse("notifications:open", args=[changes.pk])
+    emailed_link = re.search(rf"http://testserver{open_url}", render_email(changes).text)[0]
+
+    response = client.get(emailed_link)
+
+    assert response.status_code == 200
+    assert Notification.objects.get(pk=changes.pk).read_at is None
+    content = _text(response)
+    assert "Sam Supervisor asked for changes to “Data collection”" in content
+    assert f'<form method="post" action="{reverse("notifications:open", args=[changes.pk])}">' in (
+        content
+    )
+    assert "Continuing marks this notification as read." in content
+    # The page's button does what the list's does.
+    response = client.post(reverse("notifications:open", args=[changes.pk]))
+    assert response.status_code == 302
+    assert Notification.objects.get(pk=changes.pk).read_at is not None
+
+
+def test_it_shows_an_unread_notification_in_a_fixed_number_of_queries(
+    client, tess_notified, tess, django_assert_max_num_queries
+):
+    _, changes = tess_notified
+    client.force_login(tess)
+
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse("notifications:open", args=[changes.pk]))
+
+    assert response.status_code == 200
+
+
+def test_it_goes_straight_on_from_a_read_notifications_link(client, tess_notified, tess):
+    approved, _ = tess_notified
+    client.force_login(tess)
+    read_at = Notification.objects.get(pk=approved.pk).read_at
+
+    response = client.get(reverse("notifications:open", args=[approved.pk]))
+
+    stage_pk = SignOff.objects.get(decision="approved").stage_id
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accreditation:stage_detail", args=[stage_pk])
+    assert Notification.objects.get(pk=approved.pk).read_at == read_at
 
 
 def test_it_shows_the_unread_count_in_the_navigation(client, tess_notified, tess):

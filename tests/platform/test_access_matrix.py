@@ -150,7 +150,9 @@ MATRIX: dict[str, Row] = {
     "notifications:mark_read": Row(
         expect({"tess"}, status=REDIRECT), args=("notification",), method="POST"
     ),
-    "notifications:open": Row(expect({"tess"}, status=REDIRECT), args=("notification",)),
+    "notifications:open": Row(
+        expect({"tess"}, status=REDIRECT), args=("notification",), method="POST"
+    ),
     # Courses -----------------------------------------------------------------------------
     "courses:my_learning": Row(SIGNED_IN_OK),
     "courses:reflection_save": Row(

@@ -56,7 +56,8 @@ def test_it_sends_the_content_and_framing_headers_on_a_public_page(client):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert response["X-Frame-Options"] == "DENY"
-    assert "frame-ancestors 'self'" in response["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert "frame-ancestors 'self'" not in response["Content-Security-Policy"]
     # HSTS is for production over HTTPS only: a development server must not pin the browser.
     assert "Strict-Transport-Security" not in response
 

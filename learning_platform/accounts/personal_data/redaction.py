@@ -17,13 +17,20 @@ def erased_email(user) -> str:
 
 
 def user_emails(user) -> list[str]:
-    """Every address the person has used here: the login address and allauth's other ones."""
-    emails = {user.email.lower()} if user.email else set()
-    emails.update(
-        address.lower()
-        for address in EmailAddress.objects.filter(user=user).values_list("email", flat=True)
+    """The addresses the person has proven are theirs: the ones they verified here.
+
+    Anyone can type any address on the email page. Until its owner follows the link sent to it,
+    an address proves nothing, so it must not pull a stranger's enquiries or invitations into
+    this person's export, nor let this person's erasure delete or redact them.
+    """
+    return sorted(
+        {
+            address.lower()
+            for address in EmailAddress.objects.filter(user=user, verified=True).values_list(
+                "email", flat=True
+            )
+        }
     )
-    return sorted(emails)
 
 
 def user_identifiers(user) -> list[str]:
