@@ -27,6 +27,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("search/", content_views.search, name="search"),
     path("health/", views.health, name="health"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]
 
 if settings.DEBUG:

@@ -127,6 +127,7 @@ MATRIX: dict[str, Row] = {
     # Project pages -----------------------------------------------------------------------
     "health": Row(EVERYONE),
     "search": Row(EVERYONE),
+    "favicon": Row(expect(SIGNED_IN, status=REDIRECT, anonymous=REDIRECT)),
     "wagtailadmin_login_redirect": Row(expect(SIGNED_IN, status=LOGIN)),
     # Signed in without Django admin access: refused, not sent round to sign in again.
     "django_admin_login_redirect": Row(expect(SIGNED_IN, status=FORBIDDEN)),
