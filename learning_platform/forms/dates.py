@@ -74,7 +74,6 @@ class DateInputField(forms.MultiValueField):
     widget = DateInputWidget
 
     def __init__(self, *, subject: str = "The date", help_text: str = EXAMPLE_HINT, **kwargs):
-        self.subject = subject
         error_messages = {
             "required": f"Enter {_lower_first(subject)}.",
             "incomplete": f"{subject} must include a %(parts)s.",
