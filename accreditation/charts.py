@@ -72,7 +72,7 @@ def funnel_chart_svg(*, chart_id: str, title: str, bars: Sequence[Bar]) -> SafeS
     return format_html(
         '<svg class="funnel-chart" xmlns="http://www.w3.org/2000/svg" role="img" '
         'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        'aria-labelledby="{id}-title {id}-desc" focusable="false">'
+        'aria-labelledby="{id}-title" aria-describedby="{id}-desc" focusable="false">'
         '<title id="{id}-title">{title}</title>'
         '<desc id="{id}-desc">{description}.</desc>'
         "{rows}</svg>",

@@ -111,7 +111,7 @@ def test_it_draws_each_cohorts_way_to_accreditation_as_an_accessible_chart(clien
     chart = re.search(r'<svg class="funnel-chart".*?</svg>', main, re.S).group(0)
     chart_id = f"funnel-{cohort.pk}"
     assert 'role="img"' in chart
-    assert f'aria-labelledby="{chart_id}-title {chart_id}-desc"' in chart
+    assert f'aria-labelledby="{chart_id}-title" aria-describedby="{chart_id}-desc"' in chart
     assert f'<title id="{chart_id}-title">From enrolled to accredited: London 2026</title>' in chart
     assert (
         f'<desc id="{chart_id}-desc">Enrolled: 5; Modules complete: 3 (60%); '
