@@ -6,6 +6,8 @@ Sections: supervised review (evidence, sign-off, registers); supervision.
 from django import forms
 from django.utils import timezone
 
+from learning_platform.forms import DateInputField
+
 from .models import (
     ContributoryFactorCategory,
     KeyPracticeEpisode,
@@ -204,11 +206,7 @@ class SupervisionSessionForm(forms.Form):
         choices=SupervisionSession.Kind.choices,
         widget=forms.RadioSelect,
     )
-    date = forms.DateField(
-        error_messages={"required": "Enter the date of the session."},
-        label="Date",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    date = DateInputField(label="Date of the session", subject="The date of the session")
     duration_minutes = forms.IntegerField(
         error_messages={"required": "Enter how long the session lasted, in minutes."},
         label="Length in minutes",
@@ -241,7 +239,7 @@ class SupervisionSessionForm(forms.Form):
     def clean_date(self):
         day = self.cleaned_data["date"]
         if day > timezone.localdate():
-            raise forms.ValidationError("The date must be today or in the past.")
+            raise forms.ValidationError("The date of the session must be today or in the past.")
         return day
 
     def clean(self):

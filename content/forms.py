@@ -4,6 +4,9 @@ from django import forms
 
 from wagtail.contrib.forms.forms import BaseForm, FormBuilder
 
+from learning_platform.forms import DateInputField, DateInputWidget
+from learning_platform.forms.dates import EXAMPLE_HINT
+
 # Input purposes (WCAG 1.3.5) for the field names editors are likely to use.
 _AUTOCOMPLETE_BY_NAME = {
     "name": "name",
@@ -45,7 +48,9 @@ class EnquiryForm(BaseForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
-            if isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+            if isinstance(
+                field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple | DateInputWidget
+            ):
                 continue  # the fieldset around the group carries the description
             if field.help_text:
                 _add_describedby(field.widget, f"{self[name].auto_id}_helptext")
@@ -75,6 +80,11 @@ class EnquiryFormBuilder(FormBuilder):
     def create_checkboxes_field(self, field, options):
         options["widget"] = GroupedCheckboxSelectMultiple
         return super().create_checkboxes_field(field, options)
+
+    def create_date_field(self, field, options):
+        # Day, month and year boxes rather than the browser's own date picker.
+        options["help_text"] = options.get("help_text") or EXAMPLE_HINT
+        return DateInputField(subject=options["label"], **options)
 
     def create_multiline_field(self, field, options):
         # A bound on free text keeps a stored submission and its e-mail a sensible size.

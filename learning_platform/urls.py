@@ -33,6 +33,7 @@ urlpatterns = [
         for kind in LegalPageKind.values
     ),
     path("health/", views.health, name="health"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]
 
 if settings.DEBUG:

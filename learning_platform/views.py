@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.templatetags.static import static
+from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 from django.views.generic import RedirectView
 
 from .health import run_checks
@@ -27,3 +30,15 @@ def health(request):
     return JsonResponse(
         {"status": "ok" if healthy else "error", **results}, status=200 if healthy else 503
     )
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers and feed readers ask for /favicon.ico whatever the page links to.
+
+    A temporary redirect to the static file (whose name carries a hash of its content), kept
+    for a day: a permanent one would pin an old icon in browsers for good.
+    """
+    response = HttpResponseRedirect(static("icons/favicon.ico"))
+    patch_cache_control(response, public=True, max_age=24 * 60 * 60)
+    return response

@@ -2,6 +2,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
+from django.utils.formats import date_format
 
 from .base import AppendOnlyModel, private_storage
 
@@ -247,7 +248,7 @@ class SupervisionSession(models.Model):
         ordering = ["-date", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} on {self.date:%d %b %Y}"
+        return f"{self.get_kind_display()} on {date_format(self.date)}"
 
 
 class SupervisionAttendance(models.Model):

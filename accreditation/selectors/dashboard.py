@@ -22,6 +22,8 @@ AppStatus = AccreditationApplication.Status
 class Counts:
     enrolled: int = 0
     modules_complete: int = 0
+    review_started: int = 0
+    stages_signed_off: int = 0
     stages: dict[int, int] = field(default_factory=dict)
     applied: int = 0
     referred: int = 0
@@ -29,7 +31,15 @@ class Counts:
     withdrawn: int = 0
 
     def add(self, other: "Counts") -> None:
-        for name in ("enrolled", "modules_complete", "applied", "referred", "accredited"):
+        for name in (
+            "enrolled",
+            "modules_complete",
+            "review_started",
+            "stages_signed_off",
+            "applied",
+            "referred",
+            "accredited",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.withdrawn += other.withdrawn
         for key, value in other.stages.items():
@@ -49,6 +59,24 @@ class Column:
     key: str
     label: str
     stage_id: int | None = None
+
+
+@dataclass
+class FunnelStep:
+    key: str
+    label: str
+    value: int
+
+
+# The way from a place on the programme to accreditation, in the order a trainee goes.
+FUNNEL = (
+    ("enrolled", "Enrolled"),
+    ("modules_complete", "Modules complete"),
+    ("review_started", "Supervised review started"),
+    ("stages_signed_off", "All stages signed off"),
+    ("applied", "Applied"),
+    ("accredited", "Accredited"),
+)
 
 
 @dataclass
@@ -72,6 +100,9 @@ class Dashboard:
             Column("withdrawn", "Withdrawn"),
         ]
 
+    def funnel(self, row: Row) -> list[FunnelStep]:
+        return [FunnelStep(key, label, getattr(row.counts, key)) for key, label in FUNNEL]
+
     def values(self, row: Row) -> list[tuple[Column, int]]:
         result = []
         for column in self.columns:
@@ -83,10 +114,13 @@ class Dashboard:
         return result
 
 
-def _count_subquery(queryset) -> Subquery:
+def _count_subquery(queryset, counted: str = "pk", *, distinct: bool = False) -> Subquery:
     return Coalesce(
         Subquery(
-            queryset.order_by().values(group=F("pk") * 0).annotate(n=Count("pk")).values("n")[:1],
+            queryset.order_by()
+            .values(group=F("pk") * 0)
+            .annotate(n=Count(counted, distinct=distinct))
+            .values("n")[:1],
             output_field=IntegerField(),
         ),
         0,
@@ -122,17 +156,41 @@ def programme_dashboard() -> Dashboard:
             enrolment=OuterRef("pk"), completed_at__isnull=False, module__live=True
         )
     )
-    complete = (
+    # A trainee's review has started once any stage has moved on from "not started"; all its
+    # stages are signed off when every stage of the scheme is approved. Both trainees of a pair
+    # carry out the review; an accredited co-reviewer is not on the programme.
+    on_their_review = Q(review__trainee=OuterRef("user")) | Q(
+        review__partner=OuterRef("user"), review__partner_is_accredited=False
+    )
+    their_stages = ReviewStage.objects.filter(on_their_review)
+    started_stages = _count_subquery(their_stages.exclude(status=ReviewStage.Status.NOT_STARTED))
+    approved_stages = _count_subquery(
+        their_stages.filter(
+            status=ReviewStage.Status.APPROVED, definition__in=[d.pk for d in definitions]
+        ),
+        "definition",
+        distinct=True,
+    )
+    per_trainee = (
         Enrolment.objects.filter(status__in=ON_PROGRAMME)
-        .annotate(total=total_modules, done=done_modules)
-        .filter(total__gt=0, done__gte=F("total"))
+        .annotate(
+            total=total_modules, done=done_modules, started=started_stages, signed=approved_stages
+        )
         .values("cohort_id")
-        .annotate(n=Count("pk"))
+        .annotate(
+            modules_complete=Count("pk", filter=Q(total__gt=0, done__gte=F("total"))),
+            review_started=Count("pk", filter=Q(started__gt=0)),
+            # With no stages defined, nobody has signed them all off.
+            stages_signed_off=Count("pk", filter=Q(signed__gte=max(len(definitions), 1))),
+        )
         .order_by()
     )
-    for item in complete:
+    for item in per_trainee:
         if item["cohort_id"] in counts:
-            counts[item["cohort_id"]].modules_complete = item["n"]
+            row = counts[item["cohort_id"]]
+            row.modules_complete = item["modules_complete"]
+            row.review_started = item["review_started"]
+            row.stages_signed_off = item["stages_signed_off"]
 
     # Both trainees of a pair carry out the review, so each counts for every approved stage.
     approved = ReviewStage.objects.filter(

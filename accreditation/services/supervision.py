@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from wagtail.log_actions import log
 
@@ -44,7 +45,7 @@ def supervision_session_record(
     if _already_recorded(supervisor, kind, date, attendees, during_report_writing):
         raise TransitionError(
             f"You have already recorded this {SupervisionSession.Kind(kind).label.lower()} "
-            f"session on {date:%-d %B %Y} with the same trainees, so it was not recorded again."
+            f"session on {date_format(date)} with the same trainees, so it was not recorded again."
         )
     session = SupervisionSession.objects.create(
         supervisor=supervisor,

@@ -10,6 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.views.generic import TemplateView
 
 from wagtail.admin.menu import MenuItem
@@ -162,7 +164,7 @@ class JobMixin(StaffOnlyMixin):
 
     def get_page_subtitle(self):
         bulk = self.get_bulk()
-        return f"{bulk.cohort}, {bulk.created_at:%d %b %Y %H:%M}"
+        return f"{bulk.cohort}, {date_format(localtime(bulk.created_at), 'DATETIME_FORMAT')}"
 
     def extra_breadcrumbs(self):
         return [{"url": "", "label": f"Job {self.get_bulk().pk}"}]

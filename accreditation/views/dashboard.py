@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from .. import access
-from ..selectors.dashboard import programme_dashboard
+from ..charts import Bar, funnel_chart_svg, percent_of
+from ..selectors.dashboard import Dashboard, programme_dashboard
 
 
 def _require_staff(request: HttpRequest) -> None:
@@ -30,8 +31,28 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "columns": data.columns,
             "cohort_rows": [(row, data.values(row)) for row in data.cohorts],
             "strand_rows": [(row, data.values(row)) for row in data.strands],
+            "funnels": _funnels(data),
         },
     )
+
+
+def _funnels(data: Dashboard) -> list[dict]:
+    funnels = []
+    for row in data.cohorts:
+        steps = data.funnel(row)
+        enrolled = row.counts.enrolled
+        funnels.append(
+            {
+                "row": row,
+                "steps": [(step, percent_of(step.value, enrolled)) for step in steps],
+                "chart": funnel_chart_svg(
+                    chart_id=f"funnel-{row.cohort.pk}",
+                    title=f"From enrolled to accredited: {row.label}",
+                    bars=[Bar(step.label, step.value) for step in steps],
+                ),
+            }
+        )
+    return funnels
 
 
 @login_required

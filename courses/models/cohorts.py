@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -60,7 +61,7 @@ class TrainingDay(models.Model):
         ordering = ["date", "starts_at"]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.date:%d %b %Y})"
+        return f"{self.title} ({date_format(self.date)})"
 
     def clean(self) -> None:
         super().clean()

@@ -238,6 +238,11 @@ CONTENT_SECURITY_POLICY = {
 }
 
 LANGUAGE_CODE = "en-gb"
+# One date format everywhere ("3 December 2026"): see learning_platform/formats/en_GB. The two
+# settings below are what Django falls back to where no language is active.
+FORMAT_MODULE_PATH = ["learning_platform.formats"]
+DATE_FORMAT = "j F Y"
+DATETIME_FORMAT = "j F Y, H:i"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -78,10 +79,84 @@ def test_it_counts_trainees_at_each_point_per_cohort_and_strand(client, ada, sam
     assert strand["Enrolled"] == 9
     assert strand["Accredited"] == 2
     assert strand["Stage 2: Data collection approved"] == 6
-    html = response.content.decode()
-    main = html[html.index("<main") : html.index("</main>")]
-    assert '<progress class="chart__bar"' in main
+    funnel = {
+        step.label: step.value
+        for step in response.context["dashboard"].funnel(
+            next(r for r in response.context["dashboard"].cohorts if r.label == "London 2026")
+        )
+    }
+    assert funnel == {
+        "Enrolled": 5,
+        "Modules complete": 3,
+        "Supervised review started": 3,
+        "All stages signed off": 2,
+        "Applied": 2,
+        "Accredited": 1,
+    }
+
+
+def _main(response) -> str:
+    page = response.content.decode()
+    return page[page.index("<main") : page.index("</main>")]
+
+
+def test_it_draws_each_cohorts_way_to_accreditation_as_an_accessible_chart(client, ada, sam, ali):
+    cohort = _cohort("London 2026", "DfE grant", 6, sam, ali, tag="lon")
+    client.force_login(ada)
+
+    main = _main(client.get(URL))
+
+    # A real chart, drawn on the server: an SVG image with a name and a text alternative.
+    assert "<progress" not in main
+    chart = re.search(r'<svg class="funnel-chart".*?</svg>', main, re.S).group(0)
+    chart_id = f"funnel-{cohort.pk}"
+    assert 'role="img"' in chart
+    assert f'aria-labelledby="{chart_id}-title" aria-describedby="{chart_id}-desc"' in chart
+    assert f'<title id="{chart_id}-title">From enrolled to accredited: London 2026</title>' in chart
+    assert (
+        f'<desc id="{chart_id}-desc">Enrolled: 5; Modules complete: 3 (60%); '
+        "Supervised review started: 3 (60%); All stages signed off: 2 (40%); "
+        "Applied: 2 (40%); Accredited: 1 (20%).</desc>"
+    ) in chart
+    # Each bar is as long as its share of the trainees enrolled.
+    widths = re.findall(r'class="funnel-chart__bar"[^>]*width="([\d.]+)"', chart)
+    assert [float(width) for width in widths] == [300, 180, 180, 120, 120, 60]
+    # The same figures in a table beside the chart.
+    table = main[main.index("Trainees at each step: London 2026") :]
+    rows = re.findall(r'<th scope="row">([^<]+)</th><td class="numeric">(\d+)</td>', table)
+    assert rows[:6] == [
+        ("Enrolled", "5"),
+        ("Modules complete", "3"),
+        ("Supervised review started", "3"),
+        ("All stages signed off", "2"),
+        ("Applied", "2"),
+        ("Accredited", "1"),
+    ]
+    # The CSP allows no inline style or script.
     assert "style=" not in main and "<script" not in main
+
+
+def test_it_escapes_a_cohorts_name_in_its_chart(client, ada, sam, ali):
+    _cohort('<script>alert("x")</script> & Co', "", 5, sam, ali, tag="esc")
+    client.force_login(ada)
+
+    main = _main(client.get(URL))
+
+    assert "<script" not in main
+    assert (
+        "From enrolled to accredited: &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co"
+        in main
+    )
+
+
+def test_it_says_so_when_a_cohort_has_nobody_enrolled(client, ada):
+    CohortFactory(name="Empty 2027", course=build_course(modules=1))
+    client.force_login(ada)
+
+    main = _main(client.get(URL))
+
+    assert "No trainees enrolled yet." in main
+    assert "<svg" not in main
 
 
 def test_it_exports_csv(client, ada, sam, ali):

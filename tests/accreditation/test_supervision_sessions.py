@@ -37,6 +37,11 @@ def _record(sam, people, kind="group", report_writing=False, day=date(2026, 2, 1
     )
 
 
+def _date_fields(day: date) -> dict[str, str]:
+    # The date as typed into its day, month and year boxes.
+    return {"date_day": str(day.day), "date_month": str(day.month), "date_year": str(day.year)}
+
+
 def test_it_offers_the_supervisor_only_their_trainees(review, other_review, tess, pat, sam):
     assert list(supervisor_trainees(sam)) == [pat, tess]
 
@@ -47,7 +52,7 @@ def test_it_records_a_session_through_the_log(client, review, tess, pat, sam):
         reverse("accreditation:supervision_log"),
         {
             "kind": "individual",
-            "date": "2026-03-02",
+            **_date_fields(date(2026, 3, 2)),
             "duration_minutes": "60",
             "attendees": [tess.pk],
             "during_report_writing": "on",
@@ -69,7 +74,12 @@ def test_it_refuses_someone_elses_trainee(client, review, other_review, uma, sam
     client.force_login(sam)
     response = client.post(
         reverse("accreditation:supervision_log"),
-        {"kind": "group", "date": "2026-03-02", "duration_minutes": "60", "attendees": [uma.pk]},
+        {
+            "kind": "group",
+            **_date_fields(date(2026, 3, 2)),
+            "duration_minutes": "60",
+            "attendees": [uma.pk],
+        },
     )
     assert response.status_code == 200
     assert "There is a problem" in response.content.decode()
@@ -85,14 +95,14 @@ def test_it_refuses_a_future_date_and_report_writing_on_a_group(client, review, 
         reverse("accreditation:supervision_log"),
         {
             "kind": "group",
-            "date": tomorrow.isoformat(),
+            **_date_fields(tomorrow),
             "duration_minutes": "60",
             "attendees": [tess.pk],
             "during_report_writing": "on",
         },
     )
     content = response.content.decode()
-    assert "The date must be today or in the past." in content
+    assert "The date of the session must be today or in the past." in content
     assert "Only an individual session is marked as during report writing." in content
     assert SupervisionSession.objects.count() == 0
 

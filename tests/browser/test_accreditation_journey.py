@@ -270,10 +270,11 @@ def test_it_walks_the_whole_path_from_stage_evidence_to_a_revoked_certificate(
     _group_supervision_through_services(sam, tess, pat)
     supervisor.goto("/accreditation/supervision/log/")
     supervisor.check(supervisor.get_by_label("Individual supervision"))
-    supervisor.fill(
-        supervisor.get_by_label("Date", exact=True),
-        (timezone.localdate() - timedelta(days=3)).isoformat(),
-    )
+    session_day = timezone.localdate() - timedelta(days=3)
+    session_date = supervisor.get_by_role("group", name="Date of the session")
+    supervisor.fill(session_date.get_by_label("Day"), str(session_day.day))
+    supervisor.fill(session_date.get_by_label("Month"), str(session_day.month))
+    supervisor.fill(session_date.get_by_label("Year"), str(session_day.year))
     supervisor.fill(supervisor.get_by_label("Length in minutes"), "60")
     supervisor.check(supervisor.get_by_role("checkbox", name="Tess Trainee"))
     supervisor.check(supervisor.get_by_label("An individual session during report writing"))

@@ -132,6 +132,7 @@ MATRIX: dict[str, Row] = {
     "legal_accessibility": Row(EVERYONE),
     "legal_privacy": Row(EVERYONE),
     "legal_cookies": Row(EVERYONE),
+    "favicon": Row(expect(SIGNED_IN, status=REDIRECT, anonymous=REDIRECT)),
     "wagtailadmin_login_redirect": Row(expect(SIGNED_IN, status=LOGIN)),
     # Signed in without Django admin access: refused, not sent round to sign in again.
     "django_admin_login_redirect": Row(expect(SIGNED_IN, status=FORBIDDEN)),

@@ -21,6 +21,7 @@ import logging
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from wagtail.log_actions import log
 
@@ -53,7 +54,7 @@ def user_erasure_refusal(*, user: User, by: User) -> str | None:
     if user.erased_at is not None:
         return (
             "This user's personal data has already been erased "
-            f"(on {timezone.localtime(user.erased_at):%d %B %Y})."
+            f"(on {date_format(timezone.localtime(user.erased_at))})."
         )
     if user.pk == by.pk:
         return "You cannot erase your own personal data. Ask another administrator."

@@ -10,6 +10,7 @@ from typing import IO
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from .registry import privacy_modules
 
@@ -103,7 +104,9 @@ def user_export_build(*, user) -> DataExport:
         )
         archive.writestr(
             "README.txt",
-            README.format(generated_at=f"{timezone.localtime(generated_at):%d %B %Y, %H:%M}"),
+            README.format(
+                generated_at=date_format(timezone.localtime(generated_at), "DATETIME_FORMAT")
+            ),
         )
     size = spool.tell()
     spool.seek(0)
