@@ -61,6 +61,8 @@ MIDDLEWARE = [
     # Before the MFA check, so an idle session ends before anything else is asked of it.
     "learning_platform.accounts.middleware.SessionIdleTimeoutMiddleware",
     "learning_platform.accounts.middleware.RequireMFAMiddleware",
+    # After the MFA check: staff still setting up two-factor are sent there first.
+    "learning_platform.admin_access.AdminAccessMiddleware",
     "learning_platform.security.AccessDeniedLogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "learning_platform.security.PermissionsPolicyMiddleware",

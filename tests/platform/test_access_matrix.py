@@ -127,7 +127,8 @@ MATRIX: dict[str, Row] = {
     # Project pages -----------------------------------------------------------------------
     "health": Row(EVERYONE),
     "search": Row(EVERYONE),
-    "wagtailadmin_login_redirect": Row(expect(SIGNED_IN, status=LOGIN)),
+    # Signed in without Wagtail admin access: refused, not sent round to sign in again.
+    "wagtailadmin_login_redirect": Row(expect(("ada",), status=LOGIN, others=FORBIDDEN)),
     # Signed in without Django admin access: refused, not sent round to sign in again.
     "django_admin_login_redirect": Row(expect(SIGNED_IN, status=FORBIDDEN)),
     # Accounts ----------------------------------------------------------------------------
