@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Inside CommonMiddleware, which sets Content-Length after the title is changed.
+    "learning_platform.form_errors.ErrorTitleMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -91,6 +93,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Every form's built-in error messages in the site's own words (see form_errors.py).
+FORM_RENDERER = "learning_platform.form_errors.SiteFormRenderer"
 
 WSGI_APPLICATION = "learning_platform.wsgi.application"
 
