@@ -65,6 +65,9 @@ ALLAUTH_FORMS = (
     "allauth.mfa.recovery_codes.forms.GenerateRecoveryCodesForm",
 )
 
+# Modules that define no forms and do something when imported (settings, server entry points).
+SKIPPED_MODULES = {"migrations", "settings", "wsgi", "asgi", "management"}
+
 PAGE = Template(
     '{% include "includes/error_summary.html" %}'
     '{% for field in form.visible_fields %}{% include "includes/form_field.html" %}{% endfor %}'
@@ -85,7 +88,7 @@ def our_form_classes() -> list[type]:
         for module in pkgutil.walk_packages(
             importlib.import_module(package).__path__, f"{package}."
         ):
-            if ".migrations" in module.name or module.name.endswith(".production"):
+            if any(part in SKIPPED_MODULES for part in module.name.split(".")):
                 continue
             importlib.import_module(module.name)
     classes = [
