@@ -6,11 +6,17 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP
 
 from .models import Organisation, User
 from .roles import MFA_REQUIRED_ROLES, Role
 
 DEMO_PASSWORD = "learning-together-demo"
+# The demo staff's authenticator secret (base32, as an authenticator app takes it). Published in
+# the README: like the password, it only ever exists in a database seeded with DEBUG on.
+DEMO_TOTP_SECRET = "LEARNINGTOGETHERDEMOSTAFFTOTPKEY"
 
 CAMDEN = "Camden Safeguarding Children Partnership"
 SCIE = "Social Care Institute for Excellence"
@@ -83,10 +89,22 @@ def seed_demo_users(stdout=None) -> dict[str, User]:
         EmailAddress.objects.update_or_create(
             user=user, email=demo.email, defaults={"verified": True, "primary": True}
         )
+        if demo.role in MFA_REQUIRED_ROLES:
+            _give_demo_authenticator(user)
         users[demo.key] = user
         if created and stdout is not None:
             stdout.write(f"  created user {user.email} ({demo.role.label})")
     return users
+
+
+def _give_demo_authenticator(user: User) -> None:
+    """Staff sign in with a code from the demo secret (`make totp` prints it) from the first
+    sign-in on. An authenticator the person has set up themselves is kept."""
+    if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        return
+    TOTP.activate(user, DEMO_TOTP_SECRET)
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.RECOVERY_CODES).exists():
+        RecoveryCodes.activate(user)
 
 
 def login_table(users: dict[str, User]) -> str:
@@ -98,10 +116,7 @@ def login_table(users: dict[str, User]) -> str:
             continue
         rows.append((demo.role.label, demo.full_name, demo.email))
         if demo.role in MFA_REQUIRED_ROLES:
-            notes.append(
-                f"  {demo.email}: scan the QR code on the setup page, "
-                f"or run `make totp EMAIL={demo.email}`"
-            )
+            notes.append(f"  {demo.email}: make totp EMAIL={demo.email}")
     widths = [max(len(row[column]) for row in rows) for column in range(3)]
     lines = [f"Demo logins (password for every one: {DEMO_PASSWORD})", ""]
     for index, row in enumerate(rows):
@@ -111,8 +126,9 @@ def login_table(users: dict[str, User]) -> str:
     if notes:
         lines += [
             "",
-            "Staff must set up two-factor authentication at their first sign-in.",
-            "In development, to get past it:",
+            "Staff sign in with a code from an authenticator app as well as the password.",
+            f"The demo staff share the authenticator secret {DEMO_TOTP_SECRET}: add it to an",
+            "authenticator app, or print the current code in a second terminal:",
             *notes,
         ]
     return "\n".join(line.rstrip() for line in lines)

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from learning_platform.security import client_ip
 
-from .selectors import user_has_totp, user_requires_mfa
+from .selectors import user_mfa_setup_pending
 
 security_log = logging.getLogger("learning_platform.security")
 
@@ -41,8 +41,7 @@ class RequireMFAMiddleware:
             user is not None
             and user.is_authenticated
             and not _allowed_before_mfa(request.path)
-            and user_requires_mfa(user)
-            and not user_has_totp(user)
+            and user_mfa_setup_pending(user)
         ):
             query = urlencode({"next": request.get_full_path()})
             return redirect(f"{reverse('mfa_activate_totp')}?{query}")

@@ -40,6 +40,18 @@ def user_has_totp(user: User) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
+def user_mfa_setup_pending(user: User) -> bool:
+    """Whether the person must set up two-factor authentication before anything else. Kept on
+    the user for the request, so the check before the view and the page's navigation share one
+    query."""
+    cached = getattr(user, "_mfa_setup_pending", None)
+    if cached is None:
+        cached = user_requires_mfa(user) and not user_has_totp(user)
+        if user.is_authenticated:
+            user._mfa_setup_pending = cached
+    return cached
+
+
 def user_activated_totp_within(user: User, seconds: int) -> bool:
     since = timezone.now() - timedelta(seconds=seconds)
     return Authenticator.objects.filter(

@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Inside CommonMiddleware, which sets Content-Length after the title is changed.
+    "learning_platform.form_errors.ErrorTitleMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -68,6 +70,8 @@ MIDDLEWARE = [
     # Before the MFA check, so an idle session ends before anything else is asked of it.
     "learning_platform.accounts.middleware.SessionIdleTimeoutMiddleware",
     "learning_platform.accounts.middleware.RequireMFAMiddleware",
+    # After the MFA check: staff still setting up two-factor are sent there first.
+    "learning_platform.admin_access.AdminAccessMiddleware",
     "learning_platform.security.AccessDeniedLogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "learning_platform.security.PermissionsPolicyMiddleware",
@@ -97,6 +101,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Every form's built-in error messages in the site's own words (see form_errors.py).
+FORM_RENDERER = "learning_platform.form_errors.SiteFormRenderer"
 
 WSGI_APPLICATION = "learning_platform.wsgi.application"
 

@@ -65,9 +65,10 @@ REVIEW_READERS = ("tess", "pat", "sam", "ali", "ada")
 PAIR_ACTS = only("tess", "pat", refused=("sam", "ali", "ada"))
 SUPERVISOR_ACTS = only("sam", refused=("tess", "pat", "ali", "ada"))
 PAIR_ONLY = only("tess", "pat")
-# The Wagtail admin: programme staff only; anyone else is sent to the admin's sign-in. Programme
-# staff may not delete schemes, categories, pattern types or reviews (their records are kept).
-ADMIN = {p: (IN if p == "ada" else LOGIN) for p in PERSONAS}
+# The Wagtail admin: programme staff only; anyone else signed in is refused, an anonymous
+# visitor is sent to sign in. Programme staff may not delete schemes, categories, pattern types
+# or reviews (their records are kept).
+ADMIN = {p: (IN if p == "ada" else LOGIN if p == "anonymous" else REFUSED) for p in PERSONAS}
 ADMIN_DELETE = {**ADMIN, "ada": REFUSED}
 
 PDF_UPLOAD = "pdf-upload"

@@ -366,6 +366,6 @@ def test_it_says_what_to_do_when_an_upload_is_sent_empty(client, review, tess):
     response = client.post(reverse("accreditation:evidence_add_file", args=[stage(review, 1).pk]))
 
     content = response.content.decode()
-    assert "Title of the document: Enter a title for the document." in content
-    assert "File: Choose a file to upload." in content
+    assert '">Enter a title for the document.</a>' in content
+    assert '">Choose a file to upload.</a>' in content
     assert "This field is required." not in content

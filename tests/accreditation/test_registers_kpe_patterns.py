@@ -80,7 +80,7 @@ def test_it_validates_an_episode(client, review, tess):
     assert response.status_code == 200
     content = response.content.decode()
     assert "There is a problem" in content
-    assert "What happened: Describe what happened." in content
+    assert '">Describe what happened.</a>' in content
     assert 'value="No description"' in content
     assert KeyPracticeEpisode.objects.count() == 0
 
@@ -140,7 +140,10 @@ def test_it_refuses_to_link_another_reviews_episode(client, review, other_review
         },
     )
     assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
+    assert (
+        "Key practice episodes that support it must be one of the options given."
+        in response.content.decode()
+    )
     with pytest.raises(TransitionError):
         pattern_create(
             stage=stage(review, 4),
@@ -162,8 +165,8 @@ def test_it_validates_a_pattern(client, review, tess):
     )
     content = response.content.decode()
     assert "There is a problem" in content
-    assert "Type of pattern: Choose the type of pattern." in content
-    assert "Priority:" in content
+    assert '">Choose the type of pattern.</a>' in content
+    assert '">Priority must be 1 or more.</a>' in content
     assert UnderlyingPattern.objects.count() == 0
 
 

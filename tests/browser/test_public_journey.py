@@ -113,7 +113,7 @@ def test_it_takes_a_visitor_from_the_home_page_to_an_enquiry_and_a_verified_cert
     ui.click(ui.get_by_role("button", name="Send enquiry"))
 
     summary = ui.get_by_role("alert").filter(has_text="There is a problem")
-    expect(summary).to_contain_text("Email address: This field is required.")
+    expect(summary).to_contain_text("Enter email address.")
     expect(page).to_have_title(re.compile(r"^Error: "))
     if javascript:
         expect(summary).to_be_focused()

@@ -83,12 +83,16 @@ def test_it_thanks_the_enquirer_on_a_landing_page(client, contact_page):
 @pytest.mark.parametrize(
     ("changes", "field_id", "message"),
     [
-        ({"email_address": "not-an-email"}, "id_email_address", "Enter a valid email address."),
-        ({"your_name": ""}, "id_your_name", "This field is required."),
+        (
+            {"email_address": "not-an-email"},
+            "id_email_address",
+            "Enter an email address in the correct format, like name@example.org.",
+        ),
+        ({"your_name": ""}, "id_your_name", "Enter your name."),
         (
             {"what_is_your_enquiry_about": "Selling things"},
             "id_what_is_your_enquiry_about_0",
-            "Select a valid choice.",
+            "The answer to “What is your enquiry about?” must be one of the options given.",
         ),
     ],
 )

@@ -81,10 +81,11 @@ def expect(ok=(), *, status=OK, others=NOT_FOUND, anonymous=LOGIN, **personas) -
 EVERYONE = expect(SIGNED_IN, anonymous=OK)
 SIGNED_IN_OK = expect(SIGNED_IN)
 SIGNED_IN_REDIRECT = expect(SIGNED_IN, status=REDIRECT)
-# The Wagtail admin: programme staff only; everyone else is sent to the admin's sign-in.
-ADMIN = expect({"ada"}, others=LOGIN)
+# The Wagtail admin: programme staff only; anyone else signed in is refused (403), and an
+# anonymous visitor is sent to sign in.
+ADMIN = expect({"ada"}, others=FORBIDDEN)
 # Admin screens where programme staff are told the action is not theirs (records are kept).
-ADMIN_REFUSED = expect({"ada"}, status=REDIRECT, others=LOGIN)
+ADMIN_REFUSED = expect({"ada"}, status=REDIRECT, others=FORBIDDEN)
 # The supervised review: the pair, their supervisor, programme staff and (once submitted) the
 # assessor may read it; Uma is unrelated.
 REVIEW_READERS = ("tess", "pat", "sam", "ali", "ada")
@@ -133,7 +134,8 @@ MATRIX: dict[str, Row] = {
     "legal_privacy": Row(EVERYONE),
     "legal_cookies": Row(EVERYONE),
     "favicon": Row(expect(SIGNED_IN, status=REDIRECT, anonymous=REDIRECT)),
-    "wagtailadmin_login_redirect": Row(expect(SIGNED_IN, status=LOGIN)),
+    # Signed in without Wagtail admin access: refused, not sent round to sign in again.
+    "wagtailadmin_login_redirect": Row(expect(("ada",), status=LOGIN, others=FORBIDDEN)),
     # Signed in without Django admin access: refused, not sent round to sign in again.
     "django_admin_login_redirect": Row(expect(SIGNED_IN, status=FORBIDDEN)),
     # Accounts ----------------------------------------------------------------------------
@@ -348,7 +350,7 @@ MATRIX: dict[str, Row] = {
             "usage": ADMIN_REFUSED,
             "copy": ADMIN_REFUSED,
             # Sent to confirm the password first: a sign-in is not recent enough to erase.
-            "erase": expect({"ada"}, status=REDIRECT, others=LOGIN),
+            "erase": expect({"ada"}, status=REDIRECT, others=FORBIDDEN),
         },
     ),
     **admin_rows("supervised_reviews", ACCREDITATION, "review", _standard_admin(inspect=True)),
