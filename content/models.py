@@ -349,7 +349,42 @@ class EnquiryFormPage(RoutablePageMixin, AbstractEmailForm):
 
     @path("")
     def index_route(self, request, *args, **kwargs):
+        if request.method == "POST" and (refused := self._too_many_enquiries(request)):
+            return refused
         return FormMixin.serve(self, request, *args, **kwargs)
+
+    def _too_many_enquiries(self, request) -> TemplateResponse | None:
+        """The form again, answering 429, when this client address or the address the
+        acknowledgement would go to has sent too many enquiries lately (ENQUIRY_RATE_LIMIT);
+        None otherwise."""
+        from learning_platform.ratelimits import attempt
+
+        from .services import enquirer_address
+
+        wait = attempt(request, action="enquiry")
+        address = enquirer_address(fields=self.get_form_fields(), data=request.POST).lower()
+        if wait is None and address:
+            wait = attempt(request, action="enquiry_to_address", key=address)
+        if wait is None:
+            return None
+        # The enquiry comes back on the form, everything typed kept, with when to send it.
+        try_again_at = timezone.localtime() + datetime.timedelta(seconds=wait)
+        form = self.get_form(request.POST, request.FILES, page=self, user=request.user)
+        form.is_valid()
+        form.add_error(
+            None,
+            "Your enquiry has not been sent: only a few enquiries can be sent from one place, "
+            "or to one email address, in an hour. Try again after "
+            f"{try_again_at:%H:%M} (UK time).",
+        )
+        response = TemplateResponse(
+            request,
+            self.get_template(request),
+            {**self.get_context(request), "form": form},
+            status=429,
+        )
+        response["Retry-After"] = str(wait)
+        return response
 
     @path("thank-you/", name="thank_you")
     def thank_you(self, request, *args, **kwargs):

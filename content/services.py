@@ -34,7 +34,7 @@ def _unclaimed(now: datetime) -> Q:
     return Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT)
 
 
-def _enquirer_address(*, fields, data: dict) -> str:
+def enquirer_address(*, fields, data: dict) -> str:
     """The address typed into the form's first email field, if any."""
     for field in fields:
         if field.field_type == "email" and data.get(field.clean_name):
@@ -52,7 +52,7 @@ def enquiry_submit(*, page: EnquiryFormPage, cleaned_data: dict) -> FormSubmissi
     EnquiryNotification.objects.create(
         submission=submission,
         acknowledgement_due=bool(
-            _enquirer_address(fields=page.get_form_fields(), data=cleaned_data)
+            enquirer_address(fields=page.get_form_fields(), data=cleaned_data)
         ),
     )
     transaction.on_commit(lambda: _enqueue_notification(submission.pk))
@@ -115,7 +115,7 @@ def enquiry_email(*, page: EnquiryFormPage, submission: FormSubmission) -> Email
     fields = list(page.get_form_fields())
     data = submission.form_data
     rows = [(field.label, _display(data.get(field.clean_name))) for field in fields]
-    enquirer = _enquirer_address(fields=fields, data=data)
+    enquirer = enquirer_address(fields=fields, data=data)
     reply_to = [enquirer] if enquirer else []
     context = {
         "page": page,
@@ -146,7 +146,7 @@ def enquiry_acknowledgement_email(
     the e-mail must be harmless to someone who never sent it), and replies go to the staff who
     received the enquiry.
     """
-    address = _enquirer_address(fields=page.get_form_fields(), data=submission.form_data)
+    address = enquirer_address(fields=page.get_form_fields(), data=submission.form_data)
     if not address:
         return None
     context = {

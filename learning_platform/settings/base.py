@@ -171,7 +171,15 @@ ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_str("TRUSTED_CLIENT_IP_HEADER") or None
 # so neither one address walking the numbers nor many addresses guessing one holder's surname
 # gets far. Counted in the cache with allauth's own limits (see learning_platform/ratelimits.py).
 CERTIFICATE_LOOKUP_RATE_LIMIT = env_rates("CERTIFICATE_LOOKUP_RATE_LIMIT", "30/h/ip,5/h/key")
-ACCOUNT_RATE_LIMITS = {"certificate_lookup": CERTIFICATE_LOOKUP_RATE_LIMIT}
+# Enquiries sent through the contact form, per client address (ip) and per address the
+# acknowledgement goes to (key): each enquiry emails the address typed in, so the limit per key
+# keeps the form from being used to flood a stranger's inbox.
+ENQUIRY_RATE_LIMIT = env_rates("ENQUIRY_RATE_LIMIT", "10/h/ip,3/h/key")
+ACCOUNT_RATE_LIMITS = {
+    "certificate_lookup": CERTIFICATE_LOOKUP_RATE_LIMIT,
+    "enquiry": ",".join(r for r in ENQUIRY_RATE_LIMIT.split(",") if r.endswith("/ip")),
+    "enquiry_to_address": ",".join(r for r in ENQUIRY_RATE_LIMIT.split(",") if r.endswith("/key")),
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Learning Together"
 # Accept the code from the period either side of now: phone clocks drift, and a code typed in

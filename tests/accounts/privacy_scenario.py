@@ -24,6 +24,7 @@ from accreditation.services.stages import stage_approve, stage_submit
 from courses.models import Enrolment, ModulePage
 from courses.services.progress import knowledge_check_submit, reflection_answer_save
 from tests.accreditation.award_builders import (
+    STATEMENT,
     approve,
     approve_all_stages,
     complete_modules,
@@ -182,7 +183,9 @@ def build_world(tess, pat, sam, ali, capture_on_commit) -> World:
         notes="Tess Trainee led the discussion of the second episode."
     )
     application = submit(
-        tess, f"Leading the review showed me the {TESS_STATEMENT_WORD} of local rationality."
+        tess,
+        f"Leading the review showed me the {TESS_STATEMENT_WORD} of local rationality. "
+        + STATEMENT,
     )
     with capture_on_commit(execute=True):
         certificate = approve(application, ali, reasons="Tess Trainee's portfolio is thorough.")

@@ -29,7 +29,7 @@ def test_it_refuses_a_statement_below_the_schemes_minimum_and_keeps_it(client, t
     assert response.status_code == 400
     assert "There is a problem" in html
     message = "Your statement has 2 words. Write at least 298 more: it needs 300 words."
-    assert f'href="#id_reflective_statement">Your reflective statement: {message}</a>' in html
+    assert f'href="#id_reflective_statement">{message}</a>' in html
     # Nothing typed is lost: the draft holds it and the box shows it again.
     application = AccreditationApplication.objects.get(trainee=tess)
     assert (application.status, application.reflective_statement) == (Status.DRAFT, "Too short.")
