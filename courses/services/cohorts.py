@@ -168,10 +168,6 @@ def enrolment_assign(
         if partner_enrolment is None:
             raise EnrolmentError(f"{review_partner} is not a trainee in {enrolment.cohort}.")
 
-    before = {
-        "supervisor": enrolment.supervisor_id,
-        "review_partner": enrolment.review_partner_id,
-    }
     old_partner_id = enrolment.review_partner_id
     new_partner_id = review_partner.pk if review_partner else None
 
@@ -194,8 +190,22 @@ def enrolment_assign(
         partner_enrolment.review_partner_id = enrolment.user_id
         partner_enrolment.save(update_fields=["review_partner", "updated_at"])
 
-    enrolment.supervisor = supervisor
-    enrolment.review_partner = review_partner
+    _assignment_save(
+        enrolment,
+        supervisor_id=supervisor.pk if supervisor else None,
+        review_partner_id=new_partner_id,
+        by=by,
+    )
+    return enrolment
+
+
+def _assignment_save(
+    enrolment: Enrolment, *, supervisor_id: int | None, review_partner_id: int | None, by: User
+) -> None:
+    """Save an enrolment's supervisor and review partner, with the audit entry of the change."""
+    before = {"supervisor": enrolment.supervisor_id, "review_partner": enrolment.review_partner_id}
+    enrolment.supervisor_id = supervisor_id
+    enrolment.review_partner_id = review_partner_id
     enrolment.save(update_fields=["supervisor", "review_partner", "updated_at"])
     log(
         instance=enrolment,
@@ -203,11 +213,10 @@ def enrolment_assign(
         user=by,
         data={
             "from": before,
-            "to": {"supervisor": enrolment.supervisor_id, "review_partner": new_partner_id},
+            "to": {"supervisor": supervisor_id, "review_partner": review_partner_id},
             "reason": "",
         },
     )
-    return enrolment
 
 
 @transaction.atomic
@@ -435,21 +444,7 @@ def enrolments_assign(*, cohort: Cohort, assignments: Iterable[Assignment], by: 
 
     for enrolment in changed:
         a = chosen[enrolment.pk]
-        before = {
-            "supervisor": enrolment.supervisor_id,
-            "review_partner": enrolment.review_partner_id,
-        }
-        enrolment.supervisor_id = a.supervisor_id
-        enrolment.review_partner_id = a.review_partner_id
-        enrolment.save(update_fields=["supervisor", "review_partner", "updated_at"])
-        log(
-            instance=enrolment,
-            action="courses.enrolment.assign",
-            user=by,
-            data={
-                "from": before,
-                "to": {"supervisor": a.supervisor_id, "review_partner": a.review_partner_id},
-                "reason": "",
-            },
+        _assignment_save(
+            enrolment, supervisor_id=a.supervisor_id, review_partner_id=a.review_partner_id, by=by
         )
     return len(changed)
