@@ -48,9 +48,10 @@ def project_models() -> list[type[models.Model]]:
 
 def _columns(model: type[models.Model]) -> list[str]:
     label = model._meta.label_lower
+    # The model's own table only: a Wagtail page type's parent columns live in Wagtail's table.
     return [
         field.column
-        for field in model._meta.concrete_fields
+        for field in model._meta.local_concrete_fields
         if (label, field.attname) not in IGNORED_COLUMNS
     ]
 
