@@ -16,6 +16,10 @@ Two rows (the data export and "stay signed in") write nothing of ours when they 
 first sends a file, the second touches only the session. They say ``writes=False``; their
 ``check`` is the evidence for the allowed personas, and nobody may change a table.
 
+Rows nobody here may carry out (deleting a cohort, a user's account details) are refused for
+every persona; ``test_it_carries_out_for_a_superuser_what_no_persona_may`` sends the same data
+as a superuser and sees it done, so the refusal is the role's and not the form's.
+
 ``READ_ONLY`` names the remaining first-party URLs; each is POSTed by every persona with no data
 and must change nothing. ``test_it_has_an_outcome_row_or_a_read_only_entry_for_every_url`` fails
 when a URL of ours (accreditation's aside: tests/accreditation/test_access_outcomes.py) is in
@@ -36,6 +40,7 @@ What it catches (each break tried in the application code, then undone):
 """
 
 import copy
+import datetime
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -58,12 +63,13 @@ from courses.models import (
 )
 from learning_platform.accounts.middleware import LAST_SEEN_SESSION_KEY
 from learning_platform.accounts.models import Organisation, User
+from learning_platform.accounts.roles import Role
 from notifications.models import OPTIONAL_EVENTS, Event, Notification, NotificationPreference
 from notifications.services import notify
 from tests.courses.conftest import cohort, course, modules, pat_enrolment, tess_enrolment  # noqa: F401
 from tests.courses.factories import InvitationFactory
 from tests.courses.test_access_matrix import INVITATION_TOKEN, _block_id, ctx  # noqa: F401
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, make_persona
 from tests.outcomes import attempt
 from tests.platform.test_access_matrix import first_party_patterns
 
@@ -151,7 +157,7 @@ def _pat_has_done_the_first_module(w: World) -> None:
 def _day_has_happened(w: World) -> None:
     # A register is taken on the day or afterwards.
     TrainingDay.objects.filter(pk=w.objects["day"].pk).update(
-        date=timezone.localdate() - timezone.timedelta(days=1)
+        date=timezone.localdate() - datetime.timedelta(days=1)
     )
 
 
@@ -767,3 +773,27 @@ def test_it_changes_nothing_when_a_read_only_url_is_posted(client, request, obje
             wrong.append(f"{name} ({url}): {status}, changed {result.changed}")
 
     assert not wrong, f"{persona}:\n" + "\n".join(wrong)
+
+
+def test_it_carries_out_for_a_superuser_what_no_persona_may(client, objects):
+    """The rows nobody may carry out hold valid data: they are refused for who is asking."""
+    root = make_persona("Root Superuser", "root@example.org", Role.PROGRAMME_ADMIN)
+    root.is_superuser = True
+    root.save(update_fields=["is_superuser"])
+    client.force_login(root)
+    w = World(client, "superuser", root, objects)
+
+    not_done = []
+    for row in (row for row in OUTCOMES if not row.allowed):
+        url = _url(row.name, row.args, objects)
+        sent = {}
+
+        def send(row=row, url=url, sent=sent):
+            sent["response"] = _post(client, url, row.data(w))
+            return sent["response"]
+
+        result = attempt(send, check=lambda row=row, sent=sent: row.check(w, sent["response"]))
+        if not (result.changed and result.checked):
+            not_done.append(f"{row.title}: {result.response.status_code}, {result.changed}")
+
+    assert not not_done, "\n".join(not_done)
