@@ -37,6 +37,9 @@ What it catches (each break tried in the application code, then undone):
   marks Tess's notification read, from the list and from the notification's page. Fails for
   each persona but Tess. With the filter alone removed, the service's check raises, and the
   table reports that error for the same personas.
+- ``courses.delete_cohort`` added to the programme administrator's permissions
+  (``ROLE_PERMISSIONS``): Ada deletes the cohort and everything under it. Fails for Ada. The
+  status matrix cannot see this one: the refusal and the deletion both redirect.
 """
 
 import copy
