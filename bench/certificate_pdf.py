@@ -1,8 +1,16 @@
-"""Certificate PDF: the median time to render one (HTML → PDF) and to sign it, warm, on one
-core, against the floor measured in the same run: the same text on a bare ReportLab page in the
-same embedded font (bench/floor.py). Prints figures; never part of the pass/fail suite.
+"""Certificate PDF: the median time to render one and to sign it, warm, on one core, each against
+its own floor measured in the same run (bench/floor.py). Prints figures; never part of the
+pass/fail suite.
+
+    render: the application's certificate_html (template and QR code) and html_to_pdf (xhtml2pdf)
+            against the floor page: the same text and the same QR code on a bare ReportLab canvas
+    sign:   the application's sign_pdf on the rendered certificate
+            against the same sign_pdf (same key, certificate and pyHanko settings) on the floor page
+
+The real work and the floor alternate within each run, so a busy machine slows both alike.
 
     DJANGO_SETTINGS_MODULE=learning_platform.settings.test .venv/bin/python bench/certificate_pdf.py
+    RUNS=10 ... for a quick run (default 30)
 """
 
 import os
@@ -20,61 +28,84 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.template.loader import render_to_string  # noqa: E402
-
 from accreditation.services import pdf  # noqa: E402
-from bench.floor import reportlab_page  # noqa: E402
+from bench.floor import certificate_page  # noqa: E402
 
 RUNS = int(os.environ.get("RUNS", "30"))
 
 
-def main() -> None:
-    certificate = SimpleNamespace(
+def sample_certificate() -> SimpleNamespace:
+    """Shaped like a Certificate for the application's own certificate_html, without a
+    database."""
+    return SimpleNamespace(
         number="LT-2026-00042",
         awarded_at=date(2026, 3, 2),
         issued_at=date(2026, 3, 2),
         valid_until=date(2029, 3, 2),
+        verification_code="Xy3Qw9sTt0aBcDeFgHiJ",
+        holder=SimpleNamespace(get_full_name=lambda: "Tess Trainee"),
+        scheme=SimpleNamespace(name="Learning Together lead reviewer accreditation"),
     )
-    url = "https://learningtogether.example/verify/Xy3Qw9sTt0aBcDeFgHiJ/"
-    html = render_to_string(
-        pdf.TEMPLATE_NAME,
-        {
-            "certificate": certificate,
-            "holder_name": "Tess Trainee",
-            "scheme_name": "Learning Together lead reviewer accreditation",
-            "verification_url": url,
-            "qr_data_uri": pdf._qr_data_uri(url),
-        },
-    )
-    floor_text = {
-        "holder": "Tess Trainee",
-        "scheme": "Learning Together lead reviewer accreditation",
-        "number": certificate.number,
-        "awarded": certificate.awarded_at,
-        "valid_until": certificate.valid_until,
-        "url": url,
+
+
+def _timed(step, *args):
+    """The step's result, and its wall-clock and CPU seconds in this process."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = step(*args)
+    return result, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def measure(certificates: list, runs: int) -> dict[str, list[tuple[float, float]]]:
+    """(wall, CPU) seconds per run for each step, cycling through ``certificates``: the real
+    render and sign, then the floor's, alternating so that load on the machine falls on both."""
+    times: dict[str, list[tuple[float, float]]] = {
+        step: [] for step in ("render", "sign", "floor_render", "floor_sign")
     }
-    unsigned = pdf.html_to_pdf(html)
-    pdf.sign_pdf(unsigned)  # warm: imports, fonts, the signing key
-    reportlab_page(**floor_text)
-    render, sign, floor = [], [], []
-    for _ in range(RUNS):
-        started = time.perf_counter()
-        unsigned = pdf.html_to_pdf(html)
-        rendered = time.perf_counter()
-        pdf.sign_pdf(unsigned)
-        signed = time.perf_counter()
-        reportlab_page(**floor_text)
-        render.append(rendered - started)
-        sign.append(signed - rendered)
-        floor.append(time.perf_counter() - signed)
-    total = [a + b for a, b in zip(render, sign, strict=True)]
-    print(f"runs: {RUNS}")
-    print(f"render median: {statistics.median(render) * 1000:.1f} ms")
-    print(f"sign median:   {statistics.median(sign) * 1000:.1f} ms")
-    print(f"total median:  {statistics.median(total) * 1000:.1f} ms")
-    print(f"floor median:  {statistics.median(floor) * 1000:.1f} ms (bare ReportLab, same font)")
-    print(f"ratio, total / floor: {statistics.median(total) / statistics.median(floor):.1f}x")
+    first = certificates[0]
+    pdf.sign_pdf(pdf.html_to_pdf(pdf.certificate_html(first)))  # warm: imports, fonts, the key
+    pdf.sign_pdf(certificate_page(first))
+    for run in range(runs):
+        certificate = certificates[run % len(certificates)]
+        unsigned, *render = _timed(lambda c: pdf.html_to_pdf(pdf.certificate_html(c)), certificate)
+        _, *sign = _timed(pdf.sign_pdf, unsigned)
+        floor_unsigned, *floor_render = _timed(certificate_page, certificate)
+        _, *floor_sign = _timed(pdf.sign_pdf, floor_unsigned)
+        times["render"].append(tuple(render))
+        times["sign"].append(tuple(sign))
+        times["floor_render"].append(tuple(floor_render))
+        times["floor_sign"].append(tuple(floor_sign))
+    for prefix in ("", "floor_"):
+        times[f"{prefix}total"] = [
+            (r[0] + s[0], r[1] + s[1])
+            for r, s in zip(times[f"{prefix}render"], times[f"{prefix}sign"], strict=True)
+        ]
+    return times
+
+
+def report(times: dict[str, list[tuple[float, float]]]) -> None:
+    """Medians of wall-clock time and of this process's CPU time (the steadier of the two on a
+    busy machine), each against its floor."""
+    print(f"{'':<8}{'wall':>10}{'floor':>10}{'ratio':>8}{'CPU':>12}{'floor':>10}{'ratio':>8}")
+    for step in ("render", "sign", "total"):
+        line = f"{step:<8}"
+        for kind in (0, 1):
+            real = statistics.median(t[kind] for t in times[step])
+            bare = statistics.median(t[kind] for t in times[f"floor_{step}"])
+            line += f"{real * 1000:>7.1f} ms{bare * 1000:>7.1f} ms{real / bare:>7.1f}x"
+            line += "  " if kind == 0 else ""
+        print(line)
+    print("render: the template, QR code and xhtml2pdf; floor: the same text and QR code drawn")
+    print("        on a bare ReportLab canvas (bench/floor.py)")
+    print("sign:   the application's sign_pdf on each of the two pages (same signer and settings)")
+
+
+def main() -> None:
+    certificate = sample_certificate()
+    print(f"runs: {RUNS}, one process, warm; medians")
+    report(measure([certificate], RUNS))
+    real = pdf.sign_pdf(pdf.html_to_pdf(pdf.certificate_html(certificate)))
+    floor = pdf.sign_pdf(certificate_page(certificate))
+    print(f"signed PDF size: {len(real) / 1000:.1f} KB, floor {len(floor) / 1000:.1f} KB")
 
 
 if __name__ == "__main__":
