@@ -28,6 +28,7 @@ Evidence and the registers have a check of their own (``stage_change_refusal``),
 not caught by the first break: that is the second check holding, not a gap.
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -214,6 +215,11 @@ class Row:
     check: Callable[[SimpleNamespace, object], bool] | None = None
 
 
+def _date_parts(name: str, day: datetime.date) -> dict:
+    # Well before the sessions the world logged over the last month, so none is a duplicate.
+    return {f"{name}_day": day.day, f"{name}_month": day.month, f"{name}_year": day.year}
+
+
 def _episode_data(w, title="Strategy meeting"):
     return {
         "title": title,
@@ -368,9 +374,7 @@ OUTCOMES = [
         frozenset({"sam"}),
         lambda w: {
             "kind": "individual",
-            "date_day": "2",
-            "date_month": "3",
-            "date_year": "2026",
+            **_date_parts("date", timezone.localdate() - datetime.timedelta(days=100)),
             "duration_minutes": "60",
             "attendees": [w.users["tess"].pk],
             "notes": "Pseudonyms only.",
