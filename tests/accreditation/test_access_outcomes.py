@@ -24,6 +24,9 @@ and the code was put back):
   Pat, Uma and Ada decide on Tess's application and suspend her certificate. Tess and Sam are
   still refused, by the own-application and supervises-the-trainee checks.
 
+- The session page (GET only) confirming the visitor's attendance when POSTed: the read-only
+  test finds Tess's POST changed ``supervisionattendance`` and ``notification``.
+
 Evidence and the registers have a check of their own (``stage_change_refusal``), so they are
 not caught by the first break: that is the second check holding, not a gap.
 """
