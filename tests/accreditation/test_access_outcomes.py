@@ -1,0 +1,731 @@
+"""Who may change what in accreditation, judged by what each POST did to the database.
+
+Every accreditation URL that accepts a POST (the app's own, and the accreditation screens of the
+Wagtail admin) has a row in ``OUTCOMES``: the object it acts on, an ``arrange`` that puts that
+object in the state where only the check on the person can refuse (a stage not yet started for
+"start", a submitted stage for "approve", a draft application for "submit", ...), valid form data,
+the personas allowed, and what an allowed POST must have changed. Every persona POSTs every row
+against one world, each request inside a savepoint that is rolled back (``tests.outcomes``):
+
+- refused: nothing in any of our tables changed, whatever the status code or the message;
+- allowed: something changed, and the row's own check holds.
+
+Every other accreditation URL is in ``READ_ONLY``, and a POST to it, by anyone, changes nothing.
+
+Breaks this table catches (each was made in the application code, the table failed as shown,
+and the code was put back):
+
+- ``_require_reviewer`` in ``accreditation/services/stages.py`` doing nothing: Sam, Ali and Ada
+  start and submit Tess's stage (a redirect either way, so a status code could not tell).
+- ``_require_supervisor`` there doing nothing: Tess, Pat, Ali and Ada approve, send back and
+  reopen it.
+- ``user_is_assessor`` in ``accreditation/access.py`` answering yes for anyone signed in (the
+  role check that both the assessment views and the decision and certificate services make):
+  Pat, Uma and Ada decide on Tess's application and suspend her certificate. Tess and Sam are
+  still refused, by the own-application and supervises-the-trainee checks.
+
+- The session page (GET only) confirming the visitor's attendance when POSTed: the read-only
+  test finds Tess's POST changed ``supervisionattendance`` and ``notification``.
+
+Evidence and the registers have a check of their own (``stage_change_refusal``), so they are
+not caught by the first break: that is the second check holding, not a gap.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from types import SimpleNamespace
+
+from django.test import Client
+from django.urls import URLPattern, URLResolver, reverse
+from django.utils import timezone
+
+import pytest
+
+from accreditation import public_urls
+from accreditation import urls as accreditation_urls
+from accreditation.models import (
+    AccreditationApplication,
+    AccreditationScheme,
+    BulkIssue,
+    BulkIssueItem,
+    Certificate,
+    ContributoryFactorCategory,
+    Evidence,
+    KeyPracticeEpisode,
+    PatternType,
+    ReviewStage,
+    SupervisedReview,
+    SupervisionAttendance,
+    SupervisionSession,
+    UnderlyingPattern,
+)
+from accreditation.services.applications import application_save_draft
+from accreditation.services.bulk import bulk_issue_start
+from accreditation.services.evidence import evidence_add_file, evidence_add_note
+from accreditation.services.registers import episode_create
+from accreditation.viewsets import AccreditationViewSetGroup
+from learning_platform.accounts.roles import Role
+from tests.factories import UserFactory
+from tests.outcomes import attempt
+
+from .award_builders import STATEMENT, approve, make_ready, submit
+from .factories import (
+    PDF_BYTES,
+    add_register_entries,
+    categories,
+    pattern_types,
+    record_group_session,
+    stage,
+    upload,
+)
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ["anonymous", "tess", "pat", "uma", "sam", "ali", "ada"]
+Status = ReviewStage.Status
+AppStatus = AccreditationApplication.Status
+PAIR = frozenset({"tess", "pat"})
+NOBODY = frozenset()
+
+
+# The world ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def world(tess, pat, uma, sam, ali, ada, review, other_review):
+    """Tess and Pat's review, supervised by Sam: a file on stage 1, a note on stage 2, two key
+    practice episodes on stage 3 (one cited by the underlying pattern on stage 4), a group session
+    with Tess and Pat not yet confirmed, and every stage approved; Tess accredited on it, her
+    certificate issued (its PDF is not rendered: no row needs it), and a re-render job for her
+    cohort. Uma (supervised by Sid) has her own review and a draft application. Vic is a trainee
+    with no review yet, for the admin's "add a review"."""
+    evidence = evidence_add_file(
+        stage=stage(review, 1), user=tess, title="Scope", upload=upload("scope.pdf", PDF_BYTES)
+    )
+    note = evidence_add_note(
+        stage=stage(review, 2), user=tess, title="Conversation log", note="Seven held."
+    )
+    episode, pattern = add_register_entries(review, tess)
+    spare_episode = episode_create(
+        stage=stage(review, 3),
+        user=tess,
+        title="Discharge planning",
+        what_happened="No one told the school.",
+        assessment="problematic",
+    )
+    session = record_group_session(sam, [tess, pat])
+    enrolment = make_ready(tess, review)
+    certificate = approve(submit(tess), ali)
+    draft = application_save_draft(trainee=uma, reflective_statement="Draft")
+    bulk = bulk_issue_start(cohort=enrolment.cohort, applications=None, by=ada, kind="rerender")
+    vic = UserFactory(full_name="Vic Newcomer", email="vic@example.org", roles=[Role.TRAINEE])
+    return SimpleNamespace(
+        users={"tess": tess, "pat": pat, "uma": uma, "sam": sam, "ali": ali, "ada": ada},
+        vic=vic,
+        organisation=review.commissioning_organisation_id,
+        ids={
+            "review": review.pk,
+            "stage": stage(review, 1).pk,
+            "note_stage": stage(review, 2).pk,
+            "kpe_stage": stage(review, 3).pk,
+            "pattern_stage": stage(review, 4).pk,
+            "evidence": evidence.pk,
+            "note": note.pk,
+            "episode": episode.pk,
+            "spare_episode": spare_episode.pk,
+            "pattern": pattern.pk,
+            "session": session.pk,
+            "application": certificate.application_id,
+            "draft": draft.pk,
+            "certificate": certificate.pk,
+            "code": certificate.verification_code,
+            "scheme": review.scheme_id,
+            "category": categories()[0].pk,
+            "pattern_type": pattern_types()[0].pk,
+            "cohort": enrolment.cohort_id,
+            "bulk": bulk.pk,
+        },
+    )
+
+
+# Arranging one row's state (inside the savepoint, so it is undone with the request) ------------
+
+
+def stage_in(key: str, status: str) -> Callable:
+    def arrange(w):
+        ReviewStage.objects.filter(pk=w.ids[key]).update(status=status)
+
+    return arrange
+
+
+def application_in(status: str, *, and_stage: tuple[str, str] | None = None) -> Callable:
+    def arrange(w):
+        submitted_at = None if status == AppStatus.DRAFT else timezone.now()
+        AccreditationApplication.objects.filter(pk=w.ids["application"]).update(
+            status=status, submitted_at=submitted_at
+        )
+        if and_stage:
+            stage_in(*and_stage)(w)
+
+    return arrange
+
+
+def bulk_with_a_failure(w):
+    """The job finished with its one item failed: what "retry" is for."""
+    BulkIssueItem.objects.filter(bulk_id=w.ids["bulk"]).update(
+        status=BulkIssueItem.Status.FAILED, error="Rendering failed."
+    )
+    BulkIssue.objects.filter(pk=w.ids["bulk"]).update(
+        status=BulkIssue.Status.FINISHED, failed=1, finished_at=timezone.now()
+    )
+
+
+# What an allowed POST must have changed (run before the rollback) ------------------------------
+
+
+def stage_now(key: str, status: str) -> Callable:
+    return lambda w, user: ReviewStage.objects.get(pk=w.ids[key]).status == status
+
+
+def gone(model, key: str) -> Callable:
+    return lambda w, user: not model.objects.filter(pk=w.ids[key]).exists()
+
+
+def own_application(user) -> AccreditationApplication:
+    return AccreditationApplication.objects.filter(trainee=user).latest("pk")
+
+
+# Form data ---------------------------------------------------------------------------------
+
+
+class AdminForm:
+    """The form the admin screen shows programme staff, as a browser would send it back, with
+    some fields changed (the admin's forms carry formsets and widgets of their own)."""
+
+    def __init__(self, changes: Callable[[SimpleNamespace], dict] | None = None):
+        self.changes = changes or (lambda w: {})
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    key: str | None
+    allowed: frozenset
+    data: Callable[[SimpleNamespace], dict] | AdminForm = lambda w: {}
+    arrange: Callable[[SimpleNamespace], None] | None = None
+    check: Callable[[SimpleNamespace, object], bool] | None = None
+
+
+def _date_parts(name: str, day: datetime.date) -> dict:
+    # Well before the sessions the world logged over the last month, so none is a duplicate.
+    return {f"{name}_day": day.day, f"{name}_month": day.month, f"{name}_year": day.year}
+
+
+def _episode_data(w, title="Strategy meeting"):
+    return {
+        "title": title,
+        "what_happened": "A meeting without health present.",
+        "when": "March",
+        "agencies": "Police",
+        "assessment": "problematic",
+    }
+
+
+def _pattern_data(w, title="Meetings exclude health"):
+    return {
+        "title": title,
+        "description": "Invitations go by a list that omits GPs.",
+        "pattern_type": w.ids["pattern_type"],
+        "priority": "2",
+        "episodes": [w.ids["episode"]],
+    }
+
+
+OUTCOMES = [
+    # Stages: the pair start and submit, the supervisor signs off, sends back and reopens.
+    Row(
+        "accreditation:stage_start",
+        "stage",
+        PAIR,
+        arrange=stage_in("stage", Status.NOT_STARTED),
+        check=stage_now("stage", Status.IN_PROGRESS),
+    ),
+    Row(
+        "accreditation:stage_submit",
+        "stage",
+        PAIR,
+        lambda w: {"submit-comment": "Ready for you."},
+        arrange=stage_in("stage", Status.IN_PROGRESS),
+        check=stage_now("stage", Status.SUBMITTED),
+    ),
+    Row(
+        "accreditation:stage_approve",
+        "stage",
+        frozenset({"sam"}),
+        lambda w: {"approve-comment": "Clear scope."},
+        arrange=stage_in("stage", Status.SUBMITTED),
+        check=stage_now("stage", Status.APPROVED),
+    ),
+    Row(
+        "accreditation:stage_request_changes",
+        "stage",
+        frozenset({"sam"}),
+        lambda w: {"request_changes-comment": "Add the scope."},
+        arrange=stage_in("stage", Status.SUBMITTED),
+        check=stage_now("stage", Status.CHANGES_REQUESTED),
+    ),
+    Row(
+        "accreditation:stage_reopen",
+        "stage",
+        frozenset({"sam"}),
+        lambda w: {"reopen-comment": "The terms of reference changed."},
+        # Approved, and no application rests on the review (it was referred back).
+        arrange=application_in(AppStatus.REFERRED),
+        check=stage_now("stage", Status.IN_PROGRESS),
+    ),
+    # Evidence, on a stage in progress.
+    Row(
+        "accreditation:evidence_add_note",
+        "stage",
+        PAIR,
+        lambda w: {"note-title": "Scope", "note-note": "Agreed."},
+        arrange=stage_in("stage", Status.IN_PROGRESS),
+        check=lambda w, user: Evidence.objects.filter(stage_id=w.ids["stage"]).count() == 2,
+    ),
+    Row(
+        "accreditation:evidence_add_file",
+        "stage",
+        PAIR,
+        lambda w: {"upload-title": "Scope", "upload-file": upload("more.pdf", PDF_BYTES)},
+        arrange=stage_in("stage", Status.IN_PROGRESS),
+        check=lambda w, user: Evidence.objects.filter(stage_id=w.ids["stage"]).count() == 2,
+    ),
+    Row(
+        "accreditation:evidence_edit_note",
+        "note",
+        PAIR,
+        lambda w: {"note-title": "Log", "note-note": "Changed."},
+        arrange=stage_in("note_stage", Status.IN_PROGRESS),
+        check=lambda w, user: Evidence.objects.get(pk=w.ids["note"]).title == "Log",
+    ),
+    Row(
+        "accreditation:evidence_remove",
+        "evidence",
+        PAIR,
+        arrange=stage_in("stage", Status.IN_PROGRESS),
+        check=gone(Evidence, "evidence"),
+    ),
+    # The registers, on their stages in progress.
+    Row(
+        "accreditation:episode_add",
+        "kpe_stage",
+        PAIR,
+        _episode_data,
+        arrange=stage_in("kpe_stage", Status.IN_PROGRESS),
+        check=lambda w, user: (
+            KeyPracticeEpisode.objects.filter(title="Strategy meeting").count() == 2
+        ),
+    ),
+    Row(
+        "accreditation:episode_edit",
+        "episode",
+        PAIR,
+        lambda w: _episode_data(w, title="Strategy meeting, renamed"),
+        arrange=stage_in("kpe_stage", Status.IN_PROGRESS),
+        check=lambda w, user: (
+            KeyPracticeEpisode.objects.get(pk=w.ids["episode"]).title == "Strategy meeting, renamed"
+        ),
+    ),
+    Row(
+        "accreditation:episode_delete",
+        "spare_episode",
+        PAIR,
+        arrange=stage_in("kpe_stage", Status.IN_PROGRESS),
+        check=gone(KeyPracticeEpisode, "spare_episode"),
+    ),
+    Row(
+        "accreditation:pattern_add",
+        "pattern_stage",
+        PAIR,
+        _pattern_data,
+        arrange=stage_in("pattern_stage", Status.IN_PROGRESS),
+        check=lambda w, user: UnderlyingPattern.objects.count() == 2,
+    ),
+    Row(
+        "accreditation:pattern_edit",
+        "pattern",
+        PAIR,
+        lambda w: _pattern_data(w, title="Meetings leave out GPs"),
+        arrange=stage_in("pattern_stage", Status.IN_PROGRESS),
+        check=lambda w, user: (
+            UnderlyingPattern.objects.get(pk=w.ids["pattern"]).title == "Meetings leave out GPs"
+        ),
+    ),
+    Row(
+        "accreditation:pattern_delete",
+        "pattern",
+        PAIR,
+        arrange=stage_in("pattern_stage", Status.IN_PROGRESS),
+        check=gone(UnderlyingPattern, "pattern"),
+    ),
+    # Supervision: the supervisor records, each attendee confirms their own attendance.
+    Row(
+        "accreditation:supervision_log",
+        None,
+        frozenset({"sam"}),
+        lambda w: {
+            "kind": "individual",
+            **_date_parts("date", timezone.localdate() - datetime.timedelta(days=100)),
+            "duration_minutes": "60",
+            "attendees": [w.users["tess"].pk],
+            "notes": "Pseudonyms only.",
+        },
+        check=lambda w, user: SupervisionSession.objects.filter(
+            kind="individual", notes="Pseudonyms only."
+        ).exists(),
+    ),
+    Row(
+        "accreditation:session_confirm",
+        "session",
+        PAIR,
+        check=lambda w, user: (
+            SupervisionAttendance.objects.get(
+                session_id=w.ids["session"], trainee=user
+            ).confirmed_at
+            is not None
+        ),
+    ),
+    # The application: each trainee saves their own statement (Pat and Uma their own drafts);
+    # only Tess's draft is ready to submit; Tess and Uma each withdraw their own.
+    Row(
+        "accreditation:application",
+        None,
+        frozenset({"tess", "pat", "uma"}),
+        lambda w: {"reflective_statement": STATEMENT + " Revised.", "action": "save"},
+        arrange=application_in(AppStatus.DRAFT),
+        check=lambda w, user: own_application(user).reflective_statement.endswith("Revised."),
+    ),
+    Row(
+        "accreditation:application_check",
+        None,
+        frozenset({"tess"}),
+        arrange=application_in(AppStatus.DRAFT),
+        check=lambda w, user: own_application(user).status == AppStatus.SUBMITTED,
+    ),
+    Row(
+        "accreditation:application_withdraw",
+        None,
+        frozenset({"tess", "uma"}),
+        lambda w: {"reason": "I am moving abroad."},
+        arrange=application_in(AppStatus.SUBMITTED),
+        check=lambda w, user: own_application(user).status == AppStatus.WITHDRAWN,
+    ),
+    # Assessment and certificates.
+    Row(
+        "accreditation:assessment_decide",
+        "application",
+        frozenset({"ali"}),
+        lambda w: {"outcome": "declined", "reasons": "The statement does not reflect."},
+        arrange=application_in(AppStatus.SUBMITTED),
+        check=lambda w, user: (
+            AccreditationApplication.objects.get(pk=w.ids["application"]).status
+            == AppStatus.DECLINED
+        ),
+    ),
+    Row(
+        "accreditation:certificate_manage",
+        "certificate",
+        frozenset({"ali"}),
+        lambda w: {"action": "suspend", "reason": "Under investigation."},
+        check=lambda w, user: (
+            Certificate.objects.get(pk=w.ids["certificate"]).status == Certificate.Status.SUSPENDED
+        ),
+    ),
+    Row(
+        "accreditation:certificate_register",
+        "certificate",
+        frozenset({"tess"}),
+        lambda w: {"listed": "1"},
+        check=lambda w, user: Certificate.objects.get(pk=w.ids["certificate"]).listed_on_register,
+    ),
+    # The Wagtail admin: programme staff add and edit; nobody deletes these records.
+    Row(
+        "supervised_reviews:add",
+        None,
+        frozenset({"ada"}),
+        AdminForm(
+            lambda w: {
+                "trainee": w.vic.pk,
+                "supervisor": w.users["sam"].pk,
+                "commissioning_organisation": w.organisation,
+                "case_reference": "Child Z",
+                "review_type": SupervisedReview.ReviewType.FULL,
+                "start_date": "2026-02-01",
+            }
+        ),
+        check=lambda w, user: SupervisedReview.objects.filter(trainee=w.vic).exists(),
+    ),
+    Row(
+        "supervised_reviews:edit",
+        "review",
+        frozenset({"ada"}),
+        AdminForm(lambda w: {"case_reference": "Child K2"}),
+        check=lambda w, user: (
+            SupervisedReview.objects.get(pk=w.ids["review"]).case_reference == "Child K2"
+        ),
+    ),
+    Row("supervised_reviews:delete", "review", NOBODY),
+    Row(
+        "accreditation_schemes:add",
+        None,
+        frozenset({"ada"}),
+        AdminForm(lambda w: {"name": "Renewal scheme"}),
+        check=lambda w, user: AccreditationScheme.objects.filter(name="Renewal scheme").exists(),
+    ),
+    Row(
+        "accreditation_schemes:edit",
+        "scheme",
+        frozenset({"ada"}),
+        AdminForm(lambda w: {"validity_years": "4"}),
+        check=lambda w, user: (
+            AccreditationScheme.objects.get(pk=w.ids["scheme"]).validity_years == 4
+        ),
+    ),
+    Row("accreditation_schemes:delete", "scheme", NOBODY),
+    Row(
+        "contributory_factor_categories:add",
+        None,
+        frozenset({"ada"}),
+        AdminForm(lambda w: {"name": "Housing", "sort_order": "99"}),
+        check=lambda w, user: ContributoryFactorCategory.objects.filter(name="Housing").exists(),
+    ),
+    Row(
+        "contributory_factor_categories:edit",
+        "category",
+        frozenset({"ada"}),
+        AdminForm(lambda w: {"name": "Renamed category"}),
+        check=lambda w, user: (
+            ContributoryFactorCategory.objects.get(pk=w.ids["category"]).name == "Renamed category"
+        ),
+    ),
+    Row("contributory_factor_categories:delete", "category", NOBODY),
+    Row(
+        "pattern_types:add",
+        None,
+        frozenset({"ada"}),
+        AdminForm(lambda w: {"name": "Tools", "sort_order": "99"}),
+        check=lambda w, user: PatternType.objects.filter(name="Tools").exists(),
+    ),
+    Row(
+        "pattern_types:edit",
+        "pattern_type",
+        frozenset({"ada"}),
+        AdminForm(lambda w: {"name": "Renamed type"}),
+        check=lambda w, user: (
+            PatternType.objects.get(pk=w.ids["pattern_type"]).name == "Renamed type"
+        ),
+    ),
+    Row("pattern_types:delete", "pattern_type", NOBODY),
+    Row(
+        "bulk_issues:start",
+        "cohort",
+        frozenset({"ada"}),
+        AdminForm(lambda w: {"kind": "rerender", "scope": "cohort"}),
+        check=lambda w, user: BulkIssue.objects.count() == 2,
+    ),
+    Row(
+        "bulk_issues:retry",
+        "bulk",
+        frozenset({"ada"}),
+        arrange=bulk_with_a_failure,
+        check=lambda w, user: (
+            BulkIssueItem.objects.get(bulk_id=w.ids["bulk"]).status == BulkIssueItem.Status.PENDING
+        ),
+    ),
+]
+
+# Every other accreditation URL, with the object it takes: pages, files and lookups that change
+# nothing (the verification form's POST is a lookup, counted in the cache, not the database).
+_ADMIN_OBJECTS = {
+    "supervised_reviews": "review",
+    "accreditation_schemes": "scheme",
+    "contributory_factor_categories": "category",
+    "pattern_types": "pattern_type",
+    "bulk_issues": "bulk",
+}
+READ_ONLY = {
+    "accreditation:my_review": None,
+    "accreditation:review_detail": "review",
+    "accreditation:stage_detail": "stage",
+    "accreditation:evidence_download": "evidence",
+    "accreditation:supervisor_queue": None,
+    "accreditation:my_supervision": None,
+    "accreditation:session_detail": "session",
+    "accreditation:assessment_queue": None,
+    "accreditation:assessment_portfolio": "application",
+    "accreditation:assessment_certificates": None,
+    "accreditation:my_certificates": None,
+    "accreditation:certificate_pdf": "certificate",
+    "accreditation:dashboard": None,
+    "accreditation:dashboard_csv": None,
+    "certificate_verify": None,
+    "certificate_verify_code": "code",
+    "public_register": None,
+    **{
+        f"{viewset}:{view}": key if view not in ("index", "index_results") else None
+        for viewset, key in _ADMIN_OBJECTS.items()
+        if viewset != "bulk_issues"
+        for view in ("index", "index_results", "history", "history_results", "usage")
+    },
+    "supervised_reviews:inspect": "review",
+    "bulk_issues:index": None,
+    "bulk_issues:detail": "bulk",
+    "bulk_issues:status": "bulk",
+    "bulk_issues:download": "bulk",
+}
+
+
+# Sending ------------------------------------------------------------------------------------
+
+
+class _FormReader(HTMLParser):
+    """The fields of the page's POST forms, as a browser would submit the main one."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms: list[dict] = []
+        self._textarea = None
+        self._select = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and (attrs.get("method") or "").lower() == "post":
+            self.forms.append({})
+        if not self.forms:
+            return
+        data = self.forms[-1]
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in ("submit", "button", "file"):
+            if attrs.get("type") in ("checkbox", "radio"):
+                if "checked" in attrs:
+                    data.setdefault(name, []).append(attrs.get("value", "on"))
+            else:
+                data.setdefault(name, []).append(attrs.get("value") or "")
+        elif tag == "textarea" and name:
+            self._textarea = name
+            data.setdefault(name, []).append("")
+        elif tag == "select" and name:
+            self._select = name
+            data.setdefault(name, [])
+        elif tag == "option" and self._select and "selected" in attrs:
+            data[self._select].append(attrs.get("value", ""))
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+    def handle_data(self, text):
+        if self._textarea and self.forms:
+            self.forms[-1][self._textarea][-1] += text
+
+
+def admin_form_data(staff_client, url: str) -> dict:
+    response = staff_client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    reader = _FormReader()
+    reader.feed(response.content.decode())
+    # The screen's own form is the largest one on the page (the header has small ones).
+    fields = max(reader.forms, key=len)
+    fields.pop("csrfmiddlewaretoken", None)
+    return {
+        name: values if len(values) > 1 else values[0] for name, values in fields.items() if values
+    }
+
+
+def _url(name: str, key: str | None, w) -> str:
+    return reverse(name, args=[w.ids[key]]) if key else reverse(name)
+
+
+@pytest.fixture
+def signed_in(client, request):
+    def sign_in(persona: str):
+        if persona != "anonymous":
+            client.force_login(request.getfixturevalue(persona))
+        return client
+
+    return sign_in
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_it_lets_exactly_the_right_people_change_each_thing(world, persona, signed_in, ada):
+    client = signed_in(persona)
+    user = world.users.get(persona)
+    staff = Client()
+    staff.force_login(ada)
+    wrong = []
+    for row in OUTCOMES:
+        url = _url(row.name, row.key, world)
+        if isinstance(row.data, AdminForm):
+            data = {**admin_form_data(staff, url), **row.data.changes(world)}
+            send = lambda url=url, data=data: client.post(url, data)  # noqa: E731
+        else:
+            send = lambda url=url, row=row: client.post(url, row.data(world))  # noqa: E731
+        allowed = persona in row.allowed
+        result = attempt(
+            send,
+            arrange=(lambda row=row: row.arrange(world)) if row.arrange else None,
+            check=(lambda row=row: row.check(world, user)) if allowed and row.check else None,
+        )
+        status = result.response.status_code
+        if not allowed and result.changed:
+            wrong.append(f"{row.name}: refused expected, got {status} and changed {result.changed}")
+        elif allowed and not result.changed:
+            wrong.append(f"{row.name}: allowed expected, got {status} and nothing changed")
+        elif allowed and row.check and not result.checked:
+            wrong.append(f"{row.name}: allowed, changed {result.changed}, but its check failed")
+    assert not wrong, f"as {persona}:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_it_changes_nothing_when_a_read_only_url_is_posted(world, persona, signed_in):
+    client = signed_in(persona)
+    wrote = []
+    for name, key in READ_ONLY.items():
+        data = (
+            {"number": "LT-2026-0001", "surname": "Trainee"} if name == "certificate_verify" else {}
+        )
+        result = attempt(
+            lambda name=name, key=key, data=data: client.post(_url(name, key, world), data)
+        )
+        if result.changed:
+            wrote.append(f"{name}: {result.response.status_code}, changed {result.changed}")
+    assert not wrote, f"as {persona}:\n" + "\n".join(wrote)
+
+
+def _pattern_names(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _pattern_names(pattern.url_patterns, namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_it_has_every_accreditation_url_in_one_table_or_the_other():
+    names = {
+        *_pattern_names(accreditation_urls.urlpatterns, f"{accreditation_urls.app_name}:"),
+        *_pattern_names(public_urls.verify_urlpatterns),
+        *_pattern_names(public_urls.register_urlpatterns),
+        *(
+            f"{viewset.name}:{pattern.name}"
+            for viewset in AccreditationViewSetGroup().registerables
+            for pattern in viewset.get_urlpatterns()
+        ),
+    }
+    in_outcomes = {row.name for row in OUTCOMES}
+    assert in_outcomes & READ_ONLY.keys() == set()
+    assert names - in_outcomes - READ_ONLY.keys() == set()
+    assert (in_outcomes | READ_ONLY.keys()) - names == set()
