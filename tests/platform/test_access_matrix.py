@@ -26,9 +26,12 @@ Everything else is a library's own screen and is skipped: the Wagtail admin's in
 Django admin, allauth, Wagtail documents and page serving, static files. The Wagtail pages our
 apps define (course and module pages) are covered by the course access table.
 
-Behaviour beyond the status (what a page shows, that a refused action changed nothing) is
-checked by the per-app tables in tests/courses and tests/accreditation, which build the same
-worlds used here.
+A status code cannot tell a refusal that redirects from an action carried out (both are "302").
+What each state-changing URL did is judged by the outcome tables, which POST valid data as every
+persona and compare every row of our tables before and after:
+tests/platform/test_access_outcomes.py and tests/accreditation/test_access_outcomes.py. What a
+page shows each persona is checked by the per-app tables in tests/courses and tests/accreditation,
+which build the same worlds used here.
 """
 
 from collections.abc import Callable
