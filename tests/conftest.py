@@ -145,6 +145,17 @@ def celery_worker(redis_url, transactional_db, django_db_serialized_rollback, se
     database is shared between threads through a shared cache, whose table locks fail at once
     instead of waiting, so a write in the test can fail while the worker reads: this tier runs
     against PostgreSQL.
+
+    It runs the solo pool, not the Procfile's prefork pool, on purpose. These tests watch what
+    the task did through this process's memory: the locmem outbox (``mail.outbox``), settings
+    changed by the ``settings`` fixture and storage swapped by ``monkeypatch``, all after the
+    worker starts. Prefork children are forked when the pool starts and run the task in their own
+    memory, so they see none of it: with ``pool="prefork", concurrency=2`` the enquiry test finds
+    an empty outbox, and the PDF test passes only because the child stores the file in the
+    storage it was forked with, never the one the test swapped in. Forking this process would also
+    copy its open test-database connection and the worker's threads into each child. What depends
+    on the pool (early or late acknowledgement, a lost child's task requeued) is tested on the
+    Procfile's own worker command in tests/accreditation/test_redelivery_worker.py.
     """
     from django.db import connection
 

@@ -1,6 +1,7 @@
 """Private storage for a worker process under test: saving a certificate PDF waits until the
-test opens a gate in Redis, and says first that it has started, so the test can kill the worker
-at a point it chooses (after the render, before the file is stored)."""
+test opens a gate in Redis, and says first that it has started, and in which process, so the test
+can kill the process that holds the task at a point it chooses (after the render, before the file
+is stored)."""
 
 import os
 import time
@@ -11,6 +12,9 @@ import redis
 
 GATE_STARTED = "lt-test:gate:started"
 GATE_OPEN = "lt-test:gate:open"
+# The id of each process that reached the gate, in order: under the prefork pool it is the pool's
+# child, not the worker's main process.
+GATE_PIDS = "lt-test:gate:pids"
 GATE_WAIT_SECONDS = 120
 
 
@@ -18,6 +22,7 @@ class GatedStorage(FileSystemStorage):
     def _save(self, name, content):
         if name.startswith("certificates/"):
             client = redis.Redis.from_url(os.environ["CELERY_BROKER_URL"])
+            client.rpush(GATE_PIDS, os.getpid())
             client.rpush(GATE_STARTED, name)
             deadline = time.monotonic() + GATE_WAIT_SECONDS
             while not client.exists(GATE_OPEN):

@@ -15,3 +15,11 @@ STORAGES = {
         "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
     },
 }
+# A worker sweeps Redis for messages left unacknowledged past the visibility timeout about every
+# 100 seconds (10 s between sweeps, a scan on every 10th). A test waiting for that sweep would
+# mostly wait, so this worker scans every second.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    **CELERY_BROKER_TRANSPORT_OPTIONS,  # noqa: F405
+    "unacked_restore_interval": 1,
+    "unacked_restore_throttle": 1,
+}
