@@ -88,3 +88,20 @@ def approve(application, assessor, reasons: str = "A thorough, well-supervised r
     return application_services.application_approve(
         application=application, assessor=assessor, reasons=reasons
     )
+
+
+def add_plenty(trainee, review: SupervisedReview, *, notes: int = 10, sessions: int = 20) -> None:
+    """Many more rows of what the application and assessment pages show, so a query pin taken
+    before and after can show that the page's cost does not grow with them."""
+    from accreditation.models import Evidence
+
+    for review_stage in review.stages.all():
+        Evidence.objects.bulk_create(
+            Evidence(
+                stage=review_stage, kind="note", title=f"Note {n}", note="x", uploaded_by=trainee
+            )
+            for n in range(notes)
+        )
+    log_supervision(
+        trainee, review.supervisor, group=sessions - sessions // 4, individual=sessions // 4
+    )

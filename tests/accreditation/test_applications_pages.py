@@ -2,10 +2,11 @@ from django.urls import reverse
 
 from accreditation.models import AccreditationApplication
 
-from .award_builders import STATEMENT, enrol, make_ready, submit
+from .award_builders import STATEMENT, add_plenty, enrol, make_ready, submit
 
 URL = "/accreditation/application/"
 CHECK_URL = "/accreditation/application/check/"
+APPLICATION_QUERIES = 19
 
 
 def test_it_shows_each_requirement_as_a_task_list(client, tess, review):
@@ -98,12 +99,19 @@ def test_it_shows_the_required_actions_and_takes_a_resubmission(client, tess, re
     assert application.status == "submitted"
 
 
-def test_it_runs_a_fixed_number_of_queries(client, tess, review, django_assert_max_num_queries):
+def test_it_runs_a_fixed_number_of_queries(client, tess, review, django_assert_num_queries):
     make_ready(tess, review)
     submit(tess)
     client.force_login(tess)
+    # The first request after a cache clear also fills caches that later ones read.
+    client.get(reverse("accreditation:application"))
 
-    with django_assert_max_num_queries(22):
+    with django_assert_num_queries(APPLICATION_QUERIES):
+        response = client.get(reverse("accreditation:application"))
+    assert response.status_code == 200
+
+    add_plenty(tess, review)
+    with django_assert_num_queries(APPLICATION_QUERIES):
         response = client.get(reverse("accreditation:application"))
     assert response.status_code == 200
 

@@ -2,6 +2,8 @@ from django.urls import reverse
 
 from content.models import NewsIndexPage, NewsPage, PublicationPage
 
+SEARCH_QUERIES = 6
+
 
 def test_it_shows_an_empty_state_before_a_search(client, home):
     response = client.get(reverse("search"))
@@ -47,11 +49,16 @@ def test_it_paginates_results(client, home):
     assert 'start="11"' in second.content.decode()
 
 
-def test_it_keeps_the_search_query_count_constant(client, home, django_assert_max_num_queries):
+def test_it_keeps_the_search_query_count_constant(client, home, django_assert_num_queries):
     index = NewsIndexPage.objects.get()
-    for number in range(15):
-        index.add_child(instance=NewsPage(title=f"Osprey {number}", intro="Osprey news."))
+    index.add_child(instance=NewsPage(title="Osprey 0", intro="Osprey news."))
+    # The first request after a cache clear also fills caches that later ones read.
     client.get(reverse("search"), {"q": "osprey"})
-    with django_assert_max_num_queries(10):
+    with django_assert_num_queries(SEARCH_QUERIES):
+        response = client.get(reverse("search"), {"q": "osprey"})
+    assert response.context["result_count"] == 1
+    for number in range(1, 15):
+        index.add_child(instance=NewsPage(title=f"Osprey {number}", intro="Osprey news."))
+    with django_assert_num_queries(SEARCH_QUERIES):
         response = client.get(reverse("search"), {"q": "osprey"})
     assert response.context["result_count"] == 15

@@ -15,7 +15,7 @@ from courses.selectors.progress import module_access_for_user, modules_with_hidd
 from tests.courses.conftest import cohort, course, modules, tess_enrolment  # noqa: F401
 from tests.courses.factories import add_module, text_block
 
-QUERIES = 21
+QUERIES = 19
 
 # Words only in each module's body: the first module's reflective question, and the second's
 # text and knowledge-check question.
@@ -122,18 +122,21 @@ def test_it_hides_exactly_the_modules_whose_page_hides_the_body(
 
 
 def test_it_searches_in_a_constant_number_of_queries(
-    client, world, tess, django_assert_max_num_queries
+    client, world, tess, django_assert_num_queries
 ):
     client.force_login(tess)
     _complete(world["tess_enrolment"], world["first"])
     add_module(world["course"], title="Kestrel 0", body=[text_block("Kestrel.")])
-    with django_assert_max_num_queries(QUERIES):
+    _search(
+        client, "kestrel"
+    )  # the first request after a cache clear also fills caches that later ones read
+    with django_assert_num_queries(QUERIES):
         results, _ = _search(client, "kestrel")
     assert len(results) == 2  # the course (by the module's title) and the module
 
     for number in range(1, 7):
         add_module(world["course"], title=f"Kestrel {number}", body=[text_block("Kestrel.")])
-    with django_assert_max_num_queries(QUERIES):
+    with django_assert_num_queries(QUERIES):
         results, _ = _search(client, "kestrel")
     assert len(results) == 8
 

@@ -2,8 +2,6 @@
 
 import datetime
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 import pytest
@@ -290,11 +288,17 @@ def test_it_sends_an_anonymous_visitor_from_the_record_to_sign_in(client, tess_r
 
 # Query counts -------------------------------------------------------------------------------
 
-# Each limit is the same for 5 and for 50 modules or attempts. They include the session, the
+# Each count is the same for 5 and for 50 modules or attempts. They include the session, the
 # user, the site navigation and the account links (a few queries each) as well as the page's own.
-MY_LEARNING_MAX_QUERIES = 20
-MODULE_PAGE_MAX_QUERIES = 36
-PROGRESS_RECORD_MAX_QUERIES = 24
+# Each is taken on a second request: the first after signing in also fills per-process caches
+# (the site root paths, content types), so its count depends on what ran before it.
+MY_LEARNING_QUERIES = 15
+MODULE_PAGE_QUERIES = 29
+PROGRESS_RECORD_QUERIES = 20
+# The cohort tests open a module Tess has not finished, so every visit checks her answers again
+# to see whether it is now complete; the courses built below finish their last module on the
+# first visit. The counts differ with the module's state, not with the number of rows.
+UNFINISHED_MODULE_PAGE_QUERIES = 30
 
 
 def _course_with_work(trainee, supervisor, *, modules: int, attempts: int):
@@ -330,56 +334,55 @@ def _course_with_work(trainee, supervisor, *, modules: int, attempts: int):
     return enrolment, built
 
 
-def _count_queries(client, url) -> int:
-    client.get(url)  # warm the site and URL caches, so only the page's own queries differ
-    with CaptureQueriesContext(connection) as captured:
+def _get_warm(client, url, queries, assert_num_queries):
+    client.get(url)  # warm the site and URL caches, so only the page's own queries count
+    with assert_num_queries(queries):
         response = client.get(url)
     assert response.status_code == 200
-    return len(captured)
+    return response
 
 
 @pytest.mark.parametrize("size", [5, 50])
 def test_it_runs_my_learning_in_a_fixed_number_of_queries(
-    client, django_assert_max_num_queries, tess, sam, size
+    client, django_assert_num_queries, tess, sam, size
 ):
     _course_with_work(tess, sam, modules=size, attempts=3)
     client.force_login(tess)
 
-    with django_assert_max_num_queries(MY_LEARNING_MAX_QUERIES):
-        response = client.get(MY_LEARNING)
+    response = _get_warm(client, MY_LEARNING, MY_LEARNING_QUERIES, django_assert_num_queries)
 
     assert f"{size - 1} of {size} modules completed" in response.content.decode()
 
 
 @pytest.mark.parametrize("size", [5, 50])
 def test_it_runs_the_module_page_in_a_fixed_number_of_queries(
-    client, django_assert_max_num_queries, tess, sam, size
+    client, django_assert_num_queries, tess, sam, size
 ):
     enrolment, built = _course_with_work(tess, sam, modules=size, attempts=size)
     client.force_login(tess)
     last = built[-1]
 
-    with django_assert_max_num_queries(MODULE_PAGE_MAX_QUERIES):
-        response = client.get(last.url)
+    response = _get_warm(client, last.url, MODULE_PAGE_QUERIES, django_assert_num_queries)
 
     assert f"(attempt {size})" in response.content.decode()
 
 
 @pytest.mark.parametrize("size", [5, 50])
 def test_it_runs_the_progress_record_in_a_fixed_number_of_queries(
-    client, django_assert_max_num_queries, tess, sam, size
+    client, django_assert_num_queries, tess, sam, size
 ):
     enrolment, _ = _course_with_work(tess, sam, modules=size, attempts=2)
     client.force_login(sam)
 
-    with django_assert_max_num_queries(PROGRESS_RECORD_MAX_QUERIES):
-        response = client.get(progress_url(enrolment))
+    response = _get_warm(
+        client, progress_url(enrolment), PROGRESS_RECORD_QUERIES, django_assert_num_queries
+    )
 
     assert f"Answer {size - 1}" in response.content.decode()
 
 
 def test_it_runs_my_learning_in_the_same_queries_for_one_training_day_as_for_forty(
-    client, django_assert_max_num_queries, tess, uma, sam
+    client, django_assert_num_queries, tess, uma, sam
 ):
     small, _ = _course_with_work(tess, sam, modules=3, attempts=1)
     large, _ = _course_with_work(uma, sam, modules=3, attempts=1)
@@ -389,10 +392,10 @@ def test_it_runs_my_learning_in_the_same_queries_for_one_training_day_as_for_for
         for _ in range(19):
             TrainingDayFactory(cohort=enrolment.cohort)
     client.force_login(tess)
-    one_day = _count_queries(client, MY_LEARNING)
+    _get_warm(client, MY_LEARNING, MY_LEARNING_QUERIES, django_assert_num_queries)
 
     client.force_login(uma)
-    with django_assert_max_num_queries(min(one_day, MY_LEARNING_MAX_QUERIES)):
+    with django_assert_num_queries(MY_LEARNING_QUERIES):
         response = client.get(MY_LEARNING)
 
     html = response.content.decode()
@@ -400,22 +403,16 @@ def test_it_runs_my_learning_in_the_same_queries_for_one_training_day_as_for_for
     assert html.count('<th scope="row">Day ') == 40
 
 
-def test_it_keeps_query_counts_flat_as_the_course_grows(client, tess, uma, sam):
+def test_it_keeps_query_counts_flat_as_the_course_grows(
+    client, django_assert_num_queries, tess, uma, sam
+):
     small, small_modules = _course_with_work(tess, sam, modules=3, attempts=2)
     large, large_modules = _course_with_work(uma, sam, modules=30, attempts=30)
 
-    client.force_login(tess)
-    small_counts = (
-        _count_queries(client, MY_LEARNING),
-        _count_queries(client, small_modules[-1].url),
-    )
-    client.force_login(uma)
-    large_counts = (
-        _count_queries(client, MY_LEARNING),
-        _count_queries(client, large_modules[-1].url),
-    )
-
-    assert small_counts == large_counts
+    for person, built in ((tess, small_modules), (uma, large_modules)):
+        client.force_login(person)
+        _get_warm(client, MY_LEARNING, MY_LEARNING_QUERIES, django_assert_num_queries)
+        _get_warm(client, built[-1].url, MODULE_PAGE_QUERIES, django_assert_num_queries)
 
 
 def _add_trainees(cohort, modules, count, start):
@@ -450,17 +447,18 @@ def _add_trainees(cohort, modules, count, start):
 
 @pytest.mark.parametrize("page", ["my_learning", "module_page"])
 def test_it_runs_the_same_queries_with_5_trainees_in_the_cohort_as_with_200(
-    client, django_assert_max_num_queries, tess, tess_enrolment, cohort, modules, page
+    client, django_assert_num_queries, tess, tess_enrolment, cohort, modules, page
 ):
     _reflect(tess_enrolment, modules[0], "Tess's answer")
     url = MY_LEARNING if page == "my_learning" else modules[1].url
+    queries = MY_LEARNING_QUERIES if page == "my_learning" else UNFINISHED_MODULE_PAGE_QUERIES
     _add_trainees(cohort, modules, 4, 0)
     client.force_login(tess)
-    few = _count_queries(client, url)
+    _get_warm(client, url, queries, django_assert_num_queries)
 
     _add_trainees(cohort, modules, 195, 100)
     assert Enrolment.objects.filter(cohort=cohort).count() == 200
-    with django_assert_max_num_queries(few):
+    with django_assert_num_queries(queries):
         response = client.get(url)
 
     assert response.status_code == 200

@@ -23,6 +23,8 @@ from .conftest import submit_stage
 pytestmark = pytest.mark.django_db
 
 LIST = reverse("notifications:list")
+LIST_QUERIES = 15
+OPEN_QUERIES = 16
 PREFERENCES = reverse("notifications:preferences")
 MARK_ALL = reverse("notifications:mark_all_read")
 
@@ -235,15 +237,24 @@ def test_it_changes_nothing_when_an_emailed_link_is_followed(client, tess_notifi
 
 
 def test_it_shows_an_unread_notification_in_a_fixed_number_of_queries(
-    client, tess_notified, tess, django_assert_max_num_queries
+    client, review, tess_notified, tess, sam, django_assert_num_queries
 ):
     _, changes = tess_notified
+    # The invitation's course puts a page under the site root, as on any real site. Without one
+    # the menu costs no query at all (a page with no children is not asked for them), and the
+    # count would change with the first page added rather than with the notifications.
+    kinds = _kinds(tess, sam, review)
     client.force_login(tess)
+    url = reverse("notifications:open", args=[changes.pk])
+    client.get(url)  # the first request after a cache clear also fills caches that later ones read
 
-    with django_assert_max_num_queries(15):
-        response = client.get(reverse("notifications:open", args=[changes.pk]))
-
+    with django_assert_num_queries(OPEN_QUERIES):
+        response = client.get(url)
     assert response.status_code == 200
+
+    _fill(50, tess, sam, kinds)
+    with django_assert_num_queries(OPEN_QUERIES):
+        assert client.get(url).status_code == 200
 
 
 def test_it_goes_straight_on_from_a_read_notifications_link(client, tess_notified, tess):
@@ -299,17 +310,18 @@ def _fill(count, tess, sam, kinds):
 
 
 def test_it_runs_the_same_queries_for_5_notifications_as_for_50(
-    client, review, tess, sam, django_assert_max_num_queries
+    client, review, tess, sam, django_assert_num_queries
 ):
     submit_stage(review, tess)
     kinds = _kinds(tess, sam, review)
     client.force_login(tess)
+    client.get(LIST)  # the first request after a cache clear also fills caches that later ones read
 
     _fill(5, tess, sam, kinds)
-    with django_assert_max_num_queries(20):
+    with django_assert_num_queries(LIST_QUERIES):
         small = client.get(LIST)
     _fill(50, tess, sam, kinds)
-    with django_assert_max_num_queries(20):
+    with django_assert_num_queries(LIST_QUERIES):
         large = client.get(LIST)
 
     assert _text(small).count('class="notification--unread"') == 5
