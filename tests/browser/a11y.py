@@ -1,4 +1,4 @@
-"""axe-core on every page the browser journeys visit.
+"""axe-core on every page the browser journeys visit, and on every state a page is put in.
 
 Every browser context the browser tests open is wired by `AccessibilityAudit.attach`:
 
@@ -7,12 +7,21 @@ Every browser context the browser tests open is wired by `AccessibilityAudit.att
   handler makes every Playwright action wait for the current page's check, and `goto`,
   `wait_for_url`, `reload` and closing the context wait for it too; the page itself holds back
   a link or form that would leave it before its check is done. So no page can be skipped.
+- After that first check, every change the page's own scripts make (a dialog opening, a hidden
+  part shown, a live region, a count or a progress bar rewritten) is checked again, the same
+  way, and reported as "after a change by script: ...". A test can also check the page at any
+  moment with `audit(page, label)`, which fails at once if axe finds anything.
+- A form that comes back with errors is a new document from the server, so it is checked as a
+  page of its own, with focus already on its error summary (error-summary.js runs before axe).
 - With JavaScript off axe cannot run in the page (its timers never fire), so the HTML that each
   navigation served is kept and checked when the context closes, served again under its own URL
   and headers to a page with JavaScript on.
 
 Violations fail the test where the page is left (`goto`, `wait_for_url`) or at the latest when
-the test ends, listing page, rule, impact and target selectors.
+the test ends, listing page, state, rule, impact and target selectors. So do axe's "incomplete"
+results (what it could not decide by itself) about colour contrast or ARIA, unless they are in
+REVIEWED_INCOMPLETE with the reason they are not a problem. Other incomplete results are kept
+with each check and written to test-artifacts/axe-incomplete/ for a person to read.
 """
 
 from __future__ import annotations
@@ -28,12 +37,139 @@ HERE = Path(__file__).resolve().parent
 AXE_PATH = HERE / "node_modules" / "axe-core" / "axe.min.js"
 AUDIT_SCRIPT = HERE / "a11y_audit.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+# Every node of the incomplete results too: axe lists one node only of a result type left out.
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": WCAG_TAGS},
+    "resultTypes": ["violations", "incomplete"],
+}
 PENDING_MARKER = "#a11y-audit-pending"
 
 # Wagtail's own admin markup that we cannot change from this project. Each entry is one rule on
 # one element (matched against axe's target selector), under /admin/ only, with the reason.
-ADMIN_EXCEPTIONS: list[tuple[str, re.Pattern[str], str]] = []
+ADMIN_EXCEPTIONS: list[tuple[str, re.Pattern[str], str]] = [
+    (
+        "button-name",
+        re.compile(r"\.xdsoft_datetimepicker\b.*\.xdsoft_(prev|next|today_button)\b"),
+        "Wagtail's date picker (the jQuery datetimepicker it bundles) draws its previous, next "
+        "and today buttons as icons without a name. The date field beside it takes a typed "
+        "date, so nothing depends on the picker.",
+    ),
+]
+
+# Wagtail's own admin widgets whose changes by script are not checked again (the page is still
+# checked on load, and whenever anything else changes), with the reason.
+UNWATCHED_WIDGETS: list[tuple[str, str]] = [
+    (
+        ".xdsoft_datetimepicker",
+        "Wagtail's date picker redraws its calendar at every key typed in a date field.",
+    ),
+    (".footer__save-warning", "Wagtail's unsaved-changes notice, rewritten at every edit."),
+    (
+        "[data-tippy-root]",
+        "Wagtail's tooltips, drawn as focus or the pointer passes over its admin buttons.",
+    ),
+]
+
+# axe's incomplete results about colour contrast or ARIA that a person has looked at and found
+# sound. Each entry is one rule, the pages (URL path) and the elements (axe's target selector)
+# it covers, and why it is not a problem. Anything else of that kind fails the test.
+REVIEWED_INCOMPLETE: list[tuple[str, re.Pattern[str], re.Pattern[str], str]] = [
+    (
+        "aria-valid-attr-value",
+        re.compile(r"^/(?!admin/)"),
+        re.compile(r"^wagtail-userbar,#wagtail-userbar-trigger$"),
+        "Wagtail's user bar, shown to staff on the site's pages, keeps its menu inside its own "
+        "shadow root; axe cannot tell whether the menu its button controls exists there.",
+    ),
+    (
+        "color-contrast",
+        re.compile(r"^/accreditation/dashboard/$"),
+        re.compile(r"^\.funnel-chart__(label|value)\["),
+        "The funnel chart's SVG text (accreditation/charts.py), which axe cannot find a "
+        "background for: labels and figures sit beside the bars, not on them, in --text "
+        "(#1d1d1b) on the page's white.",
+    ),
+    (
+        "color-contrast",
+        re.compile(r"^/learning/cohorts/\d+/progress/$"),
+        re.compile(r'^(th\[scope="col"\]|tr:nth-child\(\d+\) > td):nth-child\(\d+\)$'),
+        "The progress grid scrolls sideways inside its frame; axe cannot tell the background of "
+        "a cell the frame's edge cuts through. Every cell is --text (#1d1d1b) on white.",
+    ),
+    (
+        "color-contrast",
+        re.compile(r"^/admin/"),
+        re.compile(r"^\.sidebar-footer__account-label$"),
+        "Wagtail's sidebar: the account label lies under the sidebar's own account button. "
+        "Wagtail's markup and colours, not changed by this project.",
+    ),
+    (
+        "color-contrast",
+        re.compile(r"^/admin/"),
+        re.compile(r"xdsoft_|^td\[data-month="),
+        "Wagtail's date picker, drawn over the form; axe cannot tell the background of its "
+        "days. Wagtail's markup and colours.",
+    ),
+    (
+        "color-contrast",
+        re.compile(r"^/admin/programme/cohorts/new/$"),
+        re.compile(
+            r"^(#id_[\w-]+|#panel-[\w-]+|#inline_child_[\w-]+|#header-title > span"
+            r'|span\[data-inline-panel-child-count=""\]|label\[for="id_supervisors_\d+"\]'
+            r'|\.footer__save-warning > div > p|\.parent-page > .*|a\[href(\$="training/"|="")\]'
+            r"|\.success|b|b > span|em)( > .*)?$"
+        ),
+        "Wagtail's own cohort editor and its page chooser, in Wagtail's markup and colours. As "
+        "the journey fills it in, its fields pass under the sticky header and footer, the date "
+        "picker and the chooser's modal, where axe cannot tell their background.",
+    ),
+    (
+        "aria-hidden-focus",
+        re.compile(r"^/admin/programme/cohorts/new/$"),
+        re.compile(r"^\.modal$"),
+        "Wagtail's chooser modal as it closes after a choice: hidden with aria-hidden while "
+        "its fade-out still draws it. Wagtail's markup.",
+    ),
+]
+
+_CONTRAST_RULES = {"color-contrast", "color-contrast-enhanced", "link-in-text-block"}
+
+
+def needs_review(result: dict) -> bool:
+    """An incomplete result on colour contrast or ARIA, which must be reviewed."""
+    tags = set(result.get("tags", []))
+    return (
+        result["id"] in _CONTRAST_RULES
+        or "cat.color" in tags
+        or "cat.aria" in tags
+        or result["id"].startswith("aria-")
+    )
+
+
+def _reviewed(url: str, rule: str, node: dict) -> bool:
+    path = re.sub(r"^https?://[^/]+", "", url)
+    target = " ".join(node["target"])
+    return any(
+        rule == reviewed_rule and page.search(path) and element.search(target)
+        for reviewed_rule, page, element, _why in REVIEWED_INCOMPLETE
+    )
+
+
+def _split_incomplete(url: str, incomplete: list[dict]) -> tuple[list[dict], list[dict]]:
+    """(unreviewed results on contrast or ARIA, every other incomplete result)."""
+    unreviewed, other = [], []
+    for result in incomplete:
+        if not needs_review(result):
+            other.append(result)
+            continue
+        nodes = [node for node in result["nodes"] if not _reviewed(url, result["id"], node)]
+        if nodes:
+            unreviewed.append({**result, "nodes": nodes})
+        if len(nodes) < len(result["nodes"]):
+            other.append(
+                {**result, "nodes": [node for node in result["nodes"] if node not in nodes]}
+            )
+    return unreviewed, other
 
 
 @dataclass
@@ -42,23 +178,52 @@ class PageCheck:
     violations: list[dict] = field(default_factory=list)
     error: str = ""
     served_without_javascript: bool = False
+    # Empty for the check on load; otherwise the state the page was checked in.
+    state: str = ""
+    # Incomplete results on colour contrast or ARIA that nobody has reviewed: these fail.
+    unreviewed: list[dict] = field(default_factory=list)
+    # Every other incomplete result, kept for a person to read.
+    incomplete: list[dict] = field(default_factory=list)
+
+    @property
+    def has_problems(self) -> bool:
+        return bool(self.violations or self.unreviewed or self.error)
+
+    def where(self) -> str:
+        where = self.url
+        if self.served_without_javascript:
+            where += " (as served with JavaScript off)"
+        if self.state:
+            where += f" ({self.state})"
+        return where
 
     def describe(self) -> str:
-        where = self.url + (
-            " (as served with JavaScript off)" if self.served_without_javascript else ""
-        )
         if self.error:
-            return f"{where}: axe could not run: {self.error}"
-        lines = [f"{where}:"]
+            return f"{self.where()}: axe could not run: {self.error}"
+        lines = [f"{self.where()}:"]
         for violation in self.violations:
-            lines.append(f"  - {violation['id']} ({violation['impact']}): {violation['help']}")
-            for node in violation["nodes"]:
-                target = " ".join(node["target"])
-                lines.append(f"      at {target}")
-                lines.append(f"         {node['html']}")
-                for summary_line in node["summary"].splitlines():
-                    lines.append(f"         {summary_line}")
+            lines.extend(_describe_result(violation))
+        for result in self.unreviewed:
+            lines.extend(_describe_result(result, "incomplete, not reviewed"))
         return "\n".join(lines)
+
+    def describe_incomplete(self) -> str:
+        lines = [f"{self.where()}:"]
+        for result in self.incomplete:
+            lines.extend(_describe_result(result, "incomplete"))
+        return "\n".join(lines)
+
+
+def _describe_result(result: dict, kind: str = "") -> list[str]:
+    kind = f"{kind}, " if kind else ""
+    lines = [f"  - {result['id']} ({kind}{result['impact']}): {result['help']}"]
+    for node in result["nodes"]:
+        target = " ".join(node["target"])
+        lines.append(f"      at {target}")
+        lines.append(f"         {node['html']}")
+        for summary_line in node["summary"].splitlines():
+            lines.append(f"         {summary_line}")
+    return lines
 
 
 def _is_admin(url: str) -> bool:
@@ -86,6 +251,8 @@ def _without_exceptions(url: str, violations: list[dict]) -> list[dict]:
 def init_script() -> str:
     audit = AUDIT_SCRIPT.read_text(encoding="utf-8")
     audit = audit.replace("__AXE_OPTIONS__", json.dumps(AXE_OPTIONS))
+    unwatched = [selector for selector, _why in UNWATCHED_WIDGETS]
+    audit = audit.replace("__UNWATCHED_WIDGETS__", json.dumps(unwatched))
     return AXE_PATH.read_text(encoding="utf-8") + "\n;\n" + audit
 
 
@@ -148,6 +315,7 @@ class AccessibilityAudit:
         if getattr(page, "_a11y_wired", False):
             return
         page._a11y_wired = True
+        page._a11y_audit = self
         self._open_pages.append(page)
         page.add_locator_handler(
             page.locator(PENDING_MARKER), lambda _marker: self.wait_for_page(page)
@@ -179,16 +347,33 @@ class AccessibilityAudit:
         if report["phase"] == "loaded":
             self._loaded[report["documentId"]] = report["url"]
             return
-        self._loaded.pop(report["documentId"], None)
+        if report["phase"] == "audited":
+            self._loaded.pop(report["documentId"], None)
+        self._record(report, served_without_javascript=served_without_javascript)
+
+    def _record(self, report: dict, *, served_without_javascript: bool = False) -> PageCheck:
         url = report["url"]
-        self.checks.append(
-            PageCheck(
-                url=url,
-                violations=_without_exceptions(url, report.get("violations", [])),
-                error=report.get("error", ""),
-                served_without_javascript=served_without_javascript,
-            )
+        unreviewed, incomplete = _split_incomplete(url, report.get("incomplete", []))
+        check = PageCheck(
+            url=url,
+            violations=_without_exceptions(url, report.get("violations", [])),
+            error=report.get("error", ""),
+            served_without_javascript=served_without_javascript,
+            state=report.get("label", ""),
+            unreviewed=unreviewed,
+            incomplete=incomplete,
         )
+        self.checks.append(check)
+        return check
+
+    def audit(self, page, label: str) -> PageCheck:
+        """Check the page as it is now (a dialog open, an error shown...); fail at once if axe
+        finds a violation or an unreviewed incomplete result, here or on an earlier page."""
+        page = getattr(page, "page", page)  # a journey's Ui, or the page itself
+        self.wait_for_page(page)
+        check = self._record(page.evaluate("label => window.__a11yAuditNow(label)", label))
+        self.raise_for_problems()
+        return check
 
     def wait_for_page(self, page) -> None:
         """Block until the check of the page's current document has reported."""
@@ -205,7 +390,7 @@ class AccessibilityAudit:
         raise AssertionError(f"The page kept navigating; axe-core could not check {page.url}")
 
     def problems(self) -> list[PageCheck]:
-        return [check for check in self.checks if check.violations or check.error]
+        return [check for check in self.checks if check.has_problems]
 
     def take_problems(self) -> list[PageCheck]:
         """The checks that found something, no longer counted against the test."""
@@ -223,7 +408,14 @@ class AccessibilityAudit:
     @staticmethod
     def message(problems: list[PageCheck]) -> str:
         pages = "\n".join(check.describe() for check in problems)
-        return f"axe-core found WCAG 2.2 AA violations on {len(problems)} page(s):\n{pages}"
+        return (
+            "axe-core found WCAG 2.2 AA violations, or incomplete results on colour contrast or "
+            f"ARIA not in REVIEWED_INCOMPLETE, on {len(problems)} page(s) or state(s):\n{pages}"
+        )
+
+    def incomplete_report(self) -> str:
+        """Every incomplete result that does not fail the test, page by page."""
+        return "\n".join(check.describe_incomplete() for check in self.checks if check.incomplete)
 
     def settle(self) -> None:
         """Let every open page finish its check, and check the HTML kept so far."""
@@ -300,3 +492,12 @@ def _exactly(url: str):
 
 def _serve(status: int, headers: dict, body: bytes):
     return lambda route: route.fulfill(status=status, headers=headers, body=body)
+
+
+def audit(page, label: str) -> PageCheck:
+    """Check a page of an audited context in its current state: see AccessibilityAudit.audit."""
+    page = getattr(page, "page", page)
+    checker = getattr(page, "_a11y_audit", None)
+    if checker is None:
+        raise AssertionError(f"{page.url} is not in a browser context audited by axe-core")
+    return checker.audit(page, label)

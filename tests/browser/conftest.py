@@ -1,8 +1,9 @@
 """The browser tier's fixtures: accessibility checks on every page, and journey artefacts.
 
 Every browser context a test opens (through `browser.new_context`, as the `page` fixture does) is
-audited with axe-core: see a11y.py. A test fails if any page it visited has a WCAG 2.2 AA
-violation, or if it left a page before the page could be checked.
+audited with axe-core, on load and after each change its scripts make: see a11y.py. A test fails
+if any page or state it reached has a WCAG 2.2 AA violation or an unreviewed incomplete result on
+colour contrast or ARIA, or if it left a page before the page could be checked.
 """
 
 from pathlib import Path
@@ -37,6 +38,18 @@ def a11y(request):
         yield audit  # checked at the end of the test itself: see pytest_runtest_call
     finally:
         browser.new_context = new_context
+        _keep_incomplete_results(audit, request.node.name)
+
+
+def _keep_incomplete_results(audit: AccessibilityAudit, name: str) -> None:
+    """What axe could not decide and no test fails on, for a person to read."""
+    path = ARTIFACTS / "axe-incomplete" / f"{name}.txt"
+    report = audit.incomplete_report()
+    if report:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(report + "\n", encoding="utf-8")
+    else:
+        path.unlink(missing_ok=True)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -1,10 +1,15 @@
 """The accessibility check itself: it finds a violation, names it clearly, and cannot be
-outrun by a test that leaves a page at once, with JavaScript on or off."""
+outrun by a test that leaves a page at once, with JavaScript on or off. It checks a page again
+after its scripts change it, and whenever a test asks; and what axe cannot decide about colour
+contrast or ARIA fails until it is reviewed."""
 
 import re
 
 import pytest
 from playwright.sync_api import expect
+
+from . import a11y as a11y_module
+from .a11y import audit, needs_review
 
 pytestmark = [
     pytest.mark.browser,
@@ -69,3 +74,84 @@ def test_it_checks_the_pages_served_with_javascript_off(browser, live_server, a1
     assert len(problems) == 1
     assert problems[0].url.endswith("/broken/")
     assert "(as served with JavaScript off)" in problems[0].describe()
+
+
+DIALOG_BODY = """<button type="button" id="open">Show the details</button>
+<dialog id="details"><p>Details</p><img src="/static/none.png"></dialog>
+<script>
+document.getElementById("open").addEventListener("click", () =>
+    document.getElementById("details").showModal());
+</script>"""
+
+
+def test_it_checks_the_page_again_when_a_script_opens_a_dialog(page, a11y):
+    _serve(page, "/dialog/", CLEAN.format(title="Dialog", body=DIALOG_BODY))
+    page.goto("/dialog/")
+    a11y.settle()
+    assert a11y.problems() == []
+
+    page.get_by_role("button", name="Show the details").click()
+    expect(page.get_by_role("dialog")).to_be_visible()
+    a11y.settle()
+
+    problems = a11y.take_problems()
+    assert [check.state for check in problems] == [
+        "after a change by script: <dialog#details> opened"
+    ]
+    assert [violation["id"] for violation in problems[0].violations] == ["image-alt"]
+    assert "(after a change by script: <dialog#details> opened):" in problems[0].describe()
+
+
+PANEL_BODY = """<style>#panel { display: none } .open #panel { display: block }</style>
+<div id="panel"><input name="reference"></div>"""
+
+
+def test_it_checks_a_page_in_the_state_a_test_names(page, a11y):
+    _serve(page, "/panel/", CLEAN.format(title="Panel", body=PANEL_BODY))
+    page.goto("/panel/")
+    # A class alone is not a change of state the page is watched for: the test names it.
+    page.evaluate("() => document.body.classList.add('open')")
+
+    with pytest.raises(AssertionError) as failure:
+        audit(page, "with the panel open")
+
+    assert "/panel/ (with the panel open):" in str(failure.value)
+    assert "label (critical)" in str(failure.value)
+    assert [check.state for check in a11y.take_problems()] == ["with the panel open"]
+
+
+GRADIENT_BODY = '<p style="background: linear-gradient(#fff, #000); color: #777">Faint</p>'
+
+
+def test_it_fails_on_an_unreviewed_contrast_result_axe_could_not_decide(page, a11y):
+    _serve(page, "/gradient/", CLEAN.format(title="Gradient", body=GRADIENT_BODY))
+    page.goto("/gradient/")
+
+    with pytest.raises(AssertionError) as failure:
+        page.goto("/verify/")
+
+    assert "color-contrast (incomplete, not reviewed, serious)" in str(failure.value)
+    assert "at p" in str(failure.value)
+    assert len(a11y.take_problems()) == 1
+    page.goto("/verify/")
+    expect(page.get_by_role("heading", name="Verify a certificate")).to_be_visible()
+
+
+def test_it_keeps_a_reviewed_incomplete_result_without_failing(page, a11y, monkeypatch):
+    reviewed = ("color-contrast", re.compile(r"^/gradient/$"), re.compile(r"^p$"), "test page")
+    monkeypatch.setattr(a11y_module, "REVIEWED_INCOMPLETE", [reviewed])
+    _serve(page, "/gradient/", CLEAN.format(title="Gradient", body=GRADIENT_BODY))
+    page.goto("/gradient/")
+    a11y.settle()
+
+    assert a11y.problems() == []
+    [check] = a11y.checks
+    assert [result["id"] for result in check.incomplete] == ["color-contrast"]
+    assert "color-contrast (incomplete, serious)" in a11y.incomplete_report()
+
+
+def test_it_asks_for_review_of_contrast_and_aria_results_only():
+    assert needs_review({"id": "color-contrast", "tags": ["cat.color", "wcag2aa"]})
+    assert needs_review({"id": "aria-valid-attr-value", "tags": ["cat.aria", "wcag2a"]})
+    assert needs_review({"id": "aria-allowed-role", "tags": ["cat.aria"]})
+    assert not needs_review({"id": "video-caption", "tags": ["cat.text-alternatives"]})

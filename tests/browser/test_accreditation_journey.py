@@ -46,6 +46,7 @@ from tests.courses.factories import (
 )
 from tests.factories import OrganisationFactory
 
+from .a11y import audit
 from .journey import MODES, Ui, sign_in
 
 pytestmark = [
@@ -296,6 +297,7 @@ def test_it_walks_the_whole_path_from_stage_evidence_to_a_revoked_certificate(
     trainee.fill(trainee.get_by_label("Your reflective statement"), STATEMENT)
     # The word count follows the typing.
     expect(trainee.get_by_text("You have written 315 words.")).to_be_visible()
+    audit(trainee, "with the word count updated as she typed")
     trainee.click(trainee.get_by_role("button", name="Continue", exact=True))
     expect(
         trainee.get_by_role("heading", name="Check your application before submitting it")

@@ -18,6 +18,7 @@ from accreditation.models import BulkIssue, Certificate
 from accreditation.services.bulk import bulk_issue_finish, bulk_item_process
 from tests.accreditation.bulk_builders import make_approved_applications, make_job
 
+from .a11y import audit
 from .journey import Ui, outside_the_browser_loop, sign_in
 
 pytestmark = [
@@ -49,6 +50,7 @@ def test_it_issues_a_cohorts_selected_certificates_and_offers_the_zip(page, scre
     expect(select_all).to_be_visible()
     ui.check(select_all)
     expect(page.locator("[data-bulk-item]:checked")).to_have_count(3)
+    audit(page, "with every application selected")
     ui.click(page.get_by_role("button", name="Start"))
 
     # Tasks run in-process here, so the job has finished by the time its page loads.
@@ -75,6 +77,7 @@ def test_it_follows_a_running_job_live_and_after_a_reload(page, screenshot, ada)
     # No reload: the page's own polling brings the new count in.
     expect(bar).to_have_attribute("value", "1", timeout=10_000)
     expect(page.locator("[data-field=done]")).to_have_text("1")
+    audit(page, "with the progress its polling brought in")
 
     page.reload()
     expect(bar).to_have_attribute("value", "1")

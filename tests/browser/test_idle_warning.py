@@ -9,15 +9,12 @@ from playwright.sync_api import expect
 
 from tests.factories import PASSWORD
 
-from .a11y import AXE_OPTIONS
+from .a11y import audit
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-_AXE_VIOLATIONS = """async (options) => (await axe.run(document, options)).violations
-    .map(v => `${v.id}: ${v.nodes.map(n => n.target.join(" ")).join(", ")}`)"""
 
 
 def test_it_warns_before_the_idle_sign_out_and_keeps_the_page(page, tess, screenshot):
@@ -39,7 +36,7 @@ def test_it_warns_before_the_idle_sign_out_and_keeps_the_page(page, tess, screen
     expect(dialog).to_contain_text(re.compile(r"signed out in [12] minutes?"))
     stay = dialog.get_by_role("button", name="Stay signed in")
     expect(stay).to_be_focused()
-    assert page.evaluate(_AXE_VIOLATIONS, AXE_OPTIONS) == []
+    audit(page, "the idle warning open")
 
     with page.expect_response(re.compile(r"/accounts/session/keep-alive/$")) as kept:
         page.keyboard.press("Enter")
@@ -52,7 +49,7 @@ def test_it_warns_before_the_idle_sign_out_and_keeps_the_page(page, tess, screen
     page.clock.fast_forward("03:00")
     expect(dialog).to_contain_text("You have been signed out")
     expect(dialog.get_by_role("link", name="Sign in again")).to_be_focused()
-    assert page.evaluate(_AXE_VIOLATIONS, AXE_OPTIONS) == []
+    audit(page, "the signed-out message open")
     screenshot()
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Enter")  # "Close this message"

@@ -3,8 +3,9 @@
 The demo content is seeded and crawled as in test_link_crawl.py. Each form the crawl meets that
 asks for something (a visible field) is submitted with every visible field left empty. A page
 that comes back with errors must start its title with "Error: ", show an error summary that
-gives each message in the same words as beside its field, and show none of Django's default
-wording. (tests/platform/test_form_errors.py checks every form class's wording directly.)
+gives each message in the same words as beside its field, show none of Django's default
+wording, and tie each field to its message: every id an aria-describedby names is on the page.
+(tests/platform/test_form_errors.py checks every form class's wording directly.)
 """
 
 import io
@@ -90,6 +91,13 @@ def error_pattern_problems(html: str) -> list[str]:
             html,
             re.S,
         )
+    ]
+    ids = set(re.findall(r'\sid="([^"]+)"', html))
+    problems += [
+        f"aria-describedby names #{reference}, which is not on the page"
+        for references in re.findall(r'aria-describedby="([^"]*)"', html)
+        for reference in references.split()
+        if reference not in ids
     ]
     summary_html = re.search(r'<div class="error-summary".*?</ul>', html, re.S)
     if summary_html is None:
