@@ -1,4 +1,4 @@
-"""The row lock that guards erasure, under real concurrency on PostgreSQL.
+"""The row locks that guard erasure, under real concurrency on PostgreSQL.
 
 ``overlap`` (tests/concurrency.py) holds the first call's transaction open until the other calls
 are waiting for a lock or done. Each docstring says which ``select_for_update`` the test guards
@@ -17,6 +17,7 @@ from accreditation.models import BulkIssue, BulkIssueItem, Certificate, Supervis
 from accreditation.services.bulk import bulk_issue_finish
 from accreditation.services.certificates import certificate_issue
 from accreditation.services.supervision import supervision_session_record
+from learning_platform.accounts.forms import ProfileForm
 from learning_platform.accounts.models import User
 from learning_platform.accounts.personal_data.erasure import (
     ERASE_ACTION,
@@ -24,6 +25,7 @@ from learning_platform.accounts.personal_data.erasure import (
     user_erase,
 )
 from learning_platform.accounts.roles import Role
+from learning_platform.accounts.services import user_profile_save
 from tests.accreditation.bulk_builders import make_approved_applications
 from tests.concurrency import errors, overlap
 from tests.factories import make_persona
@@ -122,3 +124,32 @@ def test_it_leaves_an_erased_holder_out_of_a_bulk_zip_finished_during_the_erasur
     bulk.refresh_from_db()
     assert f"{certificate.number}.pdf" not in _zip_names(bulk)
     assert not Certificate.objects.get(pk=certificate.pk).pdf
+
+
+def test_it_does_not_write_a_profile_back_over_an_erasure(locked, tess, ada):
+    """Guards ``User.objects.select_for_update()`` in ``user_profile_save``: the profile save
+    waits for the erasure, then finds the person erased and saves nothing. Removed, it writes
+    the name and job title just typed into the erased person's row. (Before that service the
+    page saved the whole row, and wrote back everything the erasure had removed: name, email,
+    password, active, and ``erased_at`` itself.)"""
+
+    def save_profile():
+        # Loaded as the request loads the signed-in person: before the erasure committed.
+        user = User.objects.get(pk=tess.pk)
+        form = ProfileForm(
+            {"full_name": "Tess Newname", "organisation": "", "job_title": "Team manager"},
+            instance=user,
+        )
+        assert form.is_valid(), form.errors
+        return user_profile_save(form=form)
+
+    results = overlap(lambda: user_erase(user=tess, by=ada), save_profile)
+
+    assert isinstance(results[0], User), results
+    assert results[1] is None, results
+    erased = User.objects.get(pk=tess.pk)
+    assert erased.erased_at is not None
+    assert not erased.is_active
+    assert "Tess" not in erased.full_name
+    assert erased.job_title == ""
+    assert erased.email.endswith("@invalid")
