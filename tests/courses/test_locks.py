@@ -5,20 +5,28 @@ are waiting for a lock or done. Each docstring says which ``select_for_update`` 
 and what it saw when that lock was removed.
 """
 
+import datetime
+
 from wagtail.models import ModelLogEntry
 
 import pytest
 
-from courses.models import Enrolment, Invitation
-from courses.services.cohorts import EnrolmentError, enrolment_create, enrolment_transition
+from courses.models import Attendance, Enrolment, Invitation
+from courses.services.cohorts import (
+    EnrolmentError,
+    attendance_record,
+    enrolment_create,
+    enrolment_transition,
+)
 from courses.services.invitations import (
     InvitationError,
     invitation_accept_new_user,
     invitation_create,
+    invitation_resend,
 )
 from learning_platform.accounts.models import User
 from tests.concurrency import errors, overlap
-from tests.courses.factories import EnrolmentFactory, InvitationFactory
+from tests.courses.factories import EnrolmentFactory, InvitationFactory, TrainingDayFactory
 
 pytestmark = pytest.mark.postgres
 
@@ -127,3 +135,49 @@ def test_it_moves_an_enrolment_once_when_two_administrators_move_it_at_once(
     assert "withdrawn cannot be marked deferred" in str(error)
     assert Enrolment.objects.get(pk=enrolment.pk).status == Enrolment.Status.WITHDRAWN
     assert _entries("courses.enrolment.defer") == 0
+
+
+def test_it_saves_the_later_register_when_two_people_take_it_at_once(
+    locked, cohort, ada, sam, tess_enrolment, pat_enrolment
+):
+    """Guards ``TrainingDay.objects.select_for_update()`` in ``attendance_record``. Removed, the
+    second register looks for the day's rows before the first committed, finds none, inserts
+    them again and fails on the one-row-per-trainee constraint: a server error instead of the
+    later register standing."""
+    day = TrainingDayFactory(cohort=cohort, date=datetime.date(2026, 1, 12))
+
+    results = overlap(
+        lambda: attendance_record(
+            training_day=day, present_enrolment_ids=[tess_enrolment.pk], user=ada
+        ),
+        lambda: attendance_record(
+            training_day=day, present_enrolment_ids=[pat_enrolment.pk], user=sam
+        ),
+    )
+
+    assert results == [1, 1], results
+    present = dict(Attendance.objects.filter(training_day=day).values_list("enrolment", "present"))
+    assert present == {tess_enrolment.pk: False, pat_enrolment.pk: True}
+
+
+def test_it_does_not_send_a_fresh_link_for_an_invitation_being_accepted(locked, cohort, ada):
+    """Guards ``Invitation.objects.select_for_update()`` in ``invitation_resend``. Removed, the
+    resend reads the invitation as not yet accepted and gives the accepted invitation a new
+    token and expiry after the acceptance committed, and emails the person a link to accept
+    again."""
+    invitation = InvitationFactory(
+        cohort=cohort, token="tok-resend", email="nia@example.org", invited_by=ada
+    )
+
+    results = overlap(
+        lambda: invitation_accept_new_user(
+            token="tok-resend", full_name="Nia Jones", password=NEW_PASSWORD
+        ),
+        lambda: invitation_resend(invitation_id=invitation.pk, by=ada),
+    )
+
+    assert isinstance(results[0], Enrolment), results
+    [error] = errors(results)
+    assert "has already accepted this invitation" in str(error)
+    assert Invitation.objects.get(pk=invitation.pk).token_hash == invitation.token_hash
+    assert _entries("courses.invitation.resend") == 0
