@@ -9,6 +9,22 @@ security_log = logging.getLogger("learning_platform.security")
 
 
 @transaction.atomic
+def user_profile_save(*, form) -> User | None:
+    """Save what the profile form changes: its own fields, under the lock erasure takes.
+
+    Never a whole-row save: a request that loaded the person before an erasure committed would
+    write back everything the erasure removed. Saves nothing once they have been erased, and
+    returns None then.
+    """
+    user = User.objects.select_for_update().filter(pk=form.instance.pk).first()
+    if user is None or user.erased_at is not None:
+        return None
+    profile = form.save(commit=False)
+    profile.save(update_fields=list(form._meta.fields))
+    return profile
+
+
+@transaction.atomic
 def user_sessions_end(*, user: User, reason: str) -> int:
     """Sign the user out everywhere: delete every session that belongs to them."""
     ended, _ = UserSession.objects.filter(user_id=user.pk).delete()

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -10,6 +11,7 @@ from allauth.account.views import PasswordChangeView
 from .forms import ProfileForm
 from .middleware import session_mark_seen
 from .selectors import user_name_is_on_a_certificate
+from .services import user_profile_save
 
 
 @login_required
@@ -20,7 +22,8 @@ def profile(request):
         name_locked=user_name_is_on_a_certificate(request.user),
     )
     if request.method == "POST" and form.is_valid():
-        form.save()
+        if user_profile_save(form=form) is None:
+            raise PermissionDenied
         messages.success(request, "Your profile has been saved.")
         return redirect("accounts_profile")
     return render(request, "accounts/profile.html", {"form": form})
