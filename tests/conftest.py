@@ -7,6 +7,7 @@ instead when REQUIRE_ALL_TIERS=1 (as CI runs it).
 import os
 import shutil
 import socket
+import threading
 
 from django.core.cache import cache
 
@@ -201,7 +202,16 @@ def _chromium_path() -> str | None:
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(live_server):
+    """Chromium for the whole session, closed before the live server stops (it depends on it).
+
+    The live server answers each connection in a thread that shares the test database
+    connection while the server runs. Chromium keeps idle connections open, so their threads
+    are still waiting when the last browser test ends; closing the browser ends them, and they
+    are waited for here, while the sharing still holds, instead of ending after the server has
+    stopped and failing there (unhandled thread exceptions attributed to the session's last
+    test).
+    """
     path = _chromium_path()
     if path is None:
         tier_missing("Debian's chromium is not installed (apt-get install chromium)")
@@ -237,6 +247,15 @@ def browser():
         )
         yield browser
         browser.close()
+    _wait_for_request_threads()
+
+
+def _wait_for_request_threads(timeout: float = 10.0) -> None:
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and thread.name.endswith(
+            "(process_request_thread)"
+        ):
+            thread.join(timeout)
 
 
 @pytest.fixture
