@@ -128,6 +128,12 @@ def postgres_db(db):
     return connection
 
 
+@pytest.fixture
+def locked(postgres_db, transactional_db, django_db_serialized_rollback):
+    """PostgreSQL, with every call committing through its own connection: for the lock tests
+    (tests/concurrency.py), whose calls run in threads of their own."""
+
+
 @pytest.fixture(scope="session")
 def redis_url():
     if not _port_open(REDIS_HOST, REDIS_PORT):

@@ -33,11 +33,6 @@ from tests.factories import make_persona
 pytestmark = pytest.mark.postgres
 
 
-@pytest.fixture
-def locked(postgres_db, transactional_db, django_db_serialized_rollback):
-    """PostgreSQL, with every call committing through its own connection."""
-
-
 def test_it_erases_a_supervision_session_recorded_while_its_supervisor_was_erased(
     locked, review, tess, sam, ada
 ):

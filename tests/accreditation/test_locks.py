@@ -59,11 +59,6 @@ from .factories import fill_stage, stage
 pytestmark = pytest.mark.postgres
 
 
-@pytest.fixture
-def locked(postgres_db, transactional_db, django_db_serialized_rollback):
-    """PostgreSQL, with every call committing through its own connection."""
-
-
 # Certificate numbers ---------------------------------------------------------------------------
 
 

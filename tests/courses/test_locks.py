@@ -33,11 +33,6 @@ pytestmark = pytest.mark.postgres
 NEW_PASSWORD = "a-long-unusual-passphrase-42"
 
 
-@pytest.fixture
-def locked(postgres_db, transactional_db, django_db_serialized_rollback):
-    """PostgreSQL, with every call committing through its own connection."""
-
-
 def _entries(action):
     return ModelLogEntry.objects.filter(action=action).count()
 
