@@ -4,12 +4,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DJANGO_SETTINGS_MODULE ?= learning_platform.settings.dev
 
-.PHONY: install run test lint format worker beat migrate seed totp clean
+.PHONY: install lock run test lint format worker beat migrate seed totp clean
 
-$(VENV)/.installed: pyproject.toml
+# Exactly the versions CI tested: every package (and the build backend) pinned with its hashes in
+# requirements.lock; pip refuses anything missing or altered. `make lock` regenerates it.
+$(VENV)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
 # axe-core for the browser tier's accessibility checks, from the npm registry (no CDN); npm ci
@@ -49,6 +51,15 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# After changing a dependency in pyproject.toml: pin it (and everything it needs) with hashes.
+LOCK_VENV := .venv-lock
+lock:
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install --quiet pip-tools==7.7.0
+	$(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --extra test \
+		--build-deps-for editable --strip-extras --no-emit-index-url --no-emit-find-links \
+		--output-file requirements.lock pyproject.toml
+
 worker: install
 	$(VENV)/bin/celery -A learning_platform worker --loglevel=info
 
@@ -60,4 +71,4 @@ totp: install
 	$(PY) manage.py demo_totp $(EMAIL)
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media private_media static_collected tests/browser/node_modules
+	rm -rf $(VENV) $(LOCK_VENV) db.sqlite3 media private_media static_collected tests/browser/node_modules
