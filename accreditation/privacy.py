@@ -317,6 +317,22 @@ def evidence_to_erase(user):
     return Evidence.objects.filter(Q(uploaded_by=user) | Q(stage__review__in=orphaned))
 
 
+def erasure_counts(user) -> dict[str, int]:
+    return {
+        "evidence": evidence_to_erase(user).count(),
+        "applications": AccreditationApplication.objects.filter(trainee=user).count(),
+        "certificates": Certificate.objects.filter(holder=user).count(),
+    }
+
+
+def user_name_is_published(user) -> bool:
+    """Whether a certificate that was issued carries the person's name (suspended and revoked
+    ones too: their verification page still shows it). A pending one has not been issued yet."""
+    return (
+        Certificate.objects.filter(holder=user).exclude(status=Certificate.Status.PENDING).exists()
+    )
+
+
 def erase_user(user) -> None:
     redactor = redactor_for(user)
     review_ids = list(_reviews_of(user).values_list("pk", flat=True))

@@ -148,6 +148,12 @@ def user_files(user) -> list:
     return []
 
 
+def erasure_counts(user) -> dict[str, int]:
+    return {
+        "reflections": ReflectionAnswer.objects.filter(progress__enrolment__user=user).count(),
+    }
+
+
 def erase_user(user) -> None:
     ReflectionAnswer.objects.filter(progress__enrolment__user=user).delete()
     _invitations_for(user).update(

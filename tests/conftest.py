@@ -1,4 +1,5 @@
-"""Shared fixtures: the personas from DESIGN.md §7 and the service tiers.
+"""Shared fixtures: the personas from DESIGN.md §7, the worlds several test directories build
+(tests/worlds.py), and the service tiers.
 
 Each tier that needs a service or a browser skips with its reason when that is missing, and fails
 instead when REQUIRE_ALL_TIERS=1 (as CI runs it).
@@ -13,10 +14,23 @@ from django.core.cache import cache
 
 import pytest
 
+from content.demo import seed_site
+from content.models import EnquiryFormPage
+from courses.models import Enrolment
 from learning_platform.accounts.roles import Role
 
-from .accreditation.factories import SupervisedReviewFactory
+from .accreditation.factories import SupervisedReviewFactory, make_supervisor
+from .courses.factories import (
+    CohortFactory,
+    EnrolmentFactory,
+    add_module,
+    build_course,
+    knowledge_check_block,
+    reflection_block,
+    text_block,
+)
 from .factories import make_persona
+from .worlds import build_accreditation_world, build_courses_world
 
 REQUIRE_ALL_TIERS = os.environ.get("REQUIRE_ALL_TIERS") == "1"
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
@@ -114,6 +128,116 @@ def review(tess, pat, sam):
     return SupervisedReviewFactory(
         trainee=tess, partner=pat, supervisor=sam, case_reference="Child K"
     )
+
+
+@pytest.fixture
+def sid(db):
+    """Another supervisor, of Uma's review."""
+    return make_supervisor("Sid Supervisor", "sid@example.org")
+
+
+@pytest.fixture
+def other_review(uma, sid):
+    """Uma's review, supervised by Sid: Tess, Pat and Sam have nothing to do with it."""
+    return SupervisedReviewFactory(trainee=uma, supervisor=sid, case_reference="Family M")
+
+
+# The courses world ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def course(db):
+    """A course with two modules; the second requires the first and has a check and a reflection."""
+    course = build_course(title="Lead reviewer programme")
+    first = add_module(
+        course,
+        title="Systems thinking",
+        body=[text_block("Systems thinking basics."), reflection_block("What surprised you?")],
+    )
+    add_module(
+        course,
+        title="Key practice episodes",
+        body=[
+            text_block("Body of the KPE module."),
+            reflection_block("Describe a key practice episode."),
+            knowledge_check_block(pass_mark=100),
+        ],
+        prerequisites=[first],
+    )
+    return course
+
+
+@pytest.fixture
+def modules(course):
+    return list(course.modules())
+
+
+@pytest.fixture
+def cohort(course, sam):
+    cohort = CohortFactory(course=course, name="London boards 2026")
+    cohort.supervisors.add(sam)
+    return cohort
+
+
+@pytest.fixture
+def tess_enrolment(cohort, tess, pat, sam):
+    return EnrolmentFactory(
+        user=tess, cohort=cohort, supervisor=sam, review_partner=pat, status=Enrolment.Status.ACTIVE
+    )
+
+
+@pytest.fixture
+def pat_enrolment(cohort, tess, pat):
+    return EnrolmentFactory(user=pat, cohort=cohort, review_partner=tess)
+
+
+@pytest.fixture
+def ctx(client, course, modules, cohort, tess_enrolment, pat_enrolment, ada):
+    """The courses world (see tests/worlds.py): its objects by name."""
+    return build_courses_world(
+        client=client,
+        course=course,
+        modules=modules,
+        cohort=cohort,
+        tess_enrolment=tess_enrolment,
+        ada=ada,
+    )
+
+
+# The accreditation world ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def accreditation_world(
+    tess, pat, uma, sam, ali, ada, review, other_review, django_capture_on_commit_callbacks
+):
+    """Tess and Pat's review with a file, a key practice episode, an underlying pattern and a
+    session; every stage approved and Tess's application approved with its PDF rendered. Uma
+    (supervised by Sid) has her own review and a draft application."""
+    return build_accreditation_world(
+        tess=tess,
+        pat=pat,
+        uma=uma,
+        sam=sam,
+        ali=ali,
+        ada=ada,
+        review=review,
+        capture_on_commit=django_capture_on_commit_callbacks,
+    )
+
+
+# The public site -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def home(db):
+    """The demo public site, built as `manage.py seed_demo` builds it."""
+    return seed_site()
+
+
+@pytest.fixture
+def contact_page(home) -> EnquiryFormPage:
+    return EnquiryFormPage.objects.get()
 
 
 # Tiers -------------------------------------------------------------------------------------

@@ -1,20 +1,18 @@
 """When each trainee last did something, and who has done nothing for a while.
 
-Activity is what the trainee does themselves: starting or completing a module, answering a
-reflective question, attempting a knowledge check, adding evidence, moving one of their review's
-stages (starting or submitting it), saving or submitting their application, and confirming a
-supervision session. A decision on their application counts too: it is news they act on. A
-supervisor's sign-off is not the trainee's work.
-
-A trainee whose application waits for the assessor, or who is accredited, has nothing left to do,
-so they are never inactive.
+Activity is what the trainee does themselves. Courses counts starting or completing a module,
+answering a reflective question and attempting a knowledge check. Apps built on courses add
+their own kinds of activity, and the conditions under which a trainee has nothing left to do
+(and so is never inactive), with ``register_activity``: accreditation adds evidence, review
+stages, applications, decisions and supervision, for instance.
 """
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from ..models import Enrolment, KnowledgeCheckAttempt, ModuleProgress, ReflectionAnswer
@@ -28,60 +26,52 @@ class InactiveEnrolment:
     since: datetime
 
 
-def _latest(queryset, field: str) -> Subquery:
+def latest(queryset, field: str) -> Subquery:
     return Subquery(queryset.order_by(f"-{field}").values(field)[:1])
 
 
-def _activity_sources(user_ref: OuterRef) -> dict[str, Subquery]:
-    from accreditation.models import (
-        AccreditationApplication,
-        Decision,
-        Evidence,
-        SignOff,
-        SupervisionAttendance,
-    )
+# Given the trainee (an OuterRef to the user's id), the latest moment of each kind of activity.
+ActivitySources = Callable[[OuterRef], dict[str, Subquery]]
+# Given the trainee, whether they have nothing left to do.
+NothingLeftToDo = Callable[[OuterRef], Exists | Q]
 
-    return {
-        "progress_at": _latest(
+_extra_sources: list[ActivitySources] = []
+_nothing_left_to_do_conditions: list[NothingLeftToDo] = []
+
+
+def register_activity(
+    *, sources: ActivitySources, nothing_left_to_do: NothingLeftToDo | None = None
+) -> None:
+    """Count another app's activity toward a trainee's last activity, and (optionally) a
+    condition under which the trainee has nothing left to do. Registering twice is harmless."""
+    if sources not in _extra_sources:
+        _extra_sources.append(sources)
+    if nothing_left_to_do is not None and nothing_left_to_do not in _nothing_left_to_do_conditions:
+        _nothing_left_to_do_conditions.append(nothing_left_to_do)
+
+
+def _activity_sources(user_ref: OuterRef) -> dict[str, Subquery]:
+    sources = {
+        "progress_at": latest(
             ModuleProgress.objects.filter(enrolment__user=user_ref), "updated_at"
         ),
-        "reflection_at": _latest(
+        "reflection_at": latest(
             ReflectionAnswer.objects.filter(progress__enrolment__user=user_ref), "updated_at"
         ),
-        "attempt_at": _latest(
+        "attempt_at": latest(
             KnowledgeCheckAttempt.objects.filter(progress__enrolment__user=user_ref), "created_at"
         ),
-        "evidence_at": _latest(Evidence.objects.filter(uploaded_by=user_ref), "created_at"),
-        "transition_at": _latest(SignOff.objects.filter(by=user_ref), "created_at"),
-        # Saving a draft, submitting, and each decision all touch the application's updated_at;
-        # the decisions are read too, should an application be saved some other way.
-        "application_at": _latest(
-            AccreditationApplication.objects.filter(trainee=user_ref), "updated_at"
-        ),
-        "decision_at": _latest(
-            Decision.objects.filter(application__trainee=user_ref), "created_at"
-        ),
-        "confirmation_at": _latest(
-            SupervisionAttendance.objects.filter(trainee=user_ref, confirmed_at__isnull=False),
-            "confirmed_at",
-        ),
     }
+    for extra in _extra_sources:
+        sources.update(extra(user_ref))
+    return sources
 
 
-def _nothing_left_to_do(user_ref: OuterRef) -> Exists:
-    """The trainee waits on the assessor (application submitted) or is accredited (application
-    approved, or a certificate issued)."""
-    from accreditation.models import AccreditationApplication, Certificate
-
-    return Exists(
-        AccreditationApplication.objects.filter(
-            trainee=user_ref,
-            status__in=[
-                AccreditationApplication.Status.SUBMITTED,
-                AccreditationApplication.Status.APPROVED,
-            ],
-        )
-    ) | Exists(Certificate.objects.filter(holder=user_ref, status=Certificate.Status.ISSUED))
+def _nothing_left_to_do(user_ref: OuterRef) -> Q:
+    condition = Q()
+    for nothing_left_to_do in _nothing_left_to_do_conditions:
+        condition |= nothing_left_to_do(user_ref)
+    return condition
 
 
 def enrolment_start(enrolment: Enrolment) -> datetime:

@@ -6,6 +6,7 @@ from django.utils import timezone
 from allauth.mfa.models import Authenticator
 
 from .models import User
+from .personal_data.registry import user_name_is_published
 from .roles import MFA_REQUIRED_ROLES, Role
 
 
@@ -59,15 +60,11 @@ def user_activated_totp_within(user: User, seconds: int) -> bool:
     ).exists()
 
 
-def user_name_is_on_a_certificate(user: User) -> bool:
-    """Whether a certificate that was issued carries the person's name (suspended and revoked
-    ones too: their verification page still shows it). A pending one has not been issued yet."""
-    # Imported here: accreditation builds on accounts, and accounts must load without it.
-    from accreditation.models import Certificate
-
-    return (
-        Certificate.objects.filter(holder=user).exclude(status=Certificate.Status.PENDING).exists()
-    )
+def user_name_is_locked(user: User) -> bool:
+    """Whether the person's name is on a record issued to them that others can still read, so
+    they may no longer change it themselves. The apps holding such records answer through their
+    privacy modules."""
+    return user_name_is_published(user)
 
 
 # Where each role's work starts, most senior first: someone with two roles lands on the first.

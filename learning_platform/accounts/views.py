@@ -10,7 +10,7 @@ from allauth.account.views import PasswordChangeView
 
 from .forms import ProfileForm
 from .middleware import session_mark_seen
-from .selectors import user_name_is_on_a_certificate
+from .selectors import user_name_is_locked
 from .services import user_profile_save
 
 
@@ -19,7 +19,7 @@ def profile(request):
     form = ProfileForm(
         request.POST or None,
         instance=request.user,
-        name_locked=user_name_is_on_a_certificate(request.user),
+        name_locked=user_name_is_locked(request.user),
     )
     if request.method == "POST" and form.is_valid():
         if user_profile_save(form=form) is None:

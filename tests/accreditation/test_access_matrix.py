@@ -21,19 +21,10 @@ import pytest
 from accreditation import public_urls
 from accreditation import urls as accreditation_urls
 from accreditation.models import AccreditationScheme, Certificate, ReviewStage
-from accreditation.services.applications import application_save_draft
-from accreditation.services.bulk import bulk_issue_start
-from accreditation.services.evidence import evidence_add_file, evidence_add_note
 from accreditation.viewsets import AccreditationViewSetGroup
 
-from .award_builders import approve, make_ready, submit
 from .factories import (
     PDF_BYTES,
-    add_register_entries,
-    categories,
-    pattern_types,
-    record_group_session,
-    stage,
     upload,
 )
 
@@ -200,53 +191,6 @@ TABLE += [
 ]
 
 
-@pytest.fixture
-def world(tess, pat, uma, sam, ali, ada, review, other_review, django_capture_on_commit_callbacks):
-    """Tess and Pat's review with a file, a key practice episode, an underlying pattern and a
-    session; every stage approved and Tess's application approved with its PDF rendered. Uma
-    (supervised by Sid) has her own review and a draft application."""
-    evidence = evidence_add_file(
-        stage=stage(review, 1), user=tess, title="Scope", upload=upload("scope.pdf", PDF_BYTES)
-    )
-    note = evidence_add_note(
-        stage=stage(review, 2), user=tess, title="Conversation log", note="Seven held."
-    )
-    episode, pattern = add_register_entries(review, tess)
-    session = record_group_session(sam, [tess, pat])
-    make_ready(tess, review)
-    with django_capture_on_commit_callbacks(execute=True):
-        certificate = approve(submit(tess), ali)
-    certificate.refresh_from_db()
-    assert certificate.pdf
-    draft = application_save_draft(trainee=uma, reflective_statement="Draft")
-    cohort = tess.enrolments.get().cohort
-    with django_capture_on_commit_callbacks(execute=True):
-        bulk = bulk_issue_start(cohort=cohort, applications=None, by=ada, kind="rerender")
-    bulk.refresh_from_db()
-    assert bulk.zip_file
-    return {
-        "review": review.pk,
-        "stage": stage(review, 1).pk,
-        "reopen_stage": stage(review, 5).pk,
-        "kpe_stage": stage(review, 3).pk,
-        "pattern_stage": stage(review, 4).pk,
-        "evidence": evidence.pk,
-        "note": note.pk,
-        "episode": episode.pk,
-        "pattern": pattern.pk,
-        "session": session.pk,
-        "application": certificate.application_id,
-        "draft": draft.pk,
-        "certificate": certificate.pk,
-        "code": certificate.verification_code,
-        "scheme": review.scheme_id,
-        "category": categories()[0].pk,
-        "pattern_type": pattern_types()[0].pk,
-        "cohort": cohort.pk,
-        "bulk": bulk.pk,
-    }
-
-
 def _outcome(response, is_admin: bool) -> str:
     chain = getattr(response, "redirect_chain", [])
     first_hop = chain[0][0] if chain else response.get("Location", "")
@@ -280,14 +224,14 @@ def _request(client, name, key, method, data, objects):
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_it_lets_in_exactly_the_right_people(client, world, persona, request):
+def test_it_lets_in_exactly_the_right_people(client, accreditation_world, persona, request):
     if persona != "anonymous":
         client.force_login(request.getfixturevalue(persona))
     stages_before = list(ReviewStage.objects.order_by("pk").values_list("status", flat=True))
     certificates_before = list(Certificate.objects.values_list("status", flat=True))
     wrong = []
     for name, key, method, data, expected in TABLE:
-        response = _request(client, name, key, method, data, world)
+        response = _request(client, name, key, method, data, accreditation_world)
         got = _outcome(response, is_admin=name.split(":")[0] in _ADMIN_OBJECTS)
         if got != expected[persona]:
             wrong.append((method, name, key, f"expected {expected[persona]}, got {got}"))

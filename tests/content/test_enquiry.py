@@ -7,13 +7,7 @@ import pytest
 from content.models import EnquiryNotification
 from content.services import enquiry_send_notification
 
-VALID = {
-    "your_name": "Jo Commissioner",
-    "email_address": "jo@partnership.example",
-    "organisation": "Barnet Safeguarding Children Partnership",
-    "what_is_your_enquiry_about": "Commissioning a case review",
-    "your_enquiry": "We would like to commission a review using the model.",
-}
+from .enquiries import VALID
 
 
 def post(client, page, data, django_capture_on_commit_callbacks):

@@ -17,7 +17,7 @@ from content.models import EnquiryFormField, EnquiryNotification
 from content.services import enquiry_send_notification
 
 from . import failing_backend
-from .test_enquiry import VALID
+from .enquiries import VALID
 
 SENT_AT = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 STAFF = "enquiries@scie.example"

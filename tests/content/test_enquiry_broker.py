@@ -16,7 +16,7 @@ from content import tasks
 from content.models import EnquiryNotification
 from content.services import MAX_AUTOMATIC_RESENDS, enquiries_resend_unsent
 
-from .test_enquiry import VALID
+from .enquiries import VALID
 
 SENT_AT = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 

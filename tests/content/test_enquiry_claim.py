@@ -15,7 +15,7 @@ from content.models import EnquiryNotification
 from content.services import enquiry_send_notification
 
 from . import dying_backend
-from .test_enquiry import VALID
+from .enquiries import VALID
 
 RECEIVED_AT = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 

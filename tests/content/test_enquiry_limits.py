@@ -8,7 +8,7 @@ from wagtail.contrib.forms.models import FormSubmission
 
 import pytest
 
-from .test_enquiry import VALID
+from .enquiries import VALID
 
 PROXY = "10.0.0.1"
 

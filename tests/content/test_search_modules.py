@@ -12,7 +12,6 @@ import pytest
 
 from courses.models import ModulePage, ModuleProgress
 from courses.selectors.progress import module_access_for_user, modules_with_hidden_body
-from tests.courses.conftest import cohort, course, modules, tess_enrolment  # noqa: F401
 from tests.courses.factories import add_module, text_block
 
 QUERIES = 19
@@ -24,7 +23,7 @@ SECOND_BODY = "contributory-factor categories"
 
 
 @pytest.fixture
-def world(home, course, modules, cohort, tess_enrolment):  # noqa: F811
+def world(home, course, modules, cohort, tess_enrolment):
     first, second = modules
     return {"course": course, "first": first, "second": second, "tess_enrolment": tess_enrolment}
 

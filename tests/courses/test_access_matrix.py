@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, reverse
-from django.utils import timezone
 
 import pytest
 from openpyxl import load_workbook
@@ -22,11 +21,9 @@ from courses.models import (
     Enrolment,
     Invitation,
     KnowledgeCheckAttempt,
-    ModuleProgress,
     ReflectionAnswer,
 )
-
-from .factories import InvitationFactory, TrainingDayFactory
+from tests.worlds import INVITATION_TOKEN, TESS_REFLECTION, block_id
 
 pytestmark = pytest.mark.django_db
 
@@ -36,8 +33,6 @@ SIGNED_IN = frozenset(PERSONAS) - {"anonymous"}
 OK, NOT_FOUND, LOGIN, REDIRECT = "200", "404", "login", "redirect"
 
 BODY_TEXT = "Systems thinking basics."
-TESS_REFLECTION = "Tess wrote this privately."
-INVITATION_TOKEN = "matrix-invitation-token"
 
 
 @dataclass
@@ -58,10 +53,6 @@ def _expect(ok=(), redirect=(), anonymous=LOGIN):
     table.update(dict.fromkeys(redirect, REDIRECT))
     table["anonymous"] = anonymous
     return table
-
-
-def _block_id(module, block_type):
-    return next(item["id"] for item in module.body.raw_data if item["type"] == block_type)
 
 
 def _html(response) -> str:
@@ -194,11 +185,11 @@ ROWS: dict[str, Row] = {
     "reflection_save": Row(
         url=lambda ctx: reverse(
             "courses:reflection_save",
-            args=[ctx["first"].pk, _block_id(ctx["first"], "reflective_question")],
+            args=[ctx["first"].pk, block_id(ctx["first"], "reflective_question")],
         ),
         method="post",
         data=lambda ctx, persona: {
-            f"reflection-{_block_id(ctx['first'], 'reflective_question')}-answer": (
+            f"reflection-{block_id(ctx['first'], 'reflective_question')}-answer": (
                 f"Answer from {persona}"
             )
         },
@@ -209,12 +200,12 @@ ROWS: dict[str, Row] = {
     "knowledge_check_answer": Row(
         url=lambda ctx: reverse(
             "courses:knowledge_check_answer",
-            args=[ctx["second"].pk, _block_id(ctx["second"], "knowledge_check")],
+            args=[ctx["second"].pk, block_id(ctx["second"], "knowledge_check")],
         ),
         method="post",
         data=lambda ctx, persona: {
-            f"check-{_block_id(ctx['second'], 'knowledge_check')}-q0": "0",
-            f"check-{_block_id(ctx['second'], 'knowledge_check')}-q1": "1",
+            f"check-{block_id(ctx['second'], 'knowledge_check')}-q0": "0",
+            f"check-{block_id(ctx['second'], 'knowledge_check')}-q1": "1",
         },
         # Pat may see the module page, which says she cannot start it yet.
         expect=_expect(redirect={"tess", "pat", "sam", "ada"}),
@@ -347,36 +338,6 @@ def test_it_has_a_row_for_every_course_url():
     missing = _pattern_names(course_urls.urlpatterns) - set(ROWS)
 
     assert not missing, f"courses.urls patterns with no row in the access matrix: {missing}"
-
-
-@pytest.fixture
-def ctx(client, course, modules, cohort, tess_enrolment, pat_enrolment, ada):
-    first, second = modules
-    progress = ModuleProgress.objects.create(
-        enrolment=tess_enrolment, module=first, completed_at=timezone.now()
-    )
-    ReflectionAnswer.objects.create(
-        progress=progress,
-        block_id=_block_id(first, "reflective_question"),
-        answer=TESS_REFLECTION,
-    )
-    InvitationFactory(
-        cohort=cohort,
-        token=INVITATION_TOKEN,
-        email="new.trainee@example.org",
-        full_name="New Trainee",
-        invited_by=ada,
-    )
-    return {
-        "client": client,
-        "course": course,
-        "first": first,
-        "second": second,
-        "cohort": cohort,
-        "calendar_token": cohort.calendar_token,
-        "day": TrainingDayFactory(cohort=cohort, title="Day 1: systems thinking"),
-        "tess_enrolment": tess_enrolment,
-    }
 
 
 def _outcome(response) -> str:

@@ -69,12 +69,11 @@ from learning_platform.accounts.models import Organisation, User
 from learning_platform.accounts.roles import Role
 from notifications.models import OPTIONAL_EVENTS, Event, Notification, NotificationPreference
 from notifications.services import notify
-from tests.courses.conftest import cohort, course, modules, pat_enrolment, tess_enrolment  # noqa: F401
 from tests.courses.factories import InvitationFactory
-from tests.courses.test_access_matrix import INVITATION_TOKEN, _block_id, ctx  # noqa: F401
 from tests.factories import PASSWORD, make_persona
 from tests.outcomes import attempt
-from tests.platform.test_access_matrix import first_party_patterns
+from tests.platform.url_patterns import first_party_patterns
+from tests.worlds import INVITATION_TOKEN, block_id
 
 pytestmark = pytest.mark.django_db
 
@@ -666,7 +665,7 @@ def test_it_has_an_outcome_row_or_a_read_only_entry_for_every_url():
 
 
 @pytest.fixture
-def objects(ctx, tess, pat, uma, sam, ali, ada, pat_enrolment):  # noqa: F811
+def objects(ctx, tess, pat, uma, sam, ali, ada, pat_enrolment):
     first, second = ctx["first"], ctx["second"]
     return {
         "cohort": ctx["cohort"],
@@ -675,9 +674,9 @@ def objects(ctx, tess, pat, uma, sam, ali, ada, pat_enrolment):  # noqa: F811
         "tess_enrolment": ctx["tess_enrolment"],
         "pat_enrolment": pat_enrolment,
         "first_module": first,
-        "reflection_block": _block_id(first, "reflective_question"),
+        "reflection_block": block_id(first, "reflective_question"),
         "second_module": second,
-        "check_block": _block_id(second, "knowledge_check"),
+        "check_block": block_id(second, "knowledge_check"),
         "invitation_token": INVITATION_TOKEN,
         "uma_invitation_token": UMA_INVITATION_TOKEN,
         "invitation": Invitation.objects.get(email="new.trainee@example.org"),

@@ -17,8 +17,6 @@ import pytest
 
 from accreditation.models import Certificate, SupervisionSession
 from courses.models import Enrolment, TrainingDay
-from tests.accreditation.conftest import other_review, sid  # noqa: F401
-from tests.accreditation.test_access_matrix import world  # noqa: F401
 from tests.courses.factories import TrainingDayFactory
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +83,10 @@ def _tess_enrolment(objects) -> int:
     return Enrolment.objects.get(cohort_id=objects["cohort"], user__email="tess@example.org").pk
 
 
-def test_it_writes_every_date_on_the_main_pages_in_full(client, world, tess, sam, ali, ada):  # noqa: F811
+def test_it_writes_every_date_on_the_main_pages_in_full(
+    client, accreditation_world, tess, sam, ali, ada
+):
+    world = accreditation_world
     cohort_day = TrainingDayFactory(cohort_id=world["cohort"], date=timezone.localdate())
     people = {"tess": tess, "sam": sam, "ali": ali, "ada": ada}
     seen = {}
@@ -113,7 +114,7 @@ def test_it_writes_every_date_on_the_main_pages_in_full(client, world, tess, sam
     assert str(session).endswith(f"on {date_format(session.date)}")
 
 
-def test_it_writes_dates_in_full_in_the_emails_it_sends(world):  # noqa: F811
+def test_it_writes_dates_in_full_in_the_emails_it_sends(accreditation_world):
     assert mail.outbox, "the flows in the world send emails"
     for message in mail.outbox:
         bodies = [message.subject, message.body] + [

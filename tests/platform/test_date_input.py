@@ -13,7 +13,6 @@ import pytest
 from accreditation.models import SupervisionSession
 from content.models import EnquiryFormField
 from learning_platform.forms import DateInputField
-from tests.content.conftest import contact_page, home  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -118,7 +117,7 @@ def test_it_shows_a_saved_date_in_the_three_boxes():
     assert field.clean(["27", "3", "2026"]) == date(2026, 3, 27)
 
 
-def test_it_gives_a_date_on_the_enquiry_form_the_same_three_boxes(client, contact_page):  # noqa: F811
+def test_it_gives_a_date_on_the_enquiry_form_the_same_three_boxes(client, contact_page):
     EnquiryFormField.objects.create(
         page=contact_page,
         sort_order=10,

@@ -8,22 +8,17 @@ wording, and tie each field to its message: every id an aria-describedby names i
 (tests/platform/test_form_errors.py checks every form class's wording directly.)
 """
 
-import io
 import re
 from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 
-from django.core.management import call_command
 from django.test import Client
 
 import pytest
 
-from learning_platform.accounts.demo import DEMO_USERS
-from learning_platform.accounts.models import User
-
-from .test_form_errors import DJANGO_DEFAULTS
-from .test_link_crawl import SKIPPED_PREFIXES, crawl
+from .crawl import SKIPPED_PREFIXES, crawl
+from .wording import DJANGO_DEFAULTS
 
 pytestmark = pytest.mark.django_db
 
@@ -137,14 +132,6 @@ def submit_every_form_empty(client: _RecordingClient) -> tuple[int, list[str]]:
                     f"{action} (form on {path}): {p}" for p in error_pattern_problems(page)
                 ]
     return len(tried), failures
-
-
-@pytest.fixture
-def demo(db, settings):
-    settings.DEBUG = True  # seed_demo refuses to run otherwise
-    call_command("seed_demo", stdout=io.StringIO())
-    settings.DEBUG = False
-    return {demo.key: User.objects.get(email=demo.email) for demo in DEMO_USERS}
 
 
 def test_it_answers_every_empty_form_an_anonymous_visitor_is_shown_in_one_pattern(demo):

@@ -25,27 +25,9 @@ import pytest
 
 from learning_platform.security import first_party_packages
 
-pytestmark = pytest.mark.django_db
+from .wording import DJANGO_DEFAULTS
 
-# Django's own wording, which says nothing about which answer is wrong.
-DJANGO_DEFAULTS = (
-    "This field is required",
-    "This field cannot be",
-    "Ensure this value",
-    "Ensure that there are no more than",
-    "Enter a valid",
-    "Enter a whole number",
-    "Enter a number",
-    "Enter a list of values",
-    "Enter a complete value",
-    "Select a valid choice",
-    "No file was submitted",
-    "The submitted file is empty",
-    "Upload a valid image",
-    "Please either submit a file",
-    "is not a valid value",
-    "is not one of the available choices",
-)
+pytestmark = pytest.mark.django_db
 
 # The allauth forms the site shows (sign-in, invitation sign-up, passwords, email addresses,
 # confirming access, two-factor setup and sign-in).

@@ -11,7 +11,8 @@ import re
 import pytest
 
 from learning_platform.converters import MAX_ID
-from tests.platform.test_access_matrix import MATRIX, first_party_patterns
+from tests.platform.access_matrix import MATRIX
+from tests.platform.url_patterns import first_party_patterns
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ from django.conf import settings as django_settings
 
 import pytest
 
-from tests.accounts.test_settings import PRODUCTION_ENV, _manage
 from tests.factories import PASSWORD
+from tests.production import PRODUCTION_ENV, manage
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +71,7 @@ def _production_settings() -> dict:
         " 'SECURE_SSL_REDIRECT', 'SECURE_CONTENT_TYPE_NOSNIFF', 'SECURE_REFERRER_POLICY',"
         " 'X_FRAME_OPTIONS']}))"
     )
-    result = _manage("shell", "-c", code, env=PRODUCTION_ENV)
+    result = manage("shell", "-c", code, env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 

@@ -31,3 +31,13 @@ def privacy_modules() -> list[PrivacyModule]:
             found.append(PrivacyModule(label=config.label, module=module))
     found.sort(key=lambda entry: entry.label == ACCOUNTS_LABEL)
     return found
+
+
+def user_name_is_published(user) -> bool:
+    """Whether any app holds a record issued in the person's name that others can still read
+    (each app answers through its optional ``user_name_is_published``)."""
+    return any(
+        entry.module.user_name_is_published(user)
+        for entry in privacy_modules()
+        if callable(getattr(entry.module, "user_name_is_published", None))
+    )

@@ -1,24 +1,26 @@
-"""What an erasure will touch, counted, for the confirmation page."""
+"""What an erasure will touch, counted, for the confirmation page.
+
+Each app's ``privacy`` module contributes the counts for what it holds through its optional
+``erasure_counts(user)``; an app that is not installed counts nothing.
+"""
 
 from dataclasses import dataclass
+
+from .registry import privacy_modules
 
 
 @dataclass(frozen=True)
 class ErasureSummary:
-    reflections: int
-    evidence: int
-    applications: int
-    certificates: int
+    reflections: int = 0
+    evidence: int = 0
+    applications: int = 0
+    certificates: int = 0
 
 
 def user_erasure_summary(user) -> ErasureSummary:
-    from accreditation.models import AccreditationApplication, Certificate
-    from accreditation.privacy import evidence_to_erase
-    from courses.models import ReflectionAnswer
-
-    return ErasureSummary(
-        reflections=ReflectionAnswer.objects.filter(progress__enrolment__user=user).count(),
-        evidence=evidence_to_erase(user).count(),
-        applications=AccreditationApplication.objects.filter(trainee=user).count(),
-        certificates=Certificate.objects.filter(holder=user).count(),
-    )
+    counts: dict[str, int] = {}
+    for entry in privacy_modules():
+        erasure_counts = getattr(entry.module, "erasure_counts", None)
+        if erasure_counts is not None:
+            counts.update(erasure_counts(user))
+    return ErasureSummary(**counts)
