@@ -126,7 +126,7 @@ def get_session_for_user(user: User, pk) -> SupervisionSession:
     return get_or_404(sessions_for_user(user).select_related("supervisor"), pk)
 
 
-# Applications, assessment, certificates and the dashboard ------------------------------------
+# Applications, assessment and certificates ---------------------------------------------------
 
 
 def get_application_for_assessor(user: User, pk) -> AccreditationApplication:
