@@ -3,18 +3,23 @@
 Every accreditation view goes through these helpers, so no URL can forget the check. Asking for
 something you may not see looks exactly like asking for something that does not exist.
 
-Sections: roles; supervised reviews (reviews, stages, evidence, registers); supervision.
+Who holds which role is decided in ``learning_platform.accounts.roles``; these helpers apply it.
+
+Sections: supervised reviews (reviews, stages, evidence, registers); supervision; applications,
+assessment and certificates; bulk issuance.
 """
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from courses.models import Cohort
 from learning_platform.accounts.models import User
-from learning_platform.accounts.roles import Role
-from learning_platform.accounts.selectors import user_has_role
+from learning_platform.accounts.roles import user_is_assessor, user_is_programme_staff
+from learning_platform.shortcuts import get_or_404
 
 from .models import (
     AccreditationApplication,
+    BulkIssue,
     Certificate,
     Evidence,
     KeyPracticeEpisode,
@@ -23,35 +28,6 @@ from .models import (
     SupervisionSession,
     UnderlyingPattern,
 )
-
-
-def _get(queryset: QuerySet, pk) -> object:
-    try:
-        return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as error:
-        raise Http404 from error
-
-
-# Roles --------------------------------------------------------------------------------------
-
-
-def user_is_programme_staff(user: User) -> bool:
-    """Programme administrators (and superusers) may read every review; they change nothing
-    outside the admin screens."""
-    return (
-        user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or user_has_role(user, Role.PROGRAMME_ADMIN))
-    )
-
-
-def user_is_supervisor(user: User) -> bool:
-    return user.is_authenticated and user.is_active and user_has_role(user, Role.SUPERVISOR)
-
-
-def user_is_assessor(user: User) -> bool:
-    return user.is_authenticated and user.is_active and user_has_role(user, Role.ASSESSOR)
-
 
 # Supervised reviews -------------------------------------------------------------------------
 
@@ -69,17 +45,10 @@ def _assessable_review_ids() -> QuerySet:
     return _assessable_applications().values("review_id")
 
 
-def assessor_may_read_review(user: User, review: SupervisedReview) -> bool:
-    """An assessor may read a review that belongs to a submitted or decided application, unless
-    they supervise it (a supervisor never assesses their own trainee)."""
-    if not user_is_assessor(user) or review.supervisor_id == user.pk:
-        return False
-    return _assessable_applications().filter(review=review).exists()
-
-
 def reviews_for_user(user: User) -> QuerySet[SupervisedReview]:
     """Reviews a user may read: their own (as trainee or partner), those they supervise, all for
-    programme staff, and those an assessor is deciding on."""
+    programme staff (who read every review but change nothing outside the admin screens), and
+    those an assessor is deciding on."""
     if not user.is_authenticated or not user.is_active:
         return SupervisedReview.objects.none()
     if user_is_programme_staff(user):
@@ -103,21 +72,21 @@ _REVIEW_RELATED = ("scheme", "trainee", "partner", "supervisor", "commissioning_
 
 
 def get_review_for_user(user: User, pk) -> SupervisedReview:
-    return _get(reviews_for_user(user).select_related(*_REVIEW_RELATED), pk)
+    return get_or_404(reviews_for_user(user).select_related(*_REVIEW_RELATED), pk)
 
 
 def get_stage_for_user(user: User, pk) -> ReviewStage:
     stages = ReviewStage.objects.filter(review__in=reviews_for_user(user)).select_related(
         "definition", *(f"review__{name}" for name in _REVIEW_RELATED)
     )
-    return _get(stages, pk)
+    return get_or_404(stages, pk)
 
 
 def get_evidence_for_user(user: User, pk) -> Evidence:
     evidence = Evidence.objects.filter(stage__review__in=reviews_for_user(user)).select_related(
         "stage__review"
     )
-    return _get(evidence, pk)
+    return get_or_404(evidence, pk)
 
 
 def get_episode_for_reviewer(user: User, pk) -> KeyPracticeEpisode:
@@ -127,7 +96,7 @@ def get_episode_for_reviewer(user: User, pk) -> KeyPracticeEpisode:
     ).select_related("review")
     if not user.is_authenticated:
         raise Http404
-    return _get(episodes, pk)
+    return get_or_404(episodes, pk)
 
 
 def get_pattern_for_reviewer(user: User, pk) -> UnderlyingPattern:
@@ -136,7 +105,7 @@ def get_pattern_for_reviewer(user: User, pk) -> UnderlyingPattern:
     patterns = UnderlyingPattern.objects.filter(
         Q(review__trainee=user) | Q(review__partner=user)
     ).select_related("review", "pattern_type")
-    return _get(patterns, pk)
+    return get_or_404(patterns, pk)
 
 
 # Supervision --------------------------------------------------------------------------------
@@ -154,18 +123,10 @@ def sessions_for_user(user: User) -> QuerySet[SupervisionSession]:
 
 
 def get_session_for_user(user: User, pk) -> SupervisionSession:
-    return _get(sessions_for_user(user).select_related("supervisor"), pk)
+    return get_or_404(sessions_for_user(user).select_related("supervisor"), pk)
 
 
-# Applications, assessment, certificates and the dashboard ------------------------------------
-
-
-def user_is_trainee(user: User) -> bool:
-    return user.is_authenticated and user.is_active and user_has_role(user, Role.TRAINEE)
-
-
-def user_may_see_dashboard(user: User) -> bool:
-    return user_is_programme_staff(user)
+# Applications, assessment and certificates ---------------------------------------------------
 
 
 def get_application_for_assessor(user: User, pk) -> AccreditationApplication:
@@ -176,13 +137,13 @@ def get_application_for_assessor(user: User, pk) -> AccreditationApplication:
     applications = _assessable_applications().select_related(
         "trainee__organisation", "scheme__course", "review__supervisor", "review__partner"
     )
-    return _get(applications, pk)
+    return get_or_404(applications, pk)
 
 
 def get_certificate_for_holder(user: User, pk) -> Certificate:
     if not user.is_authenticated:
         raise Http404
-    return _get(Certificate.objects.filter(holder=user).select_related("scheme"), pk)
+    return get_or_404(Certificate.objects.filter(holder=user).select_related("scheme"), pk)
 
 
 def get_certificate_for_download(user: User, pk) -> Certificate:
@@ -194,13 +155,30 @@ def get_certificate_for_download(user: User, pk) -> Certificate:
     certificates = Certificate.objects.select_related("holder")
     if not user_is_assessor(user):
         certificates = certificates.filter(holder=user, status=Certificate.Status.ISSUED)
-    return _get(certificates, pk)
+    return get_or_404(certificates, pk)
 
 
 def get_certificate_for_assessor(user: User, pk) -> Certificate:
     if not user_is_assessor(user):
         raise Http404
-    return _get(
+    return get_or_404(
         Certificate.objects.select_related("holder__organisation", "scheme", "application__review"),
         pk,
     )
+
+
+# Bulk issuance ----------------------------------------------------------------------------
+
+
+def get_cohort_for_bulk_issue(user: User, pk) -> Cohort:
+    """A cohort whose certificates programme staff may issue in bulk."""
+    if not user_is_programme_staff(user):
+        raise Http404
+    return get_or_404(Cohort.objects.select_related("course"), pk)
+
+
+def get_bulk_issue_for_user(user: User, pk) -> BulkIssue:
+    """The job, for programme staff (who issue certificates in bulk); 404 for anyone else."""
+    if not user_is_programme_staff(user):
+        raise Http404
+    return get_or_404(BulkIssue.objects.select_related("cohort", "requested_by"), pk)

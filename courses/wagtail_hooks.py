@@ -1,7 +1,7 @@
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 
-from .selectors.progress import modules_with_hidden_body
+from .access import modules_with_hidden_body
 from .viewsets import ProgrammeViewSetGroup
 
 

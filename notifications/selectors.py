@@ -1,11 +1,10 @@
-"""Reading notifications: a user's own list, one of theirs (or 404), the unread count, email
-preferences, and the emails the sweeper must enqueue again."""
+"""Reading notifications: a user's own list, the unread count, email preferences, and the
+emails the sweeper must enqueue again."""
 
 from datetime import timedelta
 
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from learning_platform.accounts.models import User
@@ -54,15 +53,6 @@ def notifications_for_user(user: User) -> QuerySet[Notification]:
         .annotate(is_read_sort=is_read)
         .order_by("is_read_sort", "-created_at", "-pk")
     )
-
-
-def get_notification_for_user(user: User, pk) -> Notification:
-    """One of the user's own notifications; anyone else's looks exactly like one that does not
-    exist."""
-    try:
-        return Notification.objects.get(pk=pk, recipient=user)
-    except (Notification.DoesNotExist, ValueError, TypeError) as error:
-        raise Http404 from error
 
 
 def notifications_unread_count(user: User) -> int:

@@ -10,10 +10,11 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from .access import get_notification_for_user
 from .forms import EmailPreferencesForm
 from .models import MANDATORY_REASONS, Event
 from .rendering import render_summary
-from .selectors import get_notification_for_user, notifications_for_user
+from .selectors import notifications_for_user
 from .services import notification_mark_read as mark_read
 from .services import notification_preferences_set, notifications_mark_all_read
 

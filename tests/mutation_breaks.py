@@ -181,7 +181,7 @@ BREAKS = (
             Edit(
                 "courses/views/cohorts.py",
                 "    cohort = access.get_cohort_for_staff(request.user, pk)\n"
-                "    if not _can_assign(request.user):\n"
+                "    if not user_is_programme_staff(request.user):\n"
                 "        raise Http404\n",
                 "    cohort = access.get_cohort_for_user(request.user, pk)\n",
             ),
@@ -223,9 +223,9 @@ BREAKS = (
         tier="sqlite",
         edits=(
             Edit(
-                "notifications/selectors.py",
-                "Notification.objects.get(pk=pk, recipient=user)",
-                "Notification.objects.get(pk=pk)",
+                "notifications/access.py",
+                "Notification.objects.filter(recipient=user)",
+                "Notification.objects.all()",
             ),
         ),
         tests=("tests/notifications/test_pages.py",),

@@ -4,20 +4,13 @@ progress a job's page and status endpoint show."""
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
-from django.http import Http404
 
 from courses.models import Cohort, Enrolment
-from learning_platform.accounts.models import User
 
-from ..access import user_is_programme_staff
 from ..models import AccreditationApplication, BulkIssue, BulkIssueItem, Certificate
 
 # The page and the endpoint list at most this many failures; the counts are always exact.
 FAILURES_SHOWN = 50
-
-
-def user_may_issue_in_bulk(user: User) -> bool:
-    return user_is_programme_staff(user)
 
 
 def cohort_approved_applications(*, cohort: Cohort) -> QuerySet[AccreditationApplication]:
@@ -51,27 +44,8 @@ def cohorts_for_bulk_issue() -> QuerySet[Cohort]:
     )
 
 
-def cohort_for_bulk_issue(*, user: User, pk) -> Cohort:
-    if not user_may_issue_in_bulk(user):
-        raise Http404
-    try:
-        return Cohort.objects.select_related("course").get(pk=pk)
-    except (Cohort.DoesNotExist, ValueError, TypeError) as error:
-        raise Http404 from error
-
-
 def bulk_issues_recent(*, limit: int = 50) -> QuerySet[BulkIssue]:
     return BulkIssue.objects.select_related("cohort", "requested_by")[:limit]
-
-
-def bulk_issue_for_user(*, user: User, pk) -> BulkIssue:
-    """The job, for staff who may issue certificates in bulk; 404 for anyone else."""
-    if not user_may_issue_in_bulk(user):
-        raise Http404
-    try:
-        return BulkIssue.objects.select_related("cohort", "requested_by").get(pk=pk)
-    except (BulkIssue.DoesNotExist, ValueError, TypeError) as error:
-        raise Http404 from error
 
 
 def bulk_issue_settled(*, bulk_id: int) -> bool:

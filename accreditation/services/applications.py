@@ -15,11 +15,10 @@ from wagtail.log_actions import log
 
 from courses.models import Enrolment
 from learning_platform.accounts.models import User
-from learning_platform.accounts.roles import Role
+from learning_platform.accounts.roles import Role, user_is_assessor
 from notifications.models import Event
 from notifications.services import notify, notify_many
 
-from ..access import user_is_assessor
 from ..exceptions import TransitionError
 from ..models import AccreditationApplication, Certificate, Decision, SupervisedReview
 from ..selectors.applications import assessor_supervises_trainee

@@ -28,10 +28,11 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from courses.models import Cohort
 from learning_platform.accounts.models import User
+from learning_platform.accounts.roles import user_is_programme_staff
 
 from ..exceptions import TransitionError
 from ..models import AccreditationApplication, BulkIssue, BulkIssueItem, Certificate
-from ..selectors.bulk import cohort_approved_applications, user_may_issue_in_bulk
+from ..selectors.bulk import cohort_approved_applications
 from .certificates import certificate_issue
 from .pdf import (
     certificate_claim_render,
@@ -145,7 +146,7 @@ def bulk_issue_start(
 ) -> BulkIssue:
     """Validate the selection, create the job and its items in one transaction, and enqueue one
     task per item once it commits. ``applications=None`` means the whole cohort."""
-    if not user_may_issue_in_bulk(by):
+    if not user_is_programme_staff(by):
         raise TransitionError("Only programme staff can issue certificates in bulk.")
     if kind not in Kind.values:
         raise TransitionError("Choose whether to issue certificates or re-render their PDFs.")
@@ -190,7 +191,7 @@ def _enqueue_items(item_ids: list[int]) -> None:
 @transaction.atomic
 def bulk_issue_retry_failed(*, bulk: BulkIssue, by: User) -> int:
     """Put the failed items of a finished job back in the queue; returns how many."""
-    if not user_may_issue_in_bulk(by):
+    if not user_is_programme_staff(by):
         raise TransitionError("Only programme staff can retry a bulk issue.")
     bulk = BulkIssue.objects.select_for_update().get(pk=bulk.pk)
     if bulk.status != BulkIssue.Status.FINISHED:

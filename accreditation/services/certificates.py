@@ -19,10 +19,10 @@ from wagtail.log_actions import log
 from kombu.exceptions import OperationalError as BrokerError
 
 from learning_platform.accounts.models import User
+from learning_platform.accounts.roles import user_is_assessor
 from notifications.models import Event
 from notifications.services import notify
 
-from ..access import user_is_assessor
 from ..exceptions import TransitionError
 from ..models import (
     AccreditationApplication,

@@ -7,8 +7,7 @@ from django.db import transaction
 from wagtail.log_actions import log
 
 from learning_platform.accounts.models import Organisation, User
-from learning_platform.accounts.roles import Role
-from learning_platform.accounts.selectors import user_has_role
+from learning_platform.accounts.roles import Role, user_has_role
 
 from ..exceptions import TransitionError
 from ..models import AccreditationScheme, ReviewStage, SupervisedReview

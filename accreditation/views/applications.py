@@ -8,7 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from .. import access
+from learning_platform.accounts.roles import user_is_trainee
+
 from ..award_forms import (
     WORD_COUNT_ID,
     StatementForm,
@@ -33,7 +34,7 @@ EDITABLE = (Status.DRAFT, Status.REFERRED, Status.WITHDRAWN)
 
 
 def _require_trainee(request: HttpRequest) -> None:
-    if not access.user_is_trainee(request.user):
+    if not user_is_trainee(request.user):
         raise Http404
 
 

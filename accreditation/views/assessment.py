@@ -8,6 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from learning_platform.accounts.roles import user_is_assessor
+
 from .. import access
 from ..award_forms import CertificateStatusForm, DecisionForm
 from ..exceptions import TransitionError
@@ -23,7 +25,7 @@ from ..services import certificates as certificate_services
 
 
 def _require_assessor(request: HttpRequest) -> None:
-    if not access.user_is_assessor(request.user):
+    if not user_is_assessor(request.user):
         raise Http404
 
 

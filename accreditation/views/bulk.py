@@ -19,18 +19,17 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
 import learning_platform.converters  # noqa: F401 (registers <id:...>)
+from learning_platform.accounts.roles import user_is_programme_staff
 
+from ..access import get_bulk_issue_for_user, get_cohort_for_bulk_issue
 from ..exceptions import TransitionError
 from ..models import BulkIssue
 from ..selectors.bulk import (
     bulk_issue_failures,
-    bulk_issue_for_user,
     bulk_issue_progress,
     bulk_issues_recent,
     cohort_approved_applications,
-    cohort_for_bulk_issue,
     cohorts_for_bulk_issue,
-    user_may_issue_in_bulk,
 )
 from ..services.bulk import bulk_issue_retry_failed, bulk_issue_start
 
@@ -65,7 +64,7 @@ class StaffOnlyMixin(WagtailAdminTemplateMixin):
     header_icon = "clipboard-list"
 
     def dispatch(self, request, *args, **kwargs):
-        if not user_may_issue_in_bulk(request.user):
+        if not user_is_programme_staff(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -103,7 +102,7 @@ class StartView(StaffOnlyMixin, TemplateView):
 
     def get_cohort(self):
         if self.cohort is None:
-            self.cohort = cohort_for_bulk_issue(user=self.request.user, pk=self.kwargs["pk"])
+            self.cohort = get_cohort_for_bulk_issue(self.request.user, self.kwargs["pk"])
         return self.cohort
 
     def get_page_subtitle(self):
@@ -159,7 +158,7 @@ class StartView(StaffOnlyMixin, TemplateView):
 class JobMixin(StaffOnlyMixin):
     def get_bulk(self) -> BulkIssue:
         if not hasattr(self, "_bulk"):
-            self._bulk = bulk_issue_for_user(user=self.request.user, pk=self.kwargs["pk"])
+            self._bulk = get_bulk_issue_for_user(self.request.user, self.kwargs["pk"])
         return self._bulk
 
     def get_page_subtitle(self):
@@ -212,9 +211,9 @@ class RetryView(JobMixin, TemplateView):
 
 
 def status(request: HttpRequest, pk: int) -> JsonResponse:
-    if not user_may_issue_in_bulk(request.user):
+    if not user_is_programme_staff(request.user):
         raise PermissionDenied
-    bulk = bulk_issue_for_user(user=request.user, pk=pk)
+    bulk = get_bulk_issue_for_user(request.user, pk)
     progress = bulk_issue_progress(bulk=bulk)
     response = JsonResponse(
         {
@@ -244,9 +243,9 @@ def status(request: HttpRequest, pk: int) -> JsonResponse:
 
 
 def download(request: HttpRequest, pk: int) -> FileResponse:
-    if not user_may_issue_in_bulk(request.user):
+    if not user_is_programme_staff(request.user):
         raise PermissionDenied
-    bulk = bulk_issue_for_user(user=request.user, pk=pk)
+    bulk = get_bulk_issue_for_user(request.user, pk)
     if not bulk.zip_file:
         raise Http404
     response = FileResponse(
@@ -262,7 +261,7 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
 
 class BulkIssueMenuItem(MenuItem):
     def is_shown(self, request):
-        return user_may_issue_in_bulk(request.user)
+        return user_is_programme_staff(request.user)
 
 
 class BulkIssueViewSet(ViewSet):

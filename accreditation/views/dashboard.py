@@ -8,13 +8,14 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from .. import access
+from learning_platform.accounts.roles import user_is_programme_staff
+
 from ..charts import Bar, funnel_chart_svg, percent_of
 from ..selectors.dashboard import Dashboard, programme_dashboard
 
 
 def _require_staff(request: HttpRequest) -> None:
-    if not access.user_may_see_dashboard(request.user):
+    if not user_is_programme_staff(request.user):
         raise Http404
 
 

@@ -8,6 +8,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from learning_platform.accounts.roles import user_is_supervisor
+
 from .. import access
 from ..exceptions import TransitionError
 from ..forms import EpisodeForm, EvidenceFileForm, EvidenceNoteForm, PatternForm, StageCommentForm
@@ -102,7 +104,7 @@ def my_review(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accreditation/review/my_review_empty.html",
-        {"is_supervisor": access.user_is_supervisor(request.user)},
+        {"is_supervisor": user_is_supervisor(request.user)},
     )
 
 
@@ -126,7 +128,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def supervisor_queue(request: HttpRequest) -> HttpResponse:
-    if not access.user_is_supervisor(request.user):
+    if not user_is_supervisor(request.user):
         raise Http404
     return render(
         request,

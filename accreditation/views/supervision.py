@@ -7,6 +7,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from learning_platform.accounts.roles import user_is_supervisor
+
 from .. import access
 from ..exceptions import TransitionError
 from ..forms import SupervisionSessionForm
@@ -19,7 +21,7 @@ from ..services import supervision as services
 @login_required
 @require_http_methods(["GET", "POST"])
 def supervision_log(request: HttpRequest) -> HttpResponse:
-    if not access.user_is_supervisor(request.user):
+    if not user_is_supervisor(request.user):
         raise Http404
     form = SupervisionSessionForm(request.POST or None, supervisor=request.user)
     if request.method == "POST" and form.is_valid():

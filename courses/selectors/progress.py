@@ -1,4 +1,5 @@
-"""Reads for the learning experience: who may see a module's body, and how far a trainee has got.
+"""Reads for how far a trainee has got: module statuses across a course, "My learning", the
+progress record's reflections, and the course page.
 
 Every function here runs a fixed number of queries, however many modules, trainees or attempts
 there are: rows are fetched in bulk and joined in Python.
@@ -13,33 +14,19 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from wagtail.models import Page
-
 from learning_platform.accounts.models import User
-from learning_platform.accounts.roles import Role
-from learning_platform.accounts.selectors import user_has_role
 
+from ..access import LEARNING_STATUSES, learning_enrolment
 from ..models import (
     Cohort,
     CoursePage,
     Enrolment,
-    KnowledgeCheckAttempt,
     ModulePage,
     ModuleProgress,
     ReflectionAnswer,
     TrainingDay,
 )
-
-# Enrolments that open a course's module bodies to the trainee.
-LEARNING_STATUSES = (Enrolment.Status.ACTIVE, Enrolment.Status.COMPLETED)
-
-
-class Viewer(models.TextChoices):
-    ANONYMOUS = "anonymous", "Not signed in"
-    NOT_ENROLLED = "not_enrolled", "Not enrolled"
-    TRAINEE = "trainee", "Enrolled trainee"
-    SUPERVISOR = "supervisor", "Supervisor"
-    STAFF = "staff", "Programme staff"
+from .modules import course_path_of
 
 
 class ModuleStatus(models.TextChoices):
@@ -47,277 +34,6 @@ class ModuleStatus(models.TextChoices):
     NOT_STARTED = "not_started", "Not started"
     IN_PROGRESS = "in_progress", "In progress"
     COMPLETED = "completed", "Completed"
-
-
-STATUS_TAG_CLASSES = {
-    ModuleStatus.CANNOT_START: "tag--grey",
-    ModuleStatus.NOT_STARTED: "tag--blue",
-    ModuleStatus.IN_PROGRESS: "tag--yellow",
-    ModuleStatus.COMPLETED: "tag--green",
-}
-
-
-# Access --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ModuleAccess:
-    viewer: Viewer
-    enrolment: Enrolment | None = None
-    # Prerequisites the trainee has still to complete; only ever set for a trainee.
-    waiting_for: tuple[ModulePage, ...] = ()
-
-    @property
-    def can_view_body(self) -> bool:
-        if self.viewer == Viewer.TRAINEE:
-            return not self.waiting_for
-        return self.viewer in (Viewer.SUPERVISOR, Viewer.STAFF)
-
-    @property
-    def can_answer(self) -> bool:
-        return self.viewer == Viewer.TRAINEE and not self.waiting_for
-
-
-def user_is_programme_admin(user: User) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or user_has_role(user, Role.PROGRAMME_ADMIN)
-
-
-def _course_path(module: ModulePage) -> str:
-    return module.path[: -ModulePage.steplen]
-
-
-def _opening_enrolment(enrolments: Sequence[Enrolment]) -> Enrolment | None:
-    """Of one course's enrolments, latest first, the one that opens it: an active one first."""
-    for enrolment in enrolments:
-        if enrolment.status == Enrolment.Status.ACTIVE:
-            return enrolment
-    return enrolments[0] if enrolments else None
-
-
-def learning_enrolment(*, user: User, course_path: str) -> Enrolment | None:
-    """The user's enrolment that opens this course: an active one first, then the latest."""
-    return _opening_enrolment(
-        list(
-            Enrolment.objects.filter(
-                user=user, status__in=LEARNING_STATUSES, cohort__course__path=course_path
-            )
-            .select_related("cohort")
-            .order_by("-cohort__start_date", "-pk")
-        )
-    )
-
-
-def modules_with_hidden_body(*, user: User) -> Q:
-    """A filter on pages matching the modules whose body this person may not read, decided as
-    ``module_access_for_user`` decides it module by module, in a fixed number of queries.
-
-    Site search leaves these out, so a match in a module's body (its text, reflective questions
-    and knowledge checks) never shows to someone who may read only its public overview.
-    """
-    every_module = Q(pk__in=ModulePage.objects.values("pk"))
-    if not user.is_authenticated or not user.is_active:
-        return every_module
-    by_course: dict[str, list[Enrolment]] = defaultdict(list)
-    for enrolment in (
-        Enrolment.objects.filter(user=user, status__in=LEARNING_STATUSES)
-        .annotate(course_path=models.F("cohort__course__path"))
-        .order_by("-cohort__start_date", "-pk")
-    ):
-        by_course[enrolment.course_path].append(enrolment)
-    opening = {path: _opening_enrolment(enrolments) for path, enrolments in by_course.items()}
-    # A trainee sees a module's body once its published prerequisites are complete.
-    waiting: set[int] = set()
-    if opening:
-        completed = set(
-            ModuleProgress.objects.filter(
-                enrolment__in=opening.values(), completed_at__isnull=False
-            ).values_list("enrolment_id", "module_id")
-        )
-        edges = ModulePage.prerequisites.through.objects.filter(
-            _within_courses(opening, prefix="from_modulepage__"), to_modulepage__live=True
-        ).values_list("from_modulepage_id", "from_modulepage__path", "to_modulepage_id")
-        for module_id, module_path, prerequisite_id in edges:
-            enrolment = opening.get(module_path[: -ModulePage.steplen])
-            if enrolment is not None and (enrolment.pk, prerequisite_id) not in completed:
-                waiting.add(module_id)
-    if user_is_programme_admin(user):
-        return Q(pk__in=waiting)
-    open_courses = set(opening) | set(
-        Cohort.objects.filter(Q(supervisors=user) | Q(enrolments__supervisor=user))
-        .values_list("course__path", flat=True)
-        .distinct()
-    )
-    if not open_courses:
-        return every_module
-    return (every_module & ~_within_courses(open_courses)) | Q(pk__in=waiting)
-
-
-def _within_courses(course_paths: Iterable[str], *, prefix: str = "") -> Q:
-    within = Q()
-    for path in course_paths:
-        within |= Q(**{f"{prefix}path__startswith": path})
-    return within
-
-
-def incomplete_prerequisites(*, enrolment: Enrolment, module: ModulePage) -> list[ModulePage]:
-    """Published prerequisites of the module that this enrolment has not completed, in order."""
-    if not module.pk:
-        return []
-    completed = ModuleProgress.objects.filter(
-        enrolment=enrolment, completed_at__isnull=False
-    ).values("module_id")
-    return list(
-        ModulePage.objects.live()
-        .filter(required_by=module)
-        .exclude(pk__in=completed)
-        .defer_streamfields()
-        .order_by("path")
-    )
-
-
-def module_access_for_user(*, user: User, module: ModulePage) -> ModuleAccess:
-    """The one place that decides what a person sees of a module."""
-    if not user.is_authenticated:
-        return ModuleAccess(viewer=Viewer.ANONYMOUS)
-    course_path = _course_path(module) if module.path else ""
-    # Staff and supervisors may also be enrolled; the trainee view is what lets them take part.
-    enrolment = learning_enrolment(user=user, course_path=course_path) if course_path else None
-    if enrolment is not None:
-        waiting_for = incomplete_prerequisites(enrolment=enrolment, module=module)
-        return ModuleAccess(
-            viewer=Viewer.TRAINEE, enrolment=enrolment, waiting_for=tuple(waiting_for)
-        )
-    if user_is_programme_admin(user):
-        return ModuleAccess(viewer=Viewer.STAFF)
-    if course_path and user_supervises_course(user=user, course_path=course_path):
-        return ModuleAccess(viewer=Viewer.SUPERVISOR)
-    return ModuleAccess(viewer=Viewer.NOT_ENROLLED)
-
-
-def user_supervises_course(*, user: User, course_path: str) -> bool:
-    """A cohort supervisor, or the named supervisor of a trainee, in any cohort of the course."""
-    return (
-        Cohort.objects.filter(course__path=course_path)
-        .filter(Q(supervisors=user) | Q(enrolments__supervisor=user))
-        .exists()
-    )
-
-
-def join_page() -> Page | None:
-    """The public enquiry form, if the site has one: where someone asks for a training place."""
-    from wagtail.contrib.forms.models import AbstractForm
-
-    return Page.objects.live().public().type(AbstractForm).order_by("path").first()
-
-
-# Knowledge checks ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class QuestionFeedback:
-    question: str
-    chosen: str
-    correct: bool
-    feedback: str
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    correct_count: int
-    question_count: int
-    score_percent: int
-    pass_mark: int
-    passed: bool
-    feedback: tuple[QuestionFeedback, ...]
-
-
-def knowledge_check_result(*, check, answers: dict[int, int]) -> CheckResult:
-    """Score a knowledge check. `answers` maps question index to the chosen option's index.
-
-    Only the chosen options are explained, so the correct answer is not given away on a retry.
-    """
-    questions = list(check["questions"])
-    feedback = []
-    correct_count = 0
-    for q_index, question in enumerate(questions):
-        choices = list(question["choices"])
-        chosen_index = answers.get(q_index)
-        if chosen_index is None or not 0 <= chosen_index < len(choices):
-            feedback.append(QuestionFeedback(question["question"], "", False, ""))
-            continue
-        choice = choices[chosen_index]
-        is_correct = bool(choice["correct"])
-        correct_count += is_correct
-        feedback.append(
-            QuestionFeedback(question["question"], choice["text"], is_correct, choice["feedback"])
-        )
-    score = (100 * correct_count) // len(questions) if questions else 0
-    pass_mark = int(check["pass_mark"] if check["pass_mark"] is not None else 100)
-    return CheckResult(
-        correct_count=correct_count,
-        question_count=len(questions),
-        score_percent=score,
-        pass_mark=pass_mark,
-        passed=score >= pass_mark,
-        feedback=tuple(feedback),
-    )
-
-
-def stored_answers(attempt: KnowledgeCheckAttempt) -> dict[int, int]:
-    return {int(q): int(o) for q, o in (attempt.answers or {}).items()}
-
-
-@dataclass
-class ModuleWork:
-    """A trainee's saved work on one module, keyed by block id."""
-
-    progress: ModuleProgress | None
-    reflections: dict[str, ReflectionAnswer] = field(default_factory=dict)
-    latest_attempts: dict[str, KnowledgeCheckAttempt] = field(default_factory=dict)
-    attempt_counts: dict[str, int] = field(default_factory=dict)
-    passed_checks: set[str] = field(default_factory=set)
-
-
-def module_work(*, progress: ModuleProgress | None) -> ModuleWork:
-    """Two queries, whatever the number of attempts."""
-    work = ModuleWork(progress=progress)
-    if progress is None:
-        return work
-    for answer in ReflectionAnswer.objects.filter(progress=progress):
-        work.reflections[answer.block_id] = answer
-    attempts = KnowledgeCheckAttempt.objects.filter(progress=progress).order_by(
-        "-created_at", "-pk"
-    )
-    for attempt in attempts:
-        work.latest_attempts.setdefault(attempt.block_id, attempt)
-        work.attempt_counts[attempt.block_id] = work.attempt_counts.get(attempt.block_id, 0) + 1
-        if attempt.passed:
-            work.passed_checks.add(attempt.block_id)
-    return work
-
-
-def knowledge_check_passed(*, enrolment: Enrolment, module: ModulePage, block_id: str) -> bool:
-    """Whether any attempt at this check has passed; a later, lower score does not undo it."""
-    return KnowledgeCheckAttempt.objects.filter(
-        progress__enrolment=enrolment, progress__module=module, block_id=block_id, passed=True
-    ).exists()
-
-
-def module_progress_for(*, enrolment: Enrolment, module: ModulePage) -> ModuleProgress | None:
-    return ModuleProgress.objects.filter(enrolment=enrolment, module=module).first()
-
-
-def module_is_completed(*, enrolment: Enrolment, module: ModulePage) -> bool:
-    return ModuleProgress.objects.filter(
-        enrolment=enrolment, module=module, completed_at__isnull=False
-    ).exists()
-
-
-def module_after(module: ModulePage) -> ModulePage | None:
-    """The course's next live module, in the order staff set in the page tree."""
-    return module.get_next_siblings().live().type(ModulePage).specific().first()
 
 
 # Progress across a course --------------------------------------------------------------------
@@ -329,10 +45,6 @@ class ModuleRow:
     status: ModuleStatus
     progress: ModuleProgress | None = None
     waiting_for: list[ModulePage] = field(default_factory=list)
-
-    @property
-    def tag_class(self) -> str:
-        return STATUS_TAG_CLASSES[self.status]
 
     @property
     def can_start(self) -> bool:
@@ -383,7 +95,7 @@ def _modules_by_course(course_paths: Iterable[str]) -> dict[str, list[ModulePage
     modules = ModulePage.objects.live().filter(in_courses).defer_streamfields().order_by("path")
     by_course: dict[str, list[ModulePage]] = defaultdict(list)
     for module in modules:
-        by_course[_course_path(module)].append(module)
+        by_course[course_path_of(module)].append(module)
     return by_course
 
 
@@ -533,10 +245,6 @@ class ReflectionEntry:
 class ModuleReflections:
     module: ModulePage
     entries: list[ReflectionEntry]
-
-    @property
-    def answered_count(self) -> int:
-        return sum(1 for entry in self.entries if entry.answer is not None)
 
 
 def reflections_for_enrolment(enrolment: Enrolment) -> list[ModuleReflections]:

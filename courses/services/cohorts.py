@@ -10,8 +10,7 @@ from django.utils.formats import date_format
 from wagtail.log_actions import log
 
 from learning_platform.accounts.models import User
-from learning_platform.accounts.roles import Role
-from learning_platform.accounts.selectors import user_has_role
+from learning_platform.accounts.roles import Role, user_has_role
 
 from ..models import Attendance, Cohort, Enrolment, Invitation, TrainingDay
 from ..selectors.cohorts import cohort_places_left

@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
+from ..access import LEARNING_STATUSES
 from ..exceptions import InvalidAnswerError, NotEnrolledError, PrerequisitesNotMetError
 from ..learning_forms import REFLECTION_MAX_LENGTH
 from ..models import (
@@ -12,7 +13,8 @@ from ..models import (
     ModuleProgress,
     ReflectionAnswer,
 )
-from ..selectors.progress import LEARNING_STATUSES, incomplete_prerequisites, knowledge_check_result
+from ..scoring import knowledge_check_result
+from ..selectors.modules import incomplete_prerequisites
 
 
 def _check_can_work_on(*, enrolment: Enrolment, module: ModulePage) -> None:

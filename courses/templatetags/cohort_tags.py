@@ -1,8 +1,7 @@
 from django import template
 from django.urls import reverse
 
-from learning_platform.accounts.roles import Role
-from learning_platform.accounts.selectors import user_role_names
+from learning_platform.accounts.roles import user_has_role, user_is_programme_staff
 
 register = template.Library()
 
@@ -10,14 +9,12 @@ register = template.Library()
 @register.filter
 def has_role(user, role: str) -> bool:
     """`{% if user|has_role:"Supervisor" %}`. Role names are cached on the user for the request."""
-    return role in user_role_names(user)
+    return user_has_role(user, role)
 
 
 @register.filter
 def runs_cohorts(user) -> bool:
-    return user.is_authenticated and (
-        user.is_superuser or Role.PROGRAMME_ADMIN.value in user_role_names(user)
-    )
+    return user_is_programme_staff(user)
 
 
 @register.simple_tag(takes_context=True)

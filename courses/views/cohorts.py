@@ -24,8 +24,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from learning_platform.accounts.models import User
-from learning_platform.accounts.roles import Role
-from learning_platform.accounts.selectors import user_has_role
+from learning_platform.accounts.roles import user_is_programme_staff, user_is_supervisor
 
 from .. import access
 from ..forms import (
@@ -53,13 +52,9 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
         "courses/cohorts/cohort_list.html",
         {
             "cohorts": list(cohorts),
-            "can_manage": access.user_can_manage_cohorts(request.user),
+            "can_manage": user_is_programme_staff(request.user),
         },
     )
-
-
-def _can_assign(user: User) -> bool:
-    return access.user_can_manage_cohorts(user) and user.has_perm("courses.change_enrolment")
 
 
 def _assignments_form(cohort: Cohort, data=None) -> CohortAssignmentsForm:
@@ -77,7 +72,7 @@ def _cohort_detail(
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
-    is_staff = access.user_is_programme_staff(user)
+    is_staff = user_is_programme_staff(user)
     can_see_grid = is_staff or cohort.supervisors.filter(pk=user.pk).exists()
     enrolment = Enrolment.objects.filter(cohort=cohort, user=user).first()
     context = {
@@ -85,15 +80,14 @@ def _cohort_detail(
         "training_days": selectors.cohort_training_days(cohort),
         "enrolment": enrolment,
         "is_staff": is_staff,
-        "can_manage": access.user_can_manage_cohorts(user),
-        "can_take_register": user.has_perm("courses.change_attendance"),
+        "can_manage": is_staff,
+        "can_take_register": is_staff,
         "can_see_grid": can_see_grid,
         "today": timezone.localdate(),
     }
     if is_staff:
         context["places_taken"] = selectors.cohort_places_taken(cohort)
         context["pending_invitations"] = list(selectors.cohort_pending_invitations(cohort))
-    if _can_assign(user):
         context["assignments_form"] = assignments_form or _assignments_form(cohort)
     return render(request, "courses/cohorts/cohort_detail.html", context, status=status)
 
@@ -108,7 +102,7 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def cohort_assignments(request: HttpRequest, pk: int) -> HttpResponse:
     """Save the supervisors and review partners chosen on the cohort page, all or none."""
     cohort = access.get_cohort_for_staff(request.user, pk)
-    if not _can_assign(request.user):
+    if not user_is_programme_staff(request.user):
         raise Http404
     form = _assignments_form(cohort, request.POST)
     if form.is_valid():
@@ -202,6 +196,7 @@ def cohort_grid(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "grid": grid,
             "query": f"?{query}" if query else "",
+            "is_staff": user_is_programme_staff(request.user),
         },
     )
 
@@ -296,7 +291,7 @@ def attendance_register(request: HttpRequest, pk: int, day_pk: int) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = access.get_cohort_for_staff(request.user, pk)
-    if not request.user.has_perm("courses.add_invitation"):
+    if not user_is_programme_staff(request.user):
         raise Http404
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -325,7 +320,7 @@ def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def invitation_resend(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
     cohort = access.get_cohort_for_staff(request.user, pk)
-    if not request.user.has_perm("courses.add_invitation"):
+    if not user_is_programme_staff(request.user):
         raise Http404
     invitation = get_object_or_404(Invitation, pk=invitation_pk, cohort=cohort)
     try:
@@ -347,7 +342,7 @@ def invitation_resend(request: HttpRequest, pk: int, invitation_pk: int) -> Http
 @require_http_methods(["GET", "POST"])
 def invitation_import(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = access.get_cohort_for_staff(request.user, pk)
-    if not request.user.has_perm("courses.add_invitation"):
+    if not user_is_programme_staff(request.user):
         raise Http404
     form = InvitationImportForm(request.POST or None, request.FILES or None)
     report = None
@@ -379,7 +374,7 @@ def invitation_import(request: HttpRequest, pk: int) -> HttpResponse:
 def invitation_import_template(request: HttpRequest, pk: int) -> HttpResponse:
     """An empty CSV file with the columns an import reads, to fill in with a spreadsheet."""
     access.get_cohort_for_staff(request.user, pk)
-    if not request.user.has_perm("courses.add_invitation"):
+    if not user_is_programme_staff(request.user):
         raise Http404
     # A byte order mark, so Excel opens the file as UTF-8 and keeps accented names intact.
     response = HttpResponse(
@@ -502,7 +497,7 @@ def enrolment_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def supervisor_home(request: HttpRequest) -> HttpResponse:
-    if not (user_has_role(request.user, Role.SUPERVISOR) or request.user.is_superuser):
+    if not (user_is_supervisor(request.user) or request.user.is_superuser):
         raise Http404
     return render(
         request,

@@ -10,25 +10,23 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
-from ..access import get_enrolment_for_user
+from ..access import ModuleAccess, Viewer, get_enrolment_for_user, module_access_for_user
 from ..exceptions import CourseError
 from ..learning_forms import KnowledgeCheckForm, ReflectionForm
 from ..models import ModulePage, ModuleProgress
-from ..selectors.progress import (
-    ModuleAccess,
-    ModuleStatus,
-    Viewer,
+from ..scoring import knowledge_check_result, stored_answers
+from ..selectors.modules import (
     join_page,
     knowledge_check_passed,
-    knowledge_check_result,
-    module_access_for_user,
     module_after,
     module_is_completed,
     module_progress_for,
     module_work,
+)
+from ..selectors.progress import (
+    ModuleStatus,
     my_learning_for_user,
     reflections_for_enrolment,
-    stored_answers,
     trainee_progress_for_enrolment,
 )
 from ..services.progress import (

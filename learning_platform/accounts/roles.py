@@ -1,6 +1,19 @@
-"""Roles are Django groups. This module names them and says what each may do."""
+"""Roles are Django groups. This module names them, says what each may do, and holds every
+check of whether a person holds a role.
+
+A role check asks about group membership (by the ``Role`` names), never about a model
+permission, so a page and the service behind it cannot disagree about who someone is.
+Superusers count as programme staff. Inactive and anonymous users hold no role.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from django.db import models
+
+if TYPE_CHECKING:
+    from .models import User
 
 
 class Role(models.TextChoices):
@@ -12,6 +25,48 @@ class Role(models.TextChoices):
 
 # Roles whose holders must use multi-factor authentication before doing anything else.
 MFA_REQUIRED_ROLES = frozenset({Role.SUPERVISOR, Role.ASSESSOR, Role.PROGRAMME_ADMIN})
+
+
+def user_role_names(user: User) -> set[str]:
+    """The names of the person's groups, kept on the user for the rest of the request."""
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_role_names", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        user._role_names = cached
+    return cached
+
+
+def user_has_role(user: User, role: str) -> bool:
+    return role in user_role_names(user)
+
+
+def _holds(user: User, role: Role) -> bool:
+    return user.is_authenticated and user.is_active and user_has_role(user, role)
+
+
+def user_is_programme_staff(user: User) -> bool:
+    """Programme administrators and superusers. They run cohorts (invitations, registers,
+    enrolments, assignments), read every review and issue certificates in bulk."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user_has_role(user, Role.PROGRAMME_ADMIN))
+    )
+
+
+def user_is_supervisor(user: User) -> bool:
+    return _holds(user, Role.SUPERVISOR)
+
+
+def user_is_assessor(user: User) -> bool:
+    return _holds(user, Role.ASSESSOR)
+
+
+def user_is_trainee(user: User) -> bool:
+    return _holds(user, Role.TRAINEE)
+
 
 # Model permissions per role, as "app_label.codename". Permissions for apps that are not
 # installed yet are skipped, so the table can name the whole product.

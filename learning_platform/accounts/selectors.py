@@ -7,21 +7,7 @@ from allauth.mfa.models import Authenticator
 
 from .models import User
 from .personal_data.registry import user_name_is_published
-from .roles import MFA_REQUIRED_ROLES, Role
-
-
-def user_role_names(user: User) -> set[str]:
-    if not user.is_authenticated:
-        return set()
-    cached = getattr(user, "_role_names", None)
-    if cached is None:
-        cached = set(user.groups.values_list("name", flat=True))
-        user._role_names = cached
-    return cached
-
-
-def user_has_role(user: User, role: str) -> bool:
-    return role in user_role_names(user)
+from .roles import MFA_REQUIRED_ROLES, Role, user_role_names
 
 
 def active_users_with_role(role: Role):

@@ -4,7 +4,8 @@ from wagtail import hooks
 from wagtail.admin.widgets.button import Button
 
 from .bulk_actions import AccountSetActiveStateBulkAction
-from .personal_data.erasure import ERASE_ACTION, user_may_erase
+from .personal_data.erasure import ERASE_ACTION
+from .roles import user_is_programme_staff
 
 # Registered after Wagtail's own action of the same type (hooks run in `order`), which it replaces.
 hooks.register("register_bulk_action", AccountSetActiveStateBulkAction, order=100)
@@ -12,7 +13,11 @@ hooks.register("register_bulk_action", AccountSetActiveStateBulkAction, order=10
 
 @hooks.register("register_user_listing_buttons")
 def erase_personal_data_button(user, request_user):
-    if user.erased_at is not None or user.pk == request_user.pk or not user_may_erase(request_user):
+    if (
+        user.erased_at is not None
+        or user.pk == request_user.pk
+        or not user_is_programme_staff(request_user)
+    ):
         return []
     return [
         Button(

@@ -10,7 +10,7 @@ from learning_platform.converters import ID_CONVERTER
 
 from .models import User
 from .personal_data.admin_views import UserEraseView
-from .personal_data.erasure import user_may_erase
+from .roles import user_is_programme_staff
 
 _PROFILE_FIELDS = {"full_name", "organisation", "job_title"}
 
@@ -38,7 +38,7 @@ class AccountUserEditView(EditView):
     def header_more_buttons(self):
         buttons = list(super().header_more_buttons)
         person, admin = self.object, self.request.user
-        if user_may_erase(admin) and person.erased_at is None and person.pk != admin.pk:
+        if user_is_programme_staff(admin) and person.erased_at is None and person.pk != admin.pk:
             buttons.append(
                 Button(
                     "Erase personal data",

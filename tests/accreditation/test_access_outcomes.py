@@ -19,8 +19,9 @@ and the code was put back):
   start and submit Tess's stage (a redirect either way, so a status code could not tell).
 - ``_require_supervisor`` there doing nothing: Tess, Pat, Ali and Ada approve, send back and
   reopen it.
-- ``user_is_assessor`` in ``accreditation/access.py`` answering yes for anyone signed in (the
-  role check that both the assessment views and the decision and certificate services make):
+- ``user_is_assessor`` in ``learning_platform/accounts/roles.py`` answering yes for anyone
+  signed in (the role check that both the assessment views and the decision and certificate
+  services make):
   Pat, Uma and Ada decide on Tess's application and suspend her certificate. Tess and Sam are
   still refused, by the own-application and supervises-the-trainee checks.
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 import pytest
 
+from courses.access import module_access_for_user, modules_with_hidden_body
 from courses.models import ModulePage, ModuleProgress
-from courses.selectors.progress import module_access_for_user, modules_with_hidden_body
 from tests.courses.factories import add_module, text_block
 
 QUERIES = 19

@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 
 import pytest
 
+from courses.access import Viewer, module_access_for_user
 from courses.models import ModulePage, ModuleProgress
 from courses.models.pages import validate_prerequisites
-from courses.selectors.progress import Viewer, module_access_for_user
 
 from .factories import EnrolmentFactory, add_module, build_course, text_block
 

@@ -27,9 +27,9 @@ neither.
 
 What it catches (each break tried in the application code, then undone):
 
-- ``cohort_assignments`` without its ``_can_assign`` check, with ``get_cohort_for_staff``
-  loosened to ``get_cohort_for_user``: Tess, Pat and Sam take Tess's supervisor away. Fails for
-  each of them.
+- ``cohort_assignments`` without its ``user_is_programme_staff`` check, with
+  ``get_cohort_for_staff`` loosened to ``get_cohort_for_user``: Tess, Pat and Sam take Tess's
+  supervisor away. Fails for each of them.
 - ``enrolment_status`` fetching the enrolment with ``get_enrolment_for_user`` instead of
   ``get_enrolment_for_staff``: Tess and Sam defer Tess's enrolment. Fails for both.
 - ``get_notification_for_user`` without its ``recipient=user`` filter, and

@@ -12,7 +12,8 @@ from wagtail.admin.views.generic.base import BaseObjectMixin, WagtailAdminTempla
 from allauth.account.decorators import reauthentication_required
 
 from ..models import User
-from .erasure import ErasureRefused, user_erase, user_erasure_refusal, user_may_erase
+from ..roles import user_is_programme_staff
+from .erasure import ErasureRefused, user_erase, user_erasure_refusal
 from .forms import ErasureConfirmForm
 from .summary import user_erasure_summary
 
@@ -29,7 +30,7 @@ class UserEraseView(BaseObjectMixin, WagtailAdminTemplateMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         # Programme administrators and superusers only; the MFA middleware has already made
         # sure they set up two-factor authentication.
-        if not user_may_erase(request.user):
+        if not user_is_programme_staff(request.user):
             raise PermissionDenied
         return self.dispatch_reauthenticated(request, *args, **kwargs)
 

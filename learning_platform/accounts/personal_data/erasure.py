@@ -26,8 +26,7 @@ from django.utils.formats import date_format
 from wagtail.log_actions import log
 
 from ..models import User
-from ..roles import Role
-from ..selectors import user_has_role
+from ..roles import user_is_programme_staff
 from .redaction import erased_email, erased_label
 from .registry import privacy_modules
 
@@ -38,15 +37,6 @@ ERASE_ACTION = "accounts.user.erase"
 
 class ErasureRefused(Exception):
     """The erasure cannot go ahead; the message says why, for the page."""
-
-
-def user_may_erase(user: User) -> bool:
-    """Programme administrators and superusers; the MFA middleware makes sure they used MFA."""
-    return (
-        user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or user_has_role(user, Role.PROGRAMME_ADMIN))
-    )
 
 
 def user_erasure_refusal(*, user: User, by: User) -> str | None:
@@ -65,7 +55,8 @@ def user_erasure_refusal(*, user: User, by: User) -> str | None:
 
 @transaction.atomic
 def user_erase(*, user: User, by: User) -> User:
-    if not user_may_erase(by):
+    # Programme staff only; the MFA middleware makes sure they used MFA.
+    if not user_is_programme_staff(by):
         raise PermissionDenied
     # Lock the row: two administrators confirming at once must not both erase.
     user = User.objects.select_for_update().get(pk=user.pk)
