@@ -22,7 +22,7 @@ from accreditation import public_urls
 from accreditation import urls as accreditation_urls
 from accreditation.models import AccreditationScheme, Certificate, ReviewStage
 from accreditation.services.applications import application_save_draft
-from accreditation.services.bulk import bulk_issue_start
+from accreditation.services.bulk import bulk_issue_start_for_cohort
 from accreditation.services.evidence import evidence_add_file, evidence_add_note
 from accreditation.viewsets import AccreditationViewSetGroup
 
@@ -221,7 +221,7 @@ def world(tess, pat, uma, sam, ali, ada, review, other_review, django_capture_on
     draft = application_save_draft(trainee=uma, reflective_statement="Draft")
     cohort = tess.enrolments.get().cohort
     with django_capture_on_commit_callbacks(execute=True):
-        bulk = bulk_issue_start(cohort=cohort, applications=None, by=ada, kind="rerender")
+        bulk = bulk_issue_start_for_cohort(cohort=cohort, by=ada, kind="rerender")
     bulk.refresh_from_db()
     assert bulk.zip_file
     return {
