@@ -193,7 +193,7 @@ def get_certificate_for_download(user: User, pk) -> Certificate:
         raise Http404
     certificates = Certificate.objects.select_related("holder")
     if not user_is_assessor(user):
-        certificates = certificates.filter(holder=user, status=Certificate.Status.ISSUED)
+        certificates = certificates.issued().filter(holder=user)
     return _get(certificates, pk)
 
 

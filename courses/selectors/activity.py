@@ -81,7 +81,7 @@ def _nothing_left_to_do(user_ref: OuterRef) -> Exists:
                 AccreditationApplication.Status.APPROVED,
             ],
         )
-    ) | Exists(Certificate.objects.filter(holder=user_ref, status=Certificate.Status.ISSUED))
+    ) | Exists(Certificate.objects.issued().filter(holder=user_ref))
 
 
 def enrolment_start(enrolment: Enrolment) -> datetime:

@@ -65,9 +65,7 @@ def user_name_is_on_a_certificate(user: User) -> bool:
     # Imported here: accreditation builds on accounts, and accounts must load without it.
     from accreditation.models import Certificate
 
-    return (
-        Certificate.objects.filter(holder=user).exclude(status=Certificate.Status.PENDING).exists()
-    )
+    return Certificate.objects.awarded().filter(holder=user).exists()
 
 
 # Where each role's work starts, most senior first: someone with two roles lands on the first.
