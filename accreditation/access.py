@@ -23,6 +23,7 @@ from .models import (
     SupervisionSession,
     UnderlyingPattern,
 )
+from .models.review import review_carried_out_by
 
 
 def _get(queryset: QuerySet, pk) -> object:
@@ -84,7 +85,7 @@ def reviews_for_user(user: User) -> QuerySet[SupervisedReview]:
         return SupervisedReview.objects.none()
     if user_is_programme_staff(user):
         return SupervisedReview.objects.all()
-    visible = Q(trainee=user) | Q(partner=user) | Q(supervisor=user)
+    visible = review_carried_out_by(user) | Q(supervisor=user)
     if user_is_assessor(user):
         visible |= Q(pk__in=_assessable_review_ids())
     return SupervisedReview.objects.filter(visible)
@@ -122,9 +123,7 @@ def get_evidence_for_user(user: User, pk) -> Evidence:
 
 def get_episode_for_reviewer(user: User, pk) -> KeyPracticeEpisode:
     """For editing a register entry: only the trainee and their partner."""
-    episodes = KeyPracticeEpisode.objects.filter(
-        Q(review__trainee=user) | Q(review__partner=user)
-    ).select_related("review")
+    episodes = KeyPracticeEpisode.objects.carried_out_by(user).select_related("review")
     if not user.is_authenticated:
         raise Http404
     return _get(episodes, pk)
@@ -133,9 +132,9 @@ def get_episode_for_reviewer(user: User, pk) -> KeyPracticeEpisode:
 def get_pattern_for_reviewer(user: User, pk) -> UnderlyingPattern:
     if not user.is_authenticated:
         raise Http404
-    patterns = UnderlyingPattern.objects.filter(
-        Q(review__trainee=user) | Q(review__partner=user)
-    ).select_related("review", "pattern_type")
+    patterns = UnderlyingPattern.objects.carried_out_by(user).select_related(
+        "review", "pattern_type"
+    )
     return _get(patterns, pk)
 
 
