@@ -46,6 +46,8 @@ class ReviewPartQuerySet(models.QuerySet):
 
 
 class SupervisedReviewQuerySet(ReviewPartQuerySet):
+    """The reviews themselves: there is no path to follow."""
+
     review_path = ""
 
 
