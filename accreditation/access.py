@@ -28,6 +28,7 @@ from .models import (
     SupervisionSession,
     UnderlyingPattern,
 )
+from .models.review import review_carried_out_by
 
 # Supervised reviews -------------------------------------------------------------------------
 
@@ -53,7 +54,7 @@ def reviews_for_user(user: User) -> QuerySet[SupervisedReview]:
         return SupervisedReview.objects.none()
     if user_is_programme_staff(user):
         return SupervisedReview.objects.all()
-    visible = Q(trainee=user) | Q(partner=user) | Q(supervisor=user)
+    visible = review_carried_out_by(user) | Q(supervisor=user)
     if user_is_assessor(user):
         visible |= Q(pk__in=_assessable_review_ids())
     return SupervisedReview.objects.filter(visible)
@@ -91,9 +92,7 @@ def get_evidence_for_user(user: User, pk) -> Evidence:
 
 def get_episode_for_reviewer(user: User, pk) -> KeyPracticeEpisode:
     """For editing a register entry: only the trainee and their partner."""
-    episodes = KeyPracticeEpisode.objects.filter(
-        Q(review__trainee=user) | Q(review__partner=user)
-    ).select_related("review")
+    episodes = KeyPracticeEpisode.objects.carried_out_by(user).select_related("review")
     if not user.is_authenticated:
         raise Http404
     return get_or_404(episodes, pk)
@@ -102,9 +101,9 @@ def get_episode_for_reviewer(user: User, pk) -> KeyPracticeEpisode:
 def get_pattern_for_reviewer(user: User, pk) -> UnderlyingPattern:
     if not user.is_authenticated:
         raise Http404
-    patterns = UnderlyingPattern.objects.filter(
-        Q(review__trainee=user) | Q(review__partner=user)
-    ).select_related("review", "pattern_type")
+    patterns = UnderlyingPattern.objects.carried_out_by(user).select_related(
+        "review", "pattern_type"
+    )
     return get_or_404(patterns, pk)
 
 
@@ -154,7 +153,7 @@ def get_certificate_for_download(user: User, pk) -> Certificate:
         raise Http404
     certificates = Certificate.objects.select_related("holder")
     if not user_is_assessor(user):
-        certificates = certificates.filter(holder=user, status=Certificate.Status.ISSUED)
+        certificates = certificates.issued().filter(holder=user)
     return get_or_404(certificates, pk)
 
 

@@ -31,8 +31,6 @@ Erasure decisions, field by field:
   then says the ZIP was withdrawn because a holder's data was erased.
 """
 
-import posixpath
-
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
@@ -41,6 +39,14 @@ from wagtail.models import ModelLogEntry
 
 from learning_platform.accounts.personal_data.redaction import REDACTED, redactor_for
 
+from .export_records import (
+    application_record,
+    certificate_record,
+    evidence_path,
+    review_record,
+    session_record,
+    sign_off_record,
+)
 from .models import (
     AccreditationApplication,
     BulkIssue,
@@ -59,108 +65,9 @@ from .models import (
 )
 
 
-def _reviews_of(user):
-    return SupervisedReview.objects.filter(Q(trainee=user) | Q(partner=user))
-
-
-def _name(person) -> str | None:
-    return person.full_name if person is not None else None
-
-
-def _evidence_path(evidence: Evidence) -> str:
-    stage = evidence.stage
-    filename = posixpath.basename(evidence.original_filename or "") or f"evidence-{evidence.pk}"
-    return (
-        f"files/evidence/review-{stage.review_id}/stage-{stage.sort_order}/{evidence.pk}-{filename}"
-    )
-
-
-def _sign_off(sign_off: SignOff) -> dict:
-    return {
-        "decision": sign_off.get_decision_display(),
-        "from_status": sign_off.from_status,
-        "to_status": sign_off.to_status,
-        "comment": sign_off.comment,
-        "by": _name(sign_off.by),
-        "at": sign_off.created_at,
-    }
-
-
-def _review(review: SupervisedReview, user) -> dict:
-    return {
-        "case_reference": review.case_reference,
-        "your_role": "lead trainee" if review.trainee_id == user.pk else "review partner",
-        "review_type": review.get_review_type_display(),
-        "commissioning_organisation": review.commissioning_organisation.name,
-        "lead_trainee": _name(review.trainee),
-        "partner": _name(review.partner),
-        "supervisor": _name(review.supervisor),
-        "start_date": review.start_date,
-        "target_publication_date": review.target_publication_date,
-        "stages": [
-            {
-                "stage": stage.definition.title,
-                "status": stage.get_status_display(),
-                "submitted_at": stage.submitted_at,
-                "evidence": [
-                    {
-                        "title": evidence.title,
-                        "kind": evidence.get_kind_display(),
-                        "note": evidence.note,
-                        "file": _evidence_path(evidence) if evidence.file else None,
-                        "original_filename": evidence.original_filename,
-                        "content_type": evidence.content_type,
-                        "size": evidence.size,
-                        "added_by": _name(evidence.uploaded_by),
-                        "added_at": evidence.created_at,
-                        "file_deleted_under_retention_policy_at": evidence.purged_at,
-                    }
-                    for evidence in stage.evidence.all()
-                ],
-                "sign_offs": [_sign_off(sign_off) for sign_off in stage.sign_offs.all()],
-            }
-            for stage in review.stages.all()
-        ],
-        "key_practice_episodes": [
-            {
-                "title": episode.title,
-                "what_happened": episode.what_happened,
-                "when": episode.when,
-                "agencies": episode.agencies,
-                "assessment": episode.get_assessment_display(),
-                "contributory_factors": [
-                    {"category": factor.category.name, "description": factor.description}
-                    for factor in episode.contributory_factors.all()
-                ],
-            }
-            for episode in review.key_practice_episodes.all()
-        ],
-        "underlying_patterns": [
-            {
-                "title": pattern.title,
-                "description": pattern.description,
-                "pattern_type": pattern.pattern_type.name,
-                "priority": pattern.priority,
-            }
-            for pattern in review.underlying_patterns.all()
-        ],
-    }
-
-
-def _session(session: SupervisionSession) -> dict:
-    return {
-        "kind": session.get_kind_display(),
-        "date": session.date,
-        "duration_minutes": session.duration_minutes,
-        "during_report_writing": session.during_report_writing,
-        "supervisor": _name(session.supervisor),
-        "notes": session.notes,
-    }
-
-
 def user_data(user) -> dict:
     reviews = (
-        _reviews_of(user)
+        SupervisedReview.objects.carried_out_by(user)
         .select_related("trainee", "partner", "supervisor", "commissioning_organisation")
         .prefetch_related(
             Prefetch(
@@ -201,14 +108,14 @@ def user_data(user) -> dict:
         )
         .order_by("issued_at", "pk")
     )
-    own_reviews = _reviews_of(user).values("pk")
+    own_reviews = SupervisedReview.objects.carried_out_by(user).values("pk")
     return {
-        "supervised_reviews": [_review(review, user) for review in reviews],
+        "supervised_reviews": [review_record(review, user) for review in reviews],
         "sign_offs_made_on_others_reviews": [
             {
                 "case_reference": sign_off.stage.review.case_reference,
                 "stage": sign_off.stage.definition.title,
-                **_sign_off(sign_off),
+                **sign_off_record(sign_off),
             }
             for sign_off in SignOff.objects.filter(by=user)
             .exclude(stage__review__in=own_reviews)
@@ -216,35 +123,16 @@ def user_data(user) -> dict:
             .order_by("created_at", "pk")
         ],
         "supervision_sessions_attended": [
-            {**_session(row.session), "attendance_confirmed_at": row.confirmed_at}
+            {**session_record(row.session), "attendance_confirmed_at": row.confirmed_at}
             for row in attended
         ],
         "supervision_sessions_led": [
-            _session(session)
+            session_record(session)
             for session in SupervisionSession.objects.filter(supervisor=user)
             .select_related("supervisor")
             .order_by("date", "pk")
         ],
-        "applications": [
-            {
-                "scheme": application.scheme.name,
-                "review": application.review.case_reference,
-                "status": application.get_status_display(),
-                "reflective_statement": application.reflective_statement,
-                "submitted_at": application.submitted_at,
-                "decisions": [
-                    {
-                        "outcome": decision.get_outcome_display(),
-                        "reasons": decision.reasons,
-                        "required_actions": decision.required_actions,
-                        "assessor": _name(decision.assessor),
-                        "at": decision.created_at,
-                    }
-                    for decision in application.decisions.all()
-                ],
-            }
-            for application in applications
-        ],
+        "applications": [application_record(application) for application in applications],
         "decisions_made": [
             {
                 "application_id": decision.application_id,
@@ -255,30 +143,7 @@ def user_data(user) -> dict:
             }
             for decision in Decision.objects.filter(assessor=user).order_by("created_at", "pk")
         ],
-        "certificates": [
-            {
-                "number": certificate.number,
-                "scheme": certificate.scheme.name,
-                "status": certificate.get_status_display(),
-                "verification_code": certificate.verification_code,
-                "awarded_at": certificate.awarded_at,
-                "issued_at": certificate.issued_at,
-                "valid_until": certificate.valid_until,
-                "listed_on_public_register": certificate.listed_on_register,
-                "file": f"files/certificates/{certificate.number}.pdf" if certificate.pdf else None,
-                "history": [
-                    {
-                        "from_status": event.from_status,
-                        "to_status": event.to_status,
-                        "reason": event.reason,
-                        "by": _name(event.by),
-                        "at": event.created_at,
-                    }
-                    for event in certificate.events.all()
-                ],
-            }
-            for certificate in certificates
-        ],
+        "certificates": [certificate_record(certificate) for certificate in certificates],
     }
 
 
@@ -289,12 +154,15 @@ def _opener(field_file):
 
 def user_files(user) -> list:
     evidence = (
-        Evidence.objects.filter(stage__review__in=_reviews_of(user).values("pk"), purged_at=None)
+        Evidence.objects.filter(
+            stage__review__in=SupervisedReview.objects.carried_out_by(user).values("pk"),
+            purged_at=None,
+        )
         .exclude(file="")
         .select_related("stage")
         .order_by("stage__review_id", "stage__sort_order", "pk")
     )
-    files = [(_evidence_path(item), _opener(item.file)) for item in evidence]
+    files = [(evidence_path(item), _opener(item.file)) for item in evidence]
     files += [
         (f"files/certificates/{certificate.number}.pdf", _opener(certificate.pdf))
         for certificate in Certificate.objects.filter(holder=user).exclude(pdf="").order_by("pk")
@@ -305,7 +173,7 @@ def user_files(user) -> list:
 def evidence_to_erase(user):
     """Evidence the person added, and all evidence on a review nobody else still holds (no
     partner, or a partner whose data was erased too)."""
-    reviews = _reviews_of(user).select_related("trainee", "partner")
+    reviews = SupervisedReview.objects.carried_out_by(user).select_related("trainee", "partner")
     orphaned = [
         review.pk
         for review in reviews
@@ -328,14 +196,12 @@ def erasure_counts(user) -> dict[str, int]:
 def user_name_is_published(user) -> bool:
     """Whether a certificate that was issued carries the person's name (suspended and revoked
     ones too: their verification page still shows it). A pending one has not been issued yet."""
-    return (
-        Certificate.objects.filter(holder=user).exclude(status=Certificate.Status.PENDING).exists()
-    )
+    return Certificate.objects.awarded().filter(holder=user).exists()
 
 
 def erase_user(user) -> None:
     redactor = redactor_for(user)
-    review_ids = list(_reviews_of(user).values_list("pk", flat=True))
+    review_ids = list(SupervisedReview.objects.carried_out_by(user).values_list("pk", flat=True))
     _delete_evidence(evidence_to_erase(user))
     # What is left is the partner's evidence; it may still name the person ("notes from Tess").
     redactor.redact_rows(

@@ -108,7 +108,7 @@ from django.db import connections  # noqa: E402
 import redis  # noqa: E402
 
 from accreditation.models import BulkIssue, Certificate  # noqa: E402
-from accreditation.services.bulk import bulk_issue_start  # noqa: E402
+from accreditation.services.bulk import bulk_issue_start_for_cohort  # noqa: E402
 from bench.certificate_pdf import measure, report  # noqa: E402
 from learning_platform.accounts.models import User  # noqa: E402
 from learning_platform.accounts.roles import Role  # noqa: E402
@@ -158,7 +158,7 @@ def _issue(n: int, *, by: User, label: str) -> tuple[float, BulkIssue]:
 
     cohort, _ = make_approved_applications(n, prefix=label)
     started = time.perf_counter()
-    bulk = bulk_issue_start(cohort=cohort, applications=None, by=by, kind="issue")
+    bulk = bulk_issue_start_for_cohort(cohort=cohort, by=by, kind="issue")
     while not BulkIssue.objects.filter(pk=bulk.pk, status="finished").exists():
         time.sleep(0.1)
     elapsed = time.perf_counter() - started

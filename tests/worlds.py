@@ -14,7 +14,7 @@ all build these, so a URL is tried against the same objects everywhere.
 from django.utils import timezone
 
 from accreditation.services.applications import application_save_draft
-from accreditation.services.bulk import bulk_issue_start
+from accreditation.services.bulk import bulk_issue_start_for_cohort
 from accreditation.services.evidence import evidence_add_file, evidence_add_note
 from courses.models import ModuleProgress, ReflectionAnswer
 
@@ -86,7 +86,7 @@ def build_accreditation_world(*, tess, pat, uma, sam, ali, ada, review, capture_
     draft = application_save_draft(trainee=uma, reflective_statement="Draft")
     cohort = tess.enrolments.get().cohort
     with capture_on_commit(execute=True):
-        bulk = bulk_issue_start(cohort=cohort, applications=None, by=ada, kind="rerender")
+        bulk = bulk_issue_start_for_cohort(cohort=cohort, by=ada, kind="rerender")
     bulk.refresh_from_db()
     assert bulk.zip_file
     return {

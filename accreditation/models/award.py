@@ -1,5 +1,8 @@
+from datetime import date
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from .base import AppendOnlyModel, private_storage
 
@@ -71,6 +74,20 @@ class CertificateNumberSequence(models.Model):
     last_number = models.PositiveIntegerField(default=0)
 
 
+class CertificateQuerySet(models.QuerySet):
+    def issued(self) -> "CertificateQuerySet":
+        """Issued and neither suspended nor revoked (expired ones included)."""
+        return self.filter(status=Certificate.Status.ISSUED)
+
+    def valid(self, *, on: date | None = None) -> "CertificateQuerySet":
+        """Issued and still in date on the given day (today unless given)."""
+        return self.issued().filter(valid_until__gte=on or timezone.localdate())
+
+    def awarded(self) -> "CertificateQuerySet":
+        """Issued at some point, whatever happened since: all but the pending."""
+        return self.exclude(status=Certificate.Status.PENDING)
+
+
 class Certificate(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -105,6 +122,8 @@ class Certificate(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CertificateQuerySet.as_manager()
 
     class Meta:
         ordering = ["-issued_at", "-pk"]

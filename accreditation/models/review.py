@@ -2,6 +2,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.formats import date_format
 
 from .base import AppendOnlyModel, private_storage
@@ -17,6 +18,37 @@ def evidence_upload_to(instance: "Evidence", filename: str) -> str:
     import secrets
 
     return f"evidence/{instance.stage.review_id}/{secrets.token_hex(16)}"
+
+
+def review_carried_out_by(person, *, through: str = "", accredited_partner: bool = True) -> Q:
+    """Reviews ``person`` carries out, as the lead trainee or as the partner; ``through`` is the
+    path from the rows being filtered to their review ("review", "stage__review"), empty for the
+    reviews themselves. ``accredited_partner=False`` leaves out the reviews on which the person is
+    an accredited co-reviewer rather than a trainee. ``person`` may be an ``OuterRef``."""
+    prefix = f"{through}__" if through else ""
+    partner = Q(**{f"{prefix}partner": person})
+    if not accredited_partner:
+        partner &= Q(**{f"{prefix}partner_is_accredited": False})
+    return Q(**{f"{prefix}trainee": person}) | partner
+
+
+class ReviewPartQuerySet(models.QuerySet):
+    """Rows that belong to one supervised review, reached from each row by ``review_path``."""
+
+    review_path = "review"
+
+    def carried_out_by(self, person, *, accredited_partner: bool = True) -> "ReviewPartQuerySet":
+        return self.filter(
+            review_carried_out_by(
+                person, through=self.review_path, accredited_partner=accredited_partner
+            )
+        )
+
+
+class SupervisedReviewQuerySet(ReviewPartQuerySet):
+    """The reviews themselves: there is no path to follow."""
+
+    review_path = ""
 
 
 class SupervisedReview(models.Model):
@@ -66,6 +98,8 @@ class SupervisedReview(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = SupervisedReviewQuerySet.as_manager()
+
     class Meta:
         ordering = ["-start_date"]
 
@@ -102,6 +136,8 @@ class ReviewStage(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
     submitted_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReviewPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["review", "sort_order"]
@@ -189,6 +225,8 @@ class KeyPracticeEpisode(models.Model):
     sort_order = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ReviewPartQuerySet.as_manager()
+
     class Meta:
         ordering = ["sort_order", "pk"]
 
@@ -221,6 +259,8 @@ class UnderlyingPattern(models.Model):
     episodes = models.ManyToManyField(KeyPracticeEpisode, related_name="patterns", blank=True)
     priority = models.PositiveSmallIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReviewPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["priority", "pk"]

@@ -53,4 +53,4 @@ def trainee_has_nothing_left_to_do(user_ref: OuterRef) -> Q:
                 AccreditationApplication.Status.APPROVED,
             ],
         )
-    ) | Exists(Certificate.objects.filter(holder=user_ref, status=Certificate.Status.ISSUED))
+    ) | Exists(Certificate.objects.issued().filter(holder=user_ref))

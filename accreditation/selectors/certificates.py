@@ -6,6 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.db import models
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
@@ -18,23 +19,34 @@ VERIFICATION_CODE_RE = re.compile(r"^[A-Za-z0-9_-]{16,40}$")
 CERTIFICATE_NUMBER_RE = re.compile(r"^LT-\d{4}-\d{5,}$")
 
 
-class PublicStatus:
-    VALID = "valid"
-    EXPIRED = "expired"
-    SUSPENDED = "suspended"
-    REVOKED = "revoked"
-    PENDING = "pending"
+class PublicStatus(models.TextChoices):
+    """What anyone checking a certificate is told: its stored status, with expiry worked out
+    from its end date."""
 
-    LABELS = {
-        VALID: "Valid",
-        EXPIRED: "Expired",
-        SUSPENDED: "Suspended",
-        REVOKED: "Revoked",
-        PENDING: "Not yet issued",
-    }
+    VALID = "valid", "Valid"
+    EXPIRED = "expired", "Expired"
+    SUSPENDED = "suspended", "Suspended"
+    REVOKED = "revoked", "Revoked"
+    PENDING = "pending", "Not yet issued"
+
+    @property
+    def tag_colour(self) -> str:
+        """The colour of the status tag, as the stylesheet's tag modifier names it."""
+        return _TAG_COLOURS[self]
 
 
-def certificate_public_status(certificate: Certificate, *, today: date | None = None) -> str:
+_TAG_COLOURS = {
+    PublicStatus.VALID: "green",
+    PublicStatus.EXPIRED: "grey",
+    PublicStatus.SUSPENDED: "yellow",
+    PublicStatus.REVOKED: "red",
+    PublicStatus.PENDING: "blue",
+}
+
+
+def certificate_public_status(
+    certificate: Certificate, *, today: date | None = None
+) -> PublicStatus:
     today = today or timezone.localdate()
     if certificate.status == Certificate.Status.REVOKED:
         return PublicStatus.REVOKED
@@ -52,18 +64,30 @@ class CertificateStanding:
     """A certificate's current status, as every page that shows the certificate states it: for a
     suspended or revoked one, when that happened and the reason the assessor recorded."""
 
-    status: str
+    status: PublicStatus
     valid_until: date
     changed_at: datetime | None = None
     reason: str = ""
 
     @property
     def label(self) -> str:
-        return PublicStatus.LABELS[self.status]
+        return PublicStatus(self.status).label
 
     @property
     def is_valid(self) -> bool:
         return self.status == PublicStatus.VALID
+
+    @property
+    def is_expired(self) -> bool:
+        return self.status == PublicStatus.EXPIRED
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.status == PublicStatus.SUSPENDED
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.status == PublicStatus.REVOKED
 
     @property
     def holder_may_download(self) -> bool:
@@ -109,7 +133,7 @@ class Verification:
     number: str
     issued_at: date
     valid_until: date
-    status: str
+    status: PublicStatus
     as_of: datetime
     # When it was suspended or revoked. The assessor's reason is for the holder and the
     # programme's records: it may describe the holder's conduct, so the public is not shown it.
@@ -120,7 +144,7 @@ class Verification:
 
     @property
     def status_label(self) -> str:
-        return PublicStatus.LABELS[self.status]
+        return PublicStatus(self.status).label
 
     @property
     def standing(self) -> CertificateStanding:
@@ -193,11 +217,10 @@ def register_entries(*, name: str = "", region: str = "") -> QuerySet[Certificat
     """Holders who opted in, on a scheme with a register, whose certificate is issued and in
     date."""
     entries = (
-        Certificate.objects.filter(
+        Certificate.objects.valid()
+        .filter(
             listed_on_register=True,
             scheme__public_register_enabled=True,
-            status=Certificate.Status.ISSUED,
-            valid_until__gte=timezone.localdate(),
             holder__erased_at__isnull=True,
         )
         .select_related("holder__organisation", "scheme")

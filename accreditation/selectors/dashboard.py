@@ -159,10 +159,7 @@ def programme_dashboard() -> Dashboard:
     # A trainee's review has started once any stage has moved on from "not started"; all its
     # stages are signed off when every stage of the scheme is approved. Both trainees of a pair
     # carry out the review; an accredited co-reviewer is not on the programme.
-    on_their_review = Q(review__trainee=OuterRef("user")) | Q(
-        review__partner=OuterRef("user"), review__partner_is_accredited=False
-    )
-    their_stages = ReviewStage.objects.filter(on_their_review)
+    their_stages = ReviewStage.objects.carried_out_by(OuterRef("user"), accredited_partner=False)
     started_stages = _count_subquery(their_stages.exclude(status=ReviewStage.Status.NOT_STARTED))
     approved_stages = _count_subquery(
         their_stages.filter(

@@ -118,12 +118,8 @@ def certificates_expiring(*, today: date, within_days: int) -> QuerySet[Certific
     number of days (and has not ended yet). Suspended and revoked ones are left out: their
     holders cannot renew them as they stand."""
     return (
-        Certificate.objects.filter(
-            status=Certificate.Status.ISSUED,
-            valid_until__gte=today,
-            valid_until__lte=today + timedelta(days=within_days),
-            superseded_by__isnull=True,
-        )
+        Certificate.objects.valid(on=today)
+        .filter(valid_until__lte=today + timedelta(days=within_days), superseded_by__isnull=True)
         .select_related("holder")
         .order_by("valid_until", "pk")
     )

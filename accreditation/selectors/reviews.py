@@ -21,7 +21,7 @@ def reviews_as_reviewer(user: User) -> QuerySet[SupervisedReview]:
     """Reviews this user carries out: as the lead trainee, or as the trainee partner."""
     if not user.is_authenticated:
         return SupervisedReview.objects.none()
-    return SupervisedReview.objects.filter(Q(trainee=user) | Q(partner=user))
+    return SupervisedReview.objects.carried_out_by(user)
 
 
 def review_for_trainee(user: User) -> SupervisedReview | None:
@@ -32,9 +32,7 @@ def review_for_trainee(user: User) -> SupervisedReview | None:
     if not user.is_authenticated:
         return None
     return (
-        SupervisedReview.objects.filter(
-            Q(trainee=user) | Q(partner=user, partner_is_accredited=False)
-        )
+        SupervisedReview.objects.carried_out_by(user, accredited_partner=False)
         .select_related("scheme", "trainee", "partner", "supervisor", "commissioning_organisation")
         .order_by("-start_date", "-pk")
         .first()

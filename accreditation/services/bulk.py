@@ -12,6 +12,7 @@ import hashlib
 import logging
 import tempfile
 import zipfile
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -32,7 +33,7 @@ from learning_platform.accounts.roles import user_is_programme_staff
 
 from ..exceptions import TransitionError
 from ..models import AccreditationApplication, BulkIssue, BulkIssueItem, Certificate
-from ..selectors.bulk import cohort_approved_applications
+from .bulk_selection import bulk_applications_for_cohort, bulk_applications_selected
 from .certificates import certificate_issue
 from .pdf import (
     certificate_claim_render,
@@ -65,93 +66,45 @@ class ItemOutcome:
 # Starting a job ------------------------------------------------------------------------------
 
 
-def _names(applications: list[AccreditationApplication], limit: int = 5) -> str:
-    names = [a.trainee.get_full_name() or a.trainee.email for a in applications[:limit]]
-    more = len(applications) - len(names)
-    return ", ".join(names) + (f" and {more} more" if more else "")
+def bulk_issue_start_for_cohort(*, cohort: Cohort, by: User, kind: str) -> BulkIssue:
+    """Start a job for every approved application in the cohort that ``kind`` applies to."""
+    return _start(
+        cohort=cohort,
+        by=by,
+        kind=kind,
+        choose=lambda: bulk_applications_for_cohort(cohort=cohort, kind=kind),
+    )
 
 
-def _choose(
-    *, cohort: Cohort, applications: list | None, kind: str
-) -> list[AccreditationApplication]:
-    if applications is not None:
-        erased = list(
-            AccreditationApplication.objects.filter(
-                pk__in={getattr(a, "pk", a) for a in applications}, trainee__erased_at__isnull=False
-            ).select_related("trainee")
-        )
-        if erased:
-            raise TransitionError(
-                "No certificate is issued or re-rendered for a trainee whose personal data was "
-                f"erased: {_names(erased)}. Deselect them."
-            )
-    eligible = list(cohort_approved_applications(cohort=cohort))
-    if not eligible:
-        raise TransitionError(f"{cohort} has no approved applications, so there is nothing to do.")
-    if applications is None:
-        if kind == Kind.ISSUE:
-            chosen = [a for a in eligible if not a.has_certificate]
-            if not chosen:
-                raise TransitionError(
-                    f"Every approved application in {cohort} already has a certificate. "
-                    "Choose “Re-render certificate PDFs” to make fresh copies."
-                )
-        else:
-            chosen = [a for a in eligible if a.has_certificate]
-            if not chosen:
-                raise TransitionError(
-                    f"No approved application in {cohort} has a certificate yet. "
-                    "Choose “Issue certificates” first."
-                )
-        return chosen
-
-    wanted = {getattr(a, "pk", a) for a in applications}
-    if not wanted:
-        raise TransitionError("Select at least one application, or choose the whole cohort.")
-    by_pk = {a.pk: a for a in eligible}
-    outside = wanted - by_pk.keys()
-    if outside:
-        others = list(
-            AccreditationApplication.objects.filter(pk__in=outside).select_related("trainee")
-        )
-        not_approved = [a for a in others if a.status != AccreditationApplication.Status.APPROVED]
-        if not_approved:
-            raise TransitionError(
-                "Only approved applications can have certificates; not approved: "
-                f"{_names(not_approved)}."
-            )
-        raise TransitionError(
-            f"Some selected applications are not in {cohort}"
-            + (f": {_names(others)}." if others else ".")
-        )
-    chosen = [a for a in eligible if a.pk in wanted]
-    if kind == Kind.ISSUE:
-        holding = [a for a in chosen if a.has_certificate]
-        if holding:
-            raise TransitionError(
-                f"Already issued: {_names(holding)}. Deselect them, or choose "
-                "“Re-render certificate PDFs” for them."
-            )
-    else:
-        lacking = [a for a in chosen if not a.has_certificate]
-        if lacking:
-            raise TransitionError(
-                f"No certificate to re-render yet: {_names(lacking)}. Issue theirs first."
-            )
-    return chosen
+def bulk_issue_start_for_applications(
+    *, cohort: Cohort, application_ids: Collection[int], by: User, kind: str
+) -> BulkIssue:
+    """Start a job for the selected applications of the cohort."""
+    return _start(
+        cohort=cohort,
+        by=by,
+        kind=kind,
+        choose=lambda: bulk_applications_selected(
+            cohort=cohort, application_ids=application_ids, kind=kind
+        ),
+    )
 
 
-def bulk_issue_start(
-    *, cohort: Cohort, applications: list | None, by: User, kind: str
+def _start(
+    *,
+    cohort: Cohort,
+    by: User,
+    kind: str,
+    choose: Callable[[], list[AccreditationApplication]],
 ) -> BulkIssue:
     """Validate the selection, create the job and its items in one transaction, and enqueue one
-    task per item once it commits. ``applications=None`` means the whole cohort."""
+    task per item once it commits."""
     if not user_is_programme_staff(by):
         raise TransitionError("Only programme staff can issue certificates in bulk.")
     if kind not in Kind.values:
         raise TransitionError("Choose whether to issue certificates or re-render their PDFs.")
     with transaction.atomic():
-        chosen = _choose(cohort=cohort, applications=applications, kind=kind)
+        chosen = choose()
         bulk = BulkIssue.objects.create(
             cohort=cohort, requested_by=by, kind=kind, total=len(chosen)
         )

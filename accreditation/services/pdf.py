@@ -52,12 +52,6 @@ def verification_url(certificate: Certificate) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def qr_matrix_for(url: str) -> list[list[bool]]:
-    """The QR code's modules for a URL, as built for the certificate (tests compare these)."""
-    qr = segno.make(url, error="m", micro=False)
-    return [[bool(module) for module in row] for row in qr.matrix]
-
-
 def _qr_data_uri(url: str) -> str:
     return segno.make(url, error="m", micro=False).png_data_uri(scale=6, border=4)
 

@@ -31,7 +31,11 @@ from ..selectors.bulk import (
     cohort_approved_applications,
     cohorts_for_bulk_issue,
 )
-from ..services.bulk import bulk_issue_retry_failed, bulk_issue_start
+from ..services.bulk import (
+    bulk_issue_retry_failed,
+    bulk_issue_start_for_applications,
+    bulk_issue_start_for_cohort,
+)
 
 NAME = "bulk_issues"
 
@@ -138,13 +142,16 @@ class StartView(StaffOnlyMixin, TemplateView):
                     form=form, error="The selection was not understood; choose again."
                 )
             )
+        kind = form.cleaned_data["kind"]
         try:
-            bulk = bulk_issue_start(
-                cohort=self.get_cohort(),
-                applications=selected,
-                by=request.user,
-                kind=form.cleaned_data["kind"],
-            )
+            if selected is None:
+                bulk = bulk_issue_start_for_cohort(
+                    cohort=self.get_cohort(), by=request.user, kind=kind
+                )
+            else:
+                bulk = bulk_issue_start_for_applications(
+                    cohort=self.get_cohort(), application_ids=selected, by=request.user, kind=kind
+                )
         except TransitionError as error:
             return self.render_to_response(
                 self.get_context_data(form=form, error=str(error), selected=raw)

@@ -13,6 +13,7 @@ from learning_platform.ratelimits import attempt
 
 from ..award_forms import RegisterSearchForm, VerifyForm
 from ..selectors.certificates import (
+    PublicStatus,
     register_entries,
     register_regions,
     verify_by_code,
@@ -94,5 +95,12 @@ def register(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accreditation/public/register.html",
-        {"form": form, "page": page, "query": query.urlencode(), "searched": bool(name or region)},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "searched": bool(name or region),
+            # The register lists valid certificates only.
+            "listed_status": PublicStatus.VALID,
+        },
     )

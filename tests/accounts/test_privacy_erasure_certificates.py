@@ -15,7 +15,10 @@ import time_machine
 from accreditation.exceptions import TransitionError
 from accreditation.models import BulkIssue, Certificate
 from accreditation.services import bulk as bulk_services
-from accreditation.services.bulk import bulk_issue_start
+from accreditation.services.bulk import (
+    bulk_issue_start_for_applications,
+    bulk_issue_start_for_cohort,
+)
 from accreditation.services.certificates import certificate_issue
 from accreditation.services.maintenance import stuck_work_requeue
 from learning_platform.accounts.personal_data.erasure import user_erase
@@ -31,9 +34,9 @@ def world(tess, pat, sam, ali, django_capture_on_commit_callbacks):
     return build_world(tess, pat, sam, ali, django_capture_on_commit_callbacks)
 
 
-def _run_job(capture, *, cohort, by, kind, applications=None) -> BulkIssue:
+def _run_job(capture, *, cohort, by, kind) -> BulkIssue:
     with capture(execute=True):
-        bulk = bulk_issue_start(cohort=cohort, applications=applications, by=by, kind=kind)
+        bulk = bulk_issue_start_for_cohort(cohort=cohort, by=by, kind=kind)
     bulk.refresh_from_db()
     assert bulk.status == BulkIssue.Status.FINISHED, bulk.status
     return bulk
@@ -147,11 +150,11 @@ def test_it_leaves_the_erased_trainee_out_of_bulk_issue(
     assert f'value="{application.pk}"' not in page
     assert "Erased user" not in page
     with pytest.raises(TransitionError, match="personal data was erased"):
-        bulk_issue_start(
-            cohort=cohort, applications=[application], by=ada, kind=BulkIssue.Kind.RERENDER
+        bulk_issue_start_for_applications(
+            cohort=cohort, application_ids=[application.pk], by=ada, kind=BulkIssue.Kind.RERENDER
         )
     with pytest.raises(TransitionError, match="no approved applications"):
-        bulk_issue_start(cohort=cohort, applications=None, by=ada, kind=BulkIssue.Kind.RERENDER)
+        bulk_issue_start_for_cohort(cohort=cohort, by=ada, kind=BulkIssue.Kind.RERENDER)
     assert not BulkIssue.objects.exists()
 
 
@@ -163,8 +166,8 @@ def test_it_refuses_to_issue_a_certificate_to_an_erased_trainee(ada, world):
     with pytest.raises(TransitionError, match="personal data was erased"):
         certificate_issue(application=application, by=ada)
     with pytest.raises(TransitionError, match="personal data was erased"):
-        bulk_issue_start(
-            cohort=cohort, applications=[application], by=ada, kind=BulkIssue.Kind.ISSUE
+        bulk_issue_start_for_applications(
+            cohort=cohort, application_ids=[application.pk], by=ada, kind=BulkIssue.Kind.ISSUE
         )
 
     assert not Certificate.objects.filter(application=application).exists()

@@ -63,7 +63,7 @@ from accreditation.models import (
     UnderlyingPattern,
 )
 from accreditation.services.applications import application_save_draft
-from accreditation.services.bulk import bulk_issue_start
+from accreditation.services.bulk import bulk_issue_start_for_cohort
 from accreditation.services.evidence import evidence_add_file, evidence_add_note
 from accreditation.services.registers import episode_create
 from accreditation.viewsets import AccreditationViewSetGroup
@@ -120,7 +120,7 @@ def world(tess, pat, uma, sam, ali, ada, review, other_review):
     enrolment = make_ready(tess, review)
     certificate = approve(submit(tess), ali)
     draft = application_save_draft(trainee=uma, reflective_statement="Draft")
-    bulk = bulk_issue_start(cohort=enrolment.cohort, applications=None, by=ada, kind="rerender")
+    bulk = bulk_issue_start_for_cohort(cohort=enrolment.cohort, by=ada, kind="rerender")
     vic = UserFactory(full_name="Vic Newcomer", email="vic@example.org", roles=[Role.TRAINEE])
     return SimpleNamespace(
         users={"tess": tess, "pat": pat, "uma": uma, "sam": sam, "ali": ali, "ada": ada},

@@ -17,7 +17,8 @@ from accreditation.models import (
 from accreditation.services.bulk import (
     bulk_issue_finish,
     bulk_issue_retry_failed,
-    bulk_issue_start,
+    bulk_issue_start_for_applications,
+    bulk_issue_start_for_cohort,
     bulk_item_claim,
     bulk_item_process,
 )
@@ -31,11 +32,20 @@ pytestmark = pytest.mark.django_db
 ISSUE, RERENDER = BulkIssue.Kind.ISSUE, BulkIssue.Kind.RERENDER
 
 
-def _start(capture, **kwargs) -> BulkIssue:
+def _start(capture, *, cohort, applications, by, kind) -> BulkIssue:
     with capture(execute=True):
-        bulk = bulk_issue_start(**kwargs)
+        bulk = _start_job(cohort=cohort, applications=applications, by=by, kind=kind)
     bulk.refresh_from_db()
     return bulk
+
+
+def _start_job(*, cohort, applications, by, kind) -> BulkIssue:
+    """The whole cohort when ``applications`` is None, otherwise those applications."""
+    if applications is None:
+        return bulk_issue_start_for_cohort(cohort=cohort, by=by, kind=kind)
+    return bulk_issue_start_for_applications(
+        cohort=cohort, application_ids=[a.pk for a in applications], by=by, kind=kind
+    )
 
 
 def _zip_names(bulk: BulkIssue) -> list[str]:
@@ -143,7 +153,7 @@ def test_it_refuses_a_bad_selection_with_a_clear_message(ada, case, message):
     elif case == "unknown kind":
         kind = "shred"
     with pytest.raises(TransitionError) as error:
-        bulk_issue_start(cohort=cohort, applications=chosen, by=ada, kind=kind)
+        _start_job(cohort=cohort, applications=chosen, by=ada, kind=kind)
     assert message in str(error.value)
     assert not BulkIssue.objects.exists()
     assert not BulkIssueItem.objects.exists()
@@ -153,7 +163,7 @@ def test_it_lets_only_programme_staff_start_a_job(sam, ali, tess):
     cohort, applications = make_approved_applications(1)
     for person in (sam, ali, tess):
         with pytest.raises(TransitionError, match="Only programme staff"):
-            bulk_issue_start(cohort=cohort, applications=applications, by=person, kind=ISSUE)
+            _start_job(cohort=cohort, applications=applications, by=person, kind=ISSUE)
     assert not BulkIssue.objects.exists()
 
 
@@ -162,7 +172,7 @@ def test_it_claims_an_item_once_but_lets_its_own_redelivered_message_take_it_bac
 ):
     cohort, applications = make_approved_applications(2)
     with django_capture_on_commit_callbacks(execute=False):
-        bulk = bulk_issue_start(cohort=cohort, applications=None, by=ada, kind=ISSUE)
+        bulk = bulk_issue_start_for_cohort(cohort=cohort, by=ada, kind=ISSUE)
     first, second = bulk.items.order_by("pk")
     assert bulk_item_claim(item_id=first.pk, task_id="message-1") is True
     assert bulk_item_claim(item_id=first.pk, task_id="duplicate") is False
@@ -181,7 +191,7 @@ def test_it_counts_a_failed_item_and_retries_only_the_failed(
 ):
     cohort, applications = make_approved_applications(3)
     with django_capture_on_commit_callbacks(execute=False) as enqueue:
-        bulk = bulk_issue_start(cohort=cohort, applications=None, by=ada, kind=ISSUE)
+        bulk = bulk_issue_start_for_cohort(cohort=cohort, by=ada, kind=ISSUE)
     # The application is declined after all between the job's start and its turn in the queue.
     AccreditationApplication.objects.filter(pk=applications[1].pk).update(status="declined")
     with django_capture_on_commit_callbacks(execute=True):
@@ -213,7 +223,7 @@ def test_it_counts_a_failed_item_and_retries_only_the_failed(
 def test_it_refuses_to_retry_a_running_job(ada, django_capture_on_commit_callbacks):
     cohort, applications = make_approved_applications(1)
     with django_capture_on_commit_callbacks(execute=False):
-        bulk = bulk_issue_start(cohort=cohort, applications=None, by=ada, kind=ISSUE)
+        bulk = bulk_issue_start_for_cohort(cohort=cohort, by=ada, kind=ISSUE)
     with pytest.raises(TransitionError, match="Wait until this job has finished"):
         bulk_issue_retry_failed(bulk=bulk, by=ada)
 
@@ -221,7 +231,7 @@ def test_it_refuses_to_retry_a_running_job(ada, django_capture_on_commit_callbac
 def test_it_builds_the_zip_exactly_once(ada, django_capture_on_commit_callbacks):
     cohort, applications = make_approved_applications(2)
     with django_capture_on_commit_callbacks(execute=False):
-        bulk = bulk_issue_start(cohort=cohort, applications=None, by=ada, kind=ISSUE)
+        bulk = bulk_issue_start_for_cohort(cohort=cohort, by=ada, kind=ISSUE)
     first, second = bulk.items.order_by("pk")
     bulk_item_process(item_id=first.pk, task_id="a")
     # Not every item has settled: nobody may build the ZIP yet.

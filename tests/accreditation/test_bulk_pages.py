@@ -11,7 +11,7 @@ from django.urls import reverse
 import pytest
 
 from accreditation.models import BulkIssue, Certificate
-from accreditation.services.bulk import bulk_issue_start
+from accreditation.services.bulk import bulk_issue_start_for_cohort
 from tests.courses.factories import CohortFactory
 
 from ..factories import UserFactory
@@ -31,7 +31,7 @@ INDEX_QUERIES = 14
 def finished_job(ada, django_capture_on_commit_callbacks):
     cohort, applications = make_approved_applications(3)
     with django_capture_on_commit_callbacks(execute=True):
-        bulk = bulk_issue_start(cohort=cohort, applications=None, by=ada, kind="issue")
+        bulk = bulk_issue_start_for_cohort(cohort=cohort, by=ada, kind="issue")
     bulk.refresh_from_db()
     assert bulk.status == "finished"
     return bulk

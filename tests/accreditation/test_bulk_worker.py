@@ -12,7 +12,7 @@ from django.urls import reverse
 import pytest
 
 from accreditation.models import BulkIssue, Certificate
-from accreditation.services.bulk import bulk_issue_start
+from accreditation.services.bulk import bulk_issue_start_for_cohort
 
 from .bulk_builders import make_approved_applications
 
@@ -23,7 +23,7 @@ N = 200
 
 def test_it_issues_200_certificates_through_the_worker(celery_worker, client, ada):
     cohort, applications = make_approved_applications(N)
-    bulk = bulk_issue_start(cohort=cohort, applications=None, by=ada, kind="issue")
+    bulk = bulk_issue_start_for_cohort(cohort=cohort, by=ada, kind="issue")
     assert bulk.total == N
 
     deadline = time.monotonic() + 600

@@ -1,0 +1,152 @@
+"""How each accreditation record reads in a person's data export: plain values and names, with
+the files' paths inside the export's ZIP."""
+
+import posixpath
+
+from .models import (
+    AccreditationApplication,
+    Certificate,
+    Evidence,
+    SignOff,
+    SupervisedReview,
+    SupervisionSession,
+)
+
+
+def _name(person) -> str | None:
+    return person.full_name if person is not None else None
+
+
+def evidence_path(evidence: Evidence) -> str:
+    stage = evidence.stage
+    filename = posixpath.basename(evidence.original_filename or "") or f"evidence-{evidence.pk}"
+    return (
+        f"files/evidence/review-{stage.review_id}/stage-{stage.sort_order}/{evidence.pk}-{filename}"
+    )
+
+
+def sign_off_record(sign_off: SignOff) -> dict:
+    return {
+        "decision": sign_off.get_decision_display(),
+        "from_status": sign_off.from_status,
+        "to_status": sign_off.to_status,
+        "comment": sign_off.comment,
+        "by": _name(sign_off.by),
+        "at": sign_off.created_at,
+    }
+
+
+def review_record(review: SupervisedReview, user) -> dict:
+    return {
+        "case_reference": review.case_reference,
+        "your_role": "lead trainee" if review.trainee_id == user.pk else "review partner",
+        "review_type": review.get_review_type_display(),
+        "commissioning_organisation": review.commissioning_organisation.name,
+        "lead_trainee": _name(review.trainee),
+        "partner": _name(review.partner),
+        "supervisor": _name(review.supervisor),
+        "start_date": review.start_date,
+        "target_publication_date": review.target_publication_date,
+        "stages": [
+            {
+                "stage": stage.definition.title,
+                "status": stage.get_status_display(),
+                "submitted_at": stage.submitted_at,
+                "evidence": [
+                    {
+                        "title": evidence.title,
+                        "kind": evidence.get_kind_display(),
+                        "note": evidence.note,
+                        "file": evidence_path(evidence) if evidence.file else None,
+                        "original_filename": evidence.original_filename,
+                        "content_type": evidence.content_type,
+                        "size": evidence.size,
+                        "added_by": _name(evidence.uploaded_by),
+                        "added_at": evidence.created_at,
+                        "file_deleted_under_retention_policy_at": evidence.purged_at,
+                    }
+                    for evidence in stage.evidence.all()
+                ],
+                "sign_offs": [sign_off_record(sign_off) for sign_off in stage.sign_offs.all()],
+            }
+            for stage in review.stages.all()
+        ],
+        "key_practice_episodes": [
+            {
+                "title": episode.title,
+                "what_happened": episode.what_happened,
+                "when": episode.when,
+                "agencies": episode.agencies,
+                "assessment": episode.get_assessment_display(),
+                "contributory_factors": [
+                    {"category": factor.category.name, "description": factor.description}
+                    for factor in episode.contributory_factors.all()
+                ],
+            }
+            for episode in review.key_practice_episodes.all()
+        ],
+        "underlying_patterns": [
+            {
+                "title": pattern.title,
+                "description": pattern.description,
+                "pattern_type": pattern.pattern_type.name,
+                "priority": pattern.priority,
+            }
+            for pattern in review.underlying_patterns.all()
+        ],
+    }
+
+
+def session_record(session: SupervisionSession) -> dict:
+    return {
+        "kind": session.get_kind_display(),
+        "date": session.date,
+        "duration_minutes": session.duration_minutes,
+        "during_report_writing": session.during_report_writing,
+        "supervisor": _name(session.supervisor),
+        "notes": session.notes,
+    }
+
+
+def application_record(application: AccreditationApplication) -> dict:
+    return {
+        "scheme": application.scheme.name,
+        "review": application.review.case_reference,
+        "status": application.get_status_display(),
+        "reflective_statement": application.reflective_statement,
+        "submitted_at": application.submitted_at,
+        "decisions": [
+            {
+                "outcome": decision.get_outcome_display(),
+                "reasons": decision.reasons,
+                "required_actions": decision.required_actions,
+                "assessor": _name(decision.assessor),
+                "at": decision.created_at,
+            }
+            for decision in application.decisions.all()
+        ],
+    }
+
+
+def certificate_record(certificate: Certificate) -> dict:
+    return {
+        "number": certificate.number,
+        "scheme": certificate.scheme.name,
+        "status": certificate.get_status_display(),
+        "verification_code": certificate.verification_code,
+        "awarded_at": certificate.awarded_at,
+        "issued_at": certificate.issued_at,
+        "valid_until": certificate.valid_until,
+        "listed_on_public_register": certificate.listed_on_register,
+        "file": f"files/certificates/{certificate.number}.pdf" if certificate.pdf else None,
+        "history": [
+            {
+                "from_status": event.from_status,
+                "to_status": event.to_status,
+                "reason": event.reason,
+                "by": _name(event.by),
+                "at": event.created_at,
+            }
+            for event in certificate.events.all()
+        ],
+    }
