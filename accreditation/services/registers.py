@@ -140,7 +140,8 @@ def _entry_save(kind: _Kind, *, user: User, fields: dict, links, stage=None, ent
     """Add an entry to the stage's register (given the stage) or change one (given the entry),
     once the register's stage is locked and editable, and record it in the stage's audit log."""
     creating = entry is None
-    stage = _lock_entry_stage(kind, user, "add" if creating else "change", stage=stage, entry=entry)
+    verb = "add" if creating else "change"
+    stage = _lock_entry_stage(kind, user, verb, stage=stage, entry=entry)
     links = kind.check_links(stage.review_id, links)
     fields = {
         name: value.strip() if name in kind.text_fields else value for name, value in fields.items()
@@ -154,7 +155,6 @@ def _entry_save(kind: _Kind, *, user: User, fields: dict, links, stage=None, ent
             setattr(entry, name, value)
         entry.save()
     kind.save_links(entry, links)
-    verb = "add" if creating else "change"
     _log(stage, f"{kind.name}_{verb}", user, **{f"{kind.name}_id": entry.pk}, title=entry.title)
     return entry
 
