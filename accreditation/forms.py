@@ -12,8 +12,9 @@ from .models import (
     ContributoryFactorCategory,
     KeyPracticeEpisode,
     PatternType,
-    SupervisedReview,
+    ReviewStage,
     SupervisionSession,
+    UnderlyingPattern,
 )
 from .selectors.supervision import supervisor_trainees
 from .services.evidence import ACCEPTED_TYPES_TEXT, evidence_file_type, max_upload_bytes
@@ -116,9 +117,10 @@ class EpisodeForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, *args, categories: list[ContributoryFactorCategory], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.categories = categories
+    def __init__(self, data=None, *, stage: ReviewStage, entry: KeyPracticeEpisode | None = None):
+        """An empty form to add an episode to the stage's review, or one filled from `entry`."""
+        super().__init__(data, initial=self._initial_for(entry) if entry else None)
+        self.categories = categories = list(ContributoryFactorCategory.objects.all())
         for category in categories:
             self.fields[f"factor_{category.pk}"] = forms.CharField(
                 label=category.name,
@@ -141,8 +143,14 @@ class EpisodeForm(forms.Form):
             for category in self.categories
         }
 
+    def values(self) -> dict:
+        """The keyword arguments of the episode services."""
+        data = self.cleaned_data
+        names = ("title", "what_happened", "when", "agencies", "assessment")
+        return {**{name: data[name] for name in names}, "factors": self.factors()}
+
     @staticmethod
-    def initial_for(episode: KeyPracticeEpisode) -> dict:
+    def _initial_for(episode: KeyPracticeEpisode) -> dict:
         initial = {
             "title": episode.title,
             "what_happened": episode.what_happened,
@@ -191,9 +199,25 @@ class PatternForm(forms.Form):
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
 
-    def __init__(self, *args, review: SupervisedReview, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["episodes"].queryset = KeyPracticeEpisode.objects.filter(review=review)
+    def __init__(self, data=None, *, stage: ReviewStage, entry: UnderlyingPattern | None = None):
+        """An empty form to add a pattern to the stage's review, or one filled from `entry`."""
+        super().__init__(data, initial=self._initial_for(entry) if entry else None)
+        self.fields["episodes"].queryset = KeyPracticeEpisode.objects.filter(review=stage.review)
+
+    def values(self) -> dict:
+        """The keyword arguments of the pattern services."""
+        names = ("title", "description", "pattern_type", "priority", "episodes")
+        return {name: self.cleaned_data[name] for name in names}
+
+    @staticmethod
+    def _initial_for(pattern: UnderlyingPattern) -> dict:
+        return {
+            "title": pattern.title,
+            "description": pattern.description,
+            "pattern_type": pattern.pattern_type_id,
+            "priority": pattern.priority,
+            "episodes": list(pattern.episodes.values_list("pk", flat=True)),
+        }
 
 
 # Supervision --------------------------------------------------------------------------------

@@ -150,10 +150,6 @@ class ReviewStage(models.Model):
     def __str__(self) -> str:
         return f"{self.definition.title} – {self.review}"
 
-    @property
-    def is_read_only(self) -> bool:
-        return self.status in {self.Status.APPROVED, self.Status.SUBMITTED}
-
 
 class Evidence(models.Model):
     class Kind(models.TextChoices):

@@ -102,45 +102,46 @@ def _check_ready(application: AccreditationApplication) -> None:
         raise TransitionError(f"You cannot submit your application yet. {missing}")
 
 
-@transaction.atomic
+# What each way of sending the application to the assessors requires: the status it starts
+# from, and the words of its refusals.
+_SUBMISSIONS = {
+    "submit": (Status.DRAFT, "Only a draft application can be submitted"),
+    "resubmit": (Status.REFERRED, "Only an application that was referred back can be resubmitted"),
+}
+
+
 def application_submit(
     *,
     application: AccreditationApplication,
     trainee: User,
     reflective_statement: str | None = None,
 ) -> AccreditationApplication:
-    application = _lock(application)
-    if application.trainee_id != trainee.pk:
-        raise TransitionError("Only the trainee can submit their own application.")
-    if application.status != Status.DRAFT:
-        raise TransitionError(
-            "Only a draft application can be submitted (this one is "
-            f"{application.get_status_display().lower()})."
-        )
+    """Send a draft to the assessors."""
     return _submit(application, trainee, reflective_statement, verb="submit")
 
 
-@transaction.atomic
 def application_resubmit(
     *,
     application: AccreditationApplication,
     trainee: User,
     reflective_statement: str | None = None,
 ) -> AccreditationApplication:
-    application = _lock(application)
-    if application.trainee_id != trainee.pk:
-        raise TransitionError("Only the trainee can resubmit their own application.")
-    if application.status != Status.REFERRED:
-        raise TransitionError(
-            "Only an application that was referred back can be resubmitted (this one is "
-            f"{application.get_status_display().lower()})."
-        )
+    """Send an application that was referred back to the assessors again."""
     return _submit(application, trainee, reflective_statement, verb="resubmit")
 
 
+@transaction.atomic
 def _submit(
     application: AccreditationApplication, trainee: User, statement: str | None, *, verb: str
 ) -> AccreditationApplication:
+    required_status, refusal = _SUBMISSIONS[verb]
+    application = _lock(application)
+    if application.trainee_id != trainee.pk:
+        raise TransitionError(f"Only the trainee can {verb} their own application.")
+    if application.status != required_status:
+        raise TransitionError(
+            f"{refusal} (this one is {application.get_status_display().lower()})."
+        )
     if statement is not None:
         application.reflective_statement = _clean_statement(statement)
     _check_ready(application)

@@ -5,7 +5,9 @@ Each register belongs to the stage whose definition names it, and changes only w
 is editable (not submitted, not approved). Changing it starts a stage not yet started.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 
@@ -63,6 +65,107 @@ def _log(stage: ReviewStage, action: str, user: User, **data) -> None:
     log(instance=stage, action=f"accreditation.register.{action}", user=user, data=data)
 
 
+def _check_episodes(review_id: int, episodes: Iterable[KeyPracticeEpisode]) -> list:
+    episodes = list(episodes)
+    if any(episode.review_id != review_id for episode in episodes):
+        raise TransitionError("A pattern can only be linked to this review's episodes.")
+    return episodes
+
+
+def _next_episode_sort_order(stage: ReviewStage) -> dict:
+    last = (
+        KeyPracticeEpisode.objects.filter(review_id=stage.review_id)
+        .order_by("-sort_order")
+        .values_list("sort_order", flat=True)
+        .first()
+    )
+    return {"sort_order": (last or 0) + 1}
+
+
+def _refuse_if_supporting_a_pattern(episode: KeyPracticeEpisode) -> None:
+    if episode.patterns.exists():
+        # Removing it would silently change the findings that rest on it.
+        raise TransitionError(
+            "This episode supports an underlying pattern. Unlink it from the pattern first."
+        )
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """What differs between the two registers: the model, the words in refusals and audit
+    actions, and what each entry links to (an episode's factors, a pattern's episodes)."""
+
+    name: str  # the audit actions are "<name>_add", "<name>_change", "<name>_remove"
+    model: type[KeyPracticeEpisode] | type[UnderlyingPattern]
+    register: str
+    noun: str  # for refusals: "You cannot add an episode ..."
+    text_fields: tuple[str, ...]  # stripped of surrounding white space
+    check_links: Callable[[int, Any], Any]  # (review id, links) -> links to save
+    save_links: Callable[[Any, Any], None]  # (entry, links)
+    fields_on_create: Callable[[ReviewStage], dict] = lambda stage: {}
+    check_remove: Callable[[Any], None] = lambda entry: None
+
+
+EPISODES = _Kind(
+    name="episode",
+    model=KeyPracticeEpisode,
+    register=Register.KEY_PRACTICE_EPISODES,
+    noun="an episode",
+    text_fields=("title", "what_happened", "when", "agencies"),
+    check_links=lambda review_id, factors: factors or {},
+    save_links=_save_factors,
+    fields_on_create=_next_episode_sort_order,
+    check_remove=_refuse_if_supporting_a_pattern,
+)
+PATTERNS = _Kind(
+    name="pattern",
+    model=UnderlyingPattern,
+    register=Register.UNDERLYING_PATTERNS,
+    noun="a pattern",
+    text_fields=("title", "description"),
+    check_links=_check_episodes,
+    save_links=lambda pattern, episodes: pattern.episodes.set(episodes),
+)
+
+
+def _lock_entry_stage(
+    kind: _Kind, user: User, verb: str, *, stage: ReviewStage | None = None, entry=None
+) -> ReviewStage:
+    if stage is None:
+        stage = register_stage(review_id=entry.review_id, register=kind.register)
+    return _lock_register(stage, kind.register, user, f"{verb} {kind.noun}")
+
+
+def _entry_save(kind: _Kind, *, user: User, fields: dict, links, stage=None, entry=None):
+    """Add an entry to the stage's register (given the stage) or change one (given the entry),
+    once the register's stage is locked and editable, and record it in the stage's audit log."""
+    creating = entry is None
+    verb = "add" if creating else "change"
+    stage = _lock_entry_stage(kind, user, verb, stage=stage, entry=entry)
+    links = kind.check_links(stage.review_id, links)
+    fields = {
+        name: value.strip() if name in kind.text_fields else value for name, value in fields.items()
+    }
+    if creating:
+        entry = kind.model.objects.create(
+            review_id=stage.review_id, **fields, **kind.fields_on_create(stage)
+        )
+    else:
+        for name, value in fields.items():
+            setattr(entry, name, value)
+        entry.save()
+    kind.save_links(entry, links)
+    _log(stage, f"{kind.name}_{verb}", user, **{f"{kind.name}_id": entry.pk}, title=entry.title)
+    return entry
+
+
+def _entry_delete(kind: _Kind, *, entry, user: User) -> None:
+    stage = _lock_entry_stage(kind, user, "remove", entry=entry)
+    kind.check_remove(entry)
+    _log(stage, f"{kind.name}_remove", user, **{f"{kind.name}_id": entry.pk}, title=entry.title)
+    entry.delete()
+
+
 # Key practice episodes ----------------------------------------------------------------------
 
 
@@ -78,25 +181,8 @@ def episode_create(
     assessment: str,
     factors: Mapping[ContributoryFactorCategory, str] | None = None,
 ) -> KeyPracticeEpisode:
-    stage = _lock_register(stage, Register.KEY_PRACTICE_EPISODES, user, "add an episode")
-    last = (
-        KeyPracticeEpisode.objects.filter(review_id=stage.review_id)
-        .order_by("-sort_order")
-        .values_list("sort_order", flat=True)
-        .first()
-    )
-    episode = KeyPracticeEpisode.objects.create(
-        review_id=stage.review_id,
-        title=title.strip(),
-        what_happened=what_happened.strip(),
-        when=when.strip(),
-        agencies=agencies.strip(),
-        assessment=assessment,
-        sort_order=(last or 0) + 1,
-    )
-    _save_factors(episode, factors or {})
-    _log(stage, "episode_add", user, episode_id=episode.pk, title=episode.title)
-    return episode
+    fields = _episode_fields(title, what_happened, when, agencies, assessment)
+    return _entry_save(EPISODES, stage=stage, user=user, fields=fields, links=factors)
 
 
 @transaction.atomic
@@ -111,40 +197,26 @@ def episode_update(
     assessment: str,
     factors: Mapping[ContributoryFactorCategory, str] | None = None,
 ) -> KeyPracticeEpisode:
-    stage = register_stage(review_id=episode.review_id, register=Register.KEY_PRACTICE_EPISODES)
-    stage = _lock_register(stage, Register.KEY_PRACTICE_EPISODES, user, "change an episode")
-    episode.title = title.strip()
-    episode.what_happened = what_happened.strip()
-    episode.when = when.strip()
-    episode.agencies = agencies.strip()
-    episode.assessment = assessment
-    episode.save()
-    _save_factors(episode, factors or {})
-    _log(stage, "episode_change", user, episode_id=episode.pk, title=episode.title)
-    return episode
+    fields = _episode_fields(title, what_happened, when, agencies, assessment)
+    return _entry_save(EPISODES, entry=episode, user=user, fields=fields, links=factors)
+
+
+def _episode_fields(title, what_happened, when, agencies, assessment) -> dict:
+    return {
+        "title": title,
+        "what_happened": what_happened,
+        "when": when,
+        "agencies": agencies,
+        "assessment": assessment,
+    }
 
 
 @transaction.atomic
 def episode_delete(*, episode: KeyPracticeEpisode, user: User) -> None:
-    stage = register_stage(review_id=episode.review_id, register=Register.KEY_PRACTICE_EPISODES)
-    stage = _lock_register(stage, Register.KEY_PRACTICE_EPISODES, user, "remove an episode")
-    if episode.patterns.exists():
-        # Removing it would silently change the findings that rest on it.
-        raise TransitionError(
-            "This episode supports an underlying pattern. Unlink it from the pattern first."
-        )
-    _log(stage, "episode_remove", user, episode_id=episode.pk, title=episode.title)
-    episode.delete()
+    _entry_delete(EPISODES, entry=episode, user=user)
 
 
 # Underlying patterns ------------------------------------------------------------------------
-
-
-def _check_episodes(review_id: int, episodes: Iterable[KeyPracticeEpisode]) -> list:
-    episodes = list(episodes)
-    if any(episode.review_id != review_id for episode in episodes):
-        raise TransitionError("A pattern can only be linked to this review's episodes.")
-    return episodes
 
 
 @transaction.atomic
@@ -158,18 +230,8 @@ def pattern_create(
     priority: int,
     episodes: Iterable[KeyPracticeEpisode] = (),
 ) -> UnderlyingPattern:
-    stage = _lock_register(stage, Register.UNDERLYING_PATTERNS, user, "add a pattern")
-    episodes = _check_episodes(stage.review_id, episodes)
-    pattern = UnderlyingPattern.objects.create(
-        review_id=stage.review_id,
-        title=title.strip(),
-        description=description.strip(),
-        pattern_type=pattern_type,
-        priority=priority,
-    )
-    pattern.episodes.set(episodes)
-    _log(stage, "pattern_add", user, pattern_id=pattern.pk, title=pattern.title)
-    return pattern
+    fields = _pattern_fields(title, description, pattern_type, priority)
+    return _entry_save(PATTERNS, stage=stage, user=user, fields=fields, links=episodes)
 
 
 @transaction.atomic
@@ -183,22 +245,19 @@ def pattern_update(
     priority: int,
     episodes: Iterable[KeyPracticeEpisode] = (),
 ) -> UnderlyingPattern:
-    stage = register_stage(review_id=pattern.review_id, register=Register.UNDERLYING_PATTERNS)
-    stage = _lock_register(stage, Register.UNDERLYING_PATTERNS, user, "change a pattern")
-    episodes = _check_episodes(stage.review_id, episodes)
-    pattern.title = title.strip()
-    pattern.description = description.strip()
-    pattern.pattern_type = pattern_type
-    pattern.priority = priority
-    pattern.save()
-    pattern.episodes.set(episodes)
-    _log(stage, "pattern_change", user, pattern_id=pattern.pk, title=pattern.title)
-    return pattern
+    fields = _pattern_fields(title, description, pattern_type, priority)
+    return _entry_save(PATTERNS, entry=pattern, user=user, fields=fields, links=episodes)
+
+
+def _pattern_fields(title, description, pattern_type, priority) -> dict:
+    return {
+        "title": title,
+        "description": description,
+        "pattern_type": pattern_type,
+        "priority": priority,
+    }
 
 
 @transaction.atomic
 def pattern_delete(*, pattern: UnderlyingPattern, user: User) -> None:
-    stage = register_stage(review_id=pattern.review_id, register=Register.UNDERLYING_PATTERNS)
-    stage = _lock_register(stage, Register.UNDERLYING_PATTERNS, user, "remove a pattern")
-    _log(stage, "pattern_remove", user, pattern_id=pattern.pk, title=pattern.title)
-    pattern.delete()
+    _entry_delete(PATTERNS, entry=pattern, user=user)

@@ -1,6 +1,9 @@
 """Evidence on a stage: add a note, change a note, upload a file, remove (after a confirmation
 page), and download through a permission check (never a public URL)."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,46 +25,63 @@ def _stage_url(stage) -> str:
     return reverse("accreditation:stage_detail", args=[stage.pk]) + "#evidence"
 
 
-@login_required
-@require_POST
-def evidence_add_note(request: HttpRequest, pk: int) -> HttpResponse:
-    stage = access.get_stage_for_user(request.user, pk)
-    form = EvidenceNoteForm(request.POST)
-    if not form.is_valid():
-        return render_stage(request, stage, note_form=form)
-    try:
-        services.evidence_add_note(
-            stage=stage,
-            user=request.user,
-            title=form.cleaned_data["title"],
-            note=form.cleaned_data["note"],
-        )
-    except TransitionError as error:
-        # Shown with the note form, so nothing the trainee typed is lost.
-        form.add_error(None, str(error))
-        return render_stage(request, stage, note_form=form)
-    messages.success(request, f"Note “{form.cleaned_data['title']}” added.")
-    return redirect(_stage_url(stage))
+@dataclass(frozen=True)
+class EvidenceKind:
+    """What differs between adding a note and uploading a file on the stage page."""
+
+    form: type[EvidenceNoteForm] | type[EvidenceFileForm]
+    form_name: str  # the stage page's name for the form, to show it again with its errors
+    add: Callable[..., Evidence]
+    content: str  # the service's keyword for what the form's `content_field` holds
+    content_field: str
+    done: str  # "Note “{title}” added."
+    # A refused note is shown again with the form, so nothing typed is lost; a browser cannot
+    # be handed a file to send again, so a refused upload is reported on the stage page.
+    refusal_on_form: bool
+
+
+NOTE = EvidenceKind(
+    form=EvidenceNoteForm,
+    form_name="note_form",
+    add=services.evidence_add_note,
+    content="note",
+    content_field="note",
+    done="Note “{title}” added.",
+    refusal_on_form=True,
+)
+FILE = EvidenceKind(
+    form=EvidenceFileForm,
+    form_name="file_form",
+    add=services.evidence_add_file,
+    content="upload",
+    content_field="file",
+    done="File “{title}” uploaded.",
+    refusal_on_form=False,
+)
 
 
 @login_required
 @require_POST
-def evidence_add_file(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_add(request: HttpRequest, pk: int, kind: EvidenceKind) -> HttpResponse:
     stage = access.get_stage_for_user(request.user, pk)
-    form = EvidenceFileForm(request.POST, request.FILES)
+    form = kind.form(request.POST, request.FILES)
     if not form.is_valid():
-        return render_stage(request, stage, file_form=form)
+        return render_stage(request, stage, **{kind.form_name: form})
+    title = form.cleaned_data["title"]
     try:
-        services.evidence_add_file(
+        kind.add(
             stage=stage,
             user=request.user,
-            title=form.cleaned_data["title"],
-            upload=form.cleaned_data["file"],
+            title=title,
+            **{kind.content: form.cleaned_data[kind.content_field]},
         )
     except TransitionError as error:
+        if kind.refusal_on_form:
+            form.add_error(None, str(error))
+            return render_stage(request, stage, **{kind.form_name: form})
         messages.error(request, str(error))
     else:
-        messages.success(request, f"File “{form.cleaned_data['title']}” uploaded.")
+        messages.success(request, kind.done.format(title=title))
     return redirect(_stage_url(stage))
 
 

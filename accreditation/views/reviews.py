@@ -1,6 +1,10 @@
 """The supervised review: My review, a review's task list, a stage page with its evidence,
 register and history, the stage transitions, the registers' forms and the supervisor's queue."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,7 +18,6 @@ from .. import access
 from ..exceptions import TransitionError
 from ..forms import EpisodeForm, EvidenceFileForm, EvidenceNoteForm, PatternForm, StageCommentForm
 from ..models import (
-    ContributoryFactorCategory,
     KeyPracticeEpisode,
     ReviewStage,
     StageDefinition,
@@ -250,178 +253,100 @@ def _refuse(request: HttpRequest, stage: ReviewStage, error: TransitionError) ->
     return redirect(_stage_url(stage))
 
 
-def _categories() -> list[ContributoryFactorCategory]:
-    return list(ContributoryFactorCategory.objects.all())
+@dataclass(frozen=True)
+class RegisterKind:
+    """One stage register's pages: what differs between adding, changing and removing a key
+    practice episode and an underlying pattern."""
+
+    register: str
+    label: str  # starts the success messages: "Key practice episode “…” added."
+    model: type[KeyPracticeEpisode] | type[UnderlyingPattern]
+    name: str  # the entry's keyword in the update and delete services
+    form: type[EpisodeForm] | type[PatternForm]
+    heading: str  # "Add a key practice episode", "Change a key practice episode"
+    fields_template: str
+    get_for_reviewer: Callable[..., Any]
+    create: Callable[..., Any]
+    update: Callable[..., Any]
+    delete: Callable[..., Any]
 
 
-def _episode_form_page(request, stage, form, episode=None) -> HttpResponse:
-    return render(
-        request,
-        "accreditation/stage/episode_form.html",
-        {"stage": stage, "review": stage.review, "form": form, "episode": episode},
-    )
+EPISODES = RegisterKind(
+    register=Register.KEY_PRACTICE_EPISODES,
+    label="Key practice episode",
+    model=KeyPracticeEpisode,
+    name="episode",
+    form=EpisodeForm,
+    heading="a key practice episode",
+    fields_template="accreditation/stage/_episode_fields.html",
+    get_for_reviewer=access.get_episode_for_reviewer,
+    create=registers.episode_create,
+    update=registers.episode_update,
+    delete=registers.episode_delete,
+)
+PATTERNS = RegisterKind(
+    register=Register.UNDERLYING_PATTERNS,
+    label="Underlying pattern",
+    model=UnderlyingPattern,
+    name="pattern",
+    form=PatternForm,
+    heading="an underlying pattern",
+    fields_template="accreditation/stage/_pattern_fields.html",
+    get_for_reviewer=access.get_pattern_for_reviewer,
+    create=registers.pattern_create,
+    update=registers.pattern_update,
+    delete=registers.pattern_delete,
+)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def episode_add(request: HttpRequest, pk: int) -> HttpResponse:
-    stage = _register_stage_for_reviewer(request, pk, Register.KEY_PRACTICE_EPISODES)
-    form = EpisodeForm(request.POST or None, categories=_categories())
+def _entry_form(request: HttpRequest, kind: RegisterKind, stage: ReviewStage, entry=None):
+    """The add and change pages: the form, and on a valid POST the service."""
+    form = kind.form(request.POST or None, stage=stage, entry=entry)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        values = form.values()
         try:
-            registers.episode_create(
-                stage=stage,
-                user=request.user,
-                title=data["title"],
-                what_happened=data["what_happened"],
-                when=data["when"],
-                agencies=data["agencies"],
-                assessment=data["assessment"],
-                factors=form.factors(),
-            )
+            if entry is None:
+                kind.create(stage=stage, user=request.user, **values)
+            else:
+                kind.update(**{kind.name: entry}, user=request.user, **values)
         except TransitionError as error:
             # Shown on the form, so nothing the trainee typed is lost.
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"Key practice episode “{data['title']}” added.")
+            done = "added" if entry is None else "saved"
+            messages.success(request, f"{kind.label} “{values['title']}” {done}.")
             return redirect(_stage_url(stage) + "#register")
-    return _episode_form_page(request, stage, form)
+    context = {"stage": stage, "review": stage.review, "form": form, "entry": entry, "kind": kind}
+    return render(request, "accreditation/stage/register_entry_form.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def episode_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    episode = access.get_episode_for_reviewer(request.user, pk)
-    stage = registers.register_stage(
-        review_id=episode.review_id, register=Register.KEY_PRACTICE_EPISODES
-    )
+def register_entry_add(request: HttpRequest, pk: int, kind: RegisterKind) -> HttpResponse:
+    stage = _register_stage_for_reviewer(request, pk, kind.register)
+    return _entry_form(request, kind, stage)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register_entry_edit(request: HttpRequest, pk: int, kind: RegisterKind) -> HttpResponse:
+    entry = kind.get_for_reviewer(request.user, pk)
+    stage = registers.register_stage(review_id=entry.review_id, register=kind.register)
     stage = access.get_stage_for_user(request.user, stage.pk)
-    form = EpisodeForm(
-        request.POST or None,
-        categories=_categories(),
-        initial=EpisodeForm.initial_for(episode),
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            registers.episode_update(
-                episode=episode,
-                user=request.user,
-                title=data["title"],
-                what_happened=data["what_happened"],
-                when=data["when"],
-                agencies=data["agencies"],
-                assessment=data["assessment"],
-                factors=form.factors(),
-            )
-        except TransitionError as error:
-            # Shown on the form, so nothing the trainee typed is lost.
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"Key practice episode “{data['title']}” saved.")
-            return redirect(_stage_url(stage) + "#register")
-    return _episode_form_page(request, stage, form, episode)
+    return _entry_form(request, kind, stage, entry)
 
 
 @login_required
 @require_POST
-def episode_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def register_entry_delete(request: HttpRequest, pk: int, kind: RegisterKind) -> HttpResponse:
     try:
-        episode = access.get_episode_for_reviewer(request.user, pk)
+        entry = kind.get_for_reviewer(request.user, pk)
     except Http404:
-        return already_removed(request, KeyPracticeEpisode, pk, "key practice episode", "register")
-    stage = registers.register_stage(
-        review_id=episode.review_id, register=Register.KEY_PRACTICE_EPISODES
-    )
+        return already_removed(request, kind.model, pk, kind.label.lower(), "register")
+    stage = registers.register_stage(review_id=entry.review_id, register=kind.register)
     try:
-        registers.episode_delete(episode=episode, user=request.user)
+        kind.delete(**{kind.name: entry}, user=request.user)
     except TransitionError as error:
         return _refuse(request, stage, error)
-    messages.success(request, f"Key practice episode “{episode.title}” removed.")
-    return redirect(_stage_url(stage) + "#register")
-
-
-def _pattern_form_page(request, stage, form, pattern=None) -> HttpResponse:
-    return render(
-        request,
-        "accreditation/stage/pattern_form.html",
-        {"stage": stage, "review": stage.review, "form": form, "pattern": pattern},
-    )
-
-
-def _pattern_kwargs(data: dict) -> dict:
-    return {
-        "title": data["title"],
-        "description": data["description"],
-        "pattern_type": data["pattern_type"],
-        "priority": data["priority"],
-        "episodes": data["episodes"],
-    }
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def pattern_add(request: HttpRequest, pk: int) -> HttpResponse:
-    stage = _register_stage_for_reviewer(request, pk, Register.UNDERLYING_PATTERNS)
-    form = PatternForm(request.POST or None, review=stage.review)
-    if request.method == "POST" and form.is_valid():
-        try:
-            registers.pattern_create(
-                stage=stage, user=request.user, **_pattern_kwargs(form.cleaned_data)
-            )
-        except TransitionError as error:
-            # Shown on the form, so nothing the trainee typed is lost.
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"Underlying pattern “{form.cleaned_data['title']}” added.")
-            return redirect(_stage_url(stage) + "#register")
-    return _pattern_form_page(request, stage, form)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def pattern_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    pattern = access.get_pattern_for_reviewer(request.user, pk)
-    stage = registers.register_stage(
-        review_id=pattern.review_id, register=Register.UNDERLYING_PATTERNS
-    )
-    stage = access.get_stage_for_user(request.user, stage.pk)
-    initial = {
-        "title": pattern.title,
-        "description": pattern.description,
-        "pattern_type": pattern.pattern_type_id,
-        "priority": pattern.priority,
-        "episodes": list(pattern.episodes.values_list("pk", flat=True)),
-    }
-    form = PatternForm(request.POST or None, review=stage.review, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            registers.pattern_update(
-                pattern=pattern, user=request.user, **_pattern_kwargs(form.cleaned_data)
-            )
-        except TransitionError as error:
-            # Shown on the form, so nothing the trainee typed is lost.
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"Underlying pattern “{form.cleaned_data['title']}” saved.")
-            return redirect(_stage_url(stage) + "#register")
-    return _pattern_form_page(request, stage, form, pattern)
-
-
-@login_required
-@require_POST
-def pattern_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        pattern = access.get_pattern_for_reviewer(request.user, pk)
-    except Http404:
-        return already_removed(request, UnderlyingPattern, pk, "underlying pattern", "register")
-    stage = registers.register_stage(
-        review_id=pattern.review_id, register=Register.UNDERLYING_PATTERNS
-    )
-    try:
-        registers.pattern_delete(pattern=pattern, user=request.user)
-    except TransitionError as error:
-        return _refuse(request, stage, error)
-    messages.success(request, f"Underlying pattern “{pattern.title}” removed.")
+    messages.success(request, f"{kind.label} “{entry.title}” removed.")
     return redirect(_stage_url(stage) + "#register")

@@ -1,5 +1,8 @@
 """Writes for a trainee's progress through a course's modules."""
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,6 +18,8 @@ from ..models import (
 )
 from ..scoring import knowledge_check_result
 from ..selectors.modules import incomplete_prerequisites
+
+T = TypeVar("T")
 
 
 def _check_can_work_on(*, enrolment: Enrolment, module: ModulePage) -> None:
@@ -76,6 +81,24 @@ def module_progress_recompute(*, progress: ModuleProgress, module: ModulePage) -
     return True
 
 
+def _block(*, module: ModulePage, block_id: str, block_type: str, gone: str):
+    block = module.find_block(block_id=block_id, block_type=block_type)
+    if block is None:
+        raise InvalidAnswerError(gone)
+    return block
+
+
+def _record_answer(
+    *, enrolment: Enrolment, module: ModulePage, write: Callable[[ModuleProgress], T]
+) -> T:
+    """What every answer shares: check the trainee may work on the module, write the answer on
+    their progress in it, and complete the module if that answer was the last one it needed."""
+    progress = _progress_for_writing(enrolment=enrolment, module=module)
+    answer = write(progress)
+    module_progress_recompute(progress=progress, module=module)
+    return answer
+
+
 @transaction.atomic
 def reflection_answer_save(
     *, enrolment: Enrolment, module: ModulePage, block_id: str, answer: str
@@ -87,14 +110,20 @@ def reflection_answer_save(
         raise InvalidAnswerError(
             f"Your answer must be {REFLECTION_MAX_LENGTH:,} characters or fewer."
         )
-    if module.find_block(block_id=block_id, block_type="reflective_question") is None:
-        raise InvalidAnswerError("That question is no longer part of this module.")
-    progress = _progress_for_writing(enrolment=enrolment, module=module)
-    reflection, _ = ReflectionAnswer.objects.update_or_create(
-        progress=progress, block_id=block_id, defaults={"answer": answer}
+    _block(
+        module=module,
+        block_id=block_id,
+        block_type="reflective_question",
+        gone="That question is no longer part of this module.",
     )
-    module_progress_recompute(progress=progress, module=module)
-    return reflection
+
+    def write(progress: ModuleProgress) -> ReflectionAnswer:
+        reflection, _ = ReflectionAnswer.objects.update_or_create(
+            progress=progress, block_id=block_id, defaults={"answer": answer}
+        )
+        return reflection
+
+    return _record_answer(enrolment=enrolment, module=module, write=write)
 
 
 @transaction.atomic
@@ -102,23 +131,27 @@ def knowledge_check_submit(
     *, enrolment: Enrolment, module: ModulePage, block_id: str, answers: dict[int, int]
 ) -> KnowledgeCheckAttempt:
     """Score and store an attempt. Every attempt is kept; a retry is simply another attempt."""
-    block = module.find_block(block_id=block_id, block_type="knowledge_check")
-    if block is None:
-        raise InvalidAnswerError("That knowledge check is no longer part of this module.")
+    block = _block(
+        module=module,
+        block_id=block_id,
+        block_type="knowledge_check",
+        gone="That knowledge check is no longer part of this module.",
+    )
     questions = list(block.value["questions"])
     if set(answers) != set(range(len(questions))):
         raise InvalidAnswerError("Answer every question before submitting.")
     for q_index, o_index in answers.items():
         if not 0 <= o_index < len(questions[q_index]["choices"]):
             raise InvalidAnswerError(f"Select one of the answers given for question {q_index + 1}.")
-    progress = _progress_for_writing(enrolment=enrolment, module=module)
     result = knowledge_check_result(check=block.value, answers=answers)
-    attempt = KnowledgeCheckAttempt.objects.create(
-        progress=progress,
-        block_id=block_id,
-        answers={str(q): o for q, o in sorted(answers.items())},
-        score_percent=result.score_percent,
-        passed=result.passed,
-    )
-    module_progress_recompute(progress=progress, module=module)
-    return attempt
+
+    def write(progress: ModuleProgress) -> KnowledgeCheckAttempt:
+        return KnowledgeCheckAttempt.objects.create(
+            progress=progress,
+            block_id=block_id,
+            answers={str(q): o for q, o in sorted(answers.items())},
+            score_percent=result.score_percent,
+            passed=result.passed,
+        )
+
+    return _record_answer(enrolment=enrolment, module=module, write=write)
