@@ -17,8 +17,8 @@ from accreditation.models import BulkIssue, Certificate
 from accreditation.services import bulk as bulk_services
 from accreditation.services.bulk import bulk_issue_start
 from accreditation.services.certificates import certificate_issue
-from accreditation.services.maintenance import stuck_work_requeue
 from learning_platform.accounts.personal_data.erasure import user_erase
+from learning_platform.sweeps import stuck_work_requeue
 from tests.accreditation.bulk_builders import make_approved_applications
 
 from .privacy_scenario import build_world, erase
