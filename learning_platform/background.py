@@ -64,10 +64,12 @@ def background_task(
                 wait = _wait_before_retry(self, error, first_wait=first_wait)
                 out_of_retries = self.request.retries >= self.max_retries
                 if give_up == "log" and (wait is None or out_of_retries or self.request.is_eager):
+                    # Only the first argument, the row's id: a later one (an invitation's link)
+                    # must stay out of the log.
                     logger.warning(
-                        "%s%s gave up (%s); the sweeper enqueues it again.",
+                        "%s for %s gave up (%s); the sweeper enqueues it again.",
                         self.name,
-                        args,
+                        args[0] if args else "",
                         error,
                     )
                     return None
