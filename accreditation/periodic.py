@@ -1,9 +1,9 @@
 """Periodic jobs run by Celery beat (CELERY_BEAT_SCHEDULE). Each calls one service, is safe to run
-twice, and returns what it did."""
+twice, and returns what it did. The sweeper is the project's (learning_platform.sweeps)."""
 
-from celery import shared_task
+from learning_platform.background import background_task
 
-from .services.maintenance import evidence_purge_expired, stuck_work_requeue
+from .services.maintenance import evidence_purge_expired
 from .services.reminders import (
     certificate_expiry_warnings_send,
     stage_waiting_reminders_send,
@@ -11,26 +11,21 @@ from .services.reminders import (
 )
 
 
-@shared_task
-def sweep_stuck_work() -> dict[str, int]:
-    return stuck_work_requeue().as_dict()
-
-
-@shared_task
-def purge_expired_evidence() -> int:
+@background_task()
+def purge_expired_evidence(self) -> int:
     return evidence_purge_expired()
 
 
-@shared_task
-def send_stage_waiting_reminders() -> int:
+@background_task()
+def send_stage_waiting_reminders(self) -> int:
     return stage_waiting_reminders_send()
 
 
-@shared_task
-def send_supervisor_digests() -> int:
+@background_task()
+def send_supervisor_digests(self) -> int:
     return supervisor_digests_send()
 
 
-@shared_task
-def send_certificate_expiry_warnings() -> int:
+@background_task()
+def send_certificate_expiry_warnings(self) -> int:
     return certificate_expiry_warnings_send()

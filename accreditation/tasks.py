@@ -1,9 +1,9 @@
-"""Celery tasks for accreditation. Each takes ids and calls one service, and is safe to run
-twice."""
+"""Celery tasks for accreditation, declared and retried as learning_platform.background says.
+Each takes ids and calls one service, and is safe to run twice."""
 
 from django.db import DatabaseError
 
-from celery import shared_task
+from learning_platform.background import background_task
 
 from .selectors.bulk import bulk_issue_settled
 from .services.bulk import bulk_issue_finish, bulk_item_fail, bulk_item_process
@@ -23,13 +23,7 @@ def _redelivered(task) -> bool:
     return bool((task.request.delivery_info or {}).get("redelivered"))
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    autoretry_for=(OSError, DatabaseError),
-    retry_backoff=True,
-    max_retries=5,
-)
+@background_task(transient=(OSError, DatabaseError))
 def render_certificate_pdf(self, certificate_id: int) -> None:
     # Claim the work: a duplicated task finds nothing to claim and stops. A redelivered one finds
     # the claim its dead worker left, and a retry the claim its own failed attempt may have left
@@ -46,14 +40,13 @@ def render_certificate_pdf(self, certificate_id: int) -> None:
 
 # A database that fails between claiming and settling leaves the item claimed by this task id;
 # the retry carries the same id, so it takes the claim back and finishes the item.
-@shared_task(
-    bind=True, acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5
-)
+@background_task(transient=(DatabaseError,))
 def bulk_issue_item(self, item_id: int) -> None:
     outcome = bulk_item_process(
         item_id=item_id, task_id=self.request.id, redelivered=_redelivered(self)
     )
     if outcome.status == "busy":
+        # Waiting for another task, not a failure: a short fixed countdown, then given up.
         if self.request.retries < BUSY_RETRIES:
             # The retry keeps this task id, so it may take its own claim on the item back.
             raise self.retry(countdown=BUSY_COUNTDOWN_SECONDS, max_retries=BUSY_RETRIES)
@@ -67,6 +60,6 @@ def bulk_issue_item(self, item_id: int) -> None:
         bulk_issue_finish_task.delay(outcome.bulk_id)
 
 
-@shared_task(bind=True, acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@background_task(transient=(OSError,))
 def bulk_issue_finish_task(self, bulk_id: int) -> None:
     bulk_issue_finish(bulk_id=bulk_id)

@@ -1,10 +1,10 @@
 """Periodic jobs run by Celery beat (CELERY_BEAT_SCHEDULE)."""
 
-from celery import shared_task
+from learning_platform.background import background_task
 
 from .services.reminders import trainee_inactivity_reminders_send
 
 
-@shared_task
-def send_trainee_inactivity_reminders() -> int:
+@background_task()
+def send_trainee_inactivity_reminders(self) -> int:
     return trainee_inactivity_reminders_send()

@@ -5,7 +5,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from celery import shared_task
+from learning_platform.background import background_task
 
 from .models import Invitation
 from .services.invitations import hash_token, invitation_mark_emailed
@@ -13,17 +13,11 @@ from .services.invitations import hash_token, invitation_mark_emailed
 logger = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, acks_late=True, max_retries=5)
+# smtplib's errors are OSErrors, as is a refused connection. Given up, the invitation stays
+# unsent and the sweeper sends it a fresh link.
+@background_task(transient=(OSError,), first_wait=30, give_up="log")
 def send_invitation_email(self, invitation_id: int, token: str) -> None:
-    try:
-        _send_invitation_email(invitation_id, token)
-    except OSError as error:  # smtplib's errors are OSErrors, as is a refused connection
-        if self.request.is_eager:
-            # Run in-process (no broker): a retry would run at once, inside the request that
-            # made the invitation. It stays unsent, and the sweeper sends it a fresh link.
-            logger.warning("The email of invitation %s could not be sent: %s", invitation_id, error)
-            return
-        raise self.retry(exc=error, countdown=2**self.request.retries * 30) from error
+    _send_invitation_email(invitation_id, token)
 
 
 def _send_invitation_email(invitation_id: int, token: str) -> None:

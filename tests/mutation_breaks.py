@@ -54,11 +54,6 @@ BREAKS = (
         tier="celery",
         edits=(
             Edit(
-                "accreditation/tasks.py",
-                "    acks_late=True,\n    autoretry_for=(OSError, DatabaseError),",
-                "    acks_late=False,\n    autoretry_for=(OSError, DatabaseError),",
-            ),
-            Edit(
                 "learning_platform/settings/base.py",
                 "CELERY_TASK_ACKS_LATE = True",
                 "CELERY_TASK_ACKS_LATE = False",

@@ -1,18 +1,14 @@
-"""Housekeeping run by Celery beat: the evidence retention purge, and the sweeper that enqueues
-again any work a lost message left undone.
+"""Housekeeping run by Celery beat: the evidence retention purge.
 
-The database is the source of truth for both. The purge marks rows in a transaction and deletes
-files only after it commits; the sweeper reads which certificates and emails are still
-unfinished and enqueues them, relying on each task's own claim to do the work once.
+The database is the source of truth. The purge marks rows in a transaction and deletes files
+only after it commits. (Certificates and bulk items left unfinished are the sweeper's, in
+accreditation/sweeps.py.)
 """
 
 import logging
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,20 +16,13 @@ from wagtail.log_actions import log
 
 from ..models import Evidence, SupervisedReview
 from ..selectors.maintenance import (
-    bulk_issues_settled_without_zip,
-    bulk_items_stuck,
-    certificates_missing_pdf,
     evidence_files_due_for_purge,
     evidence_purged_with_file_left,
     reviews_due_for_evidence_purge,
 )
-from .bulk import STALE_CLAIM_AFTER as BULK_STALE_CLAIM_AFTER
-from .pdf import STALE_CLAIM_AFTER
 
 logger = logging.getLogger(__name__)
 
-# Work younger than this may still be in the queue; the sweeper leaves it to its first message.
-STUCK_AFTER = timedelta(minutes=10)
 # A purge whose file deletion has not happened this long after its commit was interrupted.
 INTERRUPTED_PURGE_AFTER = timedelta(hours=1)
 
@@ -148,95 +137,3 @@ def _finish_interrupted_purges(*, now: datetime) -> None:
     )
     for pk, name, review_id, purged_at in stuck:
         _delete_purged_files(review_id=review_id, items=[(pk, name)], purged_at=purged_at)
-
-
-# The sweeper -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SweepResult:
-    certificates: int
-    notifications: int
-    bulk_items: int = 0
-    bulk_issues: int = 0
-    invitations: int = 0
-    enquiries: int = 0
-
-    def as_dict(self) -> dict[str, int]:
-        return asdict(self)
-
-
-def _first_in_a_while(kind: str, pk: int) -> bool:
-    # While a long queue (a bulk issue) drains, the same item stays unfinished across several
-    # sweeps; enqueue it again once per STUCK_AFTER rather than every five minutes.
-    return cache.add(f"sweeper:{kind}:{pk}", 1, timeout=int(STUCK_AFTER.total_seconds()))
-
-
-def stuck_work_requeue(*, now: datetime | None = None) -> SweepResult:
-    """Enqueue again, ten minutes after they should have been done, the certificates that still
-    have no PDF, the notifications whose email is still unsent, the bulk issue items no worker
-    holds, and the bulk issues whose items have all settled but whose ZIP was never built; it
-    sends a fresh link to invitations whose email never went, and enqueues again the staff
-    e-mail of public enquiries that never went."""
-    from content.services import enquiries_resend_unsent
-    from courses.services.invitations import invitations_resend_unsent
-    from notifications.selectors import notifications_unsent_ids
-    from notifications.tasks import send_notification_email
-
-    from ..tasks import bulk_issue_finish_task, bulk_issue_item, render_certificate_pdf
-
-    now = now or timezone.now()
-    certificates = _enqueue(
-        render_certificate_pdf,
-        certificates_missing_pdf(
-            issued_before=now - STUCK_AFTER, claimed_before=now - STALE_CLAIM_AFTER
-        ).values_list("pk", flat=True),
-        "certificate",
-    )
-    notifications = _enqueue(
-        send_notification_email,
-        notifications_unsent_ids(older_than=STUCK_AFTER),
-        "notification",
-    )
-    # A bulk item's claim goes stale after the same ten minutes, so the new message may take it.
-    bulk_items = _enqueue(
-        bulk_issue_item,
-        bulk_items_stuck(
-            queued_before=now - STUCK_AFTER, claimed_before=now - BULK_STALE_CLAIM_AFTER
-        ).values_list("pk", flat=True),
-        "bulk-item",
-    )
-    bulk_issues = _enqueue(
-        bulk_issue_finish_task,
-        bulk_issues_settled_without_zip(claimed_before=now - BULK_STALE_CLAIM_AFTER).values_list(
-            "pk", flat=True
-        ),
-        "bulk-issue",
-    )
-    return SweepResult(
-        certificates=certificates,
-        notifications=notifications,
-        bulk_items=bulk_items,
-        bulk_issues=bulk_issues,
-        invitations=invitations_resend_unsent(now=now),
-        enquiries=enquiries_resend_unsent(now=now),
-    )
-
-
-def _enqueue(task, ids: Iterable[int], kind: str) -> int:
-    enqueued = []
-    for pk in ids:
-        if not _first_in_a_while(kind, pk):
-            continue
-        try:
-            task.delay(pk)
-        except Exception:
-            # One item must not stop the sweep: with no broker the next sweep tries again, and
-            # (running tasks in-process) a task's own failure is already recorded on its row.
-            cache.delete(f"sweeper:{kind}:{pk}")
-            logger.exception("Sweeper could not enqueue %s %s again.", kind, pk)
-            continue
-        enqueued.append(pk)
-    if enqueued:
-        logger.warning("Sweeper enqueued %s %s(s) again: %s", len(enqueued), kind, enqueued)
-    return len(enqueued)

@@ -317,7 +317,7 @@ CELERY_TIMEZONE = TIME_ZONE
 # Each job is idempotent, so a missed or doubled run delays or repeats nothing it has done.
 CELERY_BEAT_SCHEDULE = {
     "sweep-stuck-work": {
-        "task": "accreditation.periodic.sweep_stuck_work",
+        "task": "learning_platform.sweeps.sweep_stuck_work",
         "schedule": crontab(minute="*/5"),
     },
     "stage-waiting-reminders": {

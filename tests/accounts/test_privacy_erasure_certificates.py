@@ -20,8 +20,8 @@ from accreditation.services.bulk import (
     bulk_issue_start_for_cohort,
 )
 from accreditation.services.certificates import certificate_issue
-from accreditation.services.maintenance import stuck_work_requeue
 from learning_platform.accounts.personal_data.erasure import user_erase
+from learning_platform.sweeps import stuck_work_requeue
 from tests.accreditation.bulk_builders import make_approved_applications
 
 from .privacy_scenario import build_world, erase

@@ -9,7 +9,7 @@ def test_it_schedules_only_registered_tasks():
     app.loader.import_default_modules()
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert scheduled == {
-        "accreditation.periodic.sweep_stuck_work",
+        "learning_platform.sweeps.sweep_stuck_work",
         "accreditation.periodic.purge_expired_evidence",
         "accreditation.periodic.send_stage_waiting_reminders",
         "accreditation.periodic.send_supervisor_digests",

@@ -12,9 +12,8 @@ import pytest
 import time_machine
 
 from accreditation.models import Certificate
-from accreditation.periodic import sweep_stuck_work
-from accreditation.services.maintenance import stuck_work_requeue
 from accreditation.services.reminders import certificate_expiry_warnings_send
+from learning_platform.sweeps import stuck_work_requeue, sweep_stuck_work
 from notifications.models import EmailStatus, Event, Notification
 
 from .award_builders import approve, make_ready, submit

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 
 from accreditation.models import BulkIssue, BulkIssueItem
-from accreditation.services.maintenance import stuck_work_requeue
+from learning_platform.sweeps import stuck_work_requeue
 
 from .bulk_builders import make_job
 

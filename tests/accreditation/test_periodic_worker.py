@@ -82,7 +82,7 @@ def test_it_renders_the_pdf_through_the_sweeper_after_the_broker_was_down_at_app
     Certificate.objects.filter(pk=certificate.pk).update(
         created_at=timezone.now() - timedelta(minutes=11)
     )
-    app.send_task("accreditation.periodic.sweep_stuck_work")
+    app.send_task("learning_platform.sweeps.sweep_stuck_work")
 
     _wait_for_pdf(certificate)
     assert certificate.pdf.name == f"certificates/{certificate.number}.pdf"

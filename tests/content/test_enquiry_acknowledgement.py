@@ -12,9 +12,9 @@ import pytest
 import time_machine
 from celery.exceptions import Retry
 
-from accreditation.services.maintenance import stuck_work_requeue
 from content.models import EnquiryFormField, EnquiryNotification
 from content.services import enquiry_send_notification
+from learning_platform.sweeps import stuck_work_requeue
 
 from . import failing_backend
 from .enquiries import VALID

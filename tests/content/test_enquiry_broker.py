@@ -11,10 +11,10 @@ import pytest
 import time_machine
 from kombu.exceptions import OperationalError as BrokerError
 
-from accreditation.services.maintenance import stuck_work_requeue
 from content import tasks
 from content.models import EnquiryNotification
 from content.services import MAX_AUTOMATIC_RESENDS, enquiries_resend_unsent
+from learning_platform.sweeps import stuck_work_requeue
 
 from .enquiries import VALID
 

@@ -10,9 +10,9 @@ from wagtail.contrib.forms.models import FormSubmission
 import pytest
 import time_machine
 
-from accreditation.services.maintenance import stuck_work_requeue
 from content.models import EnquiryNotification
 from content.services import enquiry_send_notification
+from learning_platform.sweeps import stuck_work_requeue
 
 from . import dying_backend
 from .enquiries import VALID

@@ -13,7 +13,6 @@ from wagtail.models import ModelLogEntry
 import pytest
 import time_machine
 
-from accreditation.services.maintenance import stuck_work_requeue
 from courses.models import Invitation
 from courses.services.invitations import (
     InvitationError,
@@ -22,6 +21,7 @@ from courses.services.invitations import (
     invitation_resend,
     invitation_state,
 )
+from learning_platform.sweeps import stuck_work_requeue
 from tests.courses.factories import InvitationFactory
 
 pytestmark = pytest.mark.django_db

@@ -28,7 +28,7 @@ REDELIVERED_TASKS = {
     "courses.tasks.send_invitation_email": "the invitation not yet emailed",
     # Periodic jobs, each safe to run twice (the beat schedule's promise): a lost run of a daily
     # job would otherwise wait a day for the next.
-    "accreditation.periodic.sweep_stuck_work": "periodic, idempotent",
+    "learning_platform.sweeps.sweep_stuck_work": "periodic, idempotent",
     "accreditation.periodic.purge_expired_evidence": "periodic, idempotent",
     "accreditation.periodic.send_stage_waiting_reminders": "periodic, idempotent",
     "accreditation.periodic.send_supervisor_digests": "periodic, idempotent",
