@@ -179,7 +179,7 @@ def stuck_work_requeue(*, now: datetime | None = None) -> SweepResult:
     sends a fresh link to invitations whose email never went, and enqueues again the staff
     e-mail of public enquiries that never went."""
     from content.services import enquiries_resend_unsent
-    from courses.services.invitations import invitations_resend_unsent
+    from courses.services.invitations.lifecycle import invitations_resend_unsent
     from notifications.selectors import notifications_unsent_ids
     from notifications.tasks import send_notification_email
 
