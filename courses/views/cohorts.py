@@ -35,6 +35,7 @@ from ..forms import (
 )
 from ..models import Cohort, Enrolment
 from ..selectors import cohorts as selectors
+from ..services import assignments
 from ..services import cohorts as services
 
 
@@ -106,10 +107,10 @@ def cohort_assignments(request: HttpRequest, pk: int) -> HttpResponse:
     form = _assignments_form(cohort, request.POST)
     if form.is_valid():
         try:
-            changed = services.enrolments_assign(
+            changed = assignments.enrolments_assign(
                 cohort=cohort, assignments=form.assignments(), by=request.user
             )
-        except services.AssignmentError as error:
+        except assignments.AssignmentError as error:
             form.add_problems(error.problems)
         except services.EnrolmentError as error:
             form.add_error(None, str(error))

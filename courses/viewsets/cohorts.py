@@ -20,6 +20,7 @@ from learning_platform.converters import ID_CONVERTER
 from learning_platform.wagtail_admin import SelectRelatedIndexView, with_add_handler
 
 from ..models import Cohort, Enrolment
+from ..services import assignments
 from ..services import cohorts as services
 
 
@@ -214,7 +215,7 @@ class EnrolmentEditView(ServiceErrorMixin, generic.EditView):
     def save_instance(self):
         data, enrolment = self.form.cleaned_data, self.object
         if {"supervisor", "review_partner"} & set(self.form.changed_data):
-            services.enrolment_assign(
+            assignments.enrolment_assign(
                 enrolment=enrolment,
                 supervisor=data.get("supervisor"),
                 review_partner=data.get("review_partner"),
