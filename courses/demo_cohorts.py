@@ -10,7 +10,7 @@ from django.utils import timezone
 from learning_platform.accounts.models import Organisation, User
 
 from .models import Cohort, CoursePage, Enrolment, Invitation, TrainingDay
-from .services.invitations import hash_token
+from .services.invitations.links import hash_token
 
 COHORT_NAME = "London boards 2026"
 VENUE = "SCIE London"

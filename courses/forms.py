@@ -5,7 +5,7 @@ from learning_platform.accounts.models import Organisation, User
 
 from .models import Enrolment
 from .selectors.cohorts import GridFilters
-from .services.cohorts import Assignment, AssignmentProblem
+from .services.assignments import Assignment, AssignmentProblem
 from .validators import reject_control_characters
 
 

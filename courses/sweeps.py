@@ -4,7 +4,7 @@ from datetime import datetime
 
 from learning_platform.sweeps import register_sweep
 
-from .services.invitations import invitations_resend_unsent
+from .services.invitations.lifecycle import invitations_resend_unsent
 
 
 @register_sweep

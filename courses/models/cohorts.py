@@ -148,8 +148,40 @@ class Attendance(models.Model):
         ]
 
 
+class InvitationQuerySet(models.QuerySet):
+    """The filters by state, so the admin's filter, the cohort page and the services agree on
+    what "waiting for a reply" means."""
+
+    def pending(self, now=None):
+        return self.filter(accepted_at__isnull=True, expires_at__gt=now or timezone.now())
+
+    def accepted(self):
+        return self.filter(accepted_at__isnull=False)
+
+    def expired(self, now=None):
+        return self.filter(accepted_at__isnull=True, expires_at__lte=now or timezone.now())
+
+    def in_state(self, state: str, now=None):
+        return {
+            Invitation.State.PENDING: lambda: self.pending(now),
+            Invitation.State.ACCEPTED: self.accepted,
+            Invitation.State.EXPIRED: lambda: self.expired(now),
+        }[state]()
+
+    def unsent(self):
+        """Open invitations whose current link has not been emailed yet."""
+        return self.filter(accepted_at__isnull=True, emailed_at__isnull=True)
+
+
 class Invitation(models.Model):
-    """A single-use, expiring invitation to join a cohort. Only a hash of the token is stored."""
+    """A single-use, expiring invitation to join a cohort. Only a hash of the token is stored,
+    with the random nonce the token is made from together with the SECRET_KEY (so the email can
+    be made, or made again, when it is sent, without the token passing through the broker)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting for a reply"
+        ACCEPTED = "accepted", "Accepted"
+        EXPIRED = "expired", "Expired"
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()
@@ -159,6 +191,9 @@ class Invitation(models.Model):
     )
     job_title = models.CharField(max_length=200, blank=True)
     token_hash = models.CharField(max_length=64, unique=True)
+    # Blank for a link made some other way (the demo's, or one from before links were made from
+    # a nonce): such a link is replaced by a fresh one if its email has still to be sent.
+    link_nonce = models.CharField(max_length=64, blank=True, default="", editable=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -180,8 +215,18 @@ class Invitation(models.Model):
         Enrolment, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitation"
     )
 
+    objects = InvitationQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"Invitation for {self.email} to {self.cohort}"
+
+    @property
+    def state(self) -> "Invitation.State":
+        if self.accepted_at is not None:
+            return self.State.ACCEPTED
+        if self.expires_at <= timezone.now():
+            return self.State.EXPIRED
+        return self.State.PENDING

@@ -32,12 +32,7 @@ PLACE_HOLDING = (Enrolment.Status.ACTIVE, Enrolment.Status.INVITED)
 def cohort_places_taken(cohort: Cohort) -> int:
     """Active and invited enrolments, plus invitations nobody has answered yet."""
     enrolled = Enrolment.objects.filter(cohort=cohort, status__in=PLACE_HOLDING).count()
-    pending = Invitation.objects.filter(
-        cohort=cohort,
-        accepted_at__isnull=True,
-        enrolment__isnull=True,
-        expires_at__gt=timezone.now(),
-    ).count()
+    pending = Invitation.objects.filter(cohort=cohort, enrolment__isnull=True).pending().count()
     return enrolled + pending
 
 
@@ -46,9 +41,7 @@ def cohort_places_left(cohort: Cohort) -> int:
 
 
 def cohort_pending_invitations(cohort: Cohort) -> QuerySet[Invitation]:
-    return Invitation.objects.filter(
-        cohort=cohort, accepted_at__isnull=True, expires_at__gt=timezone.now()
-    ).select_related("invited_by")
+    return Invitation.objects.filter(cohort=cohort).pending().select_related("invited_by")
 
 
 def invitations_unsent_ids(
@@ -58,13 +51,9 @@ def invitations_unsent_ids(
     has not gone, and that the sweeper has not already sent ``resent_fewer_than`` fresh links.
     Invitations to an erased person's withdrawn address are left alone."""
     return list(
-        Invitation.objects.filter(
-            accepted_at__isnull=True,
-            emailed_at__isnull=True,
-            link_made_at__lt=made_before,
-            expires_at__gt=now,
-            automatic_resends__lt=resent_fewer_than,
-        )
+        Invitation.objects.unsent()
+        .pending(now)
+        .filter(link_made_at__lt=made_before, automatic_resends__lt=resent_fewer_than)
         .exclude(email__iendswith="@invalid")
         .order_by("pk")
         .values_list("pk", flat=True)
@@ -385,7 +374,7 @@ def supervisor_trainees(user: User) -> list[TraineeSummary]:
 
 
 def invitation_by_token(token: str) -> Invitation | None:
-    from ..services.invitations import hash_token
+    from ..services.invitations.links import hash_token
 
     return (
         Invitation.objects.select_related("cohort", "invited_by", "cohort__course")

@@ -1,5 +1,6 @@
 """Cohort pages outside the Wagtail admin: list, cohort page, calendar feed, progress grid and
-downloads, attendance register, invitations and accepting them, enrolment status, supervision.
+downloads, attendance register, enrolment status, supervision. Invitations are in
+courses.views.invitations.
 
 Every object is fetched through courses.access, which raises 404 for anyone who may not see it.
 """
@@ -9,11 +10,9 @@ import io
 from datetime import datetime, timedelta
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -23,25 +22,19 @@ from icalendar import Calendar, Event
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from learning_platform.accounts.models import User
 from learning_platform.accounts.roles import user_is_programme_staff, user_is_supervisor
 
 from .. import access
 from ..forms import (
-    AcceptInvitationForm,
     AttendanceForm,
     CohortAssignmentsForm,
     EnrolmentStatusForm,
     GridFilterForm,
-    InvitationForm,
-    InvitationImportForm,
 )
-from ..models import Cohort, Enrolment, Invitation
+from ..models import Cohort, Enrolment
 from ..selectors import cohorts as selectors
+from ..services import assignments
 from ..services import cohorts as services
-from ..services import invitations as invitation_services
-from ..services.invitations import InvitationError, InvitationState
-from ..tasks import contact_email_for
 
 
 @login_required
@@ -107,10 +100,10 @@ def cohort_assignments(request: HttpRequest, pk: int) -> HttpResponse:
     form = _assignments_form(cohort, request.POST)
     if form.is_valid():
         try:
-            changed = services.enrolments_assign(
+            changed = assignments.enrolments_assign(
                 cohort=cohort, assignments=form.assignments(), by=request.user
             )
-        except services.AssignmentError as error:
+        except assignments.AssignmentError as error:
             form.add_problems(error.problems)
         except services.EnrolmentError as error:
             form.add_error(None, str(error))
@@ -282,175 +275,6 @@ def attendance_register(request: HttpRequest, pk: int, day_pk: int) -> HttpRespo
             "not_yet": not day.has_begun(),
         },
     )
-
-
-# Invitations --------------------------------------------------------------------------------
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
-    cohort = access.get_cohort_for_staff(request.user, pk)
-    if not user_is_programme_staff(request.user):
-        raise Http404
-    form = InvitationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitation = invitation_services.invitation_create(
-                cohort=cohort, invited_by=request.user, **form.cleaned_data
-            )
-        except InvitationError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"Invitation sent to {invitation.email}.")
-            return redirect("courses:cohort_detail", pk=cohort.pk)
-    return render(
-        request,
-        "courses/cohorts/invitation_form.html",
-        {
-            "cohort": cohort,
-            "form": form,
-            "places_left": selectors.cohort_places_left(cohort),
-            "expiry_days": invitation_services.invitation_expiry_days(),
-        },
-    )
-
-
-@login_required
-@require_POST
-def invitation_resend(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
-    cohort = access.get_cohort_for_staff(request.user, pk)
-    if not user_is_programme_staff(request.user):
-        raise Http404
-    invitation = get_object_or_404(Invitation, pk=invitation_pk, cohort=cohort)
-    try:
-        invitation = invitation_services.invitation_resend(
-            invitation_id=invitation.pk, by=request.user
-        )
-    except InvitationError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
-            f"A new invitation was sent to {invitation.email}. The link in any earlier email "
-            "no longer works.",
-        )
-    return redirect("courses:cohort_detail", pk=cohort.pk)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def invitation_import(request: HttpRequest, pk: int) -> HttpResponse:
-    cohort = access.get_cohort_for_staff(request.user, pk)
-    if not user_is_programme_staff(request.user):
-        raise Http404
-    form = InvitationImportForm(request.POST or None, request.FILES or None)
-    report = None
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        report = invitation_services.invitations_import_csv(
-            cohort=cohort, upload=form.cleaned_data["file"], invited_by=request.user
-        )
-        if report.saved:
-            messages.success(request, f"{len(report.accepted)} invitations saved and being sent.")
-            return redirect("courses:cohort_detail", pk=cohort.pk)
-        status = 400
-    elif request.method == "POST":
-        status = 400
-    return render(
-        request,
-        "courses/cohorts/invitation_import.html",
-        {
-            "cohort": cohort,
-            "form": form,
-            "report": report,
-            "places_left": selectors.cohort_places_left(cohort),
-        },
-        status=status,
-    )
-
-
-@login_required
-def invitation_import_template(request: HttpRequest, pk: int) -> HttpResponse:
-    """An empty CSV file with the columns an import reads, to fill in with a spreadsheet."""
-    access.get_cohort_for_staff(request.user, pk)
-    if not user_is_programme_staff(request.user):
-        raise Http404
-    # A byte order mark, so Excel opens the file as UTF-8 and keeps accented names intact.
-    response = HttpResponse(
-        "\ufeff" + invitation_services.invitations_csv_template(),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = 'attachment; filename="invitations-template.csv"'
-    return response
-
-
-@require_http_methods(["GET", "POST"])
-def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = selectors.invitation_by_token(token)
-    state = invitation_services.invitation_state(invitation)
-    context = {"invitation": invitation, "contact_email": contact_email_for(invitation)}
-    if state != InvitationState.VALID:
-        context["state"] = state
-        return render(
-            request,
-            "courses/cohorts/invitation_unusable.html",
-            context,
-            status=404 if state == InvitationState.UNKNOWN else 410,
-        )
-
-    account = User.objects.filter(email__iexact=invitation.email).first()
-    user = request.user
-    if account is None:
-        if user.is_authenticated:
-            context["signed_in_as"] = user
-            return render(request, "courses/cohorts/invitation_wrong_account.html", context)
-        return _accept_as_new_user(request, token, invitation, context)
-
-    if not user.is_authenticated:
-        context["login_url"] = f"{reverse('account_login')}?next={request.path}"
-        return render(request, "courses/cohorts/invitation_sign_in.html", context)
-    if user.pk != account.pk:
-        context["signed_in_as"] = user
-        return render(request, "courses/cohorts/invitation_wrong_account.html", context)
-    if request.method == "POST":
-        try:
-            enrolment = invitation_services.invitation_accept_existing_user(token=token, user=user)
-        except InvitationError as error:
-            messages.error(request, str(error))
-            return redirect(request.path)
-        messages.success(request, f"You have joined {enrolment.cohort}. Your next step is below.")
-        return redirect("courses:my_learning")
-    return render(request, "courses/cohorts/invitation_confirm.html", context)
-
-
-def _accept_as_new_user(request, token, invitation, context) -> HttpResponse:
-    form = AcceptInvitationForm(
-        request.POST or None,
-        email=invitation.email,
-        initial={"full_name": invitation.full_name},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            enrolment = invitation_services.invitation_accept_new_user(
-                token=token,
-                full_name=form.cleaned_data["full_name"],
-                password=form.cleaned_data["password1"],
-            )
-        except InvitationError as error:
-            form.add_error(None, str(error))
-        except ValidationError as error:
-            form.add_error("password1", error)
-        else:
-            login(request, enrolment.user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(
-                request,
-                f"Welcome, {enrolment.user.get_short_name()}. You have joined "
-                f"{enrolment.cohort}. Your first step is below.",
-            )
-            return redirect("courses:my_learning")
-    context["form"] = form
-    return render(request, "courses/cohorts/invitation_accept.html", context)
 
 
 # Enrolments ---------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from courses.models import Cohort, Enrolment
-from courses.services.invitations import invitation_create
+from courses.services.invitations.lifecycle import invitation_create
 from courses.services.progress import (
     knowledge_check_submit,
     module_progress_start,

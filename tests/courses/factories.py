@@ -19,7 +19,7 @@ from courses.models import (
     ModulePage,
     TrainingDay,
 )
-from courses.services.invitations import hash_token
+from courses.services.invitations.links import hash_token
 from tests.factories import UserFactory
 
 # Pages --------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from wagtail.models import ModelLogEntry
 import pytest
 
 from courses.models import Enrolment
-from courses.services.cohorts import Assignment, AssignmentError, enrolments_assign
+from courses.services.assignments import Assignment, AssignmentError, enrolments_assign
 from learning_platform.accounts.roles import Role
 from tests.courses.factories import EnrolmentFactory
 from tests.factories import make_persona

@@ -10,12 +10,8 @@ from wagtail.models import ModelLogEntry
 import pytest
 
 from courses.models import Attendance, Enrolment
-from courses.services.cohorts import (
-    EnrolmentError,
-    attendance_record,
-    enrolment_assign,
-    enrolment_transition,
-)
+from courses.services.assignments import enrolment_assign
+from courses.services.cohorts import EnrolmentError, attendance_record, enrolment_transition
 from tests.courses.factories import EnrolmentFactory, TrainingDayFactory
 
 pytestmark = pytest.mark.django_db

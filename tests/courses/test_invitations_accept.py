@@ -10,7 +10,8 @@ import pytest
 from allauth.account.models import EmailAddress
 
 from courses.models import Enrolment, Invitation
-from courses.services.invitations import InvitationError, invitation_accept_new_user
+from courses.services.invitations.acceptance import invitation_accept_new_user
+from courses.services.invitations.checks import InvitationError
 from learning_platform.accounts.models import User
 from learning_platform.accounts.roles import Role
 from tests.courses.factories import EnrolmentFactory, InvitationFactory
@@ -119,7 +120,7 @@ def test_it_says_an_unknown_link_is_not_valid(client):
 
 
 def test_it_expires_after_the_configured_number_of_days(settings, ada, cohort, client):
-    from courses.services.invitations import invitation_create
+    from courses.services.invitations.lifecycle import invitation_create
 
     settings.INVITATION_EXPIRY_DAYS = 3
     invitation = invitation_create(

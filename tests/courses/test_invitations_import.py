@@ -7,7 +7,8 @@ from django.urls import reverse
 import pytest
 
 from courses.models import Invitation
-from courses.services.invitations import hash_token, invitations_import_csv
+from courses.services.invitations.csv_import import invitations_import_csv
+from courses.services.invitations.links import hash_token
 from learning_platform.accounts.models import Organisation
 from tests.courses.factories import EnrolmentFactory, InvitationFactory
 from tests.factories import UserFactory

@@ -14,13 +14,9 @@ import pytest
 import time_machine
 
 from courses.models import Invitation
-from courses.services.invitations import (
-    InvitationError,
-    hash_token,
-    invitation_create,
-    invitation_resend,
-    invitation_state,
-)
+from courses.services.invitations.checks import InvitationError
+from courses.services.invitations.lifecycle import invitation_create, invitation_resend
+from courses.services.invitations.links import hash_token
 from learning_platform.sweeps import stuck_work_requeue
 from tests.courses.factories import InvitationFactory
 
@@ -87,7 +83,7 @@ def test_it_sends_a_fresh_link_when_staff_ask_and_the_old_one_stops_working(
     new_token = _token_in(mail.outbox[1])
     assert new_token != old_token
     assert _find(old_token) is None
-    assert invitation_state(_find(new_token)) == "valid"
+    assert _find(new_token).state == Invitation.State.PENDING
     assert ModelLogEntry.objects.filter(
         action="courses.invitation.resend", object_id=str(invitation.pk), user=ada
     ).exists()

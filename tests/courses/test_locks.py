@@ -18,12 +18,9 @@ from courses.services.cohorts import (
     enrolment_create,
     enrolment_transition,
 )
-from courses.services.invitations import (
-    InvitationError,
-    invitation_accept_new_user,
-    invitation_create,
-    invitation_resend,
-)
+from courses.services.invitations.acceptance import invitation_accept_new_user
+from courses.services.invitations.checks import InvitationError
+from courses.services.invitations.lifecycle import invitation_create, invitation_resend
 from learning_platform.accounts.models import User
 from tests.concurrency import errors, overlap
 from tests.courses.factories import EnrolmentFactory, InvitationFactory, TrainingDayFactory

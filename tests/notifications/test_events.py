@@ -12,7 +12,7 @@ from accreditation.services import applications as application_services
 from accreditation.services import certificates as certificate_services
 from accreditation.services.stages import stage_approve, stage_reopen, stage_request_changes
 from accreditation.services.supervision import supervision_session_record
-from courses.services.invitations import invitation_create
+from courses.services.invitations.lifecycle import invitation_create
 from notifications.models import EmailStatus, Event, Notification
 from tests.accreditation.award_builders import approve, make_assessor, make_ready, submit
 from tests.courses.factories import CohortFactory, build_course

@@ -12,7 +12,7 @@ import pytest
 from accreditation.models import SignOff
 from accreditation.services.stages import stage_approve, stage_request_changes
 from accreditation.services.supervision import supervision_session_record
-from courses.services.invitations import invitation_create
+from courses.services.invitations.lifecycle import invitation_create
 from notifications.models import Event, Notification, NotificationPreference
 from notifications.rendering import render_email
 from notifications.services import notify

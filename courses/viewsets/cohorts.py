@@ -1,16 +1,15 @@
-"""Wagtail admin for running the programme: cohorts (with their training days), enrolments,
-invitations and organisations. Writes that carry rules go through the services."""
+"""Wagtail admin for cohorts (with their training days), enrolments and organisations. Writes
+that carry rules go through the services."""
 
 from django import forms
 from django.urls import reverse
-from django.utils import timezone
 
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
-from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.ui.tables import TitleColumn
 from wagtail.admin.views import generic
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
 
 import django_filters
 
@@ -20,9 +19,9 @@ from learning_platform.accounts.selectors import active_users_with_role
 from learning_platform.converters import ID_CONVERTER
 from learning_platform.wagtail_admin import SelectRelatedIndexView, with_add_handler
 
-from .models import Cohort, Enrolment, Invitation
-from .services import cohorts as services
-from .services.invitations import InvitationError, invitation_create
+from ..models import Cohort, Enrolment
+from ..services import assignments
+from ..services import cohorts as services
 
 
 def _supervisors():
@@ -216,7 +215,7 @@ class EnrolmentEditView(ServiceErrorMixin, generic.EditView):
     def save_instance(self):
         data, enrolment = self.form.cleaned_data, self.object
         if {"supervisor", "review_partner"} & set(self.form.changed_data):
-            services.enrolment_assign(
+            assignments.enrolment_assign(
                 enrolment=enrolment,
                 supervisor=data.get("supervisor"),
                 review_partner=data.get("review_partner"),
@@ -271,130 +270,6 @@ class EnrolmentViewSet(ModelViewSet):
         return with_add_handler(self, super().get_add_view_kwargs, **kwargs)
 
 
-# Invitations --------------------------------------------------------------------------------
-
-
-class InvitationStateFilter(django_filters.ChoiceFilter):
-    def __init__(self, **kwargs):
-        super().__init__(
-            choices=[
-                ("pending", "Waiting for a reply"),
-                ("accepted", "Accepted"),
-                ("expired", "Expired"),
-            ],
-            label="State",
-            widget=forms.RadioSelect,
-            empty_label="All",
-            method=self.filter_state,
-            **kwargs,
-        )
-
-    @staticmethod
-    def filter_state(queryset, name, value):
-        now = timezone.now()
-        if value == "pending":
-            return queryset.filter(accepted_at__isnull=True, expires_at__gt=now)
-        if value == "accepted":
-            return queryset.filter(accepted_at__isnull=False)
-        if value == "expired":
-            return queryset.filter(accepted_at__isnull=True, expires_at__lte=now)
-        return queryset
-
-
-class InvitationFilterSet(WagtailFilterSet):
-    state = InvitationStateFilter()
-
-    class Meta:
-        model = Invitation
-        fields = {"cohort": ["exact"]}
-
-
-class InvitationAdminForm(WagtailAdminModelForm):
-    pass
-
-
-class InvitationCreateView(ServiceErrorMixin, generic.CreateView):
-    service_errors = (InvitationError,)
-
-    def save_instance(self):
-        data = self.form.cleaned_data
-        return invitation_create(
-            cohort=data["cohort"],
-            email=data["email"],
-            full_name=data["full_name"],
-            organisation=data.get("organisation"),
-            job_title=data.get("job_title", ""),
-            invited_by=self.request.user,
-        )
-
-
-def _invitation_state(invitation: Invitation) -> str:
-    if invitation.accepted_at:
-        return "Accepted"
-    if invitation.expires_at <= timezone.now():
-        return "Expired"
-    return "Waiting for a reply"
-
-
-class InvitationIndexView(SelectRelatedIndexView):
-    select_related = ("cohort",)
-
-
-class InvitationViewSet(ModelViewSet):
-    pk_path_converter = ID_CONVERTER
-    model = Invitation
-    name = "invitations"
-    url_prefix = "programme/invitations"
-    icon = "mail"
-    menu_label = "Invitations"
-    add_to_admin_menu = False
-    copy_view_enabled = False
-    inspect_view_enabled = True
-    inspect_view_fields = [
-        "cohort",
-        "full_name",
-        "email",
-        "organisation",
-        "job_title",
-        "invited_by",
-        "created_at",
-        "expires_at",
-        "accepted_at",
-        "accepted_by",
-    ]
-    index_view_class = InvitationIndexView
-    add_view_class = InvitationCreateView
-    filterset_class = InvitationFilterSet
-    search_fields = ["email", "full_name"]
-    search_backend_name = None
-    list_display = [
-        "email",
-        "full_name",
-        "cohort",
-        Column("state", label="State", accessor=_invitation_state),
-        "expires_at",
-    ]
-    list_export = ["email", "full_name", "cohort", "created_at", "expires_at", "accepted_at"]
-    add_handler = ObjectList(
-        [
-            FieldPanel("cohort"),
-            FieldPanel("full_name"),
-            FieldPanel("email"),
-            FieldPanel("organisation"),
-            FieldPanel("job_title"),
-        ],
-        base_form_class=InvitationAdminForm,
-    )
-    # The cohort and address are fixed once sent: the emailed link belongs to that inbox.
-    edit_handler = ObjectList(
-        [FieldPanel("full_name"), FieldPanel("organisation"), FieldPanel("job_title")],
-        base_form_class=InvitationAdminForm,
-    )
-
-    def get_add_view_kwargs(self, **kwargs):
-        return with_add_handler(self, super().get_add_view_kwargs, **kwargs)
-
-
 # Organisations ------------------------------------------------------------------------------
 
 
@@ -412,13 +287,3 @@ class OrganisationViewSet(ModelViewSet):
     search_backend_name = None
     list_display = ["name", "kind", "region"]
     form_fields = ["name", "kind", "region"]
-
-
-class ProgrammeViewSetGroup(ModelViewSetGroup):
-    menu_label = "Programme"
-    menu_icon = "group"
-    menu_order = 250
-    items = (CohortViewSet, EnrolmentViewSet, InvitationViewSet, OrganisationViewSet)
-
-
-__all__ = ["ProgrammeViewSetGroup"]
