@@ -41,16 +41,18 @@ def user_is_programme_staff(user: User) -> bool:
     return (
         user.is_authenticated
         and user.is_active
-        and (user.is_superuser or user_has_role(user, Role.PROGRAMME_ADMIN))
+        and (user.is_superuser or user_has_role(user=user, role=Role.PROGRAMME_ADMIN))
     )
 
 
 def user_is_supervisor(user: User) -> bool:
-    return user.is_authenticated and user.is_active and user_has_role(user, Role.SUPERVISOR)
+    return (
+        user.is_authenticated and user.is_active and user_has_role(user=user, role=Role.SUPERVISOR)
+    )
 
 
 def user_is_assessor(user: User) -> bool:
-    return user.is_authenticated and user.is_active and user_has_role(user, Role.ASSESSOR)
+    return user.is_authenticated and user.is_active and user_has_role(user=user, role=Role.ASSESSOR)
 
 
 # Supervised reviews -------------------------------------------------------------------------
@@ -161,7 +163,7 @@ def get_session_for_user(user: User, pk) -> SupervisionSession:
 
 
 def user_is_trainee(user: User) -> bool:
-    return user.is_authenticated and user.is_active and user_has_role(user, Role.TRAINEE)
+    return user.is_authenticated and user.is_active and user_has_role(user=user, role=Role.TRAINEE)
 
 
 def user_may_see_dashboard(user: User) -> bool:

@@ -26,7 +26,7 @@ from .services.invitations import InvitationError, invitation_create
 
 
 def _supervisors():
-    return active_users_with_role(Role.SUPERVISOR)
+    return active_users_with_role(role=Role.SUPERVISOR)
 
 
 class ServiceErrorMixin:

@@ -29,7 +29,9 @@ class NewsIndexPage(Page):
         from ..selectors import news_in_index, paginate
 
         context = super().get_context(request, *args, **kwargs)
-        context["news_items"] = paginate(news_in_index(index=self), request.GET.get("page"))
+        context["news_items"] = paginate(
+            items=news_in_index(index=self), page_number=request.GET.get("page")
+        )
         return context
 
 

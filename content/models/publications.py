@@ -96,7 +96,9 @@ class PublicationIndexPage(Page):
         publications = publications_in_index(index=self, publication_type=chosen_type or None)
         context["publication_types"] = PublicationType.choices
         context["chosen_type"] = chosen_type
-        context["publications"] = paginate(publications, request.GET.get("page"), per_page=20)
+        context["publications"] = paginate(
+            items=publications, page_number=request.GET.get("page"), per_page=20
+        )
         return context
 
 

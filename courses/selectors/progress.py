@@ -81,7 +81,7 @@ class ModuleAccess:
 def user_is_programme_admin(user: User) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
-    return user.is_superuser or user_has_role(user, Role.PROGRAMME_ADMIN)
+    return user.is_superuser or user_has_role(user=user, role=Role.PROGRAMME_ADMIN)
 
 
 def _course_path(module: ModulePage) -> str:

@@ -78,7 +78,7 @@ def enrolment_transition(
 
 
 def _check_supervisor(supervisor: User | None) -> None:
-    if supervisor is not None and not user_has_role(supervisor, Role.SUPERVISOR):
+    if supervisor is not None and not user_has_role(user=supervisor, role=Role.SUPERVISOR):
         raise EnrolmentError(f"{supervisor} is not in the Supervisor group.")
 
 

@@ -502,7 +502,7 @@ def enrolment_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def supervisor_home(request: HttpRequest) -> HttpResponse:
-    if not (user_has_role(request.user, Role.SUPERVISOR) or request.user.is_superuser):
+    if not (user_has_role(user=request.user, role=Role.SUPERVISOR) or request.user.is_superuser):
         raise Http404
     return render(
         request,

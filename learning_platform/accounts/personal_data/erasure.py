@@ -45,7 +45,7 @@ def user_may_erase(user: User) -> bool:
     return (
         user.is_authenticated
         and user.is_active
-        and (user.is_superuser or user_has_role(user, Role.PROGRAMME_ADMIN))
+        and (user.is_superuser or user_has_role(user=user, role=Role.PROGRAMME_ADMIN))
     )
 
 
