@@ -26,7 +26,7 @@ from .views.bulk import BulkIssueViewSet
 
 
 def _supervisors():
-    return active_users_with_role(Role.SUPERVISOR)
+    return active_users_with_role(role=Role.SUPERVISOR)
 
 
 # Schemes and their data ---------------------------------------------------------------------

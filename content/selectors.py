@@ -42,7 +42,7 @@ def enquiries_unsent_ids(*, created_before: datetime, resent_fewer_than: int) ->
     )
 
 
-def paginate(items, page_number: str | None, *, per_page: int = 10) -> PaginatorPage:
+def paginate(*, items, page_number: str | None, per_page: int = 10) -> PaginatorPage:
     """The requested page of items; a missing or nonsense page number gives the nearest page."""
     return Paginator(items, per_page).get_page(page_number)
 
@@ -113,7 +113,7 @@ def _word_forms(word: str) -> list[str]:
     return forms
 
 
-def site_search_query(text: str) -> SearchQuery | None:
+def site_search_query(*, text: str) -> SearchQuery | None:
     """Every word must match, in any of its forms; None when there is no word to look for."""
     words = re.findall(r"\w+", text.lower())
     if not words:
@@ -133,7 +133,7 @@ def search_pages(*, query: str, site: Site | None, user) -> BaseSearchResults | 
     ``hide_from_site_search`` hook: given the person, it returns a filter matching the pages
     to leave out for them.
     """
-    search_query = site_search_query(query)
+    search_query = site_search_query(text=query)
     if search_query is None or site is None:
         return []
     pages = Page.objects.live().public().descendant_of(site.root_page, inclusive=True)
@@ -142,7 +142,7 @@ def search_pages(*, query: str, site: Site | None, user) -> BaseSearchResults | 
     return pages.specific().search(search_query)
 
 
-def legal_page_url(kind: str) -> str:
+def legal_page_url(*, kind: str) -> str:
     """The footer's fixed address for a legal page: it leads to the page wherever it lives."""
     return reverse(f"legal_{LegalPageKind(kind).value}")
 

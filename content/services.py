@@ -156,7 +156,7 @@ def enquiry_acknowledgement_email(
         "reply_within": page.reply_within,
         "site_name": settings.WAGTAIL_SITE_NAME,
         "site_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/"),
-        "privacy_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + legal_page_url("privacy"),
+        "privacy_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + legal_page_url(kind="privacy"),
     }
     message = EmailMultiAlternatives(
         subject=f"We have received your enquiry ({context['reference']})",

@@ -12,7 +12,9 @@ from .selectors import legal_page as find_legal_page
 def search(request):
     query = request.GET.get("q", "").strip()[:200]
     results = search_pages(query=query, site=Site.find_for_request(request), user=request.user)
-    page = paginate(results, request.GET.get("page"), per_page=SEARCH_RESULTS_PER_PAGE)
+    page = paginate(
+        items=results, page_number=request.GET.get("page"), per_page=SEARCH_RESULTS_PER_PAGE
+    )
     return TemplateResponse(
         request,
         "content/search.html",

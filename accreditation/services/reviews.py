@@ -23,7 +23,7 @@ def review_validate_people(
 ) -> dict[str, str]:
     """Problems with who is on a review, keyed by field name; empty when all is well."""
     problems = {}
-    if not user_has_role(supervisor, Role.SUPERVISOR):
+    if not user_has_role(user=supervisor, role=Role.SUPERVISOR):
         problems["supervisor"] = "The supervisor must be in the Supervisor group."
     elif supervisor.pk == trainee.pk:
         problems["supervisor"] = "A trainee cannot supervise their own review."

@@ -165,24 +165,16 @@ class ModulePage(Page):
     subpage_types: list[str] = []
 
     def serve(self, request, *args, **kwargs):
-        from courses.views.learning import module_serve
+        from courses.views.learning import module_page
 
-        return module_serve(request, self)
+        return module_page(request, self)
 
     def get_context(self, request, *args, **kwargs):
-        from courses.views.learning import module_context
+        # Used by Wagtail's preview; a served page builds the same context in its view.
+        from courses.module_page import module_page_context
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(
-            module_context(
-                request,
-                self,
-                access=kwargs.get("access"),
-                invalid_block_id=kwargs.get("invalid_block_id"),
-                invalid_form=kwargs.get("invalid_form"),
-                progress=kwargs.get("progress"),
-            )
-        )
+        context.update(module_page_context(user=request.user, module=self))
         return context
 
     def required_block_ids(self) -> tuple[set[str], set[str]]:

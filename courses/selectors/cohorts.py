@@ -97,7 +97,7 @@ def supervisor_choices(enrolments: list[Enrolment]) -> list[User]:
     """Everyone active in the Supervisor group, and anyone already supervising one of these
     enrolments (so a form does not quietly drop a supervisor who has since left the role).
     One query."""
-    users = list(active_users_with_role(Role.SUPERVISOR))
+    users = list(active_users_with_role(role=Role.SUPERVISOR))
     known = {user.pk for user in users}
     for enrolment in enrolments:
         if enrolment.supervisor_id and enrolment.supervisor_id not in known:

@@ -1,8 +1,5 @@
 """The trainee's side of a course: module pages, answers, "My learning" and a progress record."""
 
-from dataclasses import dataclass
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,21 +7,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
+from wagtail.models import Page
+
 from ..access import ModuleAccess, Viewer, get_enrolment_for_user, module_access_for_user
 from ..exceptions import CourseError
 from ..learning_forms import KnowledgeCheckForm, ReflectionForm
-from ..models import ModulePage, ModuleProgress
-from ..scoring import knowledge_check_result, stored_answers
-from ..selectors.modules import (
-    join_page,
-    knowledge_check_passed,
-    module_after,
-    module_is_completed,
-    module_progress_for,
-    module_work,
-)
+from ..models import ModulePage
+from ..module_page import module_page_context
+from ..selectors.modules import join_page, knowledge_check_passed, module_is_completed
 from ..selectors.progress import (
-    ModuleStatus,
     my_learning_for_user,
     reflections_for_enrolment,
     trainee_progress_for_enrolment,
@@ -36,101 +27,37 @@ from ..services.progress import (
 )
 
 
-@dataclass
-class BodyItem:
-    """A block of the module body with what the page needs to show around it."""
-
-    block: Any
-    form: Any = None
-    answer: Any = None
-    result: Any = None
-    attempt: Any = None
-    attempt_count: int = 0
-    # A check passed on an earlier attempt stays passed, whatever a later attempt scores.
-    passed_before: bool = False
-
-
-def module_serve(request: HttpRequest, module: ModulePage, **kwargs) -> HttpResponse:
-    access = kwargs.pop("access", None) or module_access_for_user(user=request.user, module=module)
-    if access.can_answer and not getattr(request, "is_preview", False):
-        try:
-            kwargs["progress"] = module_progress_start(enrolment=access.enrolment, module=module)
-        except CourseError as error:
-            messages.error(request, str(error))
-    return TemplateResponse(
-        request,
-        module.get_template(request),
-        module.get_context(request, access=access, **kwargs),
-    )
-
-
-def module_context(
+def module_page(
     request: HttpRequest,
     module: ModulePage,
     *,
     access: ModuleAccess | None = None,
     invalid_block_id: str | None = None,
     invalid_form=None,
-    progress: ModuleProgress | None = None,
-) -> dict:
+) -> TemplateResponse:
+    """A module page (ModulePage.serve comes here). A trainee who may answer starts the module
+    by opening it. An answer that did not validate comes back here to be shown with its errors.
+    """
     access = access or module_access_for_user(user=request.user, module=module)
-    context: dict[str, Any] = {
-        "access": access,
-        # A module previewed before its first save has no place in the tree yet.
-        "course": module.get_parent() if module.path else None,
-        "invalid_form": invalid_form,
-        "body_items": [],
-        "progress": None,
-        "status": None,
-    }
-    if access.viewer == Viewer.NOT_ENROLLED:
-        context["join_page"] = join_page()
-    if access.viewer == Viewer.TRAINEE and access.waiting_for:
-        context["status"] = ModuleStatus.CANNOT_START
-    if not access.can_view_body:
-        return context
-
-    work = None
-    if access.can_answer:
-        if progress is None:
-            progress = module_progress_for(enrolment=access.enrolment, module=module)
-        work = module_work(progress=progress)
-        context["progress"] = progress
-        if progress is None:
-            context["status"] = ModuleStatus.NOT_STARTED
-        elif progress.completed_at:
-            context["status"] = ModuleStatus.COMPLETED
-            context["next_module"] = module_after(module)
-        else:
-            context["status"] = ModuleStatus.IN_PROGRESS
-
-    for block in module.body:
-        item = BodyItem(block=block)
-        if block.block_type == "reflective_question" and work is not None:
-            item.answer = work.reflections.get(block.id)
-            if block.id == invalid_block_id:
-                item.form = invalid_form
-            else:
-                item.form = ReflectionForm(
-                    block_id=block.id,
-                    question=block.value["question"],
-                    guidance=block.value["guidance"],
-                    initial={"answer": item.answer.answer if item.answer else ""},
-                )
-        elif block.block_type == "knowledge_check" and work is not None:
-            item.attempt = work.latest_attempts.get(block.id)
-            item.attempt_count = work.attempt_counts.get(block.id, 0)
-            item.passed_before = block.id in work.passed_checks
-            if item.attempt is not None:
-                item.result = knowledge_check_result(
-                    check=block.value, answers=stored_answers(item.attempt)
-                )
-            if block.id == invalid_block_id:
-                item.form = invalid_form
-            else:
-                item.form = KnowledgeCheckForm(block_id=block.id, check=block.value)
-        context["body_items"].append(item)
-    return context
+    progress = None
+    if access.can_answer and not getattr(request, "is_preview", False):
+        try:
+            progress = module_progress_start(enrolment=access.enrolment, module=module)
+        except CourseError as error:
+            messages.error(request, str(error))
+    # Wagtail's context for every page (page, self, request), then the module's own.
+    context = Page.get_context(module, request)
+    context.update(
+        module_page_context(
+            user=request.user,
+            module=module,
+            access=access,
+            progress=progress,
+            invalid_block_id=invalid_block_id,
+            invalid_form=invalid_form,
+        )
+    )
+    return TemplateResponse(request, module.get_template(request), context)
 
 
 def _module_for_answer(request: HttpRequest, page_id: int) -> tuple[ModulePage, ModuleAccess]:
@@ -187,7 +114,7 @@ def reflection_save(request: HttpRequest, page_id: int, block_id: str) -> HttpRe
         guidance=block.value["guidance"],
     )
     if not form.is_valid():
-        return module_serve(
+        return module_page(
             request, module, access=access, invalid_block_id=block_id, invalid_form=form
         )
     was_completed = module_is_completed(enrolment=access.enrolment, module=module)
@@ -229,7 +156,7 @@ def knowledge_check_answer(request: HttpRequest, page_id: int, block_id: str) ->
         return refused
     form = KnowledgeCheckForm(request.POST, block_id=block_id, check=block.value)
     if not form.is_valid():
-        return module_serve(
+        return module_page(
             request, module, access=access, invalid_block_id=block_id, invalid_form=form
         )
     was_completed = module_is_completed(enrolment=access.enrolment, module=module)

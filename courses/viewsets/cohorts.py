@@ -25,7 +25,7 @@ from ..services import cohorts as services
 
 
 def _supervisors():
-    return active_users_with_role(Role.SUPERVISOR)
+    return active_users_with_role(role=Role.SUPERVISOR)
 
 
 class ServiceErrorMixin:

@@ -19,7 +19,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         # Only when the sign-in page had no `next`: otherwise allauth goes there.
-        return user_home_url(request.user)
+        return user_home_url(user=request.user)
 
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
         # Staff are sent to set up two-factor authentication straight after signing in. Asking
@@ -34,7 +34,8 @@ class AccountAdapter(DefaultAccountAdapter):
             and request is not None
             and request.user.is_authenticated
             and (
-                not user_has_totp(request.user) or user_activated_totp_within(request.user, timeout)
+                not user_has_totp(user=request.user)
+                or user_activated_totp_within(user=request.user, seconds=timeout)
             )
             and _signed_in_within(request, timeout)
         ):

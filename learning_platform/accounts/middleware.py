@@ -41,7 +41,7 @@ class RequireMFAMiddleware:
             user is not None
             and user.is_authenticated
             and not _allowed_before_mfa(request.path)
-            and user_mfa_setup_pending(user)
+            and user_mfa_setup_pending(user=user)
         ):
             query = urlencode({"next": request.get_full_path()})
             return redirect(f"{reverse('mfa_activate_totp')}?{query}")

@@ -19,7 +19,7 @@ def profile(request):
     form = ProfileForm(
         request.POST or None,
         instance=request.user,
-        name_locked=user_name_is_locked(request.user),
+        name_locked=user_name_is_locked(user=request.user),
     )
     if request.method == "POST" and form.is_valid():
         if user_profile_save(form=form) is None:

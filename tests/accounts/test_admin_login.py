@@ -49,11 +49,11 @@ def test_it_refuses_the_wagtail_admin_to_signed_in_people_without_a_redirect_loo
     assert response.redirect_chain == []
     page = response.content.decode()
     assert "You do not have access to this page" in page
-    assert f'href="{user_home_url(user)}"' in page
+    assert f'href="{user_home_url(user=user)}"' in page
     assert "You do not have permission" not in page
     assert list(get_messages(response.wsgi_request)) == []
     # The next page shows no queued "no permission" banners either.
-    assert "You do not have permission" not in client.get(user_home_url(user)).content.decode()
+    assert "You do not have permission" not in client.get(user_home_url(user=user)).content.decode()
 
 
 def test_it_refuses_a_signed_in_trainee_the_wagtail_login_instead_of_sending_her_back(client, tess):

@@ -210,3 +210,15 @@ def test_it_lets_programme_staff_add_a_module_in_the_editor(client, ada, course)
 
     assert response.status_code == 200
     assert "prerequisites" in response.context["form"].fields
+
+
+def test_it_previews_a_module_for_programme_staff_without_recording_progress(client, ada, modules):
+    client.force_login(ada)
+
+    response = client.get(f"/admin/pages/{modules[1].pk}/view_draft/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Body of the KPE module." in html
+    assert "Correct answer" in html
+    assert not ModuleProgress.objects.exists()
