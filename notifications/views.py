@@ -11,9 +11,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .forms import EmailPreferencesForm
-from .models import MANDATORY_REASONS, Event
 from .rendering import render_summary
-from .selectors import get_notification_for_user, notifications_for_user
+from .selectors import (
+    get_notification_for_user,
+    notification_emails_always_sent,
+    notifications_for_user,
+)
 from .services import notification_mark_read as mark_read
 from .services import notification_preferences_set, notifications_mark_all_read
 
@@ -106,8 +109,5 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
         notification_preferences_set(user=request.user, email=form.cleaned_data)
         messages.success(request, "Your email preferences have been saved.")
         return redirect("notifications:preferences")
-    mandatory = [
-        {"label": Event(event).label, "reason": reason}
-        for event, reason in MANDATORY_REASONS.items()
-    ]
+    mandatory = notification_emails_always_sent()
     return render(request, "notifications/preferences.html", {"form": form, "mandatory": mandatory})

@@ -29,9 +29,9 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from learning_platform.accounts.models import Organisation, User
 from learning_platform.accounts.roles import Role
-from notifications.models import Event
 from notifications.services import notify
 
+from ..events import CourseEvent
 from ..models import Cohort, Enrolment, Invitation
 from ..selectors.cohorts import cohort_places_left, invitations_unsent_ids
 from ..validators import control_characters_problem, has_control_characters
@@ -188,7 +188,7 @@ def _create(
     # above is the one that carries the link).
     invitee = User.objects.filter(email__iexact=email, is_active=True).first()
     if invitee is not None:
-        notify(recipient=invitee, event=Event.INVITATION, actor=invited_by, target=invitation)
+        notify(recipient=invitee, event=CourseEvent.INVITATION, actor=invited_by, target=invitation)
     return invitation
 
 

@@ -43,8 +43,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 import pytest
 
+from accreditation.events import AccreditationEvent
 from learning_platform.security import first_party_packages, view_module
-from notifications.models import Event
 from notifications.services import notify
 
 # The two worlds the per-app tables build: a cohort with Tess and Pat enrolled (courses), and
@@ -471,7 +471,9 @@ def courses_world(ctx, tess):  # noqa: F811
     from courses.models import Invitation
 
     first, second = ctx["first"], ctx["second"]
-    notification = notify(recipient=tess, event=Event.STAGE_APPROVED, link="/accreditation/")
+    notification = notify(
+        recipient=tess, event=AccreditationEvent.STAGE_APPROVED, link="/accreditation/"
+    )
     return {
         "cohort": ctx["cohort"].pk,
         "calendar_token": ctx["calendar_token"],
