@@ -57,15 +57,6 @@ def notification_email_preferences(user: User) -> dict[str, bool]:
     return {event: event not in off for event in registry.optional_keys()}
 
 
-def notification_emails_always_sent() -> list[dict[str, str]]:
-    """The emails no one may turn off, each with why, for the preferences page."""
-    return [
-        {"label": event_type.label_text, "reason": event_type.why_always_sent}
-        for event_type in registry.event_types()
-        if not event_type.optional
-    ]
-
-
 def notifications_unsent_ids(*, older_than: timedelta) -> list[int]:
     """Emails that should have gone by now: pending for longer than `older_than`, claimed by a
     worker longer ago than that (it died mid-send, or its message was lost), or failed with

@@ -10,13 +10,10 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from . import registry
 from .forms import EmailPreferencesForm
 from .rendering import render_summary
-from .selectors import (
-    get_notification_for_user,
-    notification_emails_always_sent,
-    notifications_for_user,
-)
+from .selectors import get_notification_for_user, notifications_for_user
 from .services import notification_mark_read as mark_read
 from .services import notification_preferences_set, notifications_mark_all_read
 
@@ -109,5 +106,9 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
         notification_preferences_set(user=request.user, email=form.cleaned_data)
         messages.success(request, "Your email preferences have been saved.")
         return redirect("notifications:preferences")
-    mandatory = notification_emails_always_sent()
+    mandatory = [
+        {"label": event_type.label_text, "reason": event_type.why_always_sent}
+        for event_type in registry.event_types()
+        if not event_type.optional
+    ]
     return render(request, "notifications/preferences.html", {"form": form, "mandatory": mandatory})
