@@ -9,8 +9,6 @@ class AccreditationConfig(AppConfig):
     def ready(self) -> None:
         from courses.selectors.activity import register_activity
 
-        # Registers the digest email's extra template variables with the notifications app.
-        from . import notification_texts  # noqa: F401
         from .selectors.activity import trainee_activity_sources, trainee_has_nothing_left_to_do
 
         # Accreditation work counts as the trainee's activity for the inactivity reminders.

@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import Event
+from . import registry
 from .selectors import notification_email_preferences
 
 
@@ -11,5 +11,5 @@ class EmailPreferencesForm(forms.Form):
         super().__init__(*args, **kwargs)
         for event, enabled in notification_email_preferences(user).items():
             self.fields[event] = forms.BooleanField(
-                label=Event(event).label, required=False, initial=enabled
+                label=registry.label(event), required=False, initial=enabled
             )

@@ -12,70 +12,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 
+from . import registry
+from .registry import MAX_KEY_LENGTH
 
-class Event(models.TextChoices):
-    INVITATION = "invitation", "You are invited to a cohort"
-    STAGE_SUBMITTED = "stage_submitted", "A trainee submits a stage for your sign-off"
-    STAGE_CHANGES_REQUESTED = "stage_changes_requested", "Your supervisor asks for changes"
-    STAGE_APPROVED = "stage_approved", "Your supervisor signs off a stage"
-    STAGE_REOPENED = "stage_reopened", "Your supervisor reopens a signed-off stage"
-    SUPERVISION_TO_CONFIRM = (
-        "supervision_to_confirm",
-        "Your supervisor records a supervision session for you to confirm",
-    )
-    APPLICATION_SUBMITTED = (
-        "application_submitted",
-        "A trainee submits an application for accreditation",
-    )
-    APPLICATION_DECIDED = "application_decided", "A decision on your application"
-    CERTIFICATE_ISSUED = "certificate_issued", "Your certificate is issued"
-    CERTIFICATE_SUSPENDED = "certificate_suspended", "Your certificate is suspended"
-    CERTIFICATE_REINSTATED = "certificate_reinstated", "Your certificate is reinstated"
-    CERTIFICATE_REVOKED = "certificate_revoked", "Your certificate is revoked"
-    STAGE_WAITING_REMINDER = (
-        "stage_waiting_reminder",
-        "A reminder when a stage has waited more than a week for your sign-off",
-    )
-    SUPERVISOR_DIGEST = "supervisor_digest", "A weekly summary of what waits for you"
-    TRAINEE_INACTIVITY_REMINDER = (
-        "trainee_inactivity_reminder",
-        "A reminder when you have not done anything for 30 days",
-    )
-    CERTIFICATE_EXPIRY_WARNING = (
-        "certificate_expiry_warning",
-        "A warning before your certificate expires",
-    )
-
-
-# A user may turn the email for these off; the in-app notification still appears.
-OPTIONAL_EVENTS: frozenset[str] = frozenset(
-    {
-        Event.STAGE_SUBMITTED,
-        Event.STAGE_APPROVED,
-        Event.SUPERVISION_TO_CONFIRM,
-        Event.APPLICATION_SUBMITTED,
-        Event.STAGE_WAITING_REMINDER,
-        Event.SUPERVISOR_DIGEST,
-        Event.TRAINEE_INACTIVITY_REMINDER,
-    }
-)
-
-# Why a mandatory email cannot be turned off, in words for the preferences page.
-MANDATORY_REASONS: dict[str, str] = {
-    Event.INVITATION: "The invitation email holds the link you need to join the cohort.",
-    Event.STAGE_CHANGES_REQUESTED: "Your review cannot go on until you act on the feedback.",
-    Event.STAGE_REOPENED: "A signed-off stage needs your work again.",
-    Event.APPLICATION_DECIDED: "Decisions on your accreditation are always sent.",
-    Event.CERTIFICATE_ISSUED: "Changes to your certificate are always sent.",
-    Event.CERTIFICATE_SUSPENDED: "Changes to your certificate are always sent.",
-    Event.CERTIFICATE_REINSTATED: "Changes to your certificate are always sent.",
-    Event.CERTIFICATE_REVOKED: "Changes to your certificate are always sent.",
-    Event.CERTIFICATE_EXPIRY_WARNING: "You need to know before your accreditation lapses.",
-}
-
-# Events whose email another part of the platform sends (the cohort invitation carries a
-# one-time link only that email may hold), so the notification is in-app only.
-EMAILED_ELSEWHERE: frozenset[str] = frozenset({Event.INVITATION})
+# The events are declared by the apps that raise them (see registry), so the column has no choices.
+EVENT_HELP = "The key of an event declared in an app's events module."
 
 
 class EmailStatus(models.TextChoices):
@@ -91,7 +32,7 @@ class Notification(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
-    event = models.CharField(max_length=40, choices=Event.choices)
+    event = models.CharField(max_length=MAX_KEY_LENGTH, help_text=EVENT_HELP)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -148,7 +89,11 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_event_display()} for user {self.recipient_id}"
+        return f"{self.event_label} for user {self.recipient_id}"
+
+    @property
+    def event_label(self) -> str:
+        return registry.label(self.event)
 
     @property
     def is_read(self) -> bool:
@@ -161,7 +106,7 @@ class NotificationPreference(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
     )
-    event = models.CharField(max_length=40, choices=Event.choices)
+    event = models.CharField(max_length=MAX_KEY_LENGTH, help_text=EVENT_HELP)
     email = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,9 +1,10 @@
 """Turning a notification into words: its email (subject, plain text and HTML) and its one-line
 text in the notifications list.
 
-Each event has three templates in `notifications/email/`: `<event>.subject.txt` (also the line
-shown in the list), `<event>.txt` and `<event>.html` (which extends `notifications/email/base.html`;
-the plain text extends `notifications/email/base.txt`). Every template gets:
+Each event has three templates in the directory its declaration names (see registry), usually in
+the app that raises it: `<event>.subject.txt` (also the line shown in the list), `<event>.txt` and
+`<event>.html` (which extends `notifications/email/base.html`; the plain text extends
+`notifications/email/base.txt`). Every template gets:
 
 - `notification`, `event`, `recipient`, `actor` (may be None) and `target` (may be None);
 - `context`: the notification's stored ids and short values;
@@ -12,8 +13,8 @@ the plain text extends `notifications/email/base.txt`). Every template gets:
   recipient may turn this email off);
 - in the body templates only, `subject`: the rendered subject line, without the prefix.
 
-An event that needs more than that registers a function with `@context_for(Event.X)`, which takes
-the notification and returns extra template variables for the plain text and HTML bodies. The
+An event that needs more than that declares a `body_context` function, which takes the
+notification and returns extra template variables for the plain text and HTML bodies. The
 subject does not get them: it is also the line in the notifications list, which renders many
 notifications at once and must run a fixed number of queries, so a subject uses only the
 variables above (and the related objects the list fetches for each kind of target).
@@ -24,7 +25,6 @@ file, so a mail is never sent half-written.
 
 import logging
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -32,23 +32,11 @@ from django.template import Context, TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import reverse
 
-from .models import OPTIONAL_EVENTS, Notification
+from . import registry
+from .models import Notification
+from .registry import template_names
 
 logger = logging.getLogger(__name__)
-
-TEMPLATE_DIR = "notifications/email"
-
-_CONTEXT_BUILDERS: dict[str, Callable[[Notification], dict]] = {}
-
-
-def context_for(event: str) -> Callable:
-    """Register extra template variables for one event's email and list text."""
-
-    def register(builder: Callable[[Notification], dict]) -> Callable[[Notification], dict]:
-        _CONTEXT_BUILDERS[str(event)] = builder
-        return builder
-
-    return register
 
 
 @dataclass(frozen=True)
@@ -58,16 +46,12 @@ class RenderedEmail:
     html: str
 
 
-def template_names(event: str) -> tuple[str, str, str]:
-    base = f"{TEMPLATE_DIR}/{event}"
-    return f"{base}.subject.txt", f"{base}.txt", f"{base}.html"
-
-
 def absolute_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
 def template_context(notification: Notification, *, for_body: bool = True) -> dict:
+    event_type = registry.find(notification.event)
     context = {
         "notification": notification,
         "event": notification.event,
@@ -75,15 +59,14 @@ def template_context(notification: Notification, *, for_body: bool = True) -> di
         "actor": notification.actor,
         "target": notification.target,
         "context": notification.context or {},
-        "optional": notification.event in OPTIONAL_EVENTS,
+        "optional": event_type is not None and event_type.optional,
         "site_url": settings.SITE_URL.rstrip("/"),
         "open_url": absolute_url(reverse("notifications:open", args=[notification.pk])),
         "notifications_url": absolute_url(reverse("notifications:list")),
         "preferences_url": absolute_url(reverse("notifications:preferences")),
     }
-    builder = _CONTEXT_BUILDERS.get(notification.event) if for_body else None
-    if builder is not None:
-        context.update(builder(notification))
+    if for_body and event_type is not None and event_type.body_context is not None:
+        context.update(event_type.body_context(notification))
     return context
 
 
@@ -120,4 +103,4 @@ def render_summary(notification: Notification) -> str:
         # The list must still open; the missing template is loud in the logs and in sending.
         logger.error("Missing notification template %s", subject_name)
         line = ""
-    return line or notification.get_event_display()
+    return line or notification.event_label

@@ -9,39 +9,17 @@ from django.utils import timezone
 
 from learning_platform.accounts.models import User
 
-from .models import OPTIONAL_EVENTS, EmailStatus, Event, Notification, NotificationPreference
+from . import registry
+from .models import EmailStatus, Notification, NotificationPreference
 from .services import TOTAL_EMAIL_ATTEMPTS, stale_email_claims
 
 
-def _target_querysets() -> list[QuerySet]:
-    """What the notification texts read from each kind of target, fetched together so a page of
-    notifications runs one query per kind of target, however many there are."""
-    from accreditation.models import (
-        AccreditationApplication,
-        Certificate,
-        CertificateEvent,
-        Decision,
-        ReviewStage,
-        SignOff,
-        SupervisionSession,
-    )
-    from courses.models import Invitation
-
-    return [
-        SignOff.objects.select_related("stage__definition"),
-        ReviewStage.objects.select_related("definition"),
-        SupervisionSession.objects.all(),
-        AccreditationApplication.objects.all(),
-        Decision.objects.all(),
-        Certificate.objects.all(),
-        CertificateEvent.objects.select_related("certificate"),
-        Invitation.objects.select_related("cohort"),
-    ]
-
-
 def notifications_with_targets(queryset: QuerySet[Notification]) -> QuerySet[Notification]:
+    """With what the notification texts read from each kind of target (as the events declare
+    it), fetched together so a page of notifications runs one query per kind of target, however
+    many there are."""
     return queryset.select_related("recipient", "actor", "target_content_type").prefetch_related(
-        GenericPrefetch("target", _target_querysets())
+        GenericPrefetch("target", registry.target_querysets())
     )
 
 
@@ -60,13 +38,13 @@ def notifications_unread_count(user: User) -> int:
 
 
 def notification_email_preferences(user: User) -> dict[str, bool]:
-    """Each optional event, in the order Event lists them, and whether its email is on."""
+    """Each optional event, in the order the apps declare them, and whether its email is on."""
     off = set(
         NotificationPreference.objects.filter(user=user, email=False).values_list(
             "event", flat=True
         )
     )
-    return {event.value: event.value not in off for event in Event if event in OPTIONAL_EVENTS}
+    return {event: event not in off for event in registry.optional_keys()}
 
 
 def notifications_unsent_ids(*, older_than: timedelta) -> list[int]:

@@ -23,15 +23,9 @@ from celery.exceptions import SoftTimeLimitExceeded
 
 from learning_platform.accounts.models import User
 
+from . import registry
 from .links import link_for
-from .models import (
-    EMAILED_ELSEWHERE,
-    OPTIONAL_EVENTS,
-    EmailStatus,
-    Event,
-    Notification,
-    NotificationPreference,
-)
+from .models import EmailStatus, Notification, NotificationPreference
 from .rendering import render_email
 
 logger = logging.getLogger(__name__)
@@ -82,9 +76,10 @@ def email_retry_delay(attempts: int) -> timedelta | None:
 
 
 def email_enabled(*, user: User, event: str) -> bool:
-    if event in EMAILED_ELSEWHERE:
+    event_type = registry.get(event)
+    if event_type.emailed_elsewhere:
         return False
-    if event not in OPTIONAL_EVENTS:
+    if not event_type.optional:
         return True
     return not NotificationPreference.objects.filter(user=user, event=event, email=False).exists()
 
@@ -92,7 +87,7 @@ def email_enabled(*, user: User, event: str) -> bool:
 def notify(
     *,
     recipient: User,
-    event: Event,
+    event: str,
     actor: User | None = None,
     target: models.Model | None = None,
     context: dict | None = None,
@@ -104,10 +99,12 @@ def notify(
     Returns None, and sends nothing, if the recipient is inactive or already has a notification
     with this `dedupe_key`. `context` holds ids and short non-personal values only; `link` (a
     path) overrides the page worked out from the event and target.
+
+    Raises UnknownEvent (a ValueError) for an event no app declares.
     """
+    event = registry.get(event).key
     if recipient is None or not recipient.is_active:
         return None
-    event = Event(event)
     notification = Notification(
         recipient=recipient,
         event=event,
@@ -144,12 +141,13 @@ def notify(
 def notify_many(
     *,
     recipients: Iterable[User],
-    event: Event,
+    event: str,
     actor: User | None = None,
     target: models.Model | None = None,
     context: dict | None = None,
 ) -> list[Notification]:
     """Notify each person once, however often they appear in `recipients`."""
+    registry.get(event)
     seen: set[int] = set()
     created = []
     for person in recipients:
@@ -322,7 +320,7 @@ def notifications_mark_all_read(*, user: User) -> int:
 def notifications_mark_done(
     *,
     recipient: User,
-    event: Event | Iterable[Event],
+    event: str | Iterable[str],
     target: models.Model | QuerySet,
 ) -> int:
     """Mark read the recipient's unread notifications of this event (or events) about this
@@ -350,7 +348,7 @@ def notifications_mark_done(
 @transaction.atomic
 def notification_preferences_set(*, user: User, email: Mapping[str, bool]) -> None:
     """Save which optional emails the user wants. Mandatory events cannot be turned off."""
-    unknown = set(email) - OPTIONAL_EVENTS
+    unknown = set(email) - set(registry.optional_keys())
     if unknown:
         raise ValueError(f"These emails cannot be turned off: {', '.join(sorted(unknown))}.")
     for event, wanted in email.items():

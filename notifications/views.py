@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from . import registry
 from .access import get_notification_for_user
 from .forms import EmailPreferencesForm
-from .models import MANDATORY_REASONS, Event
 from .rendering import render_summary
 from .selectors import notifications_for_user
 from .services import notification_mark_read as mark_read
@@ -108,7 +108,8 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Your email preferences have been saved.")
         return redirect("notifications:preferences")
     mandatory = [
-        {"label": Event(event).label, "reason": reason}
-        for event, reason in MANDATORY_REASONS.items()
+        {"label": event_type.label_text, "reason": event_type.why_always_sent}
+        for event_type in registry.event_types()
+        if not event_type.optional
     ]
     return render(request, "notifications/preferences.html", {"form": form, "mandatory": mandatory})

@@ -16,9 +16,9 @@ from wagtail.log_actions import log
 from courses.models import Enrolment
 from learning_platform.accounts.models import User
 from learning_platform.accounts.roles import Role, user_is_assessor
-from notifications.models import Event
 from notifications.services import notify, notify_many
 
+from ..events import AccreditationEvent
 from ..exceptions import TransitionError
 from ..models import AccreditationApplication, Certificate, Decision, SupervisedReview
 from ..selectors.applications import assessor_supervises_trainee
@@ -152,7 +152,7 @@ def _submit(
     _audit(application, verb=verb, user=trainee, old=old)
     notify_many(
         recipients=_assessors_for(application),
-        event=Event.APPLICATION_SUBMITTED,
+        event=AccreditationEvent.APPLICATION_SUBMITTED,
         actor=trainee,
         target=application,
         context={"resubmitted": verb == "resubmit"},
@@ -256,7 +256,7 @@ def _decide(
     _audit(application, verb=_VERBS[outcome], user=assessor, old=old, reason=reasons)
     notify(
         recipient=application.trainee,
-        event=Event.APPLICATION_DECIDED,
+        event=AccreditationEvent.APPLICATION_DECIDED,
         actor=assessor,
         target=decision,
         context={"outcome": outcome},

@@ -20,9 +20,9 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from learning_platform.accounts.models import User
 from learning_platform.accounts.roles import user_is_assessor
-from notifications.models import Event
 from notifications.services import notify
 
+from ..events import AccreditationEvent
 from ..exceptions import TransitionError
 from ..models import (
     AccreditationApplication,
@@ -95,7 +95,10 @@ def certificate_issue(*, application: AccreditationApplication, by: User) -> Cer
     # The email says the certificate is ready and links to the holder's certificates page; the
     # PDF may still be rendering, and that page says so until it is there.
     notify(
-        recipient=certificate.holder, event=Event.CERTIFICATE_ISSUED, actor=by, target=certificate
+        recipient=certificate.holder,
+        event=AccreditationEvent.CERTIFICATE_ISSUED,
+        actor=by,
+        target=certificate,
     )
     return certificate
 
@@ -163,9 +166,9 @@ def _change_status(
 
 
 _EVENTS = {
-    "suspended": Event.CERTIFICATE_SUSPENDED,
-    "reinstated": Event.CERTIFICATE_REINSTATED,
-    "revoked": Event.CERTIFICATE_REVOKED,
+    "suspended": AccreditationEvent.CERTIFICATE_SUSPENDED,
+    "reinstated": AccreditationEvent.CERTIFICATE_REINSTATED,
+    "revoked": AccreditationEvent.CERTIFICATE_REVOKED,
 }
 _ACTIONS = {"suspended": "suspend", "reinstated": "reinstate", "revoked": "revoke"}
 

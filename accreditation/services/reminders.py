@@ -11,9 +11,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from learning_platform.accounts.models import User
-from notifications.models import Event
 from notifications.services import notify
 
+from ..events import AccreditationEvent
 from ..models import SignOff
 from ..selectors.reminders import certificates_expiring, stages_waiting_since, supervisor_digests
 
@@ -36,7 +36,7 @@ def stage_waiting_reminders_send(*, now: datetime | None = None) -> int:
             continue
         notification = notify(
             recipient=stage.review.supervisor,
-            event=Event.STAGE_WAITING_REMINDER,
+            event=AccreditationEvent.STAGE_WAITING_REMINDER,
             target=submission,
             context={"days_waiting": (today - timezone.localdate(stage.submitted_at)).days},
             dedupe_key=f"stage-waiting:{submission.pk}",
@@ -61,7 +61,7 @@ def supervisor_digests_send(*, now: datetime | None = None) -> int:
         digest = digests[supervisor.pk]
         notification = notify(
             recipient=supervisor,
-            event=Event.SUPERVISOR_DIGEST,
+            event=AccreditationEvent.SUPERVISOR_DIGEST,
             context={
                 "week": week,
                 "stage_ids": digest.stage_ids,
@@ -89,7 +89,7 @@ def certificate_expiry_warnings_send(*, today: date | None = None) -> int:
         threshold = next(t for t in thresholds if days_left <= t)
         notification = notify(
             recipient=certificate.holder,
-            event=Event.CERTIFICATE_EXPIRY_WARNING,
+            event=AccreditationEvent.CERTIFICATE_EXPIRY_WARNING,
             target=certificate,
             context={"threshold_days": threshold, "days_left": days_left},
             dedupe_key=f"certificate-expiry:{certificate.pk}:{threshold}",

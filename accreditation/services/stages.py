@@ -12,9 +12,9 @@ from django.utils import timezone
 from wagtail.log_actions import log
 
 from learning_platform.accounts.models import User
-from notifications.models import Event
 from notifications.services import notifications_mark_done, notify, notify_many
 
+from ..events import AccreditationEvent
 from ..exceptions import TransitionError
 from ..models import ReviewStage, SignOff
 from ..selectors.reviews import (
@@ -101,10 +101,10 @@ def _move(
 
 
 _EVENTS = {
-    SignOff.Decision.SUBMITTED: Event.STAGE_SUBMITTED,
-    SignOff.Decision.APPROVED: Event.STAGE_APPROVED,
-    SignOff.Decision.CHANGES_REQUESTED: Event.STAGE_CHANGES_REQUESTED,
-    SignOff.Decision.REOPENED: Event.STAGE_REOPENED,
+    SignOff.Decision.SUBMITTED: AccreditationEvent.STAGE_SUBMITTED,
+    SignOff.Decision.APPROVED: AccreditationEvent.STAGE_APPROVED,
+    SignOff.Decision.CHANGES_REQUESTED: AccreditationEvent.STAGE_CHANGES_REQUESTED,
+    SignOff.Decision.REOPENED: AccreditationEvent.STAGE_REOPENED,
 }
 
 
@@ -113,15 +113,15 @@ def _notify(stage: ReviewStage, sign_off: SignOff) -> None:
     if event is None:
         return
     review = stage.review
-    if event in (Event.STAGE_APPROVED, Event.STAGE_CHANGES_REQUESTED):
+    if event in (AccreditationEvent.STAGE_APPROVED, AccreditationEvent.STAGE_CHANGES_REQUESTED):
         # The supervisor has decided: what asked them to (the submission, and any reminder
         # that it waits) is done.
         notifications_mark_done(
             recipient=sign_off.by,
-            event=[Event.STAGE_SUBMITTED, Event.STAGE_WAITING_REMINDER],
+            event=[AccreditationEvent.STAGE_SUBMITTED, AccreditationEvent.STAGE_WAITING_REMINDER],
             target=SignOff.objects.filter(stage=stage, decision=SignOff.Decision.SUBMITTED),
         )
-    if event == Event.STAGE_SUBMITTED:
+    if event == AccreditationEvent.STAGE_SUBMITTED:
         notify(recipient=review.supervisor, event=event, actor=sign_off.by, target=sign_off)
     else:
         notify_many(

@@ -11,9 +11,9 @@ from django.utils.formats import date_format
 from wagtail.log_actions import log
 
 from learning_platform.accounts.models import User
-from notifications.models import Event
 from notifications.services import notifications_mark_done, notify_many
 
+from ..events import AccreditationEvent
 from ..exceptions import TransitionError
 from ..models import SupervisionAttendance, SupervisionSession
 from ..selectors.supervision import supervisor_trainees
@@ -65,7 +65,10 @@ def supervision_session_record(
         data={"attendees": [person.pk for person in attendees], "kind": kind},
     )
     notify_many(
-        recipients=attendees, event=Event.SUPERVISION_TO_CONFIRM, actor=supervisor, target=session
+        recipients=attendees,
+        event=AccreditationEvent.SUPERVISION_TO_CONFIRM,
+        actor=supervisor,
+        target=session,
     )
     return session
 
@@ -102,5 +105,7 @@ def supervision_attendance_confirm(
         user=trainee,
         data={"attendance_id": attendance.pk},
     )
-    notifications_mark_done(recipient=trainee, event=Event.SUPERVISION_TO_CONFIRM, target=session)
+    notifications_mark_done(
+        recipient=trainee, event=AccreditationEvent.SUPERVISION_TO_CONFIRM, target=session
+    )
     return attendance

@@ -6,9 +6,10 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from notifications.models import Event, Notification
+from notifications.models import Notification
 from notifications.services import notify
 
+from ..events import CourseEvent
 from ..selectors.activity import InactiveEnrolment, enrolment_start, enrolments_inactive
 
 
@@ -30,7 +31,7 @@ def trainee_inactivity_reminders_send(*, now: datetime | None = None) -> int:
         user = item.enrolment.user
         if Notification.objects.filter(
             recipient=user,
-            event=Event.TRAINEE_INACTIVITY_REMINDER,
+            event=CourseEvent.TRAINEE_INACTIVITY_REMINDER,
             # Reminders sent before the key named the trainee only ("inactivity:<enrolment>:
             # <date>") still count for their spell.
             dedupe_key__startswith="inactivity:",
@@ -39,7 +40,7 @@ def trainee_inactivity_reminders_send(*, now: datetime | None = None) -> int:
             continue
         notification = notify(
             recipient=user,
-            event=Event.TRAINEE_INACTIVITY_REMINDER,
+            event=CourseEvent.TRAINEE_INACTIVITY_REMINDER,
             target=item.enrolment,
             context={"days": (timezone.localdate(now) - since).days, "since": since.isoformat()},
             # The unique key is per recipient, so the date of the spell is enough.

@@ -9,6 +9,7 @@ from django.core import mail
 import pytest
 import time_machine
 
+from accreditation.events import AccreditationEvent
 from accreditation.models import SignOff
 from accreditation.periodic import send_stage_waiting_reminders, send_supervisor_digests
 from accreditation.services.certificates import certificate_revoke, certificate_suspend
@@ -20,7 +21,7 @@ from accreditation.services.reminders import (
 )
 from accreditation.services.stages import stage_request_changes, stage_submit
 from accreditation.services.supervision import supervision_session_record
-from notifications.models import Event, Notification
+from notifications.models import Notification
 
 from .award_builders import approve, enrol, make_assessor, make_ready, submit
 from .factories import stage
@@ -48,7 +49,9 @@ def _submit_first_stage(review, tess):
 
 
 def _reminders(user):
-    return Notification.objects.filter(recipient=user, event=Event.STAGE_WAITING_REMINDER)
+    return Notification.objects.filter(
+        recipient=user, event=AccreditationEvent.STAGE_WAITING_REMINDER
+    )
 
 
 # Stage waiting reminder ------------------------------------------------------------------
@@ -72,7 +75,7 @@ def test_it_reminds_the_supervisor_once_a_stage_has_waited_more_than_a_week(
     assert reminder.target == submission
     assert reminder.dedupe_key == f"stage-waiting:{submission.pk}"
     assert not Notification.objects.filter(
-        recipient__in=[tess, pat], event=Event.STAGE_WAITING_REMINDER
+        recipient__in=[tess, pat], event=AccreditationEvent.STAGE_WAITING_REMINDER
     ).exists()
     (email,) = [m for m in mail.outbox if m.to == [sam.email]]
     assert email.subject.endswith("“Preparation” has waited 8 days for your sign-off")
@@ -135,7 +138,7 @@ def busy_week(review, tess, pat, sam):
 
 
 def _digests():
-    return Notification.objects.filter(event=Event.SUPERVISOR_DIGEST)
+    return Notification.objects.filter(event=AccreditationEvent.SUPERVISOR_DIGEST)
 
 
 def test_it_sends_the_digest_only_to_supervisors_with_something_in_it(
@@ -200,7 +203,7 @@ def _days_before(certificate, days: int) -> datetime:
 
 
 def _warnings():
-    return Notification.objects.filter(event=Event.CERTIFICATE_EXPIRY_WARNING)
+    return Notification.objects.filter(event=AccreditationEvent.CERTIFICATE_EXPIRY_WARNING)
 
 
 def test_it_warns_at_ninety_and_again_at_thirty_days(

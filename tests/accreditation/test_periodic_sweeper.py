@@ -11,10 +11,11 @@ from django.core.files.storage import FileSystemStorage
 import pytest
 import time_machine
 
+from accreditation.events import AccreditationEvent
 from accreditation.models import Certificate
 from accreditation.services.reminders import certificate_expiry_warnings_send
 from learning_platform.sweeps import stuck_work_requeue, sweep_stuck_work
-from notifications.models import EmailStatus, Event, Notification
+from notifications.models import EmailStatus, Notification
 
 from .award_builders import approve, make_ready, submit
 
@@ -113,7 +114,9 @@ def test_it_sends_again_an_email_that_failed(
         django_capture_on_commit_callbacks(execute=True),
     ):
         assert certificate_expiry_warnings_send() == 1
-    notification = Notification.objects.get(recipient=tess, event=Event.CERTIFICATE_EXPIRY_WARNING)
+    notification = Notification.objects.get(
+        recipient=tess, event=AccreditationEvent.CERTIFICATE_EXPIRY_WARNING
+    )
     assert notification.email_status == EmailStatus.FAILED
     assert mail.outbox == []
 
@@ -135,7 +138,7 @@ def test_it_sends_an_email_whose_message_was_lost(certificate, tess):
 
         notification = notify(
             recipient=tess,
-            event=Event.CERTIFICATE_EXPIRY_WARNING,
+            event=AccreditationEvent.CERTIFICATE_EXPIRY_WARNING,
             target=certificate,
             context={"threshold_days": 90, "days_left": 80},
             dedupe_key="sweeper-test",

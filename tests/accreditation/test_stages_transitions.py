@@ -271,34 +271,38 @@ def _unread(user, event):
 def test_it_marks_the_supervisors_submitted_notice_read_when_they_decide(
     decide, review, tess, pat, sam
 ):
-    from notifications.models import Event
+    from accreditation.events import AccreditationEvent
 
     submitted = _submitted(review, tess)
     # Another stage waiting for Sam stays unread: only the decided one is done.
     other = _with_evidence(review, tess, 2)
     stage_submit(stage=other, user=tess)
-    assert _unread(sam, Event.STAGE_SUBMITTED).count() == 2
+    assert _unread(sam, AccreditationEvent.STAGE_SUBMITTED).count() == 2
 
     if decide == "approve":
         stage_approve(stage=submitted, user=sam, comment="Clear scope.")
     else:
         stage_request_changes(stage=submitted, user=sam, comment="Name the questions.")
 
-    (left,) = _unread(sam, Event.STAGE_SUBMITTED)
+    (left,) = _unread(sam, AccreditationEvent.STAGE_SUBMITTED)
     assert left.target.stage_id == other.pk
     # The trainees' news of the decision is new to them, so it stays unread.
-    decided = Event.STAGE_APPROVED if decide == "approve" else Event.STAGE_CHANGES_REQUESTED
+    decided = (
+        AccreditationEvent.STAGE_APPROVED
+        if decide == "approve"
+        else AccreditationEvent.STAGE_CHANGES_REQUESTED
+    )
     assert _unread(tess, decided).count() == 1
     assert _unread(pat, decided).count() == 1
 
 
 def test_it_leaves_the_notice_unread_when_the_decision_is_refused(review, tess, pat, sam):
-    from notifications.models import Event
+    from accreditation.events import AccreditationEvent
 
     submitted = _submitted(review, tess)
     with pytest.raises(TransitionError):
         stage_request_changes(stage=submitted, user=sam, comment="  ")
-    assert _unread(sam, Event.STAGE_SUBMITTED).count() == 1
+    assert _unread(sam, AccreditationEvent.STAGE_SUBMITTED).count() == 1
 
 
 # Stages are approved in order ----------------------------------------------------------------

@@ -223,11 +223,14 @@ def test_it_shows_the_supervisors_log_in_constant_queries(
 
 
 def test_it_marks_the_trainees_notice_read_when_they_confirm(review, tess, pat, sam):
-    from notifications.models import Event, Notification
+    from accreditation.events import AccreditationEvent
+    from notifications.models import Notification
 
     first = _record(sam, [tess, pat])
     second = _record(sam, [tess], day=date(2026, 2, 8))
-    unread = Notification.objects.filter(event=Event.SUPERVISION_TO_CONFIRM, read_at__isnull=True)
+    unread = Notification.objects.filter(
+        event=AccreditationEvent.SUPERVISION_TO_CONFIRM, read_at__isnull=True
+    )
     assert unread.count() == 3
 
     supervision_attendance_confirm(session=first, trainee=tess)

@@ -11,8 +11,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from accreditation.events import AccreditationEvent
 from accreditation.services.stages import stage_request_changes
-from notifications.models import Event, Notification
+from notifications.models import Notification
 from tests.accreditation.award_builders import approve, make_ready, submit
 from tests.accreditation.factories import SupervisedReviewFactory
 from tests.notifications.conftest import submit_stage
@@ -38,7 +39,9 @@ def _page(browser, live_server, *, javascript: bool):
 def changes_requested(tess, pat, sam):
     review = SupervisedReviewFactory(trainee=tess, partner=pat, supervisor=sam)
     stage_request_changes(stage=submit_stage(review, tess, 1), user=sam, comment="More, please.")
-    return Notification.objects.get(recipient=tess, event=Event.STAGE_CHANGES_REQUESTED)
+    return Notification.objects.get(
+        recipient=tess, event=AccreditationEvent.STAGE_CHANGES_REQUESTED
+    )
 
 
 @pytest.mark.parametrize(

@@ -9,11 +9,12 @@ from django.core import mail
 import pytest
 import time_machine
 
+from courses.events import CourseEvent
 from courses.models import Enrolment
 from courses.periodic import send_trainee_inactivity_reminders
 from courses.services.progress import module_progress_start, reflection_answer_save
 from courses.services.reminders import trainee_inactivity_reminders_send
-from notifications.models import Event, Notification
+from notifications.models import Notification
 
 from .factories import CohortFactory, EnrolmentFactory
 
@@ -39,7 +40,9 @@ def _at(when, job=trainee_inactivity_reminders_send, *, capture=None):
 
 
 def _reminders(user):
-    return Notification.objects.filter(recipient=user, event=Event.TRAINEE_INACTIVITY_REMINDER)
+    return Notification.objects.filter(
+        recipient=user, event=CourseEvent.TRAINEE_INACTIVITY_REMINDER
+    )
 
 
 def _open_first_module(enrolment, modules, when):
@@ -120,7 +123,7 @@ def test_it_reminds_nobody_whose_enrolment_is_not_active(enrolment, tess, uma, c
         )
     Enrolment.objects.filter(pk=enrolment.pk).update(status=Enrolment.Status.WITHDRAWN)
     assert _at(ACTIVE_AT + timedelta(days=90)) == 0
-    assert not Notification.objects.filter(event=Event.TRAINEE_INACTIVITY_REMINDER).exists()
+    assert not Notification.objects.filter(event=CourseEvent.TRAINEE_INACTIVITY_REMINDER).exists()
 
 
 def test_it_waits_for_the_cohort_to_start(course, tess):

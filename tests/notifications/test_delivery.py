@@ -11,9 +11,11 @@ from django.urls import reverse
 import pytest
 import time_machine
 
+from accreditation.events import AccreditationEvent
 from accreditation.models import ReviewStage
 from accreditation.services.stages import stage_request_changes
-from notifications.models import EmailStatus, Event, Notification, NotificationPreference
+from courses.events import CourseEvent
+from notifications.models import EmailStatus, Notification, NotificationPreference
 from notifications.rendering import template_names
 from notifications.selectors import notifications_unsent_ids
 from notifications.services import (
@@ -39,7 +41,7 @@ def _pending_for_sam(review, tess, sam) -> Notification:
     """Tess submits a stage; Sam's notification is written, its email not yet sent (nothing has
     committed)."""
     submit_stage(review, tess)
-    notification = Notification.objects.get(recipient=sam, event=Event.STAGE_SUBMITTED)
+    notification = Notification.objects.get(recipient=sam, event=AccreditationEvent.STAGE_SUBMITTED)
     assert notification.email_status == EmailStatus.PENDING
     return notification
 
@@ -47,11 +49,11 @@ def _pending_for_sam(review, tess, sam) -> Notification:
 def test_it_keeps_the_in_app_notification_but_sends_no_email_when_turned_off(
     run_on_commit, review, tess, sam
 ):
-    notification_preferences_set(user=sam, email={Event.STAGE_SUBMITTED: False})
+    notification_preferences_set(user=sam, email={AccreditationEvent.STAGE_SUBMITTED: False})
 
     run_on_commit(submit_stage, review, tess)
 
-    notification = Notification.objects.get(recipient=sam, event=Event.STAGE_SUBMITTED)
+    notification = Notification.objects.get(recipient=sam, event=AccreditationEvent.STAGE_SUBMITTED)
     assert notification.email_status == EmailStatus.SKIPPED
     assert notification.read_at is None
     assert [m for m in mail.outbox if m.to == ["sam@example.org"]] == []
@@ -59,10 +61,12 @@ def test_it_keeps_the_in_app_notification_but_sends_no_email_when_turned_off(
 
 def test_it_always_sends_a_mandatory_email(run_on_commit, review, tess, pat, sam):
     with pytest.raises(ValueError, match="cannot be turned off"):
-        notification_preferences_set(user=tess, email={Event.STAGE_CHANGES_REQUESTED: False})
+        notification_preferences_set(
+            user=tess, email={AccreditationEvent.STAGE_CHANGES_REQUESTED: False}
+        )
     # Even a row written some other way does not stop a mandatory email.
     NotificationPreference.objects.create(
-        user=tess, event=Event.STAGE_CHANGES_REQUESTED, email=False
+        user=tess, event=AccreditationEvent.STAGE_CHANGES_REQUESTED, email=False
     )
     submitted = submit_stage(review, tess)
     mail.outbox.clear()
@@ -78,14 +82,14 @@ def test_it_sends_once_per_dedupe_key(run_on_commit, review, sam):
     first = run_on_commit(
         notify,
         recipient=sam,
-        event=Event.STAGE_WAITING_REMINDER,
+        event=AccreditationEvent.STAGE_WAITING_REMINDER,
         target=s,
         dedupe_key=f"stage-waiting:{s.pk}",
     )
     second = run_on_commit(
         notify,
         recipient=sam,
-        event=Event.STAGE_WAITING_REMINDER,
+        event=AccreditationEvent.STAGE_WAITING_REMINDER,
         target=s,
         dedupe_key=f"stage-waiting:{s.pk}",
     )
@@ -93,9 +97,14 @@ def test_it_sends_once_per_dedupe_key(run_on_commit, review, sam):
     assert first is not None and second is None
     assert Notification.objects.filter(recipient=sam).count() == 1
     # Another key, or the same key for someone else, is a new notification.
-    assert notify(recipient=sam, event=Event.SUPERVISOR_DIGEST, dedupe_key="digest:2026-W10")
+    assert notify(
+        recipient=sam, event=AccreditationEvent.SUPERVISOR_DIGEST, dedupe_key="digest:2026-W10"
+    )
     assert (
-        Notification.objects.filter(recipient=sam, event=Event.STAGE_WAITING_REMINDER).count() == 1
+        Notification.objects.filter(
+            recipient=sam, event=AccreditationEvent.STAGE_WAITING_REMINDER
+        ).count()
+        == 1
     )
 
 
@@ -157,7 +166,7 @@ def test_it_fails_neither_the_request_nor_the_row_when_the_mail_server_is_down(
 
     assert response.status_code == 302
     assert ReviewStage.objects.get(pk=submitted.pk).status == ReviewStage.Status.APPROVED
-    failed = Notification.objects.filter(event=Event.STAGE_APPROVED).order_by("pk")
+    failed = Notification.objects.filter(event=AccreditationEvent.STAGE_APPROVED).order_by("pk")
     assert [n.recipient for n in failed] == [tess, pat]
     for notification in failed:
         assert notification.email_status == EmailStatus.FAILED
@@ -203,13 +212,13 @@ def test_it_stops_retrying_after_the_last_attempt(review, tess, sam, settings):
 
 def test_it_gives_the_sweeper_pending_and_abandoned_sends_only_once_they_are_old(review, tess, sam):
     pending = _pending_for_sam(review, tess, sam)
-    claimed = notify(recipient=tess, event=Event.STAGE_APPROVED, actor=sam)
+    claimed = notify(recipient=tess, event=AccreditationEvent.STAGE_APPROVED, actor=sam)
     Notification.objects.filter(pk=claimed.pk).update(
         email_status=EmailStatus.SENDING, email_claimed_at=claimed.created_at
     )
-    notification_preferences_set(user=sam, email={Event.STAGE_APPROVED: False})
-    skipped = notify(recipient=sam, event=Event.STAGE_APPROVED)
-    sent = notify(recipient=tess, event=Event.STAGE_REOPENED, actor=sam)
+    notification_preferences_set(user=sam, email={AccreditationEvent.STAGE_APPROVED: False})
+    skipped = notify(recipient=sam, event=AccreditationEvent.STAGE_APPROVED)
+    sent = notify(recipient=tess, event=AccreditationEvent.STAGE_REOPENED, actor=sam)
     send_notification_email.apply(args=[sent.pk])
 
     assert notifications_unsent_ids(older_than=timedelta(minutes=10)) == []
@@ -240,14 +249,14 @@ def test_it_fails_clearly_when_a_template_is_missing(review, tess, sam, settings
     "event",
     [
         event
-        for event in Event
+        for event in [*AccreditationEvent, *CourseEvent]
         if event
         not in {
             # Their templates belong to the periodic jobs.
-            Event.STAGE_WAITING_REMINDER,
-            Event.SUPERVISOR_DIGEST,
-            Event.TRAINEE_INACTIVITY_REMINDER,
-            Event.CERTIFICATE_EXPIRY_WARNING,
+            AccreditationEvent.STAGE_WAITING_REMINDER,
+            AccreditationEvent.SUPERVISOR_DIGEST,
+            CourseEvent.TRAINEE_INACTIVITY_REMINDER,
+            AccreditationEvent.CERTIFICATE_EXPIRY_WARNING,
         }
     ],
 )

@@ -8,12 +8,14 @@ from django.db import transaction
 
 import pytest
 
+from accreditation.events import AccreditationEvent
 from accreditation.services import applications as application_services
 from accreditation.services import certificates as certificate_services
 from accreditation.services.stages import stage_approve, stage_reopen, stage_request_changes
 from accreditation.services.supervision import supervision_session_record
+from courses.events import CourseEvent
 from courses.services.invitations.lifecycle import invitation_create
-from notifications.models import EmailStatus, Event, Notification
+from notifications.models import EmailStatus, Notification
 from tests.accreditation.award_builders import approve, make_assessor, make_ready, submit
 from tests.courses.factories import CohortFactory, build_course
 
@@ -50,8 +52,8 @@ def _notified(event) -> list[str]:
 def test_it_tells_the_supervisor_a_stage_was_submitted(run_on_commit, review, tess, pat, sam):
     run_on_commit(submit_stage, review, pat)
 
-    assert _notified(Event.STAGE_SUBMITTED) == ["sam@example.org"]
-    notification = Notification.objects.get(event=Event.STAGE_SUBMITTED)
+    assert _notified(AccreditationEvent.STAGE_SUBMITTED) == ["sam@example.org"]
+    notification = Notification.objects.get(event=AccreditationEvent.STAGE_SUBMITTED)
     assert notification.actor == pat
     assert notification.email_status == EmailStatus.SENT
     message, html = _one_mail("sam@example.org")
@@ -70,13 +72,13 @@ def test_it_tells_the_supervisor_a_stage_was_submitted(run_on_commit, review, te
     [
         (
             "approve",
-            Event.STAGE_APPROVED,
+            AccreditationEvent.STAGE_APPROVED,
             "Sam Supervisor signed off “Preparation”",
             "has approved the stage “Preparation”",
         ),
         (
             "changes",
-            Event.STAGE_CHANGES_REQUESTED,
+            AccreditationEvent.STAGE_CHANGES_REQUESTED,
             "Sam Supervisor asked for changes to “Preparation”",
             "sent it back for changes",
         ),
@@ -111,7 +113,7 @@ def test_it_tells_the_trainees_a_stage_was_reopened(run_on_commit, review, tess,
         stage_reopen, stage=review.stages.get(sort_order=1), user=sam, reason="Scope changed."
     )
 
-    assert _notified(Event.STAGE_REOPENED) == ["pat@example.org", "tess@example.org"]
+    assert _notified(AccreditationEvent.STAGE_REOPENED) == ["pat@example.org", "tess@example.org"]
     message, html = _one_mail("tess@example.org")
     assert message.subject == "[Learning Together] Sam Supervisor reopened “Preparation”"
     # The reason is in the email itself, not only on the stage page.
@@ -133,7 +135,10 @@ def test_it_asks_each_attendee_to_confirm_a_supervision_session(
         attendees=[tess, pat],
     )
 
-    assert _notified(Event.SUPERVISION_TO_CONFIRM) == ["pat@example.org", "tess@example.org"]
+    assert _notified(AccreditationEvent.SUPERVISION_TO_CONFIRM) == [
+        "pat@example.org",
+        "tess@example.org",
+    ]
     message, html = _one_mail("pat@example.org")
     assert message.subject == (
         "[Learning Together] Confirm your attendance at group supervision on 3 February 2026"
@@ -141,7 +146,7 @@ def test_it_asks_each_attendee_to_confirm_a_supervision_session(
     assert "Sam Supervisor has recorded that you attended group supervision" in html
     assert (
         Notification.objects.filter(
-            event=Event.SUPERVISION_TO_CONFIRM,
+            event=AccreditationEvent.SUPERVISION_TO_CONFIRM,
             link=f"/accreditation/supervision/sessions/{session.pk}/",
         ).count()
         == 2
@@ -158,7 +163,10 @@ def test_it_tells_assessors_but_not_the_trainees_supervisor_of_an_application(
 
     application = run_on_commit(submit, tess)
 
-    assert _notified(Event.APPLICATION_SUBMITTED) == ["ali@example.org", "ash@example.org"]
+    assert _notified(AccreditationEvent.APPLICATION_SUBMITTED) == [
+        "ali@example.org",
+        "ash@example.org",
+    ]
     message, html = _one_mail("ali@example.org")
     assert message.subject == (
         "[Learning Together] Tess Trainee submitted an application for accreditation"
@@ -166,7 +174,8 @@ def test_it_tells_assessors_but_not_the_trainees_supervisor_of_an_application(
     assert "ready for an assessor to read" in html
     assert (
         Notification.objects.filter(
-            event=Event.APPLICATION_SUBMITTED, link=f"/accreditation/assessment/{application.pk}/"
+            event=AccreditationEvent.APPLICATION_SUBMITTED,
+            link=f"/accreditation/assessment/{application.pk}/",
         ).count()
         == 2
     )
@@ -218,7 +227,7 @@ def test_it_tells_the_trainee_of_a_decision(
             reasons="Not enough.",
         )
 
-    assert _notified(Event.APPLICATION_DECIDED) == ["tess@example.org"]
+    assert _notified(AccreditationEvent.APPLICATION_DECIDED) == ["tess@example.org"]
     message, html = _one_mail("tess@example.org")
     assert message.subject == f"[Learning Together] {subject}"
     assert body in message.body and body in html
@@ -236,8 +245,8 @@ def test_it_tells_the_trainee_of_approval_and_that_the_certificate_is_ready(
 
     certificate = run_on_commit(approve, application, ali)
 
-    assert _notified(Event.APPLICATION_DECIDED) == ["tess@example.org"]
-    assert _notified(Event.CERTIFICATE_ISSUED) == ["tess@example.org"]
+    assert _notified(AccreditationEvent.APPLICATION_DECIDED) == ["tess@example.org"]
+    assert _notified(AccreditationEvent.CERTIFICATE_ISSUED) == ["tess@example.org"]
     subjects = sorted(m.subject for m in _mail("tess@example.org"))
     assert subjects == [
         "[Learning Together] Your application for accreditation is approved",
@@ -246,7 +255,7 @@ def test_it_tells_the_trainee_of_approval_and_that_the_certificate_is_ready(
     issued = next(m for m in mail.outbox if certificate.number in m.subject)
     assert "If the PDF is still being prepared" in issued.body
     assert (
-        Notification.objects.get(event=Event.CERTIFICATE_ISSUED).link
+        Notification.objects.get(event=AccreditationEvent.CERTIFICATE_ISSUED).link
         == "/accreditation/certificates/"
     )
 
@@ -274,9 +283,17 @@ def test_it_tells_the_holder_of_each_status_change_with_the_reason(
         assert len(mail.outbox) == 1
 
     assert (
-        Notification.objects.filter(recipient=tess, event=Event.CERTIFICATE_SUSPENDED).count() == 2
+        Notification.objects.filter(
+            recipient=tess, event=AccreditationEvent.CERTIFICATE_SUSPENDED
+        ).count()
+        == 2
     )
-    assert Notification.objects.filter(recipient=tess, event=Event.CERTIFICATE_REVOKED).count() == 1
+    assert (
+        Notification.objects.filter(
+            recipient=tess, event=AccreditationEvent.CERTIFICATE_REVOKED
+        ).count()
+        == 1
+    )
 
 
 def test_it_shows_an_invitation_in_app_to_someone_who_has_an_account(run_on_commit, uma, ada):
@@ -293,7 +310,7 @@ def test_it_shows_an_invitation_in_app_to_someone_who_has_an_account(run_on_comm
         invited_by=ada,
     )
 
-    notification = Notification.objects.get(event=Event.INVITATION)
+    notification = Notification.objects.get(event=CourseEvent.INVITATION)
     assert notification.recipient == uma
     # The invitation email (with its one-time link) is the only email: none from notifications.
     assert notification.email_status == EmailStatus.SKIPPED
@@ -331,5 +348,5 @@ def test_it_gives_inactive_users_nothing(run_on_commit, review, tess, pat, sam):
 
     run_on_commit(stage_approve, stage=submitted, user=sam)
 
-    assert _notified(Event.STAGE_APPROVED) == ["tess@example.org"]
+    assert _notified(AccreditationEvent.STAGE_APPROVED) == ["tess@example.org"]
     assert _mail("pat@example.org") == []

@@ -9,11 +9,13 @@ from django.utils import timezone
 
 import pytest
 
+from accreditation.events import AccreditationEvent
 from accreditation.models import SignOff
 from accreditation.services.stages import stage_approve, stage_request_changes
 from accreditation.services.supervision import supervision_session_record
+from courses.events import CourseEvent
 from courses.services.invitations.lifecycle import invitation_create
-from notifications.models import Event, Notification, NotificationPreference
+from notifications.models import Notification, NotificationPreference
 from notifications.rendering import render_email
 from notifications.services import notify
 from tests.courses.factories import CohortFactory, build_course
@@ -42,8 +44,10 @@ def tess_notified(review, tess, sam):
     """Tess has two notifications: the older one (approval) read, the newer (changes) unread."""
     stage_approve(stage=submit_stage(review, tess, 1), user=sam)
     stage_request_changes(stage=submit_stage(review, tess, 2), user=sam, comment="More.")
-    approved = Notification.objects.get(recipient=tess, event=Event.STAGE_APPROVED)
-    changes = Notification.objects.get(recipient=tess, event=Event.STAGE_CHANGES_REQUESTED)
+    approved = Notification.objects.get(recipient=tess, event=AccreditationEvent.STAGE_APPROVED)
+    changes = Notification.objects.get(
+        recipient=tess, event=AccreditationEvent.STAGE_CHANGES_REQUESTED
+    )
     Notification.objects.filter(pk=approved.pk).update(
         created_at=timezone.now() - timedelta(days=2), read_at=timezone.now()
     )
@@ -295,10 +299,10 @@ def _kinds(tess, sam, review):
         invited_by=None,
     )
     return [
-        (Event.STAGE_APPROVED, sign_off),
-        (Event.SUPERVISION_TO_CONFIRM, session),
-        (Event.INVITATION, invitation),
-        (Event.APPLICATION_SUBMITTED, None),
+        (AccreditationEvent.STAGE_APPROVED, sign_off),
+        (AccreditationEvent.SUPERVISION_TO_CONFIRM, session),
+        (CourseEvent.INVITATION, invitation),
+        (AccreditationEvent.APPLICATION_SUBMITTED, None),
     ]
 
 
@@ -356,7 +360,11 @@ def test_it_offers_each_optional_email_and_explains_the_others(client, tess):
 def test_it_saves_the_choices(client, tess):
     client.force_login(tess)
     response = client.post(
-        PREFERENCES, {Event.STAGE_SUBMITTED.value: "on", Event.SUPERVISOR_DIGEST.value: "on"}
+        PREFERENCES,
+        {
+            AccreditationEvent.STAGE_SUBMITTED.value: "on",
+            AccreditationEvent.SUPERVISOR_DIGEST.value: "on",
+        },
     )
     assert response.status_code == 302
     off = set(
@@ -365,18 +373,20 @@ def test_it_saves_the_choices(client, tess):
         )
     )
     assert off == {
-        Event.STAGE_APPROVED,
-        Event.SUPERVISION_TO_CONFIRM,
-        Event.APPLICATION_SUBMITTED,
-        Event.STAGE_WAITING_REMINDER,
-        Event.TRAINEE_INACTIVITY_REMINDER,
+        AccreditationEvent.STAGE_APPROVED,
+        AccreditationEvent.SUPERVISION_TO_CONFIRM,
+        AccreditationEvent.APPLICATION_SUBMITTED,
+        AccreditationEvent.STAGE_WAITING_REMINDER,
+        CourseEvent.TRAINEE_INACTIVITY_REMINDER,
     }
     page = client.get(PREFERENCES)
     assert "Your email preferences have been saved." in _messages(page)
     assert _text(page).count("checked") == 2
     # A mandatory event sent by a crafted form is not turned off.
-    client.post(PREFERENCES, {Event.APPLICATION_DECIDED.value: ""})
-    assert not NotificationPreference.objects.filter(event=Event.APPLICATION_DECIDED).exists()
+    client.post(PREFERENCES, {AccreditationEvent.APPLICATION_DECIDED.value: ""})
+    assert not NotificationPreference.objects.filter(
+        event=AccreditationEvent.APPLICATION_DECIDED
+    ).exists()
 
 
 def test_it_links_both_pages_from_the_profile(client, sam):
@@ -389,8 +399,8 @@ def test_it_links_both_pages_from_the_profile(client, sam):
 def test_it_says_just_now_for_a_notification_under_a_minute_old(client, tess, sam):
     import time_machine
 
-    fresh = notify(recipient=tess, event=Event.STAGE_REOPENED, actor=sam)
-    older = notify(recipient=tess, event=Event.STAGE_APPROVED, actor=sam)
+    fresh = notify(recipient=tess, event=AccreditationEvent.STAGE_REOPENED, actor=sam)
+    older = notify(recipient=tess, event=AccreditationEvent.STAGE_APPROVED, actor=sam)
     Notification.objects.filter(pk=older.pk).update(
         created_at=fresh.created_at - timedelta(minutes=5)
     )

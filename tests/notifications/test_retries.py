@@ -11,7 +11,8 @@ from django.core.mail import get_connection
 import pytest
 import time_machine
 
-from notifications.models import EmailStatus, Event, Notification
+from accreditation.events import AccreditationEvent
+from notifications.models import EmailStatus, Notification
 from notifications.selectors import notifications_unsent_ids
 from notifications.services import (
     MAX_EMAIL_ATTEMPTS,
@@ -32,7 +33,7 @@ SWEEP_AGE = timedelta(minutes=10)
 
 
 def _pending(tess, sam) -> Notification:
-    return notify(recipient=tess, event=Event.STAGE_REOPENED, actor=sam)
+    return notify(recipient=tess, event=AccreditationEvent.STAGE_REOPENED, actor=sam)
 
 
 def _fail_once(notification, when) -> Notification:

@@ -8,8 +8,9 @@ from django.db import transaction
 import pytest
 
 import notifications.tasks  # noqa: F401 - registers the task with the worker's app
+from accreditation.events import AccreditationEvent
 from accreditation.services.stages import stage_approve
-from notifications.models import EmailStatus, Event, Notification
+from notifications.models import EmailStatus, Notification
 from notifications.services import notify
 
 from .conftest import submit_stage
@@ -34,7 +35,7 @@ def test_it_sends_the_approval_email_from_the_worker(celery_worker, review, tess
 
     stage_approve(stage=submitted, user=sam, comment="Well done.")
 
-    rows = Notification.objects.filter(event=Event.STAGE_APPROVED)
+    rows = Notification.objects.filter(event=AccreditationEvent.STAGE_APPROVED)
     _wait_until_sent(rows, 2)
     assert sorted(m.to[0] for m in mail.outbox) == ["pat@example.org", "tess@example.org"]
     assert all("signed off “Preparation”" in m.subject for m in mail.outbox)
@@ -51,7 +52,7 @@ def test_it_retries_on_the_worker_an_email_the_server_refused(celery_worker, set
     mail.outbox = []
 
     with transaction.atomic():
-        notification = notify(recipient=tess, event=Event.STAGE_REOPENED, actor=sam)
+        notification = notify(recipient=tess, event=AccreditationEvent.STAGE_REOPENED, actor=sam)
 
     _wait_until_sent(Notification.objects.filter(pk=notification.pk), 1)
     notification.refresh_from_db()

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 import pytest
 
-from notifications.models import Event
+from accreditation.events import AccreditationEvent
 from notifications.services import notify
 from tests.worlds import INVITATION_TOKEN, block_id
 
@@ -63,7 +63,9 @@ def courses_world(ctx, tess):
     from courses.models import Invitation
 
     first, second = ctx["first"], ctx["second"]
-    notification = notify(recipient=tess, event=Event.STAGE_APPROVED, link="/accreditation/")
+    notification = notify(
+        recipient=tess, event=AccreditationEvent.STAGE_APPROVED, link="/accreditation/"
+    )
     return {
         "cohort": ctx["cohort"].pk,
         "calendar_token": ctx["calendar_token"],

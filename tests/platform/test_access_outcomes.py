@@ -54,6 +54,7 @@ from django.utils import timezone
 
 import pytest
 
+from accreditation.events import AccreditationEvent
 from courses.models import (
     Attendance,
     Cohort,
@@ -67,7 +68,8 @@ from courses.models import (
 from learning_platform.accounts.middleware import LAST_SEEN_SESSION_KEY
 from learning_platform.accounts.models import Organisation, User
 from learning_platform.accounts.roles import Role
-from notifications.models import OPTIONAL_EVENTS, Event, Notification, NotificationPreference
+from notifications.models import Notification, NotificationPreference
+from notifications.registry import optional_keys
 from notifications.services import notify
 from tests.courses.factories import InvitationFactory
 from tests.factories import PASSWORD, make_persona
@@ -144,7 +146,7 @@ def _seen_a_while_ago(w: World) -> None:
 
 def _unread_for_everyone(w: World) -> None:
     for person in w.objects["people"]:
-        notify(recipient=person, event=Event.STAGE_APPROVED, link="/accreditation/")
+        notify(recipient=person, event=AccreditationEvent.STAGE_APPROVED, link="/accreditation/")
 
 
 def _pat_has_done_the_first_module(w: World) -> None:
@@ -324,7 +326,7 @@ OUTCOMES: list[Outcome] = [
         "notifications:preferences",
         SIGNED_IN,
         # As a browser sends it: one optional email kept, the others unticked.
-        data=lambda w: {sorted(OPTIONAL_EVENTS)[0]: "on"},
+        data=lambda w: {sorted(optional_keys())[0]: "on"},
         check=lambda w, r: _mine(w, NotificationPreference, user=w.user, email=False),
     ),
     Outcome("notifications:mark_read", {"tess"}, ("notification",), check=_notification_read),
@@ -681,7 +683,9 @@ def objects(ctx, tess, pat, uma, sam, ali, ada, pat_enrolment):
         "uma_invitation_token": UMA_INVITATION_TOKEN,
         "invitation": Invitation.objects.get(email="new.trainee@example.org"),
         "organisation": tess.organisation,
-        "notification": notify(recipient=tess, event=Event.STAGE_APPROVED, link="/accreditation/"),
+        "notification": notify(
+            recipient=tess, event=AccreditationEvent.STAGE_APPROVED, link="/accreditation/"
+        ),
         "tess": tess,
         "pat": pat,
         "uma": uma,

@@ -12,9 +12,9 @@ from wagtail.log_actions import log
 from kombu.exceptions import OperationalError as BrokerError
 
 from learning_platform.accounts.models import Organisation, User
-from notifications.models import Event
 from notifications.services import notify
 
+from ...events import CourseEvent
 from ...models import Cohort, Invitation
 from ...selectors.cohorts import cohort_places_left, invitations_unsent_ids
 from .checks import (
@@ -62,7 +62,7 @@ def invitation_add(
     # above is the one that carries the link).
     invitee = User.objects.filter(email__iexact=email, is_active=True).first()
     if invitee is not None:
-        notify(recipient=invitee, event=Event.INVITATION, actor=invited_by, target=invitation)
+        notify(recipient=invitee, event=CourseEvent.INVITATION, actor=invited_by, target=invitation)
     return invitation
 
 
