@@ -9,12 +9,21 @@ colour contrast or ARIA, or if it left a page before the page could be checked.
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import tier_missing
 
 from .a11y import AXE_PATH, AccessibilityAudit
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+# An assertion waits for the page's accessibility checks before it looks (the locator handler in
+# a11y.py), and Playwright counts that wait against the assertion's own timeout. One script change
+# can queue two or three axe runs (choosing a page in Wagtail's chooser sets the field, then the
+# modal fades and is removed), each taking seconds on a busy machine: more than Playwright's
+# default 5 seconds for an assertion. Assertions get the same time as the pages' actions.
+EXPECT_TIMEOUT_MS = 15_000
+expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
 
 @pytest.fixture(autouse=True)
