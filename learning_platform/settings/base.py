@@ -98,6 +98,7 @@ TEMPLATES = [
                 "learning_platform.accounts.context_processors.idle_timeout",
                 "notifications.context_processors.unread_notifications",
             ],
+            "libraries": {"tables": "learning_platform.templatetags.tables"},
         },
     },
 ]
