@@ -257,7 +257,7 @@ class SupervisionSessionForm(forms.Form):
 
     def __init__(self, *args, supervisor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["attendees"].queryset = supervisor_trainees(supervisor)
+        self.fields["attendees"].queryset = supervisor_trainees(supervisor=supervisor)
         self.fields["attendees"].label_from_instance = lambda user: user.full_name or user.email
 
     def clean_date(self):

@@ -41,7 +41,7 @@ class AccreditationSchemeForm(WagtailAdminModelForm):
         formset = self.formsets.get("stages")
         if formset is None or not self.instance.pk:
             return cleaned_data
-        in_use = stage_definitions_in_use(self.instance)
+        in_use = stage_definitions_in_use(scheme=self.instance)
         formset.is_valid()  # clean each stage form, so deletions can be read
         for form in formset.forms:
             uses = in_use.get(form.instance.pk, 0)

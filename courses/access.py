@@ -158,7 +158,7 @@ def module_access_for_user(*, user: User, module: ModulePage) -> ModuleAccess:
     """The one place that decides what a person sees of a module."""
     if not user.is_authenticated:
         return ModuleAccess(viewer=Viewer.ANONYMOUS)
-    course_path = course_path_of(module) if module.path else ""
+    course_path = course_path_of(module=module) if module.path else ""
     # Staff and supervisors may also be enrolled; the trainee view is what lets them take part.
     enrolment = learning_enrolment(user=user, course_path=course_path) if course_path else None
     if enrolment is not None:

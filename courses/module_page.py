@@ -71,7 +71,7 @@ def module_page_context(
             context["status"] = ModuleStatus.NOT_STARTED
         elif progress.completed_at:
             context["status"] = ModuleStatus.COMPLETED
-            context["next_module"] = module_after(module)
+            context["next_module"] = module_after(module=module)
         else:
             context["status"] = ModuleStatus.IN_PROGRESS
 
@@ -94,7 +94,7 @@ def module_page_context(
             item.passed_before = block.id in work.passed_checks
             if item.attempt is not None:
                 item.result = knowledge_check_result(
-                    check=block.value, answers=stored_answers(item.attempt)
+                    check=block.value, answers=stored_answers(attempt=item.attempt)
                 )
             if block.id == invalid_block_id:
                 item.form = invalid_form

@@ -58,6 +58,6 @@ def knowledge_check_result(*, check, answers: dict[int, int]) -> CheckResult:
     )
 
 
-def stored_answers(attempt: KnowledgeCheckAttempt) -> dict[int, int]:
+def stored_answers(*, attempt: KnowledgeCheckAttempt) -> dict[int, int]:
     """An attempt's saved answers, as ``knowledge_check_result`` takes them."""
     return {int(q): int(o) for q, o in (attempt.answers or {}).items()}

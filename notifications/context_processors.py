@@ -12,7 +12,7 @@ def unread_notifications(request):
         if not hasattr(request, "_unread_notifications"):
             user = getattr(request, "user", None)
             request._unread_notifications = (
-                notifications_unread_count(user) if user and user.is_authenticated else 0
+                notifications_unread_count(user=user) if user and user.is_authenticated else 0
             )
         return request._unread_notifications
 

@@ -9,7 +9,7 @@ class EmailPreferencesForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        for event, enabled in notification_email_preferences(user).items():
+        for event, enabled in notification_email_preferences(user=user).items():
             self.fields[event] = forms.BooleanField(
                 label=registry.label(event), required=False, initial=enabled
             )

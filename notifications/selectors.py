@@ -14,7 +14,7 @@ from .models import EmailStatus, Notification, NotificationPreference
 from .services import TOTAL_EMAIL_ATTEMPTS, stale_email_claims
 
 
-def notifications_with_targets(queryset: QuerySet[Notification]) -> QuerySet[Notification]:
+def notifications_with_targets(*, queryset: QuerySet[Notification]) -> QuerySet[Notification]:
     """With what the notification texts read from each kind of target (as the events declare
     it), fetched together so a page of notifications runs one query per kind of target, however
     many there are."""
@@ -23,21 +23,21 @@ def notifications_with_targets(queryset: QuerySet[Notification]) -> QuerySet[Not
     )
 
 
-def notifications_for_user(user: User) -> QuerySet[Notification]:
+def notifications_for_user(*, user: User) -> QuerySet[Notification]:
     """The user's own notifications: unread first, then newest first."""
     is_read = ExpressionWrapper(Q(read_at__isnull=False), output_field=BooleanField())
     return notifications_with_targets(
-        Notification.objects.filter(recipient=user)
+        queryset=Notification.objects.filter(recipient=user)
         .annotate(is_read_sort=is_read)
         .order_by("is_read_sort", "-created_at", "-pk")
     )
 
 
-def notifications_unread_count(user: User) -> int:
+def notifications_unread_count(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
-def notification_email_preferences(user: User) -> dict[str, bool]:
+def notification_email_preferences(*, user: User) -> dict[str, bool]:
     """Each optional event, in the order the apps declare them, and whether its email is on."""
     off = set(
         NotificationPreference.objects.filter(user=user, email=False).values_list(

@@ -34,7 +34,7 @@ def _back_to_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(notifications_for_user(request.user), PER_PAGE).get_page(
+    page = Paginator(notifications_for_user(user=request.user), PER_PAGE).get_page(
         request.GET.get("page")
     )
     items = [{"notification": n, "text": render_summary(n)} for n in page]

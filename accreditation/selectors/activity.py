@@ -25,24 +25,30 @@ from ..models import (
 )
 
 
-def trainee_activity_sources(user_ref: OuterRef) -> dict[str, Subquery]:
+def trainee_activity_sources(*, user_ref: OuterRef) -> dict[str, Subquery]:
     return {
-        "evidence_at": latest(Evidence.objects.filter(uploaded_by=user_ref), "created_at"),
-        "transition_at": latest(SignOff.objects.filter(by=user_ref), "created_at"),
+        "evidence_at": latest(
+            queryset=Evidence.objects.filter(uploaded_by=user_ref), field="created_at"
+        ),
+        "transition_at": latest(queryset=SignOff.objects.filter(by=user_ref), field="created_at"),
         # Saving a draft, submitting, and each decision all touch the application's updated_at;
         # the decisions are read too, should an application be saved some other way.
         "application_at": latest(
-            AccreditationApplication.objects.filter(trainee=user_ref), "updated_at"
+            queryset=AccreditationApplication.objects.filter(trainee=user_ref), field="updated_at"
         ),
-        "decision_at": latest(Decision.objects.filter(application__trainee=user_ref), "created_at"),
+        "decision_at": latest(
+            queryset=Decision.objects.filter(application__trainee=user_ref), field="created_at"
+        ),
         "confirmation_at": latest(
-            SupervisionAttendance.objects.filter(trainee=user_ref, confirmed_at__isnull=False),
-            "confirmed_at",
+            queryset=SupervisionAttendance.objects.filter(
+                trainee=user_ref, confirmed_at__isnull=False
+            ),
+            field="confirmed_at",
         ),
     }
 
 
-def trainee_has_nothing_left_to_do(user_ref: OuterRef) -> Q:
+def trainee_has_nothing_left_to_do(*, user_ref: OuterRef) -> Q:
     """The trainee waits on the assessor (application submitted) or is accredited (application
     approved, or a certificate issued)."""
     return Exists(

@@ -25,7 +25,7 @@ from .certificates import CertificateStanding, certificate_standing
 Status = AccreditationApplication.Status
 
 
-def assessor_supervises_trainee(assessor: User, application: AccreditationApplication) -> bool:
+def assessor_supervises_trainee(*, assessor: User, application: AccreditationApplication) -> bool:
     """A supervisor never assesses their own trainee, nor changes their certificate: the review's
     supervisor, or the supervisor on any of the trainee's enrolments."""
     if application.review.supervisor_id == assessor.pk:
@@ -33,7 +33,7 @@ def assessor_supervises_trainee(assessor: User, application: AccreditationApplic
     return Enrolment.objects.filter(user_id=application.trainee_id, supervisor=assessor).exists()
 
 
-def application_for_trainee(user: User, review: SupervisedReview | None):
+def application_for_trainee(*, user: User, review: SupervisedReview | None):
     """The trainee's latest application for their current review, or None."""
     if review is None or not user.is_authenticated:
         return None
@@ -57,7 +57,7 @@ def _supervises_trainee(assessor: User) -> Q:
     )
 
 
-def assessment_queue(assessor: User) -> QuerySet[AccreditationApplication]:
+def assessment_queue(*, assessor: User) -> QuerySet[AccreditationApplication]:
     """Submitted applications, oldest first, each marked `assessor_supervises` when this assessor
     supervises the trainee and so may not decide."""
     return (
@@ -78,7 +78,7 @@ def recent_decisions(*, limit: int = 20) -> list[Decision]:
     )
 
 
-def assessor_supervises(assessor: User, application: AccreditationApplication) -> bool:
+def assessor_supervises(*, assessor: User, application: AccreditationApplication) -> bool:
     return (
         AccreditationApplication.objects.filter(pk=application.pk)
         .filter(_supervises_trainee(assessor))
@@ -120,7 +120,7 @@ class Portfolio:
     certificate_standing: CertificateStanding | None = None
 
 
-def application_portfolio(application: AccreditationApplication) -> Portfolio:
+def application_portfolio(*, application: AccreditationApplication) -> Portfolio:
     """Everything an assessor reads before deciding: modules and reflections, every stage with
     its evidence and sign-off history, the registers, the supervision log, the statement and the
     decisions so far."""
@@ -165,7 +165,7 @@ def application_portfolio(application: AccreditationApplication) -> Portfolio:
         supervision=supervision,
         decisions=list(_decisions_queryset().filter(application=application)),
         certificate=certificate,
-        certificate_standing=certificate_standing(certificate) if certificate else None,
+        certificate_standing=certificate_standing(certificate=certificate) if certificate else None,
     )
 
 

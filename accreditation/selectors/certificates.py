@@ -45,7 +45,7 @@ _TAG_COLOURS = {
 
 
 def certificate_public_status(
-    certificate: Certificate, *, today: date | None = None
+    *, certificate: Certificate, today: date | None = None
 ) -> PublicStatus:
     today = today or timezone.localdate()
     if certificate.status == Certificate.Status.REVOKED:
@@ -102,12 +102,12 @@ def certificate_events_prefetch() -> Prefetch:
 
 
 def certificate_standing(
-    certificate: Certificate,
     *,
+    certificate: Certificate,
     events: list[CertificateEvent] | None = None,
     today: date | None = None,
 ) -> CertificateStanding:
-    status = certificate_public_status(certificate, today=today)
+    status = certificate_public_status(certificate=certificate, today=today)
     if status not in (PublicStatus.SUSPENDED, PublicStatus.REVOKED):
         return CertificateStanding(status=status, valid_until=certificate.valid_until)
     # The latest event that put the certificate into its current status. Pass the events when the
@@ -155,7 +155,7 @@ class Verification:
 
 def _verification(certificate: Certificate) -> Verification:
     withdrawn = certificate.holder.erased_at is not None
-    standing = certificate_standing(certificate)
+    standing = certificate_standing(certificate=certificate)
     return Verification(
         holder_name="" if withdrawn else certificate.holder.get_full_name(),
         holder_name_withdrawn=withdrawn,
@@ -182,7 +182,7 @@ def _public_queryset() -> QuerySet[Certificate]:
     )
 
 
-def verify_by_code(code: str) -> Verification | None:
+def verify_by_code(*, code: str) -> Verification | None:
     if not VERIFICATION_CODE_RE.match(code or ""):
         return None
     certificate = _public_queryset().filter(verification_code=code).first()
@@ -194,12 +194,12 @@ def _fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c)).casefold().strip()
 
 
-def surname_of(full_name: str) -> str:
+def surname_of(*, full_name: str) -> str:
     parts = (full_name or "").split()
     return parts[-1] if parts else ""
 
 
-def verify_by_number(number: str, surname: str) -> Verification | None:
+def verify_by_number(*, number: str, surname: str) -> Verification | None:
     """Both must match: the number alone is printed on the certificate and guessable."""
     number = (number or "").strip().upper()
     if not CERTIFICATE_NUMBER_RE.match(number) or not surname.strip():
@@ -208,7 +208,7 @@ def verify_by_number(number: str, surname: str) -> Verification | None:
     # An erased holder has no surname left to match, and "#<id>" must not stand in for one.
     if certificate is None or certificate.holder.erased_at is not None:
         return None
-    if _fold(surname_of(certificate.holder.full_name)) != _fold(surname):
+    if _fold(surname_of(full_name=certificate.holder.full_name)) != _fold(surname):
         return None
     return _verification(certificate)
 
@@ -243,7 +243,7 @@ def register_regions() -> list[str]:
     )
 
 
-def certificates_for_holder(user: User) -> list[Certificate]:
+def certificates_for_holder(*, user: User) -> list[Certificate]:
     if not user.is_authenticated:
         return []
     return list(

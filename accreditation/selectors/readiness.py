@@ -52,14 +52,14 @@ def default_scheme() -> AccreditationScheme | None:
 
 
 def accreditation_readiness(
-    user: User, *, application: AccreditationApplication | None = None
+    *, user: User, application: AccreditationApplication | None = None
 ) -> Readiness:
     """Each requirement of the trainee's scheme as a row: met or not, and what is missing.
 
     `application` may be passed (for example locked inside the submit service) so the statement
     it carries is the one judged.
     """
-    review = review_for_trainee(user)
+    review = review_for_trainee(user=user)
     scheme = review.scheme if review is not None else default_scheme()
     if application is None and review is not None:
         application = (
@@ -137,7 +137,7 @@ def _stages_item(review: SupervisedReview | None) -> ReadinessItem:
         return ReadinessItem(
             Requirement.STAGES, label, False, "No supervised review is recorded for you yet."
         )
-    if stages_all_approved(review):
+    if stages_all_approved(review=review):
         return ReadinessItem(
             Requirement.STAGES, label, True, "Your supervisor has approved every stage."
         )
@@ -158,7 +158,7 @@ def _stages_item(review: SupervisedReview | None) -> ReadinessItem:
 
 def _supervision_item(user: User, scheme: AccreditationScheme) -> ReadinessItem:
     label = "Attend the required supervision"
-    counts = supervision_counts_for_trainee(user, scheme)
+    counts = supervision_counts_for_trainee(user=user, scheme=scheme)
     group, individual = counts["group"], counts["individual_report_writing"]
     missing = []
     if group < scheme.min_group_sessions:
@@ -186,7 +186,7 @@ def _supervision_item(user: User, scheme: AccreditationScheme) -> ReadinessItem:
     )
 
 
-def statement_word_count(statement: str) -> int:
+def statement_word_count(*, statement: str) -> int:
     """Words as a reader counts them: runs of text between spaces and line breaks."""
     return len((statement or "").split())
 
@@ -201,7 +201,7 @@ def _statement_item(
         )
     minimum = scheme.min_statement_words
     label = f"Write your reflective statement (at least {minimum:,} words)"
-    words = statement_word_count(application.reflective_statement) if application else 0
+    words = statement_word_count(statement=application.reflective_statement) if application else 0
     if words == 0:
         return ReadinessItem(
             Requirement.STATEMENT, label, False, "You have not written your reflective statement."

@@ -17,14 +17,14 @@ from ..models import (
 )
 
 
-def reviews_as_reviewer(user: User) -> QuerySet[SupervisedReview]:
+def reviews_as_reviewer(*, user: User) -> QuerySet[SupervisedReview]:
     """Reviews this user carries out: as the lead trainee, or as the trainee partner."""
     if not user.is_authenticated:
         return SupervisedReview.objects.none()
     return SupervisedReview.objects.carried_out_by(user)
 
 
-def review_for_trainee(user: User) -> SupervisedReview | None:
+def review_for_trainee(*, user: User) -> SupervisedReview | None:
     """The trainee's current supervised review (as lead or partner trainee), or None.
 
     An accredited co-reviewer is a partner too, but the review is not theirs to be assessed on.
@@ -39,13 +39,13 @@ def review_for_trainee(user: User) -> SupervisedReview | None:
     )
 
 
-def stages_all_approved(review: SupervisedReview) -> bool:
+def stages_all_approved(*, review: SupervisedReview) -> bool:
     """True when the review has stages and every one of them is approved."""
     statuses = list(ReviewStage.objects.filter(review=review).values_list("status", flat=True))
     return bool(statuses) and all(s == ReviewStage.Status.APPROVED for s in statuses)
 
 
-def review_stages(review: SupervisedReview) -> list[ReviewStage]:
+def review_stages(*, review: SupervisedReview) -> list[ReviewStage]:
     """The review's stages in order, each with its definition and evidence count."""
     return list(
         ReviewStage.objects.filter(review=review)
@@ -55,16 +55,16 @@ def review_stages(review: SupervisedReview) -> list[ReviewStage]:
     )
 
 
-def stage_evidence(stage: ReviewStage) -> list[Evidence]:
+def stage_evidence(*, stage: ReviewStage) -> list[Evidence]:
     return list(Evidence.objects.filter(stage=stage).select_related("uploaded_by"))
 
 
-def stage_history(stage: ReviewStage) -> list[SignOff]:
+def stage_history(*, stage: ReviewStage) -> list[SignOff]:
     """Every sign-off on the stage, oldest first: who, when, from, to and why."""
     return list(SignOff.objects.filter(stage=stage).select_related("by"))
 
 
-def review_episodes(review: SupervisedReview) -> list[KeyPracticeEpisode]:
+def review_episodes(*, review: SupervisedReview) -> list[KeyPracticeEpisode]:
     return list(
         KeyPracticeEpisode.objects.filter(review=review).prefetch_related(
             Prefetch(
@@ -75,7 +75,7 @@ def review_episodes(review: SupervisedReview) -> list[KeyPracticeEpisode]:
     )
 
 
-def review_patterns(review: SupervisedReview) -> list[UnderlyingPattern]:
+def review_patterns(*, review: SupervisedReview) -> list[UnderlyingPattern]:
     return list(
         UnderlyingPattern.objects.filter(review=review)
         .select_related("pattern_type")
@@ -83,7 +83,7 @@ def review_patterns(review: SupervisedReview) -> list[UnderlyingPattern]:
     )
 
 
-def stages_waiting_for_supervisor(supervisor: User) -> list[ReviewStage]:
+def stages_waiting_for_supervisor(*, supervisor: User) -> list[ReviewStage]:
     """Stages submitted for sign-off on reviews this person supervises, oldest first."""
     return list(
         ReviewStage.objects.filter(
@@ -94,7 +94,7 @@ def stages_waiting_for_supervisor(supervisor: User) -> list[ReviewStage]:
     )
 
 
-def reviews_supervised_by(supervisor: User) -> list[SupervisedReview]:
+def reviews_supervised_by(*, supervisor: User) -> list[SupervisedReview]:
     """The supervisor's reviews, each with how many stages are approved and waiting."""
     Status = ReviewStage.Status
     return list(
@@ -109,7 +109,7 @@ def reviews_supervised_by(supervisor: User) -> list[SupervisedReview]:
     )
 
 
-def stage_definitions_in_use(scheme) -> dict[int, int]:
+def stage_definitions_in_use(*, scheme) -> dict[int, int]:
     """For each of the scheme's stage definitions that reviews have: how many reviews."""
     return dict(
         ReviewStage.objects.filter(definition__scheme=scheme)
@@ -119,7 +119,7 @@ def stage_definitions_in_use(scheme) -> dict[int, int]:
     )
 
 
-def stage_reopen_refusal(review: SupervisedReview, *, lock: bool = False) -> str | None:
+def stage_reopen_refusal(*, review: SupervisedReview, lock: bool = False) -> str | None:
     """Why the review's approved stages may not be reopened now, or None.
 
     An application for accreditation rests on them: while one awaits a decision, and after one
@@ -158,8 +158,8 @@ _REGISTER_ENTRY = {
 
 
 def stage_still_needed(
-    stage: ReviewStage,
     *,
+    stage: ReviewStage,
     evidence_count: int | None = None,
     register_count: int | None = None,
 ) -> list[str]:
@@ -187,11 +187,11 @@ def stage_still_needed(
     return missing
 
 
-def stage_still_needed_message(missing: list[str]) -> str:
+def stage_still_needed_message(*, missing: list[str]) -> str:
     return f"Add evidence before submitting this stage: {', and '.join(missing)}."
 
 
-def stage_held_back_by(stage: ReviewStage) -> ReviewStage | None:
+def stage_held_back_by(*, stage: ReviewStage) -> ReviewStage | None:
     """The first earlier stage of the review that is not approved yet, or None.
 
     Stages are signed off in order: a stage cannot be approved while one before it is not."""
@@ -204,7 +204,7 @@ def stage_held_back_by(stage: ReviewStage) -> ReviewStage | None:
     )
 
 
-def stage_held_back_message(blocker: ReviewStage) -> str:
+def stage_held_back_message(*, blocker: ReviewStage) -> str:
     return (
         f"Stage {blocker.sort_order}, “{blocker.definition.title}”, is not approved yet "
         f"({blocker.get_status_display().lower()}). Stages are approved in order, so it must be "
@@ -212,7 +212,7 @@ def stage_held_back_message(blocker: ReviewStage) -> str:
     )
 
 
-def stage_change_refusal(stage: ReviewStage, user: User, doing: str) -> str | None:
+def stage_change_refusal(*, stage: ReviewStage, user: User, doing: str) -> str | None:
     """Why this user may not change the stage's evidence or register now, or None.
 
     ``doing`` completes "Only the trainee and their review partner can ..."."""
@@ -230,7 +230,7 @@ def stage_change_refusal(stage: ReviewStage, user: User, doing: str) -> str | No
     return None
 
 
-def stage_actions_for(user: User, stage: ReviewStage) -> dict[str, bool]:
+def stage_actions_for(*, user: User, stage: ReviewStage) -> dict[str, bool]:
     """Which transitions this user may ask for on the stage in its current state; the services
     check again when asked."""
     Status = ReviewStage.Status
@@ -248,12 +248,12 @@ def stage_actions_for(user: User, stage: ReviewStage) -> dict[str, bool]:
     }
 
 
-def user_has_review(user: User) -> bool:
+def user_has_review(*, user: User) -> bool:
     """Cached on the user for the request, as the navigation asks on every page."""
     if not user.is_authenticated:
         return False
     cached = getattr(user, "_has_review", None)
     if cached is None:
-        cached = reviews_as_reviewer(user).exists()
+        cached = reviews_as_reviewer(user=user).exists()
         user._has_review = cached
     return cached

@@ -12,7 +12,7 @@ from ..models import (
 )
 
 
-def supervision_counts_for_trainee(user: User, scheme: AccreditationScheme) -> dict[str, int]:
+def supervision_counts_for_trainee(*, user: User, scheme: AccreditationScheme) -> dict[str, int]:
     """Sessions that count towards the scheme's minimums: confirmed attendance only.
 
     "group" counts group sessions; "individual_report_writing" counts individual sessions held
@@ -37,7 +37,7 @@ def supervision_counts_for_trainee(user: User, scheme: AccreditationScheme) -> d
     }
 
 
-def supervisor_trainees(supervisor: User) -> QuerySet[User]:
+def supervisor_trainees(*, supervisor: User) -> QuerySet[User]:
     """Trainees on the reviews this person supervises: each lead trainee, and each partner who is
     a trainee rather than an accredited co-reviewer."""
     if not supervisor.is_authenticated:
@@ -53,7 +53,7 @@ def supervisor_trainees(supervisor: User) -> QuerySet[User]:
     )
 
 
-def sessions_for_supervisor(supervisor: User) -> QuerySet[SupervisionSession]:
+def sessions_for_supervisor(*, supervisor: User) -> QuerySet[SupervisionSession]:
     """The supervisor's log, newest first, with attendees and their confirmations."""
     return SupervisionSession.objects.filter(supervisor=supervisor).prefetch_related(
         Prefetch(
@@ -65,7 +65,7 @@ def sessions_for_supervisor(supervisor: User) -> QuerySet[SupervisionSession]:
     )
 
 
-def attendance_for_trainee(trainee: User) -> QuerySet[SupervisionAttendance]:
+def attendance_for_trainee(*, trainee: User) -> QuerySet[SupervisionAttendance]:
     """Sessions a trainee is recorded at, newest first, with the session and supervisor."""
     return (
         SupervisionAttendance.objects.filter(trainee=trainee)

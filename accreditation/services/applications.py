@@ -66,7 +66,7 @@ def _clean_statement(statement: str) -> str:
 def application_save_draft(*, trainee: User, reflective_statement: str) -> AccreditationApplication:
     """Save the trainee's statement on their draft (or referred) application, creating the draft
     for their current review if there is none."""
-    review = review_for_trainee(trainee)
+    review = review_for_trainee(user=trainee)
     if review is None:
         raise TransitionError("You need a supervised review before you can apply.")
     # Lock the review so two tabs saving at once do not create two drafts.
@@ -94,7 +94,7 @@ def application_save_draft(*, trainee: User, reflective_statement: str) -> Accre
 
 
 def _check_ready(application: AccreditationApplication) -> None:
-    readiness = accreditation_readiness(application.trainee, application=application)
+    readiness = accreditation_readiness(user=application.trainee, application=application)
     if readiness.review is None or readiness.review.pk != application.review_id:
         raise TransitionError("This application is not for your current supervised review.")
     if not readiness.all_met:
@@ -207,7 +207,7 @@ def _check_assessor(application: AccreditationApplication, assessor: User) -> No
         raise TransitionError("Only an assessor can decide on an application.")
     if assessor.pk == application.trainee_id:
         raise TransitionError("You cannot decide on your own application.")
-    if assessor_supervises_trainee(assessor, application):
+    if assessor_supervises_trainee(assessor=assessor, application=application):
         raise TransitionError(
             "You supervise this trainee, so another assessor must decide on their application."
         )
@@ -237,7 +237,7 @@ def _decide(
             f"{application.get_status_display().lower()}); it may just have been decided by "
             "another assessor."
         )
-    if outcome == Decision.Outcome.APPROVED and not stages_all_approved(application.review):
+    if outcome == Decision.Outcome.APPROVED and not stages_all_approved(review=application.review):
         raise TransitionError(
             "A stage of this review is no longer approved (it was reopened), so the application "
             "cannot be approved until the supervisor signs that stage off again. You can refer "

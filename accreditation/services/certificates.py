@@ -141,7 +141,7 @@ def _change_status(
     )
     if certificate.holder_id == by.pk:
         raise TransitionError("You cannot change the status of your own certificate.")
-    if assessor_supervises_trainee(by, certificate.application):
+    if assessor_supervises_trainee(assessor=by, application=certificate.application):
         raise TransitionError(
             "You supervise this holder, so another assessor must change their certificate's status."
         )
@@ -218,10 +218,10 @@ def certificate_set_listing(*, certificate: Certificate, holder: User, listed: b
         raise TransitionError("Only the holder can choose whether to appear on the register.")
     if listed and not certificate.scheme.public_register_enabled:
         raise TransitionError("This scheme has no public register.")
-    if listed and certificate_public_status(certificate) != PublicStatus.VALID:
+    if listed and certificate_public_status(certificate=certificate) != PublicStatus.VALID:
         raise TransitionError(
             "Only a valid certificate can be listed on the public register; this one is "
-            f"{certificate_public_status(certificate)}."
+            f"{certificate_public_status(certificate=certificate)}."
         )
     if certificate.listed_on_register != listed:
         certificate.listed_on_register = listed

@@ -160,9 +160,9 @@ def stage_submit(*, stage: ReviewStage, user: User, comment: str = "") -> SignOf
     if stage.status not in (Status.IN_PROGRESS, Status.CHANGES_REQUESTED, Status.NOT_STARTED):
         raise TransitionError(f"This stage {_ALREADY[stage.status]}.")
     # What the stage needs is its definition's to say: files or notes, its register, or both.
-    missing = stage_still_needed(stage)
+    missing = stage_still_needed(stage=stage)
     if missing:
-        raise TransitionError(stage_still_needed_message(missing))
+        raise TransitionError(stage_still_needed_message(missing=missing))
     if stage.status == Status.NOT_STARTED:
         raise TransitionError("Start this stage before submitting it.")
     return _move(
@@ -187,9 +187,9 @@ def stage_approve(*, stage: ReviewStage, user: User, comment: str = "") -> SignO
         )
     # _lock holds the review's row as well as the stage's, and every transition takes it, so
     # no earlier stage can be reopened or sent back while this check is being made.
-    blocker = stage_held_back_by(stage)
+    blocker = stage_held_back_by(stage=stage)
     if blocker is not None:
-        raise TransitionError(stage_held_back_message(blocker))
+        raise TransitionError(stage_held_back_message(blocker=blocker))
     return _move(
         stage,
         to_status=Status.APPROVED,
@@ -228,7 +228,7 @@ def stage_reopen(*, stage: ReviewStage, user: User, reason: str) -> SignOff:
         raise TransitionError(
             f"Only an approved stage can be reopened. This stage {_ALREADY[stage.status]}."
         )
-    refusal = stage_reopen_refusal(stage.review, lock=True)
+    refusal = stage_reopen_refusal(review=stage.review, lock=True)
     if refusal:
         raise TransitionError(refusal)
     if not reason.strip():
@@ -250,7 +250,7 @@ def lock_editable_stage(*, stage: ReviewStage, user: User, doing: str) -> Review
     started is started by the change.
     """
     stage = _lock(stage)
-    refusal = stage_change_refusal(stage, user, doing)
+    refusal = stage_change_refusal(stage=stage, user=user, doing=doing)
     if refusal:
         raise TransitionError(refusal)
     if stage.status == Status.NOT_STARTED:

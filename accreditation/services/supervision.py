@@ -33,7 +33,7 @@ def supervision_session_record(
     attendees = list(attendees)
     if not attendees:
         raise TransitionError("Choose at least one trainee who attended.")
-    allowed = set(supervisor_trainees(supervisor).values_list("pk", flat=True))
+    allowed = set(supervisor_trainees(supervisor=supervisor).values_list("pk", flat=True))
     if any(person.pk not in allowed for person in attendees):
         raise TransitionError("You can only record supervision for trainees you supervise.")
     if date > timezone.localdate():

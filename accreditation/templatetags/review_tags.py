@@ -9,4 +9,4 @@ register = template.Library()
 def has_review(user) -> bool:
     """`{% if user|has_review %}`: the user carries out a supervised review (as trainee or
     partner)."""
-    return user_has_review(user)
+    return user_has_review(user=user)

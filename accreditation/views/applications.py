@@ -39,8 +39,8 @@ def _require_trainee(request: HttpRequest) -> None:
 
 
 def _current(request: HttpRequest) -> tuple[Readiness, AccreditationApplication | None]:
-    readiness = accreditation_readiness(request.user)
-    return readiness, application_for_trainee(request.user, readiness.review)
+    readiness = accreditation_readiness(user=request.user)
+    return readiness, application_for_trainee(user=request.user, review=readiness.review)
 
 
 def _word_count(statement: str, readiness: Readiness) -> dict:
@@ -48,7 +48,7 @@ def _word_count(statement: str, readiness: Readiness) -> dict:
     minimum = 0
     if scheme is not None and scheme.requires_reflective_statement:
         minimum = scheme.min_statement_words
-    words = statement_word_count(statement)
+    words = statement_word_count(statement=statement)
     return {"word_count": words, "min_words": minimum, "words_to_go": max(minimum - words, 0)}
 
 
@@ -77,7 +77,7 @@ def application_page(request: HttpRequest) -> HttpResponse:
                 return redirect("accreditation:application")
             # Continue: the statement is saved either way; the trainee checks their answers only
             # once everything is in place, and is told here what is not.
-            readiness = accreditation_readiness(request.user, application=application)
+            readiness = accreditation_readiness(user=request.user, application=application)
             if readiness.all_met:
                 return redirect("accreditation:application_check")
             for item in readiness.missing:
@@ -117,7 +117,7 @@ def _certificate(application) -> dict:
     certificate = Certificate.objects.filter(application=application).first()
     return {
         "certificate": certificate,
-        "standing": certificate_standing(certificate) if certificate else None,
+        "standing": certificate_standing(certificate=certificate) if certificate else None,
     }
 
 
@@ -173,7 +173,9 @@ def application_check(request: HttpRequest) -> HttpResponse:
 def application_withdraw(request: HttpRequest) -> HttpResponse:
     """Confirm withdrawing the trainee's current application, with a reason."""
     _require_trainee(request)
-    application = application_for_trainee(request.user, review_for_trainee(request.user))
+    application = application_for_trainee(
+        user=request.user, review=review_for_trainee(user=request.user)
+    )
     if application is None or application.status not in services.WITHDRAWABLE:
         messages.info(request, "You have no application to withdraw.")
         return redirect("accreditation:application")

@@ -37,7 +37,7 @@ def assessment_queue(request: HttpRequest) -> HttpResponse:
         request,
         "accreditation/assessment/queue.html",
         {
-            "queue": list(selectors.assessment_queue(request.user)),
+            "queue": list(selectors.assessment_queue(assessor=request.user)),
             "decisions": selectors.recent_decisions(),
         },
     )
@@ -46,7 +46,7 @@ def assessment_queue(request: HttpRequest) -> HttpResponse:
 def _render_portfolio(
     request: HttpRequest, application: AccreditationApplication, *, form=None, status=200
 ):
-    supervises = selectors.assessor_supervises(request.user, application)
+    supervises = selectors.assessor_supervises(assessor=request.user, application=application)
     may_decide = application.status == AccreditationApplication.Status.SUBMITTED and not (
         supervises
     )
@@ -54,7 +54,7 @@ def _render_portfolio(
         request,
         "accreditation/assessment/portfolio.html",
         {
-            "portfolio": selectors.application_portfolio(application),
+            "portfolio": selectors.application_portfolio(application=application),
             "application": application,
             "assessor_supervises": supervises,
             "may_decide": may_decide,
@@ -119,7 +119,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 def certificate_list(request: HttpRequest) -> HttpResponse:
     _require_assessor(request)
     page = Paginator(certificates_for_assessor(), 50).get_page(request.GET.get("page"))
-    rows = [(c, certificate_public_status(c)) for c in page.object_list]
+    rows = [(c, certificate_public_status(certificate=c)) for c in page.object_list]
     return render(
         request, "accreditation/assessment/certificate_list.html", {"page": page, "rows": rows}
     )
@@ -144,7 +144,9 @@ _CHANGE = {
 @require_http_methods(["GET", "POST"])
 def certificate_manage(request: HttpRequest, pk: int) -> HttpResponse:
     certificate = access.get_certificate_for_assessor(request.user, pk)
-    supervises = selectors.assessor_supervises_trainee(request.user, certificate.application)
+    supervises = selectors.assessor_supervises_trainee(
+        assessor=request.user, application=certificate.application
+    )
     allowed = [] if supervises else _allowed_actions(certificate)
     form = CertificateStatusForm(
         request.POST if request.method == "POST" else None, allowed=allowed
@@ -167,7 +169,7 @@ def certificate_manage(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "certificate": certificate,
             "events": events,
-            "standing": certificate_standing(certificate, events=events),
+            "standing": certificate_standing(certificate=certificate, events=events),
             "form": form,
             "allowed": allowed,
             "supervises": supervises,

@@ -18,8 +18,8 @@ from ..services.pdf import verification_url
 @require_GET
 def my_certificates(request: HttpRequest) -> HttpResponse:
     rows = []
-    for certificate in certificates_for_holder(request.user):
-        standing = certificate_standing(certificate)
+    for certificate in certificates_for_holder(user=request.user):
+        standing = certificate_standing(certificate=certificate)
         rows.append(
             {
                 "certificate": certificate,

@@ -102,7 +102,9 @@ def evidence_edit_note(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if request.method == "GET":
         # A POST goes to the service, which refuses on the form, so nothing typed is lost.
-        refusal = stage_change_refusal(evidence.stage, request.user, "change evidence")
+        refusal = stage_change_refusal(
+            stage=evidence.stage, user=request.user, doing="change evidence"
+        )
         if refusal:
             messages.error(request, refusal)
             return redirect(_stage_url(evidence.stage))
@@ -137,7 +139,9 @@ def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
             raise
         return already_removed(request, Evidence, pk, "evidence")
     if request.method == "GET":
-        refusal = stage_change_refusal(evidence.stage, request.user, "remove evidence")
+        refusal = stage_change_refusal(
+            stage=evidence.stage, user=request.user, doing="remove evidence"
+        )
         if refusal:
             messages.error(request, refusal)
             return redirect(_stage_url(evidence.stage))

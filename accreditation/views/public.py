@@ -58,7 +58,9 @@ def verify(request: HttpRequest) -> HttpResponse:
         wait = attempt(request, action="certificate_lookup", key=form.cleaned_data["number"])
         if wait is not None:
             return _too_many_attempts(request, wait_seconds=wait)
-        result = verify_by_number(form.cleaned_data["number"], form.cleaned_data["surname"])
+        result = verify_by_number(
+            number=form.cleaned_data["number"], surname=form.cleaned_data["surname"]
+        )
         if result is None:
             return _not_found(request, form=form)
         return render(request, "accreditation/public/verification.html", {"result": result})
@@ -72,7 +74,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def verify_code(request: HttpRequest, code: str) -> HttpResponse:
-    result = verify_by_code(code)
+    result = verify_by_code(code=code)
     if result is None:
         return _not_found(request)
     response = render(request, "accreditation/public/verification.html", {"result": result})

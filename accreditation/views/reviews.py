@@ -54,13 +54,13 @@ def comment_form(action: str, data=None) -> StageCommentForm:
 def render_stage(request: HttpRequest, stage: ReviewStage, **bound_forms) -> HttpResponse:
     """The stage page; a view that failed to validate a form passes it in to show its errors."""
     review = stage.review
-    actions = selectors.stage_actions_for(request.user, stage)
-    reopen_refusal = selectors.stage_reopen_refusal(review) if actions["reopen"] else None
+    actions = selectors.stage_actions_for(user=request.user, stage=stage)
+    reopen_refusal = selectors.stage_reopen_refusal(review=review) if actions["reopen"] else None
     if reopen_refusal:
         actions["reopen"] = False
     held_back_by = None
     if stage.status == ReviewStage.Status.SUBMITTED:
-        held_back_by = selectors.stage_held_back_by(stage)
+        held_back_by = selectors.stage_held_back_by(stage=stage)
     if held_back_by is not None:
         actions["approve"] = False
     context = {
@@ -70,8 +70,8 @@ def render_stage(request: HttpRequest, stage: ReviewStage, **bound_forms) -> Htt
         "review": review,
         "stage": stage,
         "definition": stage.definition,
-        "evidence": selectors.stage_evidence(stage),
-        "history": selectors.stage_history(stage),
+        "evidence": selectors.stage_evidence(stage=stage),
+        "history": selectors.stage_history(stage=stage),
         "actions": actions,
         "note_form": bound_forms.get("note_form") or EvidenceNoteForm(),
         "file_form": bound_forms.get("file_form") or EvidenceFileForm(),
@@ -81,13 +81,13 @@ def render_stage(request: HttpRequest, stage: ReviewStage, **bound_forms) -> Htt
         context[f"{action}_form"] = bound_forms.get(f"{action}_form") or comment_form(action)
     register = stage.definition.register
     if register in (Register.KEY_PRACTICE_EPISODES, Register.UNDERLYING_PATTERNS):
-        context["episodes"] = selectors.review_episodes(review)
+        context["episodes"] = selectors.review_episodes(review=review)
     if register == Register.UNDERLYING_PATTERNS:
-        context["patterns"] = selectors.review_patterns(review)
+        context["patterns"] = selectors.review_patterns(review=review)
     if actions["edit"]:
         register_entries = context.get("patterns", context.get("episodes"))
         context["still_needed"] = selectors.stage_still_needed(
-            stage,
+            stage=stage,
             evidence_count=len(context["evidence"]),
             register_count=None if register_entries is None else len(register_entries),
         )
@@ -99,9 +99,9 @@ def render_stage(request: HttpRequest, stage: ReviewStage, **bound_forms) -> Htt
 
 @login_required
 def my_review(request: HttpRequest) -> HttpResponse:
-    review = selectors.review_for_trainee(request.user)
+    review = selectors.review_for_trainee(user=request.user)
     if review is None:
-        review = selectors.reviews_as_reviewer(request.user).order_by("-start_date").first()
+        review = selectors.reviews_as_reviewer(user=request.user).order_by("-start_date").first()
     if review is not None:
         return redirect("accreditation:review_detail", pk=review.pk)
     return render(
@@ -114,7 +114,7 @@ def my_review(request: HttpRequest) -> HttpResponse:
 @login_required
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     review = access.get_review_for_user(request.user, pk)
-    stages_list = selectors.review_stages(review)
+    stages_list = selectors.review_stages(review=review)
     user = request.user
     return render(
         request,
@@ -137,8 +137,8 @@ def supervisor_queue(request: HttpRequest) -> HttpResponse:
         request,
         "accreditation/review/supervisor_queue.html",
         {
-            "waiting": selectors.stages_waiting_for_supervisor(request.user),
-            "reviews": selectors.reviews_supervised_by(request.user),
+            "waiting": selectors.stages_waiting_for_supervisor(supervisor=request.user),
+            "reviews": selectors.reviews_supervised_by(supervisor=request.user),
         },
     )
 

@@ -48,7 +48,7 @@ def supervision_log(request: HttpRequest) -> HttpResponse:
         "accreditation/supervision/supervision_log.html",
         {
             "form": form,
-            "sessions": list(selectors.sessions_for_supervisor(request.user)),
+            "sessions": list(selectors.sessions_for_supervisor(supervisor=request.user)),
             "has_trainees": form.fields["attendees"].queryset.exists(),
         },
     )
@@ -56,9 +56,13 @@ def supervision_log(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def my_supervision(request: HttpRequest) -> HttpResponse:
-    review = review_selectors.review_for_trainee(request.user)
+    review = review_selectors.review_for_trainee(user=request.user)
     scheme = review.scheme if review else review_services.default_scheme()
-    counts = selectors.supervision_counts_for_trainee(request.user, scheme) if scheme else None
+    counts = (
+        selectors.supervision_counts_for_trainee(user=request.user, scheme=scheme)
+        if scheme
+        else None
+    )
     return render(
         request,
         "accreditation/supervision/my_supervision.html",
@@ -66,7 +70,7 @@ def my_supervision(request: HttpRequest) -> HttpResponse:
             "review": review,
             "scheme": scheme,
             "counts": counts,
-            "attendance": list(selectors.attendance_for_trainee(request.user)),
+            "attendance": list(selectors.attendance_for_trainee(trainee=request.user)),
         },
     )
 

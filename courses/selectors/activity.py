@@ -8,9 +8,9 @@ stages, applications, decisions and supervision, for instance.
 """
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time
+from typing import Protocol
 
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
@@ -26,14 +26,22 @@ class InactiveEnrolment:
     since: datetime
 
 
-def latest(queryset, field: str) -> Subquery:
+def latest(*, queryset, field: str) -> Subquery:
     return Subquery(queryset.order_by(f"-{field}").values(field)[:1])
 
 
-# Given the trainee (an OuterRef to the user's id), the latest moment of each kind of activity.
-ActivitySources = Callable[[OuterRef], dict[str, Subquery]]
-# Given the trainee, whether they have nothing left to do.
-NothingLeftToDo = Callable[[OuterRef], Exists | Q]
+class ActivitySources(Protocol):
+    """Given the trainee (an OuterRef to the user's id), the latest moment of each kind of
+    activity."""
+
+    def __call__(self, *, user_ref: OuterRef) -> dict[str, Subquery]: ...
+
+
+class NothingLeftToDo(Protocol):
+    """Given the trainee, whether they have nothing left to do."""
+
+    def __call__(self, *, user_ref: OuterRef) -> Exists | Q: ...
+
 
 _extra_sources: list[ActivitySources] = []
 _nothing_left_to_do_conditions: list[NothingLeftToDo] = []
@@ -53,28 +61,30 @@ def register_activity(
 def _activity_sources(user_ref: OuterRef) -> dict[str, Subquery]:
     sources = {
         "progress_at": latest(
-            ModuleProgress.objects.filter(enrolment__user=user_ref), "updated_at"
+            queryset=ModuleProgress.objects.filter(enrolment__user=user_ref), field="updated_at"
         ),
         "reflection_at": latest(
-            ReflectionAnswer.objects.filter(progress__enrolment__user=user_ref), "updated_at"
+            queryset=ReflectionAnswer.objects.filter(progress__enrolment__user=user_ref),
+            field="updated_at",
         ),
         "attempt_at": latest(
-            KnowledgeCheckAttempt.objects.filter(progress__enrolment__user=user_ref), "created_at"
+            queryset=KnowledgeCheckAttempt.objects.filter(progress__enrolment__user=user_ref),
+            field="created_at",
         ),
     }
     for extra in _extra_sources:
-        sources.update(extra(user_ref))
+        sources.update(extra(user_ref=user_ref))
     return sources
 
 
 def _nothing_left_to_do(user_ref: OuterRef) -> Q:
     condition = Q()
     for nothing_left_to_do in _nothing_left_to_do_conditions:
-        condition |= nothing_left_to_do(user_ref)
+        condition |= nothing_left_to_do(user_ref=user_ref)
     return condition
 
 
-def enrolment_start(enrolment: Enrolment) -> datetime:
+def enrolment_start(*, enrolment: Enrolment) -> datetime:
     """When the trainee could first have done something: the enrolment, or the cohort's first day
     if that is later."""
     cohort_start = timezone.make_aware(datetime.combine(enrolment.cohort.start_date, time.min))
@@ -100,7 +110,7 @@ def enrolments_inactive(*, idle_since: datetime) -> list[InactiveEnrolment]:
     since_of: dict[int, datetime] = {}
     for enrolment in enrolments:
         moments = [getattr(enrolment, name) for name in sources]
-        since = max([enrolment_start(enrolment), *[m for m in moments if m is not None]])
+        since = max([enrolment_start(enrolment=enrolment), *[m for m in moments if m is not None]])
         by_user[enrolment.user_id].append(enrolment)
         since_of[enrolment.user_id] = max(since, since_of.get(enrolment.user_id, since))
     return [

@@ -29,18 +29,18 @@ from ..models import (
 PLACE_HOLDING = (Enrolment.Status.ACTIVE, Enrolment.Status.INVITED)
 
 
-def cohort_places_taken(cohort: Cohort) -> int:
+def cohort_places_taken(*, cohort: Cohort) -> int:
     """Active and invited enrolments, plus invitations nobody has answered yet."""
     enrolled = Enrolment.objects.filter(cohort=cohort, status__in=PLACE_HOLDING).count()
     pending = Invitation.objects.filter(cohort=cohort, enrolment__isnull=True).pending().count()
     return enrolled + pending
 
 
-def cohort_places_left(cohort: Cohort) -> int:
-    return max(cohort.capacity - cohort_places_taken(cohort), 0)
+def cohort_places_left(*, cohort: Cohort) -> int:
+    return max(cohort.capacity - cohort_places_taken(cohort=cohort), 0)
 
 
-def cohort_pending_invitations(cohort: Cohort) -> QuerySet[Invitation]:
+def cohort_pending_invitations(*, cohort: Cohort) -> QuerySet[Invitation]:
     return Invitation.objects.filter(cohort=cohort).pending().select_related("invited_by")
 
 
@@ -60,11 +60,11 @@ def invitations_unsent_ids(
     )
 
 
-def cohort_training_days(cohort: Cohort) -> list[TrainingDay]:
+def cohort_training_days(*, cohort: Cohort) -> list[TrainingDay]:
     return list(cohort.training_days.all())
 
 
-def course_modules(courses) -> dict[int, list[ModulePage]]:
+def course_modules(*, courses) -> dict[int, list[ModulePage]]:
     """Live modules of each course page, in the order editors arranged them. One query."""
     from wagtail.models import Page
 
@@ -83,7 +83,7 @@ def course_modules(courses) -> dict[int, list[ModulePage]]:
     return result
 
 
-def cohort_enrolments_to_assign(cohort: Cohort) -> list[Enrolment]:
+def cohort_enrolments_to_assign(*, cohort: Cohort) -> list[Enrolment]:
     """Trainees who can be given a supervisor and a review partner: all but the withdrawn."""
     return list(
         Enrolment.objects.filter(cohort=cohort)
@@ -93,7 +93,7 @@ def cohort_enrolments_to_assign(cohort: Cohort) -> list[Enrolment]:
     )
 
 
-def supervisor_choices(enrolments: list[Enrolment]) -> list[User]:
+def supervisor_choices(*, enrolments: list[Enrolment]) -> list[User]:
     """Everyone active in the Supervisor group, and anyone already supervising one of these
     enrolments (so a form does not quietly drop a supervisor who has since left the role).
     One query."""
@@ -159,7 +159,7 @@ class ProgressGrid:
     summaries: list[ModuleSummary] = field(default_factory=list)
 
 
-def cohort_supervisor_choices(cohort: Cohort) -> list[User]:
+def cohort_supervisor_choices(*, cohort: Cohort) -> list[User]:
     """Everyone who supervises someone in this cohort, or the cohort itself. One query."""
     return list(
         User.objects.filter(
@@ -171,10 +171,10 @@ def cohort_supervisor_choices(cohort: Cohort) -> list[User]:
     )
 
 
-def cohort_progress_grid(cohort: Cohort, filters: GridFilters | None = None) -> ProgressGrid:
+def cohort_progress_grid(*, cohort: Cohort, filters: GridFilters | None = None) -> ProgressGrid:
     """Trainees × modules for a cohort, with attendance. Five queries whatever the size."""
     filters = filters or GridFilters()
-    modules = course_modules([cohort.course]).get(cohort.course_id, [])
+    modules = course_modules(courses=[cohort.course]).get(cohort.course_id, [])
     # Attendance only counts for days that have come: rows for a later day (saved before the
     # register refused them, or by hand) say nothing about who was there.
     today = timezone.localdate()
@@ -262,7 +262,7 @@ def _safe_cell(value: object) -> object:
     return value
 
 
-def cohort_progress_table(grid: ProgressGrid) -> tuple[list[str], list[list[object]]]:
+def cohort_progress_table(*, grid: ProgressGrid) -> tuple[list[str], list[list[object]]]:
     """The grid as a header and plain rows, for CSV and XLSX downloads."""
     header = [
         "Name",
@@ -306,7 +306,7 @@ class RegisterEntry:
     recorded_at: object
 
 
-def attendance_register(training_day: TrainingDay) -> list[RegisterEntry]:
+def attendance_register(*, training_day: TrainingDay) -> list[RegisterEntry]:
     """Active trainees for the day, with what was last recorded for each. Two queries."""
     enrolments = list(
         Enrolment.objects.filter(
@@ -341,7 +341,7 @@ class TraineeSummary:
     modules_total: int
 
 
-def supervisor_trainees(user: User) -> list[TraineeSummary]:
+def supervisor_trainees(*, user: User) -> list[TraineeSummary]:
     """Trainees this user supervises directly or through a cohort. Three queries."""
     enrolments = list(
         Enrolment.objects.filter(
@@ -362,7 +362,7 @@ def supervisor_trainees(user: User) -> list[TraineeSummary]:
         .order_by("cohort__name", "user__full_name")
     )
     courses = {e.cohort.course_id: e.cohort.course for e in enrolments}
-    modules = course_modules(list(courses.values()))
+    modules = course_modules(courses=list(courses.values()))
     return [
         TraineeSummary(
             enrolment=e,
@@ -373,7 +373,7 @@ def supervisor_trainees(user: User) -> list[TraineeSummary]:
     ]
 
 
-def invitation_by_token(token: str) -> Invitation | None:
+def invitation_by_token(*, token: str) -> Invitation | None:
     from ..services.invitations.links import hash_token
 
     return (

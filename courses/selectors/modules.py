@@ -8,7 +8,7 @@ from wagtail.models import Page
 from ..models import Enrolment, KnowledgeCheckAttempt, ModulePage, ModuleProgress, ReflectionAnswer
 
 
-def course_path_of(module: ModulePage) -> str:
+def course_path_of(*, module: ModulePage) -> str:
     """The tree path of the course page the module sits under."""
     return module.path[: -ModulePage.steplen]
 
@@ -82,6 +82,6 @@ def module_is_completed(*, enrolment: Enrolment, module: ModulePage) -> bool:
     ).exists()
 
 
-def module_after(module: ModulePage) -> ModulePage | None:
+def module_after(*, module: ModulePage) -> ModulePage | None:
     """The course's next live module, in the order staff set in the page tree."""
     return module.get_next_siblings().live().type(ModulePage).specific().first()

@@ -95,7 +95,7 @@ def _modules_by_course(course_paths: Iterable[str]) -> dict[str, list[ModulePage
     modules = ModulePage.objects.live().filter(in_courses).defer_streamfields().order_by("path")
     by_course: dict[str, list[ModulePage]] = defaultdict(list)
     for module in modules:
-        by_course[course_path_of(module)].append(module)
+        by_course[course_path_of(module=module)].append(module)
     return by_course
 
 
@@ -127,7 +127,7 @@ def _next_training_day(days: Sequence[TrainingDay], today: date) -> TrainingDay 
     return next((day for day in days if day.date >= today), None)
 
 
-def course_progress_for_enrolments(enrolments: Sequence[Enrolment]) -> list[CourseProgress]:
+def course_progress_for_enrolments(*, enrolments: Sequence[Enrolment]) -> list[CourseProgress]:
     """Module statuses per enrolment, in five queries whatever the number of modules."""
     enrolments = list(enrolments)
     if not enrolments:
@@ -187,10 +187,10 @@ def _with_course(enrolments):
     return enrolments.select_related("user", "cohort", "cohort__course", "supervisor")
 
 
-def trainee_progress_for_enrolment(enrolment: Enrolment) -> CourseProgress:
+def trainee_progress_for_enrolment(*, enrolment: Enrolment) -> CourseProgress:
     """One trainee's module statuses on their course; for supervisors' pages too."""
     enrolment = _with_course(Enrolment.objects.filter(pk=enrolment.pk)).get()
-    return course_progress_for_enrolments([enrolment])[0]
+    return course_progress_for_enrolments(enrolments=[enrolment])[0]
 
 
 @dataclass(frozen=True)
@@ -200,7 +200,7 @@ class MyLearning:
     deferred: list[Enrolment]
 
 
-def my_learning_for_user(user: User) -> MyLearning:
+def my_learning_for_user(*, user: User) -> MyLearning:
     """The trainee home: every course the user is (or was) actively enrolled on, and any
     enrolment of theirs that is deferred. The enrolments come in one query."""
     enrolments = list(
@@ -212,13 +212,13 @@ def my_learning_for_user(user: User) -> MyLearning:
     )
     return MyLearning(
         courses=course_progress_for_enrolments(
-            [e for e in enrolments if e.status in LEARNING_STATUSES]
+            enrolments=[e for e in enrolments if e.status in LEARNING_STATUSES]
         ),
         deferred=[e for e in enrolments if e.status == Enrolment.Status.DEFERRED],
     )
 
 
-def user_has_learning(user: User) -> bool:
+def user_has_learning(*, user: User) -> bool:
     """Whether to offer "My learning"; cached on the user for the rest of the request."""
     if not user.is_authenticated:
         return False
@@ -247,7 +247,7 @@ class ModuleReflections:
     entries: list[ReflectionEntry]
 
 
-def reflections_for_enrolment(enrolment: Enrolment) -> list[ModuleReflections]:
+def reflections_for_enrolment(*, enrolment: Enrolment) -> list[ModuleReflections]:
     """Each module's reflective questions with the trainee's answers, in course order.
 
     Three queries: the modules (with their bodies), the trainee's progress rows and the answers.
@@ -293,5 +293,5 @@ def course_page_context(*, course: CoursePage, user: User) -> dict:
         enrolment = learning_enrolment(user=user, course_path=course.path)
         if enrolment is not None:
             enrolment.cohort.course = course
-            context["course_progress"] = course_progress_for_enrolments([enrolment])[0]
+            context["course_progress"] = course_progress_for_enrolments(enrolments=[enrolment])[0]
     return context

@@ -102,7 +102,7 @@ def enrolment_create(
         .order_by("-created_at")
     )
     holds_place = any(i.expires_at > now and i.enrolment_id is None for i in open_invitations)
-    if not holds_place and cohort_places_left(cohort) < 1:
+    if not holds_place and cohort_places_left(cohort=cohort) < 1:
         raise EnrolmentError(
             f"{cohort} is full: all {cohort.capacity} places are taken or offered. Raise its "
             "capacity, or withdraw someone, before enrolling anyone else."

@@ -23,7 +23,9 @@ def trainee_inactivity_reminders_send(*, now: datetime | None = None) -> int:
     for item in enrolments_inactive(idle_since=now - timedelta(days=days)):
         # The reminder names one cohort: the one the trainee joined last.
         current = latest.get(item.enrolment.user_id)
-        if current is None or enrolment_start(item.enrolment) >= enrolment_start(current.enrolment):
+        if current is None or enrolment_start(enrolment=item.enrolment) >= enrolment_start(
+            enrolment=current.enrolment
+        ):
             latest[item.enrolment.user_id] = item
     sent = 0
     for item in latest.values():

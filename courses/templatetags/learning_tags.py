@@ -16,7 +16,7 @@ STATUS_TAG_CLASSES = {
 @register.filter
 def has_learning(user) -> bool:
     """`{% if user|has_learning %}`: the user has an active or completed enrolment."""
-    return user_has_learning(user)
+    return user_has_learning(user=user)
 
 
 @register.filter

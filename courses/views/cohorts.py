@@ -51,9 +51,9 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
 
 
 def _assignments_form(cohort: Cohort, data=None) -> CohortAssignmentsForm:
-    enrolments = selectors.cohort_enrolments_to_assign(cohort)
+    enrolments = selectors.cohort_enrolments_to_assign(cohort=cohort)
     return CohortAssignmentsForm(
-        data, enrolments=enrolments, supervisors=selectors.supervisor_choices(enrolments)
+        data, enrolments=enrolments, supervisors=selectors.supervisor_choices(enrolments=enrolments)
     )
 
 
@@ -70,7 +70,7 @@ def _cohort_detail(
     enrolment = Enrolment.objects.filter(cohort=cohort, user=user).first()
     context = {
         "cohort": cohort,
-        "training_days": selectors.cohort_training_days(cohort),
+        "training_days": selectors.cohort_training_days(cohort=cohort),
         "enrolment": enrolment,
         "is_staff": is_staff,
         "can_manage": is_staff,
@@ -79,8 +79,8 @@ def _cohort_detail(
         "today": timezone.localdate(),
     }
     if is_staff:
-        context["places_taken"] = selectors.cohort_places_taken(cohort)
-        context["pending_invitations"] = list(selectors.cohort_pending_invitations(cohort))
+        context["places_taken"] = selectors.cohort_places_taken(cohort=cohort)
+        context["pending_invitations"] = list(selectors.cohort_pending_invitations(cohort=cohort))
         context["assignments_form"] = assignments_form or _assignments_form(cohort)
     return render(request, "courses/cohorts/cohort_detail.html", context, status=status)
 
@@ -132,7 +132,7 @@ def cohort_calendar(request: HttpRequest, pk: int, token: str) -> HttpResponse:
     calendar.add("x-wr-calname", f"{cohort.name} training days")
     stamp = timezone.now()
     zone = timezone.get_default_timezone()
-    for day in selectors.cohort_training_days(cohort):
+    for day in selectors.cohort_training_days(cohort=cohort):
         event = Event()
         event.add("uid", f"training-day-{day.pk}@learning-together")
         event.add("dtstamp", stamp)
@@ -172,9 +172,9 @@ def cohort_calendar(request: HttpRequest, pk: int, token: str) -> HttpResponse:
 def _grid(request: HttpRequest, pk: int):
     cohort = access.get_cohort_for_staff_or_supervisor(request.user, pk)
     form = GridFilterForm(
-        request.GET or None, supervisors=selectors.cohort_supervisor_choices(cohort)
+        request.GET or None, supervisors=selectors.cohort_supervisor_choices(cohort=cohort)
     )
-    return cohort, form, selectors.cohort_progress_grid(cohort, form.filters())
+    return cohort, form, selectors.cohort_progress_grid(cohort=cohort, filters=form.filters())
 
 
 @login_required
@@ -203,7 +203,7 @@ def _download_name(cohort: Cohort, extension: str) -> str:
 @login_required
 def cohort_grid_csv(request: HttpRequest, pk: int) -> HttpResponse:
     cohort, _, grid = _grid(request, pk)
-    header, rows = selectors.cohort_progress_table(grid)
+    header, rows = selectors.cohort_progress_table(grid=grid)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
@@ -217,7 +217,7 @@ def cohort_grid_csv(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def cohort_grid_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     cohort, _, grid = _grid(request, pk)
-    header, rows = selectors.cohort_progress_table(grid)
+    header, rows = selectors.cohort_progress_table(grid=grid)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Progress"
@@ -245,7 +245,7 @@ def cohort_grid_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def attendance_register(request: HttpRequest, pk: int, day_pk: int) -> HttpResponse:
     day = access.get_training_day_for_staff(request.user, pk, day_pk)
-    entries = selectors.attendance_register(day)
+    entries = selectors.attendance_register(training_day=day)
     # An empty POST is a register with nobody ticked, not an unsubmitted form.
     form = AttendanceForm(request.POST if request.method == "POST" else None, entries=entries)
     if request.method == "POST" and form.is_valid():
@@ -327,7 +327,7 @@ def supervisor_home(request: HttpRequest) -> HttpResponse:
         request,
         "courses/cohorts/supervisor_home.html",
         {
-            "trainees": selectors.supervisor_trainees(request.user),
+            "trainees": selectors.supervisor_trainees(user=request.user),
         },
     )
 

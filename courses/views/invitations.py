@@ -49,7 +49,7 @@ def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "cohort": cohort,
             "form": form,
-            "places_left": selectors.cohort_places_left(cohort),
+            "places_left": selectors.cohort_places_left(cohort=cohort),
             "expiry_days": invitation_expiry_days(),
         },
     )
@@ -101,7 +101,7 @@ def invitation_import(request: HttpRequest, pk: int) -> HttpResponse:
             "cohort": cohort,
             "form": form,
             "report": report,
-            "places_left": selectors.cohort_places_left(cohort),
+            "places_left": selectors.cohort_places_left(cohort=cohort),
         },
         status=status,
     )
@@ -124,7 +124,7 @@ def invitation_import_template(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = selectors.invitation_by_token(token)
+    invitation = selectors.invitation_by_token(token=token)
     context = {"invitation": invitation, "contact_email": contact_email_for(invitation)}
     if invitation is None or invitation.state != Invitation.State.PENDING:
         context["states"] = Invitation.State

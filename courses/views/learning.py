@@ -192,7 +192,7 @@ def knowledge_check_answer(request: HttpRequest, page_id: int, block_id: str) ->
 
 @login_required
 def my_learning(request: HttpRequest) -> HttpResponse:
-    learning = my_learning_for_user(request.user)
+    learning = my_learning_for_user(user=request.user)
     return render(
         request,
         "courses/my_learning.html",
@@ -212,8 +212,8 @@ def enrolment_progress(request: HttpRequest, enrolment_id: int) -> HttpResponse:
         "courses/enrolment_progress.html",
         {
             "enrolment": enrolment,
-            "course_progress": trainee_progress_for_enrolment(enrolment),
-            "module_reflections": reflections_for_enrolment(enrolment),
+            "course_progress": trainee_progress_for_enrolment(enrolment=enrolment),
+            "module_reflections": reflections_for_enrolment(enrolment=enrolment),
             "is_own": enrolment.user_id == request.user.pk,
         },
     )

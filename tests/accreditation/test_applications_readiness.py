@@ -19,7 +19,7 @@ def _item(readiness, key):
 
 def test_it_explains_each_missing_requirement(tess, review):
     enrolment = enrol(tess, supervisor=review.supervisor, modules=2)
-    readiness = accreditation_readiness(tess)
+    readiness = accreditation_readiness(user=tess)
 
     assert not readiness.all_met
     course = _item(readiness, Requirement.COURSE)
@@ -50,7 +50,7 @@ def test_it_names_only_what_is_still_missing(tess, review):
     ReviewStage.objects.filter(pk=stage(review, 4).pk).update(status=ReviewStage.Status.SUBMITTED)
     log_supervision(tess, review.supervisor, group=3, individual=1)
 
-    readiness = accreditation_readiness(tess)
+    readiness = accreditation_readiness(user=tess)
 
     assert _item(readiness, Requirement.COURSE).met
     stages = _item(readiness, Requirement.STAGES)
@@ -63,25 +63,25 @@ def test_it_names_only_what_is_still_missing(tess, review):
 def test_it_counts_only_confirmed_supervision(tess, review):
     make_ready(tess, review)
     SupervisionAttendance.objects.filter(trainee=tess).update(confirmed_at=None)
-    supervision = _item(accreditation_readiness(tess), Requirement.SUPERVISION)
+    supervision = _item(accreditation_readiness(user=tess), Requirement.SUPERVISION)
     assert not supervision.met
     assert "0 of 4 confirmed" in supervision.detail
 
 
 def test_it_is_ready_once_the_statement_is_written(tess, review):
     make_ready(tess, review)
-    before = accreditation_readiness(tess)
+    before = accreditation_readiness(user=tess)
     assert before.ready_for_statement and not before.all_met
 
     application_save_draft(trainee=tess, reflective_statement=STATEMENT)
 
-    after = accreditation_readiness(tess)
+    after = accreditation_readiness(user=tess)
     assert after.all_met
     assert [item.met for item in after.items] == [True, True, True, True]
 
 
 def test_it_says_when_there_is_no_review(uma):
-    readiness = accreditation_readiness(uma)
+    readiness = accreditation_readiness(user=uma)
     stages = _item(readiness, Requirement.STAGES)
     assert not stages.met
     assert stages.detail == "No supervised review is recorded for you yet."

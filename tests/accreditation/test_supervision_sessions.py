@@ -45,7 +45,7 @@ def _date_fields(day: date) -> dict[str, str]:
 
 
 def test_it_offers_the_supervisor_only_their_trainees(review, other_review, tess, pat, sam):
-    assert list(supervisor_trainees(sam)) == [pat, tess]
+    assert list(supervisor_trainees(supervisor=sam)) == [pat, tess]
 
 
 def test_it_records_a_session_through_the_log(client, review, tess, pat, sam):
@@ -148,17 +148,17 @@ def test_it_counts_only_confirmed_attendance(review, tess, pat, sam):
     _record(sam, [tess, pat], day=date(2026, 2, 15))
     individual = _record(sam, [tess], kind="individual", report_writing=True)
     _record(sam, [tess], kind="individual", report_writing=False)
-    assert supervision_counts_for_trainee(tess, scheme) == {
+    assert supervision_counts_for_trainee(user=tess, scheme=scheme) == {
         "group": 0,
         "individual_report_writing": 0,
     }
     supervision_attendance_confirm(session=first, trainee=tess)
     supervision_attendance_confirm(session=individual, trainee=tess)
-    assert supervision_counts_for_trainee(tess, scheme) == {
+    assert supervision_counts_for_trainee(user=tess, scheme=scheme) == {
         "group": 1,
         "individual_report_writing": 1,
     }
-    assert supervision_counts_for_trainee(pat, scheme) == {
+    assert supervision_counts_for_trainee(user=pat, scheme=scheme) == {
         "group": 0,
         "individual_report_writing": 0,
     }

@@ -62,7 +62,7 @@ def test_it_enrols_someone_whose_invitation_holds_the_last_place_and_closes_it(
     invitation.refresh_from_db()
     assert invitation.accepted_at is not None
     assert (invitation.accepted_by, invitation.enrolment) == (uma, enrolment)
-    assert cohort_places_taken(cohort) == 2  # the invitation's place became the enrolment's
+    assert cohort_places_taken(cohort=cohort) == 2  # the invitation's place became the enrolment's
     entry = ModelLogEntry.objects.for_instance(invitation).get(action="courses.invitation.close")
     assert entry.user == ada
 

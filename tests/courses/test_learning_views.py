@@ -208,8 +208,8 @@ def test_it_leaves_out_withdrawn_enrolments(client, tess, tess_enrolment):
 def test_it_gives_supervisors_a_trainees_statuses_and_reflections(tess_enrolment, modules):
     _reflect(tess_enrolment, modules[0], "The family was not heard.")
 
-    progress = trainee_progress_for_enrolment(tess_enrolment)
-    reflections = reflections_for_enrolment(tess_enrolment)
+    progress = trainee_progress_for_enrolment(enrolment=tess_enrolment)
+    reflections = reflections_for_enrolment(enrolment=tess_enrolment)
 
     assert [row.status for row in progress.modules] == [
         ModuleStatus.COMPLETED,

@@ -50,7 +50,9 @@ def test_it_seeds_the_reviewer_course_with_six_real_modules(ada, sam, ali, tess,
     tess_enrolment = Enrolment.objects.get(user=tess, cohort=cohort)
     assert tess_enrolment.status == Enrolment.Status.ACTIVE
     assert tess_enrolment.supervisor == sam and tess_enrolment.review_partner == pat
-    statuses = [row.status for row in trainee_progress_for_enrolment(tess_enrolment).modules]
+    statuses = [
+        row.status for row in trainee_progress_for_enrolment(enrolment=tess_enrolment).modules
+    ]
     assert statuses[:3] == [
         ModuleStatus.COMPLETED,
         ModuleStatus.NOT_STARTED,

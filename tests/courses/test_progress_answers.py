@@ -286,7 +286,9 @@ def test_it_scores_a_failed_check_then_a_pass_and_then_completes_the_module(
     my_learning = tess_client.get(reverse("courses:my_learning")).content.decode()
     assert 'max="2" value="2"' in my_learning
     assert "2 of 2 modules completed" in my_learning
-    statuses = [row.status for row in trainee_progress_for_enrolment(tess_enrolment).modules]
+    statuses = [
+        row.status for row in trainee_progress_for_enrolment(enrolment=tess_enrolment).modules
+    ]
     assert statuses == [ModuleStatus.COMPLETED, ModuleStatus.COMPLETED]
 
 

@@ -188,7 +188,7 @@ def invitations_import_csv(*, cohort: Cohort, upload, invited_by: User | None) -
         pending, enrolled = taken_emails(cohort)
         organisations = _known_organisations(record["organisation"] for _, record in records)
         seen: dict[str, int] = {}
-        places = cohort_places_left(cohort)
+        places = cohort_places_left(cohort=cohort)
         for number, record in records:
             row = ImportRow(
                 line=number,

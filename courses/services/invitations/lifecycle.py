@@ -99,7 +99,7 @@ def invitation_create(
         organisation=organisation.name if organisation else "",
         job_title=job_title.strip(),
     )
-    if not problems and cohort_places_left(cohort) < 1:
+    if not problems and cohort_places_left(cohort=cohort) < 1:
         problems.append(f"{cohort} is full ({cohort.capacity} places).")
     if problems:
         raise InvitationError(" ".join(problems))
