@@ -128,7 +128,7 @@ def _resend_link(invitation: Invitation) -> str:
         return ""
     return format_html(
         '<a class="button button-small button-secondary" href="{}">Send a new link'
-        '<span class="visuallyhidden"> to {}</span></a>',
+        '<span class="w-sr-only"> to {}</span></a>',
         reverse("invitations:resend", args=[invitation.pk]),
         invitation.full_name,
     )
