@@ -19,7 +19,7 @@ from learning_platform.accounts.models import User
 from learning_platform.accounts.roles import user_is_programme_staff
 from learning_platform.shortcuts import get_or_404
 
-from .models import Cohort, Enrolment, ModulePage, ModuleProgress, TrainingDay
+from .models import Cohort, Enrolment, Invitation, ModulePage, ModuleProgress, TrainingDay
 from .selectors.modules import course_path_of, incomplete_prerequisites
 
 # Enrolments that still give a trainee a place in the cohort (and its calendar).
@@ -72,6 +72,13 @@ def get_cohort_for_staff(user: User, pk) -> Cohort:
     if not user_is_programme_staff(user):
         raise Http404
     return get_or_404(Cohort.objects.select_related("course"), pk)
+
+
+def get_invitation_for_staff(user: User, pk) -> Invitation:
+    """For the invitations screen: sending a fresh link to one invitation."""
+    if not user_is_programme_staff(user):
+        raise Http404
+    return get_or_404(Invitation.objects.select_related("cohort"), pk)
 
 
 def get_training_day_for_staff(user: User, cohort_pk, pk) -> TrainingDay:

@@ -1,28 +1,12 @@
 from django import forms
 from django.contrib.auth import password_validation
 
-from learning_platform.accounts.models import Organisation, User
+from learning_platform.accounts.models import User
 
 from .models import Enrolment
 from .selectors.cohorts import GridFilters
 from .services.assignments import Assignment, AssignmentProblem
 from .validators import reject_control_characters
-
-
-class InvitationForm(forms.Form):
-    full_name = forms.CharField(
-        label="Full name", max_length=200, validators=[reject_control_characters("name")]
-    )
-    email = forms.EmailField(label="Email address")
-    organisation = forms.ModelChoiceField(
-        queryset=Organisation.objects.all(), required=False, label="Organisation"
-    )
-    job_title = forms.CharField(
-        label="Job title",
-        max_length=200,
-        required=False,
-        validators=[reject_control_characters("job title")],
-    )
 
 
 class InvitationImportForm(forms.Form):

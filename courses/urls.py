@@ -45,18 +45,6 @@ urlpatterns = [
         cohorts.attendance_register,
         name="attendance_register",
     ),
-    path("cohorts/<id:pk>/invite/", invitations.invitation_create, name="invitation_create"),
-    path("cohorts/<id:pk>/invite/csv/", invitations.invitation_import, name="invitation_import"),
-    path(
-        "cohorts/<id:pk>/invite/csv/template.csv",
-        invitations.invitation_import_template,
-        name="invitation_import_template",
-    ),
-    path(
-        "cohorts/<id:pk>/invitations/<id:invitation_pk>/resend/",
-        invitations.invitation_resend,
-        name="invitation_resend",
-    ),
     path("invitations/<str:token>/", invitations.invitation_accept, name="invitation_accept"),
     path("enrolments/<id:pk>/status/", cohorts.enrolment_status, name="enrolment_status"),
     path("supervision/", cohorts.supervisor_home, name="supervisor_home"),

@@ -31,7 +31,7 @@ from ..forms import (
     EnrolmentStatusForm,
     GridFilterForm,
 )
-from ..models import Cohort, Enrolment
+from ..models import Cohort, Enrolment, Invitation
 from ..selectors import cohorts as selectors
 from ..services import assignments
 from ..services import cohorts as services
@@ -80,7 +80,8 @@ def _cohort_detail(
     }
     if is_staff:
         context["places_taken"] = selectors.cohort_places_taken(cohort=cohort)
-        context["pending_invitations"] = list(selectors.cohort_pending_invitations(cohort=cohort))
+        context["pending_invitations"] = selectors.cohort_pending_invitations(cohort=cohort).count()
+        context["pending_state"] = Invitation.State.PENDING.value
         context["assignments_form"] = assignments_form or _assignments_form(cohort)
     return render(request, "courses/cohorts/cohort_detail.html", context, status=status)
 

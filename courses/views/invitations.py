@@ -1,125 +1,25 @@
-"""Invitations outside the Wagtail admin: inviting one person or a CSV file of them from the
-cohort page, sending a fresh link, and accepting an invitation from its emailed link.
+"""Accepting an invitation from its emailed link. The page is opened by its token alone.
 
-Staff pages fetch the cohort through courses.access, which raises 404 for anyone who may not
-see it; the acceptance page is opened by its token alone.
+Staff invite people, send fresh links and withdraw invitations on the Wagtail admin's
+invitations screen (courses.viewsets.invitations).
 """
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from learning_platform.accounts.models import User
-from learning_platform.accounts.roles import user_is_programme_staff
 
-from .. import access
-from ..forms import AcceptInvitationForm, InvitationForm, InvitationImportForm
+from ..forms import AcceptInvitationForm
 from ..models import Invitation
 from ..selectors import cohorts as selectors
-from ..services.invitations import acceptance, csv_import, lifecycle
-from ..services.invitations.checks import InvitationError, invitation_expiry_days
+from ..services.invitations import acceptance
+from ..services.invitations.checks import InvitationError
 from ..tasks import contact_email_for
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
-    cohort = access.get_cohort_for_staff(request.user, pk)
-    if not user_is_programme_staff(request.user):
-        raise Http404
-    form = InvitationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitation = lifecycle.invitation_create(
-                cohort=cohort, invited_by=request.user, **form.cleaned_data
-            )
-        except InvitationError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"Invitation sent to {invitation.email}.")
-            return redirect("courses:cohort_detail", pk=cohort.pk)
-    return render(
-        request,
-        "courses/cohorts/invitation_form.html",
-        {
-            "cohort": cohort,
-            "form": form,
-            "places_left": selectors.cohort_places_left(cohort=cohort),
-            "expiry_days": invitation_expiry_days(),
-        },
-    )
-
-
-@login_required
-@require_POST
-def invitation_resend(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
-    cohort = access.get_cohort_for_staff(request.user, pk)
-    if not user_is_programme_staff(request.user):
-        raise Http404
-    invitation = get_object_or_404(Invitation, pk=invitation_pk, cohort=cohort)
-    try:
-        invitation = lifecycle.invitation_resend(invitation_id=invitation.pk, by=request.user)
-    except InvitationError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
-            f"A new invitation was sent to {invitation.email}. The link in any earlier email "
-            "no longer works.",
-        )
-    return redirect("courses:cohort_detail", pk=cohort.pk)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def invitation_import(request: HttpRequest, pk: int) -> HttpResponse:
-    cohort = access.get_cohort_for_staff(request.user, pk)
-    if not user_is_programme_staff(request.user):
-        raise Http404
-    form = InvitationImportForm(request.POST or None, request.FILES or None)
-    report = None
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        report = csv_import.invitations_import_csv(
-            cohort=cohort, upload=form.cleaned_data["file"], invited_by=request.user
-        )
-        if report.saved:
-            messages.success(request, f"{len(report.accepted)} invitations saved and being sent.")
-            return redirect("courses:cohort_detail", pk=cohort.pk)
-        status = 400
-    elif request.method == "POST":
-        status = 400
-    return render(
-        request,
-        "courses/cohorts/invitation_import.html",
-        {
-            "cohort": cohort,
-            "form": form,
-            "report": report,
-            "places_left": selectors.cohort_places_left(cohort=cohort),
-        },
-        status=status,
-    )
-
-
-@login_required
-def invitation_import_template(request: HttpRequest, pk: int) -> HttpResponse:
-    """An empty CSV file with the columns an import reads, to fill in with a spreadsheet."""
-    access.get_cohort_for_staff(request.user, pk)
-    if not user_is_programme_staff(request.user):
-        raise Http404
-    # A byte order mark, so Excel opens the file as UTF-8 and keeps accented names intact.
-    response = HttpResponse(
-        "\ufeff" + csv_import.invitations_csv_template(),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = 'attachment; filename="invitations-template.csv"'
-    return response
 
 
 @require_http_methods(["GET", "POST"])

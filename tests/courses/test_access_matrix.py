@@ -261,18 +261,6 @@ ROWS: dict[str, Row] = {
         ),
         expect=_expect(ok={"ada"}),
     ),
-    "invitation_create": Row(
-        url=lambda ctx: reverse("courses:invitation_create", args=[ctx["cohort"].pk]),
-        expect=_expect(ok={"ada"}),
-    ),
-    "invitation_import": Row(
-        url=lambda ctx: reverse("courses:invitation_import", args=[ctx["cohort"].pk]),
-        expect=_expect(ok={"ada"}),
-    ),
-    "invitation_import_template": Row(
-        url=lambda ctx: reverse("courses:invitation_import_template", args=[ctx["cohort"].pk]),
-        expect=_expect(ok={"ada"}),
-    ),
     "cohort_assignments": Row(
         url=lambda ctx: reverse("courses:cohort_assignments", args=[ctx["cohort"].pk]),
         method="post",
@@ -311,15 +299,6 @@ ROWS: dict[str, Row] = {
         url=lambda ctx: ctx["course"].url,
         expect=_expect(ok=SIGNED_IN, anonymous=OK),
         check=_check_course_page,
-    ),
-    # Last: sending a fresh link replaces the one the invitation page rows above use.
-    "invitation_resend": Row(
-        url=lambda ctx: reverse(
-            "courses:invitation_resend",
-            args=[ctx["cohort"].pk, Invitation.objects.get(email="new.trainee@example.org").pk],
-        ),
-        expect=_expect(redirect={"ada"}),
-        method="post",
     ),
 }
 

@@ -33,8 +33,6 @@ CASES = {
     "cohort_grid_csv": {"sam", "ada"},
     "cohort_grid_xlsx": {"sam", "ada"},
     "attendance_register": {"ada"},
-    "invitation_create": {"ada"},
-    "invitation_import": {"ada"},
     "enrolment_status": {"ada"},
 }
 
@@ -92,8 +90,8 @@ def test_it_lets_only_ada_post_an_invitation_or_a_register(client, request, setu
         client.force_login(request.getfixturevalue(persona))
 
     invite = client.post(
-        reverse("courses:invitation_create", args=[cohort.pk]),
-        {"full_name": "New Person", "email": "new@example.org"},
+        reverse("invitations:add"),
+        {"cohort": cohort.pk, "full_name": "New Person", "email": "new@example.org"},
     )
     register = client.post(
         reverse("courses:attendance_register", args=[cohort.pk, day.pk]), {"present": []}
@@ -103,7 +101,8 @@ def test_it_lets_only_ada_post_an_invitation_or_a_register(client, request, setu
         assert invite.status_code == 302 and register.status_code == 302
         assert Invitation.objects.filter(email="new@example.org").exists()
     else:
-        assert invite.status_code in (302, 404) and register.status_code in (302, 404)
+        # The Wagtail admin refuses (403) anyone signed in without access to it.
+        assert invite.status_code in (302, 403, 404) and register.status_code in (302, 404)
         assert not Invitation.objects.filter(email="new@example.org").exists()
         assert not day.attendance.exists()
 

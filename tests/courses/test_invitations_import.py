@@ -37,7 +37,7 @@ def _csv(body: str, *, name: str = "people.csv", header: str = HEADER, encoding=
 
 
 def _upload(client, cohort, upload):
-    return client.post(reverse("courses:invitation_import", args=[cohort.pk]), {"file": upload})
+    return client.post(reverse("invitations:import"), {"cohort": cohort.pk, "file": upload})
 
 
 def test_it_saves_every_row_and_emails_each_person_after_commit(
@@ -173,8 +173,13 @@ def test_it_invites_one_person_from_the_form(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("courses:invitation_create", args=[cohort.pk]),
-            {"full_name": "Nia Jones", "email": "Nia@Example.org", "job_title": "Manager"},
+            reverse("invitations:add"),
+            {
+                "cohort": cohort.pk,
+                "full_name": "Nia Jones",
+                "email": "Nia@Example.org",
+                "job_title": "Manager",
+            },
         )
 
     assert response.status_code == 302
@@ -188,7 +193,7 @@ def test_it_says_how_long_the_link_lasts_from_the_setting(client, ada, cohort, s
     settings.INVITATION_EXPIRY_DAYS = days
     client.force_login(ada)
 
-    page = client.get(reverse("courses:invitation_create", args=[cohort.pk])).content.decode()
+    page = client.get(f"{reverse('invitations:add')}?cohort={cohort.pk}").content.decode()
 
     assert f"expires after {days} days." in page
     assert "14 days" not in page
@@ -198,8 +203,8 @@ def test_it_refuses_to_invite_someone_already_enrolled(client, ada, cohort, tess
     client.force_login(ada)
 
     response = client.post(
-        reverse("courses:invitation_create", args=[cohort.pk]),
-        {"full_name": "Tess Trainee", "email": "tess@example.org"},
+        reverse("invitations:add"),
+        {"cohort": cohort.pk, "full_name": "Tess Trainee", "email": "tess@example.org"},
     )
 
     assert response.status_code == 200
@@ -258,8 +263,13 @@ def test_it_refuses_control_characters_on_the_invite_form_keeping_what_was_typed
     client.force_login(ada)
 
     response = client.post(
-        reverse("courses:invitation_create", args=[cohort.pk]),
-        {"full_name": "Nia\x0bJones", "email": "nia@example.org", "job_title": "Manager"},
+        reverse("invitations:add"),
+        {
+            "cohort": cohort.pk,
+            "full_name": "Nia\x0bJones",
+            "email": "nia@example.org",
+            "job_title": "Manager",
+        },
     )
 
     assert response.status_code == 200
@@ -392,9 +402,9 @@ def test_it_links_the_known_organisation_whatever_its_case(ada, cohort, organisa
 
 def test_it_offers_a_template_that_the_import_reads(client, ada, cohort):
     client.force_login(ada)
-    template_url = reverse("courses:invitation_import_template", args=[cohort.pk])
+    template_url = reverse("invitations:import_template")
 
-    page = client.get(reverse("courses:invitation_import", args=[cohort.pk])).content.decode()
+    page = client.get(f"{reverse('invitations:import')}?cohort={cohort.pk}").content.decode()
     response = client.get(template_url)
 
     assert f'href="{template_url}"' in page and "Download a CSV template" in page

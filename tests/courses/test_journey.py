@@ -96,9 +96,7 @@ def test_it_takes_a_trainee_from_a_csv_invitation_to_a_completed_course(
         content_type="text/csv",
     )
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("courses:invitation_import", args=[cohort.pk]), {"file": upload}
-        )
+        response = client.post(reverse("invitations:import"), {"cohort": cohort.pk, "file": upload})
     assert response.status_code == 302
     assert [message.to for message in mail.outbox] == [["nia@example.org"]]
     token = mail.outbox[0].body.split("/learning/invitations/")[1].split("/")[0]

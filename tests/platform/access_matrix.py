@@ -147,9 +147,6 @@ MATRIX: dict[str, Row] = {
     "courses:cohort_grid_csv": Row(expect({"sam", "ada"}), args=("cohort",)),
     "courses:cohort_grid_xlsx": Row(expect({"sam", "ada"}), args=("cohort",)),
     "courses:attendance_register": Row(expect({"ada"}), args=("cohort", "day")),
-    "courses:invitation_create": Row(expect({"ada"}), args=("cohort",)),
-    "courses:invitation_import": Row(expect({"ada"}), args=("cohort",)),
-    "courses:invitation_import_template": Row(expect({"ada"}), args=("cohort",)),
     # Supervisors and review partners from the cohort page; an empty form changes nothing.
     "courses:cohort_assignments": Row(
         expect({"ada"}, status=REDIRECT), args=("cohort",), method="POST"
@@ -297,6 +294,9 @@ MATRIX: dict[str, Row] = {
             "usage": ADMIN_REFUSED,
         },
     ),
+    # Inviting a CSV file of people, and the empty file to fill in; the cohort is in the form.
+    "invitations:import": Row(ADMIN),
+    "invitations:import_template": Row(ADMIN),
     **admin_rows("organisations", COURSES, "organisation", _standard_admin()),
     **admin_rows(
         "wagtailusers_users",
@@ -329,7 +329,7 @@ MATRIX: dict[str, Row] = {
     "bulk_issues:download": Row(ADMIN, world=ACCREDITATION, args=("bulk",)),
     "bulk_issues:retry": Row(ADMIN, world=ACCREDITATION, args=("bulk",)),
     # Last of the courses rows: it replaces the invitation's link, which rows above still use.
-    "courses:invitation_resend": Row(
-        expect({"ada"}, status=REDIRECT), args=("cohort", "invitation"), method="POST"
+    "invitations:resend": Row(
+        expect({"ada"}, status=REDIRECT, others=FORBIDDEN), args=("invitation",), method="POST"
     ),
 }

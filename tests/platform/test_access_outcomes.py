@@ -392,31 +392,6 @@ OUTCOMES: list[Outcome] = [
             training_day=w.objects["day"], enrolment=w.objects["tess_enrolment"], present=True
         ).exists(),
     ),
-    Outcome(
-        "courses:invitation_create",
-        ADA,
-        ("cohort",),
-        data=lambda w: {
-            "full_name": "Robin Invited",
-            "email": "robin.invited@example.org",
-            "organisation": "",
-            "job_title": "Safeguarding lead",
-        },
-        check=lambda w, r: Invitation.objects.filter(email="robin.invited@example.org").exists(),
-    ),
-    Outcome(
-        "courses:invitation_import",
-        ADA,
-        ("cohort",),
-        data=lambda w: {"file": _csv_upload()},
-        check=lambda w, r: Invitation.objects.filter(email="casey.imported@example.org").exists(),
-    ),
-    Outcome(
-        "courses:invitation_resend",
-        ADA,
-        ("cohort", "invitation"),
-        check=lambda w, r: _invitation(w).token_hash != w.objects["invitation"].token_hash,
-    ),
     # The emailed token is the key. This one is for someone with no account yet, so only a
     # visitor who is not signed in can take it up, by making the account.
     Outcome(
@@ -512,6 +487,18 @@ OUTCOMES: list[Outcome] = [
         },
         check=lambda w, r: Invitation.objects.filter(email="robin.invited@example.org").exists(),
     ),
+    Outcome(
+        "invitations:import",
+        ADA,
+        data=lambda w: {"cohort": w.objects["cohort"].pk, "file": _csv_upload()},
+        check=lambda w, r: Invitation.objects.filter(email="casey.imported@example.org").exists(),
+    ),
+    Outcome(
+        "invitations:resend",
+        ADA,
+        ("invitation",),
+        check=lambda w, r: _invitation(w).token_hash != w.objects["invitation"].token_hash,
+    ),
     # Invitations are sent and withdrawn, never edited.
     Outcome(
         "invitations:edit",
@@ -604,7 +591,7 @@ READ_ONLY = {
     "courses:cohort_grid",
     "courses:cohort_grid_csv",
     "courses:cohort_grid_xlsx",
-    "courses:invitation_import_template",
+    "invitations:import_template",
     "courses:supervisor_home",
     *(
         f"{namespace}:{view}"
@@ -626,7 +613,7 @@ READ_ONLY_ARGS = {
     "courses:cohort_grid": ("cohort",),
     "courses:cohort_grid_csv": ("cohort",),
     "courses:cohort_grid_xlsx": ("cohort",),
-    "courses:invitation_import_template": ("cohort",),
+    "invitations:import_template": (),
 }
 ADMIN_OBJECT = {
     "cohorts": "cohort",

@@ -48,7 +48,7 @@ def test_it_leaves_no_broken_link_for_an_anonymous_visitor(demo):
         ("uma", {"/accounts/profile/", "/notifications/preferences/"}),
         ("sam", {"/learning/supervision/", "/accreditation/supervision/queue/"}),
         ("ali", {"/accreditation/assessment/", "/accreditation/assessment/certificates/"}),
-        ("ada", {"/accreditation/dashboard/", "courses:invitation_import"}),
+        ("ada", {"/accreditation/dashboard/", "courses:cohort_detail"}),
     ],
 )
 def test_it_leaves_no_broken_link_for_a_signed_in_persona(demo, persona, must_reach):
