@@ -6,16 +6,30 @@ if any page or state it reached has a WCAG 2.2 AA violation or an unreviewed inc
 colour contrast or ARIA, or if it left a page before the page could be checked.
 """
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+from accreditation.services.reviews import review_create
+from courses.services import progress as progress_services
 from tests.conftest import tier_missing
+from tests.courses.factories import (
+    CohortFactory,
+    EnrolmentFactory,
+    add_module,
+    build_course,
+    reflection_block,
+    text_block,
+)
+from tests.factories import OrganisationFactory
 
 from .a11y import AXE_PATH, AccessibilityAudit
+from .accreditation_steps import CASE
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+REFLECTION = "How local rationality shaped each decision."
 
 # An assertion waits for the page's accessibility checks before it looks (the locator handler in
 # a11y.py), and Playwright counts that wait against the assertion's own timeout. One script change
@@ -91,3 +105,29 @@ def screenshot_of(request):
 def screenshot(page, screenshot_of):
     """Save a screenshot of the `page` fixture's last page as a test artefact."""
     return lambda name=None: screenshot_of(page, name)
+
+
+@pytest.fixture
+def review_after_training(tess, pat, sam):
+    """Tess has finished the course (one module read, one reflection answered) and leads a
+    review with Pat as her partner, supervised by Sam."""
+    course = build_course(title="Lead reviewer programme")
+    reading = add_module(course, title="Systems thinking", body=[text_block("Basics.")])
+    question = reflection_block("What surprised you?")
+    reflective = add_module(course, title="Key practice episodes", body=[question])
+    enrolment = EnrolmentFactory(
+        user=tess, cohort=CohortFactory(course=course), supervisor=sam, review_partner=pat
+    )
+    progress_services.module_progress_start(enrolment=enrolment, module=reading)
+    progress_services.reflection_answer_save(
+        enrolment=enrolment, module=reflective, block_id=question["id"], answer=REFLECTION
+    )
+    return review_create(
+        trainee=tess,
+        partner=pat,
+        supervisor=sam,
+        commissioning_organisation=OrganisationFactory(name="Northshire Safeguarding Partnership"),
+        case_reference=CASE,
+        review_type="full",
+        start_date=date(2026, 1, 12),
+    )

@@ -13,40 +13,35 @@ through the services, so the browser spends its time on the steps people really 
 
 import io
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from django.utils import timezone
 
 import pytest
 from playwright.sync_api import expect
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader
 
 from accreditation.models import (
     AccreditationApplication,
     Certificate,
-    Evidence,
-    ReviewStage,
     SignOff,
     SupervisionSession,
 )
 from accreditation.services import evidence as evidence_services
 from accreditation.services import stages as stage_services
 from accreditation.services import supervision as supervision_services
-from accreditation.services.reviews import review_create
-from courses.services import progress as progress_services
 from tests.accreditation.factories import add_register_entries
-from tests.courses.factories import (
-    CohortFactory,
-    EnrolmentFactory,
-    add_module,
-    build_course,
-    reflection_block,
-    text_block,
-)
-from tests.factories import OrganisationFactory
 
 from .a11y import audit
+from .accreditation_steps import (
+    CASE,
+    add_note,
+    expect_message,
+    open_my_stage,
+    review_stage,
+    small_pdf,
+)
 from .journey import MODES, Ui, sign_in
 
 pytestmark = [
@@ -54,8 +49,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-CASE = "Child K"
-REFLECTION = "How local rationality shaped each decision."
 FEEDBACK = "Say which agencies the review team comes from, and why."
 REQUIRED_ACTIONS = "Say how the underlying patterns were prioritised."
 # Over the scheme's minimum of 300 words.
@@ -67,29 +60,9 @@ UNKNOWN_CODE = "NoSuchCertificate0000000"
 
 
 @pytest.fixture
-def review(tess, pat, sam):
-    """Tess has finished the course (one module read, one reflection answered) and leads a
-    review with Pat as her partner, supervised by Sam."""
-    course = build_course(title="Lead reviewer programme")
-    reading = add_module(course, title="Systems thinking", body=[text_block("Basics.")])
-    question = reflection_block("What surprised you?")
-    reflective = add_module(course, title="Key practice episodes", body=[question])
-    enrolment = EnrolmentFactory(
-        user=tess, cohort=CohortFactory(course=course), supervisor=sam, review_partner=pat
-    )
-    progress_services.module_progress_start(enrolment=enrolment, module=reading)
-    progress_services.reflection_answer_save(
-        enrolment=enrolment, module=reflective, block_id=question["id"], answer=REFLECTION
-    )
-    return review_create(
-        trainee=tess,
-        partner=pat,
-        supervisor=sam,
-        commissioning_organisation=OrganisationFactory(name="Northshire Safeguarding Partnership"),
-        case_reference=CASE,
-        review_type="full",
-        start_date=date(2026, 1, 12),
-    )
+def review(review_after_training):
+    """Tess's review, once she has finished the course (see conftest.py)."""
+    return review_after_training
 
 
 @pytest.fixture
@@ -109,12 +82,8 @@ def new_page(browser, live_server):
         context.close()
 
 
-def _stage(review, number: int) -> ReviewStage:
-    return ReviewStage.objects.get(review=review, sort_order=number)
-
-
 def _complete_stage_through_services(review, number: int, tess, sam) -> None:
-    stage = _stage(review, number)
+    stage = review_stage(review, number)
     evidence_services.evidence_add_note(
         stage=stage, user=tess, title=f"Stage {number} notes", note="What we did."
     )
@@ -135,22 +104,7 @@ def _group_supervision_through_services(sam, tess, pat) -> None:
         supervision_services.supervision_attendance_confirm(session=session, trainee=tess)
 
 
-def _small_pdf() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(width=200, height=200)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
-
-
 # Browser steps ------------------------------------------------------------------------------
-
-
-def _open_my_stage(ui: Ui, title: str) -> None:
-    ui.goto("/accreditation/")
-    expect(ui.get_by_role("heading", name=f"Review {CASE}")).to_be_visible()
-    ui.click(ui.get_by_role("link", name=re.compile(rf"^\d\. {title}$")))
-    expect(ui.get_by_role("heading", level=1, name=title)).to_be_visible()
 
 
 def _open_waiting_stage(ui: Ui, title: str) -> None:
@@ -158,17 +112,6 @@ def _open_waiting_stage(ui: Ui, title: str) -> None:
     ui.click(account.get_by_role("link", name="Sign-off queue"))
     ui.click(ui.get_by_role("link", name=re.compile(rf"^\d\. {title} for review {CASE}$")))
     expect(ui.get_by_role("heading", level=1, name=title)).to_be_visible()
-
-
-def _expect_message(ui: Ui, text: str) -> None:
-    expect(ui.get_by_role("status").filter(has_text=text)).to_be_visible()
-
-
-def _add_note(ui: Ui, title: str, note: str) -> None:
-    ui.fill(ui.get_by_label("Title of the note"), title)
-    ui.fill(ui.get_by_label("Note", exact=True), note)
-    ui.click(ui.get_by_role("button", name="Add note"))
-    _expect_message(ui, f"Note “{title}” added.")
 
 
 def _decide(ui: Ui, outcome: str, reasons: str, required_actions: str = "") -> None:
@@ -197,24 +140,24 @@ def test_it_walks_the_whole_path_from_stage_evidence_to_a_revoked_certificate(
     sign_in(trainee, tess)
     sign_in(supervisor, sam)
     sign_in(assessor, ali)
-    evidence_pdf = _small_pdf()
+    evidence_pdf = small_pdf()
 
     # 1. Tess evidences stage 1 with a written note and a PDF, and submits it.
-    _open_my_stage(trainee, "Preparation")
-    _add_note(trainee, "Scope and research questions", "Why this case, and what we will ask.")
+    open_my_stage(trainee, "Preparation")
+    add_note(trainee, "Scope and research questions", "Why this case, and what we will ask.")
     trainee.fill(trainee.get_by_label("Title of the document"), "Terms of reference")
     trainee.upload(
         trainee.get_by_label("File", exact=True),
         {"name": "terms-of-reference.pdf", "mimeType": "application/pdf", "buffer": evidence_pdf},
     )
     trainee.click(trainee.get_by_role("button", name="Upload file"))
-    _expect_message(trainee, "File “Terms of reference” uploaded.")
+    expect_message(trainee, "File “Terms of reference” uploaded.")
     expect(trainee.get_by_text("terms-of-reference.pdf")).to_be_visible()
     trainee.fill(
         trainee.get_by_label("Note for your supervisor"), "The review team is still forming."
     )
     trainee.click(trainee.get_by_role("button", name="Submit for sign-off"))
-    _expect_message(trainee, "Stage submitted.")
+    expect_message(trainee, "Stage submitted.")
 
     # Sam finds it in his queue, reads the evidence, downloads the file and sends the stage back.
     _open_waiting_stage(supervisor, "Preparation")
@@ -225,34 +168,34 @@ def test_it_walks_the_whole_path_from_stage_evidence_to_a_revoked_certificate(
     assert Path(download.value.path()).read_bytes() == evidence_pdf
     supervisor.fill(supervisor.get_by_label("What needs to change"), FEEDBACK)
     supervisor.click(supervisor.get_by_role("button", name="Send back for changes"))
-    _expect_message(supervisor, "Stage sent back to the trainee with your feedback.")
+    expect_message(supervisor, "Stage sent back to the trainee with your feedback.")
 
     # Tess sees the feedback, adds to the evidence and resubmits; Sam approves.
-    _open_my_stage(trainee, "Preparation")
+    open_my_stage(trainee, "Preparation")
     expect(
         trainee.get_by_role("heading", name="Changes requested by Sam Supervisor")
     ).to_be_visible()
     expect(trainee.get_by_text(FEEDBACK).first).to_be_visible()
-    _add_note(trainee, "Review team", "Managers from children's social care, police and health.")
+    add_note(trainee, "Review team", "Managers from children's social care, police and health.")
     trainee.click(trainee.get_by_role("button", name="Resubmit for sign-off"))
-    _expect_message(trainee, "Stage submitted.")
+    expect_message(trainee, "Stage submitted.")
 
     _open_waiting_stage(supervisor, "Preparation")
     supervisor.fill(supervisor.get_by_label("Comment"), "A clear scope.")
     supervisor.click(supervisor.get_by_role("button", name="Approve this stage"))
-    _expect_message(supervisor, "Stage approved.")
+    expect_message(supervisor, "Stage approved.")
     expect(supervisor.get_by_text("This stage is approved and read-only.")).to_be_visible()
 
     # 2. Stage 2 goes through the browser once more, without changes.
-    _open_my_stage(trainee, "Data collection")
-    _add_note(trainee, "Conversations held", "Twelve one-to-one conversations with the case group.")
+    open_my_stage(trainee, "Data collection")
+    add_note(trainee, "Conversations held", "Twelve one-to-one conversations with the case group.")
     trainee.click(trainee.get_by_role("button", name="Submit for sign-off"))
-    _expect_message(trainee, "Stage submitted.")
+    expect_message(trainee, "Stage submitted.")
     _open_waiting_stage(supervisor, "Data collection")
     supervisor.click(supervisor.get_by_role("button", name="Approve this stage"))
-    _expect_message(supervisor, "Stage approved.")
+    expect_message(supervisor, "Stage approved.")
 
-    stage_one = _stage(review, 1)
+    stage_one = review_stage(review, 1)
     assert list(stage_one.sign_offs.values_list("decision", flat=True)) == [
         SignOff.Decision.STARTED,
         SignOff.Decision.SUBMITTED,
@@ -281,13 +224,13 @@ def test_it_walks_the_whole_path_from_stage_evidence_to_a_revoked_certificate(
     supervisor.check(supervisor.get_by_label("An individual session during report writing"))
     supervisor.fill(supervisor.get_by_label("Notes"), "Drafting the findings chapter.")
     supervisor.click(supervisor.get_by_role("button", name="Record session"))
-    _expect_message(supervisor, "Session recorded.")
+    expect_message(supervisor, "Session recorded.")
 
     trainee.goto("/accreditation/supervision/mine/")
     trainee.click(
         trainee.get_by_role("button", name=re.compile(r"^Confirm I attended the individual"))
     )
-    _expect_message(trainee, "Attendance confirmed")
+    expect_message(trainee, "Attendance confirmed")
     expect(trainee.get_by_text("1 of 1 needed")).to_be_visible()
 
     # 4. Tess writes her reflective statement and applies.
@@ -314,7 +257,7 @@ def test_it_walks_the_whole_path_from_stage_evidence_to_a_revoked_certificate(
         "The statement says little about the findings.",
         REQUIRED_ACTIONS,
     )
-    _expect_message(assessor, "Application referred back to the trainee.")
+    expect_message(assessor, "Application referred back to the trainee.")
 
     # 6. Tess sees what she must do, and resubmits.
     trainee.goto("/accreditation/application/")
@@ -326,11 +269,11 @@ def test_it_walks_the_whole_path_from_stage_evidence_to_a_revoked_certificate(
     )
     trainee.click(trainee.get_by_role("button", name="Continue", exact=True))
     trainee.click(trainee.get_by_role("button", name="Resubmit application"))
-    _expect_message(trainee, "Your application has been resubmitted.")
+    expect_message(trainee, "Your application has been resubmitted.")
 
     # 7. Ali approves: the certificate is issued and its PDF rendered once the decision commits.
     _decide(assessor, "Approve", "A sound, well-supervised review.")
-    _expect_message(assessor, "Application approved. Certificate")
+    expect_message(assessor, "Application approved. Certificate")
     application = AccreditationApplication.objects.get(trainee=tess)
     assert application.status == AccreditationApplication.Status.APPROVED
     certificate = Certificate.objects.get(application=application)
@@ -370,7 +313,7 @@ def test_it_walks_the_whole_path_from_stage_evidence_to_a_revoked_certificate(
     assessor.check(assessor.get_by_label("Revoke"))
     assessor.fill(assessor.get_by_label("Reason", exact=True), "Conduct finding")
     assessor.click(assessor.get_by_role("button", name="Confirm the change"))
-    _expect_message(assessor, f"Certificate {certificate.number} revoked.")
+    expect_message(assessor, f"Certificate {certificate.number} revoked.")
     expect(assessor.get_by_text("Revocation is final.")).to_be_visible()
 
     public.goto(link)
@@ -401,35 +344,3 @@ def test_it_tells_a_visitor_clearly_when_a_typed_code_matches_no_certificate(pag
     # The form is offered again, to try once more.
     expect(page.get_by_label("Verification code")).to_be_visible()
     screenshot()
-
-
-def test_it_lets_a_trainee_evidence_and_submit_a_stage_without_javascript(
-    browser, live_server, review, tess, screenshot_of
-):
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
-    trainee = Ui(context.new_page(), "mouse")
-    sign_in(trainee, tess)
-    evidence_pdf = _small_pdf()
-
-    _open_my_stage(trainee, "Preparation")
-    trainee.click(trainee.get_by_role("button", name="Add note"))
-    expect(trainee.get_by_role("alert")).to_contain_text("There is a problem")
-    _add_note(trainee, "Scope and research questions", "Why this case, and what we will ask.")
-    trainee.fill(trainee.get_by_label("Title of the document"), "Terms of reference")
-    trainee.upload(
-        trainee.get_by_label("File", exact=True),
-        {"name": "terms-of-reference.pdf", "mimeType": "application/pdf", "buffer": evidence_pdf},
-    )
-    trainee.click(trainee.get_by_role("button", name="Upload file"))
-    _expect_message(trainee, "File “Terms of reference” uploaded.")
-    trainee.click(trainee.get_by_role("button", name="Submit for sign-off"))
-    _expect_message(trainee, "Stage submitted.")
-
-    stage = _stage(review, 1)
-    assert stage.status == ReviewStage.Status.SUBMITTED
-    kept = Evidence.objects.filter(stage=stage).order_by("pk")
-    assert [item.title for item in kept] == ["Scope and research questions", "Terms of reference"]
-    with kept[1].file.open("rb") as stored:
-        assert stored.read() == evidence_pdf
-    screenshot_of(trainee.page)
-    context.close()

@@ -1,7 +1,13 @@
+from datetime import timedelta
+
+from django.utils import timezone
+
 import pytest
 
+from accreditation.events import AccreditationEvent
 from accreditation.services.evidence import evidence_add_note
-from accreditation.services.stages import stage_submit
+from accreditation.services.stages import stage_approve, stage_request_changes, stage_submit
+from notifications.models import Notification
 from tests.accreditation.factories import stage
 
 
@@ -22,3 +28,18 @@ def submit_stage(review, user, number: int = 1):
     evidence_add_note(stage=s, user=user, title="Scope", note="Agreed scope.")
     stage_submit(stage=stage(review, number), user=user, comment="Please look.")
     return stage(review, number)
+
+
+@pytest.fixture
+def tess_notified(review, tess, sam):
+    """Tess has two notifications: the older one (approval) read, the newer (changes) unread."""
+    stage_approve(stage=submit_stage(review, tess, 1), user=sam)
+    stage_request_changes(stage=submit_stage(review, tess, 2), user=sam, comment="More.")
+    approved = Notification.objects.get(recipient=tess, event=AccreditationEvent.STAGE_APPROVED)
+    changes = Notification.objects.get(
+        recipient=tess, event=AccreditationEvent.STAGE_CHANGES_REQUESTED
+    )
+    Notification.objects.filter(pk=approved.pk).update(
+        created_at=timezone.now() - timedelta(days=2), read_at=timezone.now()
+    )
+    return approved, changes

@@ -1,0 +1,107 @@
+"""The review page, the stage page and the supervisor's queue in a constant number of queries."""
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+import pytest
+
+from accreditation.models import Evidence, ReviewStage
+from accreditation.services.evidence import evidence_add_note
+
+from .factories import SupervisedReviewFactory, make_trainee, stage
+
+pytestmark = pytest.mark.django_db
+Status = ReviewStage.Status
+
+
+def _add_notes(review, user, n):
+    s = stage(review, 1)
+    evidence_add_note(stage=s, user=user, title="First", note="x")
+    Evidence.objects.bulk_create(
+        Evidence(stage=s, kind="note", title=f"Note {i}", note="x", uploaded_by=user)
+        for i in range(n - 1)
+    )
+
+
+# Sam's page costs one more query than Tess's: staff roles must have an authenticator, and the
+# two-factor check looks for it on every request.
+@pytest.mark.parametrize("persona, queries", [("tess", 12), ("sam", 13)])
+def test_it_shows_the_stage_page_in_constant_queries(
+    client, review, tess, pat, persona, queries, request, django_assert_num_queries
+):
+    client.force_login(request.getfixturevalue(persona))
+    url = reverse("accreditation:stage_detail", args=[stage(review, 1).pk])
+    _add_notes(review, tess, 5)
+    with django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200
+    Evidence.objects.bulk_create(
+        Evidence(stage=stage(review, 1), kind="note", title=f"More {i}", note="x", uploaded_by=pat)
+        for i in range(45)
+    )
+    with django_assert_num_queries(queries):
+        response = client.get(url)
+    assert len(response.context["evidence"]) == 50
+
+
+def test_it_shows_the_register_stages_in_constant_queries(
+    client, review, tess, django_assert_num_queries
+):
+    from accreditation.services.registers import episode_create
+
+    client.force_login(tess)
+    url = reverse("accreditation:stage_detail", args=[stage(review, 3).pk])
+    episode_create(
+        stage=stage(review, 3), user=tess, title="E0", what_happened="x", assessment="good"
+    )
+    with django_assert_num_queries(14):
+        assert client.get(url).status_code == 200
+    for i in range(1, 20):
+        episode_create(
+            stage=stage(review, 3), user=tess, title=f"E{i}", what_happened="x", assessment="good"
+        )
+    with django_assert_num_queries(14):
+        response = client.get(url)
+    assert len(response.context["episodes"]) == 20
+
+
+def test_it_shows_the_review_page_in_constant_queries(
+    client, review, tess, django_assert_num_queries
+):
+    client.force_login(tess)
+    url = reverse("accreditation:review_detail", args=[review.pk])
+    _add_notes(review, tess, 5)
+    with django_assert_num_queries(11):
+        assert client.get(url).status_code == 200
+    _add_notes(review, tess, 50)
+    with django_assert_num_queries(11):
+        assert client.get(url).status_code == 200
+
+
+def _waiting_reviews(sam, n, start):
+    now = timezone.now()
+    for i in range(n):
+        trainee = make_trainee(f"Trainee {start + i}", f"t{start + i}@example.org")
+        r = SupervisedReviewFactory(trainee=trainee, supervisor=sam)
+        ReviewStage.objects.filter(review=r, sort_order=1).update(
+            status=Status.SUBMITTED, submitted_at=now - timedelta(days=start + i)
+        )
+
+
+def test_it_shows_the_queue_oldest_first_in_constant_queries(
+    client, sam, django_assert_num_queries
+):
+    client.force_login(sam)
+    url = reverse("accreditation:supervisor_queue")
+    _waiting_reviews(sam, 5, 0)
+    with django_assert_num_queries(12):
+        assert len(client.get(url).context["waiting"]) == 5
+    _waiting_reviews(sam, 45, 5)
+    with django_assert_num_queries(12):
+        response = client.get(url)
+    waiting = response.context["waiting"]
+    assert len(waiting) == 50
+    submitted = [s.submitted_at for s in waiting]
+    assert submitted == sorted(submitted)
+    assert "Trainee 49" in response.content.decode()
