@@ -10,6 +10,9 @@ against one world, each request inside a savepoint that is rolled back (``tests.
 - refused: nothing in any of our tables changed, whatever the status code or the message;
 - allowed: something changed, and the row's own check holds.
 
+The rows are in outcome_rows.py (reviews, applications, certificates) and outcome_rows_admin.py
+(the admin's screens) beside this file.
+
 Every other accreditation URL is in ``READ_ONLY``, and a POST to it, by anyone, changes nothing.
 
 Breaks this table catches (each was made in the application code, the table failed as shown,
@@ -32,36 +35,16 @@ Evidence and the registers have a check of their own (``stage_change_refusal``),
 not caught by the first break: that is the second check holding, not a gap.
 """
 
-import datetime
-from collections.abc import Callable
-from dataclasses import dataclass
 from html.parser import HTMLParser
 from types import SimpleNamespace
 
 from django.test import Client
 from django.urls import URLPattern, URLResolver, reverse
-from django.utils import timezone
 
 import pytest
 
 from accreditation import public_urls
 from accreditation import urls as accreditation_urls
-from accreditation.models import (
-    AccreditationApplication,
-    AccreditationScheme,
-    BulkIssue,
-    BulkIssueItem,
-    Certificate,
-    ContributoryFactorCategory,
-    Evidence,
-    KeyPracticeEpisode,
-    PatternType,
-    ReviewStage,
-    SupervisedReview,
-    SupervisionAttendance,
-    SupervisionSession,
-    UnderlyingPattern,
-)
 from accreditation.services.applications import application_save_draft
 from accreditation.services.bulk import bulk_issue_start_for_cohort
 from accreditation.services.evidence import evidence_add_file, evidence_add_note
@@ -71,7 +54,7 @@ from learning_platform.accounts.roles import Role
 from tests.factories import UserFactory
 from tests.outcomes import attempt
 
-from .award_builders import STATEMENT, approve, make_ready, submit
+from .award_builders import approve, make_ready, submit
 from .factories import (
     PDF_BYTES,
     add_register_entries,
@@ -81,14 +64,12 @@ from .factories import (
     stage,
     upload,
 )
+from .outcome_rows import REVIEW_ROWS, AdminForm
+from .outcome_rows_admin import ADMIN_ROWS
 
 pytestmark = pytest.mark.django_db
 
 PERSONAS = ["anonymous", "tess", "pat", "uma", "sam", "ali", "ada"]
-Status = ReviewStage.Status
-AppStatus = AccreditationApplication.Status
-PAIR = frozenset({"tess", "pat"})
-NOBODY = frozenset()
 
 
 # The world ---------------------------------------------------------------------------------
@@ -151,401 +132,9 @@ def world(tess, pat, uma, sam, ali, ada, review, other_review):
     )
 
 
-# Arranging one row's state (inside the savepoint, so it is undone with the request) ------------
+# The rows live in outcome_rows.py and outcome_rows_admin.py.
+OUTCOMES = [*REVIEW_ROWS, *ADMIN_ROWS]
 
-
-def stage_in(key: str, status: str) -> Callable:
-    def arrange(w):
-        ReviewStage.objects.filter(pk=w.ids[key]).update(status=status)
-
-    return arrange
-
-
-def application_in(status: str, *, and_stage: tuple[str, str] | None = None) -> Callable:
-    def arrange(w):
-        submitted_at = None if status == AppStatus.DRAFT else timezone.now()
-        AccreditationApplication.objects.filter(pk=w.ids["application"]).update(
-            status=status, submitted_at=submitted_at
-        )
-        if and_stage:
-            stage_in(*and_stage)(w)
-
-    return arrange
-
-
-def bulk_with_a_failure(w):
-    """The job finished with its one item failed: what "retry" is for."""
-    BulkIssueItem.objects.filter(bulk_id=w.ids["bulk"]).update(
-        status=BulkIssueItem.Status.FAILED, error="Rendering failed."
-    )
-    BulkIssue.objects.filter(pk=w.ids["bulk"]).update(
-        status=BulkIssue.Status.FINISHED, failed=1, finished_at=timezone.now()
-    )
-
-
-# What an allowed POST must have changed (run before the rollback) ------------------------------
-
-
-def stage_now(key: str, status: str) -> Callable:
-    return lambda w, user: ReviewStage.objects.get(pk=w.ids[key]).status == status
-
-
-def gone(model, key: str) -> Callable:
-    return lambda w, user: not model.objects.filter(pk=w.ids[key]).exists()
-
-
-def own_application(user) -> AccreditationApplication:
-    return AccreditationApplication.objects.filter(trainee=user).latest("pk")
-
-
-# Form data ---------------------------------------------------------------------------------
-
-
-class AdminForm:
-    """The form the admin screen shows programme staff, as a browser would send it back, with
-    some fields changed (the admin's forms carry formsets and widgets of their own)."""
-
-    def __init__(self, changes: Callable[[SimpleNamespace], dict] | None = None):
-        self.changes = changes or (lambda w: {})
-
-
-@dataclass(frozen=True)
-class Row:
-    name: str
-    key: str | None
-    allowed: frozenset
-    data: Callable[[SimpleNamespace], dict] | AdminForm = lambda w: {}
-    arrange: Callable[[SimpleNamespace], None] | None = None
-    check: Callable[[SimpleNamespace, object], bool] | None = None
-
-
-def _date_parts(name: str, day: datetime.date) -> dict:
-    # Well before the sessions the world logged over the last month, so none is a duplicate.
-    return {f"{name}_day": day.day, f"{name}_month": day.month, f"{name}_year": day.year}
-
-
-def _episode_data(w, title="Strategy meeting"):
-    return {
-        "title": title,
-        "what_happened": "A meeting without health present.",
-        "when": "March",
-        "agencies": "Police",
-        "assessment": "problematic",
-    }
-
-
-def _pattern_data(w, title="Meetings exclude health"):
-    return {
-        "title": title,
-        "description": "Invitations go by a list that omits GPs.",
-        "pattern_type": w.ids["pattern_type"],
-        "priority": "2",
-        "episodes": [w.ids["episode"]],
-    }
-
-
-OUTCOMES = [
-    # Stages: the pair start and submit, the supervisor signs off, sends back and reopens.
-    Row(
-        "accreditation:stage_start",
-        "stage",
-        PAIR,
-        arrange=stage_in("stage", Status.NOT_STARTED),
-        check=stage_now("stage", Status.IN_PROGRESS),
-    ),
-    Row(
-        "accreditation:stage_submit",
-        "stage",
-        PAIR,
-        lambda w: {"submit-comment": "Ready for you."},
-        arrange=stage_in("stage", Status.IN_PROGRESS),
-        check=stage_now("stage", Status.SUBMITTED),
-    ),
-    Row(
-        "accreditation:stage_approve",
-        "stage",
-        frozenset({"sam"}),
-        lambda w: {"approve-comment": "Clear scope."},
-        arrange=stage_in("stage", Status.SUBMITTED),
-        check=stage_now("stage", Status.APPROVED),
-    ),
-    Row(
-        "accreditation:stage_request_changes",
-        "stage",
-        frozenset({"sam"}),
-        lambda w: {"request_changes-comment": "Add the scope."},
-        arrange=stage_in("stage", Status.SUBMITTED),
-        check=stage_now("stage", Status.CHANGES_REQUESTED),
-    ),
-    Row(
-        "accreditation:stage_reopen",
-        "stage",
-        frozenset({"sam"}),
-        lambda w: {"reopen-comment": "The terms of reference changed."},
-        # Approved, and no application rests on the review (it was referred back).
-        arrange=application_in(AppStatus.REFERRED),
-        check=stage_now("stage", Status.IN_PROGRESS),
-    ),
-    # Evidence, on a stage in progress.
-    Row(
-        "accreditation:evidence_add_note",
-        "stage",
-        PAIR,
-        lambda w: {"note-title": "Scope", "note-note": "Agreed."},
-        arrange=stage_in("stage", Status.IN_PROGRESS),
-        check=lambda w, user: Evidence.objects.filter(stage_id=w.ids["stage"]).count() == 2,
-    ),
-    Row(
-        "accreditation:evidence_add_file",
-        "stage",
-        PAIR,
-        lambda w: {"upload-title": "Scope", "upload-file": upload("more.pdf", PDF_BYTES)},
-        arrange=stage_in("stage", Status.IN_PROGRESS),
-        check=lambda w, user: Evidence.objects.filter(stage_id=w.ids["stage"]).count() == 2,
-    ),
-    Row(
-        "accreditation:evidence_edit_note",
-        "note",
-        PAIR,
-        lambda w: {"note-title": "Log", "note-note": "Changed."},
-        arrange=stage_in("note_stage", Status.IN_PROGRESS),
-        check=lambda w, user: Evidence.objects.get(pk=w.ids["note"]).title == "Log",
-    ),
-    Row(
-        "accreditation:evidence_remove",
-        "evidence",
-        PAIR,
-        arrange=stage_in("stage", Status.IN_PROGRESS),
-        check=gone(Evidence, "evidence"),
-    ),
-    # The registers, on their stages in progress.
-    Row(
-        "accreditation:episode_add",
-        "kpe_stage",
-        PAIR,
-        _episode_data,
-        arrange=stage_in("kpe_stage", Status.IN_PROGRESS),
-        check=lambda w, user: (
-            KeyPracticeEpisode.objects.filter(title="Strategy meeting").count() == 2
-        ),
-    ),
-    Row(
-        "accreditation:episode_edit",
-        "episode",
-        PAIR,
-        lambda w: _episode_data(w, title="Strategy meeting, renamed"),
-        arrange=stage_in("kpe_stage", Status.IN_PROGRESS),
-        check=lambda w, user: (
-            KeyPracticeEpisode.objects.get(pk=w.ids["episode"]).title == "Strategy meeting, renamed"
-        ),
-    ),
-    Row(
-        "accreditation:episode_delete",
-        "spare_episode",
-        PAIR,
-        arrange=stage_in("kpe_stage", Status.IN_PROGRESS),
-        check=gone(KeyPracticeEpisode, "spare_episode"),
-    ),
-    Row(
-        "accreditation:pattern_add",
-        "pattern_stage",
-        PAIR,
-        _pattern_data,
-        arrange=stage_in("pattern_stage", Status.IN_PROGRESS),
-        check=lambda w, user: UnderlyingPattern.objects.count() == 2,
-    ),
-    Row(
-        "accreditation:pattern_edit",
-        "pattern",
-        PAIR,
-        lambda w: _pattern_data(w, title="Meetings leave out GPs"),
-        arrange=stage_in("pattern_stage", Status.IN_PROGRESS),
-        check=lambda w, user: (
-            UnderlyingPattern.objects.get(pk=w.ids["pattern"]).title == "Meetings leave out GPs"
-        ),
-    ),
-    Row(
-        "accreditation:pattern_delete",
-        "pattern",
-        PAIR,
-        arrange=stage_in("pattern_stage", Status.IN_PROGRESS),
-        check=gone(UnderlyingPattern, "pattern"),
-    ),
-    # Supervision: the supervisor records, each attendee confirms their own attendance.
-    Row(
-        "accreditation:supervision_log",
-        None,
-        frozenset({"sam"}),
-        lambda w: {
-            "kind": "individual",
-            **_date_parts("date", timezone.localdate() - datetime.timedelta(days=100)),
-            "duration_minutes": "60",
-            "attendees": [w.users["tess"].pk],
-            "notes": "Pseudonyms only.",
-        },
-        check=lambda w, user: SupervisionSession.objects.filter(
-            kind="individual", notes="Pseudonyms only."
-        ).exists(),
-    ),
-    Row(
-        "accreditation:session_confirm",
-        "session",
-        PAIR,
-        check=lambda w, user: (
-            SupervisionAttendance.objects.get(
-                session_id=w.ids["session"], trainee=user
-            ).confirmed_at
-            is not None
-        ),
-    ),
-    # The application: each trainee saves their own statement (Pat and Uma their own drafts);
-    # only Tess's draft is ready to submit; Tess and Uma each withdraw their own.
-    Row(
-        "accreditation:application",
-        None,
-        frozenset({"tess", "pat", "uma"}),
-        lambda w: {"reflective_statement": STATEMENT + " Revised.", "action": "save"},
-        arrange=application_in(AppStatus.DRAFT),
-        check=lambda w, user: own_application(user).reflective_statement.endswith("Revised."),
-    ),
-    Row(
-        "accreditation:application_check",
-        None,
-        frozenset({"tess"}),
-        arrange=application_in(AppStatus.DRAFT),
-        check=lambda w, user: own_application(user).status == AppStatus.SUBMITTED,
-    ),
-    Row(
-        "accreditation:application_withdraw",
-        None,
-        frozenset({"tess", "uma"}),
-        lambda w: {"reason": "I am moving abroad."},
-        arrange=application_in(AppStatus.SUBMITTED),
-        check=lambda w, user: own_application(user).status == AppStatus.WITHDRAWN,
-    ),
-    # Assessment and certificates.
-    Row(
-        "accreditation:assessment_decide",
-        "application",
-        frozenset({"ali"}),
-        lambda w: {"outcome": "declined", "reasons": "The statement does not reflect."},
-        arrange=application_in(AppStatus.SUBMITTED),
-        check=lambda w, user: (
-            AccreditationApplication.objects.get(pk=w.ids["application"]).status
-            == AppStatus.DECLINED
-        ),
-    ),
-    Row(
-        "accreditation:certificate_manage",
-        "certificate",
-        frozenset({"ali"}),
-        lambda w: {"action": "suspend", "reason": "Under investigation."},
-        check=lambda w, user: (
-            Certificate.objects.get(pk=w.ids["certificate"]).status == Certificate.Status.SUSPENDED
-        ),
-    ),
-    Row(
-        "accreditation:certificate_register",
-        "certificate",
-        frozenset({"tess"}),
-        lambda w: {"listed": "1"},
-        check=lambda w, user: Certificate.objects.get(pk=w.ids["certificate"]).listed_on_register,
-    ),
-    # The Wagtail admin: programme staff add and edit; nobody deletes these records.
-    Row(
-        "supervised_reviews:add",
-        None,
-        frozenset({"ada"}),
-        AdminForm(
-            lambda w: {
-                "trainee": w.vic.pk,
-                "supervisor": w.users["sam"].pk,
-                "commissioning_organisation": w.organisation,
-                "case_reference": "Child Z",
-                "review_type": SupervisedReview.ReviewType.FULL,
-                "start_date": "2026-02-01",
-            }
-        ),
-        check=lambda w, user: SupervisedReview.objects.filter(trainee=w.vic).exists(),
-    ),
-    Row(
-        "supervised_reviews:edit",
-        "review",
-        frozenset({"ada"}),
-        AdminForm(lambda w: {"case_reference": "Child K2"}),
-        check=lambda w, user: (
-            SupervisedReview.objects.get(pk=w.ids["review"]).case_reference == "Child K2"
-        ),
-    ),
-    Row("supervised_reviews:delete", "review", NOBODY),
-    Row(
-        "accreditation_schemes:add",
-        None,
-        frozenset({"ada"}),
-        AdminForm(lambda w: {"name": "Renewal scheme"}),
-        check=lambda w, user: AccreditationScheme.objects.filter(name="Renewal scheme").exists(),
-    ),
-    Row(
-        "accreditation_schemes:edit",
-        "scheme",
-        frozenset({"ada"}),
-        AdminForm(lambda w: {"validity_years": "4"}),
-        check=lambda w, user: (
-            AccreditationScheme.objects.get(pk=w.ids["scheme"]).validity_years == 4
-        ),
-    ),
-    Row("accreditation_schemes:delete", "scheme", NOBODY),
-    Row(
-        "contributory_factor_categories:add",
-        None,
-        frozenset({"ada"}),
-        AdminForm(lambda w: {"name": "Housing", "sort_order": "99"}),
-        check=lambda w, user: ContributoryFactorCategory.objects.filter(name="Housing").exists(),
-    ),
-    Row(
-        "contributory_factor_categories:edit",
-        "category",
-        frozenset({"ada"}),
-        AdminForm(lambda w: {"name": "Renamed category"}),
-        check=lambda w, user: (
-            ContributoryFactorCategory.objects.get(pk=w.ids["category"]).name == "Renamed category"
-        ),
-    ),
-    Row("contributory_factor_categories:delete", "category", NOBODY),
-    Row(
-        "pattern_types:add",
-        None,
-        frozenset({"ada"}),
-        AdminForm(lambda w: {"name": "Tools", "sort_order": "99"}),
-        check=lambda w, user: PatternType.objects.filter(name="Tools").exists(),
-    ),
-    Row(
-        "pattern_types:edit",
-        "pattern_type",
-        frozenset({"ada"}),
-        AdminForm(lambda w: {"name": "Renamed type"}),
-        check=lambda w, user: (
-            PatternType.objects.get(pk=w.ids["pattern_type"]).name == "Renamed type"
-        ),
-    ),
-    Row("pattern_types:delete", "pattern_type", NOBODY),
-    Row(
-        "bulk_issues:start",
-        "cohort",
-        frozenset({"ada"}),
-        AdminForm(lambda w: {"kind": "rerender", "scope": "cohort"}),
-        check=lambda w, user: BulkIssue.objects.count() == 2,
-    ),
-    Row(
-        "bulk_issues:retry",
-        "bulk",
-        frozenset({"ada"}),
-        arrange=bulk_with_a_failure,
-        check=lambda w, user: (
-            BulkIssueItem.objects.get(bulk_id=w.ids["bulk"]).status == BulkIssueItem.Status.PENDING
-        ),
-    ),
-]
 
 # Every other accreditation URL, with the object it takes: pages, files and lookups that change
 # nothing (the verification form's POST is a lookup, counted in the cache, not the database).

@@ -1,0 +1,114 @@
+"""The accreditation outcome table's rows for the Wagtail admin's accreditation screens."""
+
+from accreditation.models import (
+    AccreditationScheme,
+    BulkIssue,
+    BulkIssueItem,
+    ContributoryFactorCategory,
+    PatternType,
+    SupervisedReview,
+)
+
+from .outcome_rows import (
+    NOBODY,
+    AdminForm,
+    Row,
+    bulk_with_a_failure,
+)
+
+ADMIN_ROWS = [
+    # The Wagtail admin: programme staff add and edit; nobody deletes these records.
+    Row(
+        "supervised_reviews:add",
+        None,
+        frozenset({"ada"}),
+        AdminForm(
+            lambda w: {
+                "trainee": w.vic.pk,
+                "supervisor": w.users["sam"].pk,
+                "commissioning_organisation": w.organisation,
+                "case_reference": "Child Z",
+                "review_type": SupervisedReview.ReviewType.FULL,
+                "start_date": "2026-02-01",
+            }
+        ),
+        check=lambda w, user: SupervisedReview.objects.filter(trainee=w.vic).exists(),
+    ),
+    Row(
+        "supervised_reviews:edit",
+        "review",
+        frozenset({"ada"}),
+        AdminForm(lambda w: {"case_reference": "Child K2"}),
+        check=lambda w, user: (
+            SupervisedReview.objects.get(pk=w.ids["review"]).case_reference == "Child K2"
+        ),
+    ),
+    Row("supervised_reviews:delete", "review", NOBODY),
+    Row(
+        "accreditation_schemes:add",
+        None,
+        frozenset({"ada"}),
+        AdminForm(lambda w: {"name": "Renewal scheme"}),
+        check=lambda w, user: AccreditationScheme.objects.filter(name="Renewal scheme").exists(),
+    ),
+    Row(
+        "accreditation_schemes:edit",
+        "scheme",
+        frozenset({"ada"}),
+        AdminForm(lambda w: {"validity_years": "4"}),
+        check=lambda w, user: (
+            AccreditationScheme.objects.get(pk=w.ids["scheme"]).validity_years == 4
+        ),
+    ),
+    Row("accreditation_schemes:delete", "scheme", NOBODY),
+    Row(
+        "contributory_factor_categories:add",
+        None,
+        frozenset({"ada"}),
+        AdminForm(lambda w: {"name": "Housing", "sort_order": "99"}),
+        check=lambda w, user: ContributoryFactorCategory.objects.filter(name="Housing").exists(),
+    ),
+    Row(
+        "contributory_factor_categories:edit",
+        "category",
+        frozenset({"ada"}),
+        AdminForm(lambda w: {"name": "Renamed category"}),
+        check=lambda w, user: (
+            ContributoryFactorCategory.objects.get(pk=w.ids["category"]).name == "Renamed category"
+        ),
+    ),
+    Row("contributory_factor_categories:delete", "category", NOBODY),
+    Row(
+        "pattern_types:add",
+        None,
+        frozenset({"ada"}),
+        AdminForm(lambda w: {"name": "Tools", "sort_order": "99"}),
+        check=lambda w, user: PatternType.objects.filter(name="Tools").exists(),
+    ),
+    Row(
+        "pattern_types:edit",
+        "pattern_type",
+        frozenset({"ada"}),
+        AdminForm(lambda w: {"name": "Renamed type"}),
+        check=lambda w, user: (
+            PatternType.objects.get(pk=w.ids["pattern_type"]).name == "Renamed type"
+        ),
+    ),
+    Row("pattern_types:delete", "pattern_type", NOBODY),
+    Row(
+        "bulk_issues:start",
+        "cohort",
+        frozenset({"ada"}),
+        AdminForm(lambda w: {"kind": "rerender", "scope": "cohort"}),
+        check=lambda w, user: BulkIssue.objects.count() == 2,
+    ),
+    Row(
+        "bulk_issues:retry",
+        "bulk",
+        frozenset({"ada"}),
+        arrange=bulk_with_a_failure,
+        check=lambda w, user: (
+            BulkIssueItem.objects.get(bulk_id=w.ids["bulk"]).status == BulkIssueItem.Status.PENDING
+        ),
+    ),
+]
