@@ -91,7 +91,7 @@ class InvitationImportView(InvitationAdminMixin, TemplateView):
             form=form,
             report=report,
             cohort=cohort,
-            places_left=selectors.cohort_places_left(cohort) if cohort else None,
+            places_left=selectors.cohort_places_left(cohort=cohort) if cohort else None,
             template_url=reverse(f"{NAME}:import_template"),
         )
         return context
