@@ -18,8 +18,10 @@ from tests.conftest import tier_missing
 from tests.courses.factories import (
     CohortFactory,
     EnrolmentFactory,
+    TrainingDayFactory,
     add_module,
     build_course,
+    knowledge_check_block,
     reflection_block,
     text_block,
 )
@@ -27,6 +29,7 @@ from tests.factories import OrganisationFactory
 
 from .a11y import AXE_PATH, AccessibilityAudit
 from .accreditation_steps import CASE
+from .training_steps import COHORT_NAME, COURSE_TITLE, REFLECTION_QUESTION
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 REFLECTION = "How local rationality shaped each decision."
@@ -131,3 +134,35 @@ def review_after_training(tess, pat, sam):
         review_type="full",
         start_date=date(2026, 1, 12),
     )
+
+
+@pytest.fixture
+def course(transactional_db):
+    """The training journeys' course, in place of the shared one: two modules, the first with a
+    reflection and a knowledge check (pass mark 100%)."""
+    course = build_course(title=COURSE_TITLE)
+    first = add_module(
+        course,
+        title="Systems thinking",
+        body=[
+            text_block("Why a systems review asks what made sense at the time."),
+            reflection_block(REFLECTION_QUESTION, guidance="Do not name anyone."),
+            knowledge_check_block(pass_mark=100),
+        ],
+    )
+    add_module(
+        course,
+        title="Key practice episodes",
+        body=[text_block("Body of the KPE module.")],
+        prerequisites=[first],
+    )
+    return course
+
+
+@pytest.fixture
+def cohort(course, sam):
+    """The training journeys' cohort of that course, supervised by Sam, with one training day."""
+    cohort = CohortFactory(course=course, name=COHORT_NAME, capacity=10)
+    cohort.supervisors.add(sam)
+    TrainingDayFactory(cohort=cohort, title="Day 1: systems thinking")
+    return cohort

@@ -1,7 +1,6 @@
-"""CSV import of invitations: every row checked, all saved or none."""
+"""CSV import of invitations: every row checked, all saved or none; the one-person form."""
 
 from django.core import mail
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 import pytest
@@ -13,44 +12,22 @@ from learning_platform.accounts.models import Organisation
 from tests.courses.factories import EnrolmentFactory, InvitationFactory
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+from .invitation_files import HEADER, csv_file, post_import
 
-HEADER = "name,email,organisation,job title\n"
-
-
-@pytest.fixture(autouse=True)
-def organisations(db):
-    """The organisations the files below name; an import only accepts known ones."""
-    return [
-        Organisation.objects.create(name=name)
-        for name in (
-            "Camden Safeguarding Partnership",
-            "Barnet",
-            "Barnet, Enfield and Haringey",
-            "Camden, Islington",
-        )
-    ]
-
-
-def _csv(body: str, *, name: str = "people.csv", header: str = HEADER, encoding="utf-8"):
-    return SimpleUploadedFile(name, (header + body).encode(encoding), content_type="text/csv")
-
-
-def _upload(client, cohort, upload):
-    return client.post(reverse("invitations:import"), {"cohort": cohort.pk, "file": upload})
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("organisations")]
 
 
 def test_it_saves_every_row_and_emails_each_person_after_commit(
     client, ada, cohort, django_capture_on_commit_callbacks
 ):
     client.force_login(ada)
-    upload = _csv(
+    upload = csv_file(
         "Nia Jones,nia@example.org,Camden Safeguarding Partnership,Team manager\n"
         "Omar Khan,OMAR@example.org,,Detective sergeant\n"
     )
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = _upload(client, cohort, upload)
+        response = post_import(client, cohort, upload)
 
     assert response.status_code == 302
     invitations = {i.email: i for i in Invitation.objects.filter(cohort=cohort)}
@@ -75,7 +52,7 @@ def test_it_rejects_each_bad_row_with_its_reason_and_saves_nothing(
     InvitationFactory(cohort=cohort, email="pending@example.org")
     before = Invitation.objects.count()
     client.force_login(ada)
-    upload = _csv(
+    upload = csv_file(
         "Good Person,good@example.org,,\n"
         ",noname@example.org,,\n"
         "Bad Email,not-an-email,,\n"
@@ -87,7 +64,7 @@ def test_it_rejects_each_bad_row_with_its_reason_and_saves_nothing(
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = _upload(client, cohort, upload)
+        response = post_import(client, cohort, upload)
 
     assert response.status_code == 400
     assert Invitation.objects.count() == before
@@ -113,7 +90,7 @@ def test_it_rejects_rows_beyond_the_cohorts_capacity(ada, cohort, tess_enrolment
     cohort.capacity = 3
     cohort.save()
     InvitationFactory(cohort=cohort)  # a pending invitation holds a place too
-    upload = _csv("A Person,a@example.org,,\nB Person,b@example.org,,\n")
+    upload = csv_file("A Person,a@example.org,,\nB Person,b@example.org,,\n")
 
     report = invitations_import_csv(cohort=cohort, upload=upload, invited_by=ada)
 
@@ -126,10 +103,10 @@ def test_it_rejects_rows_beyond_the_cohorts_capacity(ada, cohort, tess_enrolment
 @pytest.mark.parametrize(
     ("upload", "expected"),
     [
-        (_csv("x,y@example.org,,\n", name="people.xlsx"), "must be a CSV file"),
-        (_csv("Zoë Ørsted,z@example.org,,\n", encoding="latin-1"), "not UTF-8"),
-        (_csv("Ann,ann@example.org\n", header="name,address\n"), "Missing: email"),
-        (_csv("", header=HEADER), "nobody in it"),
+        (csv_file("x,y@example.org,,\n", name="people.xlsx"), "must be a CSV file"),
+        (csv_file("Zoë Ørsted,z@example.org,,\n", encoding="latin-1"), "not UTF-8"),
+        (csv_file("Ann,ann@example.org\n", header="name,address\n"), "Missing: email"),
+        (csv_file("", header=HEADER), "nobody in it"),
     ],
     ids=["wrong-type", "wrong-encoding", "missing-columns", "header-only"],
 )
@@ -142,7 +119,7 @@ def test_it_rejects_a_bad_file_as_a_whole(ada, cohort, upload, expected):
 
 
 def test_it_accepts_a_byte_order_mark_and_column_aliases(ada, cohort):
-    upload = _csv(
+    upload = csv_file(
         "Ann Lee,ann@example.org,Barnet,Social worker\n",
         header="\ufeffFull name,Email address,Organization,Job_title\n",
     )
@@ -159,7 +136,7 @@ def test_it_counts_invited_enrolments_against_capacity(ada, cohort):
     EnrolmentFactory(cohort=cohort, user=UserFactory(), status="invited")
 
     report = invitations_import_csv(
-        cohort=cohort, upload=_csv("A Person,a@example.org,,\n"), invited_by=ada
+        cohort=cohort, upload=csv_file("A Person,a@example.org,,\n"), invited_by=ada
     )
 
     assert not report.saved
@@ -219,7 +196,7 @@ def test_it_rejects_over_long_values_row_by_row_and_saves_nothing(client, ada, c
     Organisation.objects.create(name="O" * 200)
     client.force_login(ada)
     long_email = "a" * 250 + "@example.org"  # 262 characters: valid in form, too long to store
-    upload = _csv(
+    upload = csv_file(
         "Good Person,good@example.org,,\n"
         f"{'N' * 201},long-name@example.org,,\n"
         f"Long Title,long-title@example.org,,{'T' * 201}\n"
@@ -228,7 +205,7 @@ def test_it_rejects_over_long_values_row_by_row_and_saves_nothing(client, ada, c
         f"{'N' * 200},just-fits@example.org,{'O' * 200},{'T' * 200}\n"
     )
 
-    response = _upload(client, cohort, upload)
+    response = post_import(client, cohort, upload)
 
     assert response.status_code == 400
     assert not Invitation.objects.exists()
@@ -242,7 +219,7 @@ def test_it_rejects_over_long_values_row_by_row_and_saves_nothing(client, ada, c
 
 
 def test_it_rejects_control_characters_in_a_row_with_a_clear_message(ada, cohort):
-    upload = _csv("Nia\x0bJones,nia@example.org,Camden\x07,Manager\n")
+    upload = csv_file("Nia\x0bJones,nia@example.org,Camden\x07,Manager\n")
 
     report = invitations_import_csv(cohort=cohort, upload=upload, invited_by=ada)
 
@@ -278,144 +255,3 @@ def test_it_refuses_control_characters_on_the_invite_form_keeping_what_was_typed
     assert "The name contains an invisible control character" in page
     assert 'value="nia@example.org"' in page and 'value="Manager"' in page
     assert not Invitation.objects.exists()
-
-
-# Line numbers and delimiters ----------------------------------------------------------------
-
-
-def test_it_numbers_rows_by_their_line_in_the_file_counting_blank_lines(ada, cohort):
-    upload = _csv(
-        "\n"
-        "Good Person,good@example.org,,\n"
-        "\n"
-        "\n"
-        ",noname@example.org,,\n"
-        "Good Again,again@example.org,,\n"
-        "Twice,again@example.org,,\n"
-    )
-
-    report = invitations_import_csv(cohort=cohort, upload=upload, invited_by=ada)
-
-    assert [row.line for row in report.rows] == [3, 6, 7, 8]
-    assert [row.line for row in report.rejected] == [6, 8]
-    assert report.rows[-1].problems == ["again@example.org is already on row 7 of this file."]
-
-
-def test_it_counts_lines_inside_a_quoted_value(ada, cohort):
-    upload = _csv('Good Person,good@example.org,"Camden\nSafeguarding",\n,noname@example.org,,\n')
-
-    report = invitations_import_csv(cohort=cohort, upload=upload, invited_by=ada)
-
-    assert [row.line for row in report.rows] == [2, 4]
-
-
-@pytest.mark.parametrize("delimiter", [";", "\t", ","], ids=["semicolon", "tab", "comma"])
-def test_it_reads_semicolon_tab_and_comma_separated_files(ada, cohort, delimiter):
-    d = delimiter
-    upload = _csv(
-        f"Nia Jones{d}nia@example.org{d}Camden Safeguarding Partnership{d}Team manager\n"
-        f'Omar Khan{d}omar@example.org{d}"Barnet, Enfield and Haringey"{d}Detective sergeant\n',
-        header=f"name{d}email{d}organisation{d}job title\n",
-    )
-
-    report = invitations_import_csv(cohort=cohort, upload=upload, invited_by=ada)
-
-    assert report.file_problems == []
-    assert report.saved
-    invitations = {i.email: i for i in Invitation.objects.filter(cohort=cohort)}
-    assert invitations["nia@example.org"].job_title == "Team manager"
-    assert invitations["omar@example.org"].organisation.name == "Barnet, Enfield and Haringey"
-
-
-def test_it_reads_a_semicolon_file_whose_values_hold_commas(ada, cohort):
-    upload = _csv(
-        "Nia Jones;nia@example.org;Camden, Islington;Manager, safeguarding\n",
-        header="Full name;E-mail;Organisation;Job title\n",
-    )
-
-    report = invitations_import_csv(cohort=cohort, upload=upload, invited_by=ada)
-
-    assert report.saved, report.file_problems
-    invitation = Invitation.objects.get()
-    assert (invitation.full_name, invitation.job_title) == ("Nia Jones", "Manager, safeguarding")
-    assert invitation.organisation.name == "Camden, Islington"
-
-
-@pytest.mark.parametrize(
-    "header",
-    [
-        "name,email\n",
-        "Name,Email\n",
-        "full name,email address\n",
-        "full_name,email_address\n",
-        "Full Name,Email Address\n",
-        " FULL_NAME , E-mail \n",
-        "fullname;emailaddress\n",
-    ],
-)
-def test_it_accepts_common_spellings_of_the_columns_and_needs_only_name_and_email(
-    ada, cohort, header
-):
-    delimiter = ";" if ";" in header else ","
-    upload = _csv(f"Ann Lee{delimiter}ann@example.org\n", header=header)
-
-    report = invitations_import_csv(cohort=cohort, upload=upload, invited_by=ada)
-
-    assert report.file_problems == []
-    assert report.saved
-    invitation = Invitation.objects.get()
-    assert (invitation.full_name, invitation.email) == ("Ann Lee", "ann@example.org")
-    assert (invitation.organisation, invitation.job_title) == (None, "")
-
-
-def test_it_refuses_an_unknown_organisation_row_by_row_and_saves_nothing(client, ada, cohort):
-    client.force_login(ada)
-    before = Organisation.objects.count()
-    upload = _csv(
-        "Nia Jones,nia@example.org,camden safeguarding partnership,Team manager\n"
-        "Omar Khan,omar@example.org,Camdn Safeguarding Partnership,Detective sergeant\n"
-        "Ann Lee,ann@example.org,,Social worker\n"
-    )
-
-    response = _upload(client, cohort, upload)
-
-    assert response.status_code == 400
-    rows = response.context["report"].rows
-    assert rows[0].ok and rows[2].ok  # a known name in any case, or none at all
-    assert rows[1].problems == [
-        "“Camdn Safeguarding Partnership” is not an organisation on the platform. Check its "
-        "spelling, leave it blank, or ask a programme administrator to add it first."
-    ]
-    assert "is not an organisation on the platform" in response.content.decode()
-    assert Organisation.objects.count() == before
-    assert not Invitation.objects.exists()
-
-
-def test_it_links_the_known_organisation_whatever_its_case(ada, cohort, organisations):
-    upload = _csv("Nia Jones,nia@example.org,CAMDEN SAFEGUARDING PARTNERSHIP,\n")
-
-    report = invitations_import_csv(cohort=cohort, upload=upload, invited_by=ada)
-
-    assert report.saved
-    assert Invitation.objects.get().organisation == organisations[0]
-
-
-def test_it_offers_a_template_that_the_import_reads(client, ada, cohort):
-    client.force_login(ada)
-    template_url = reverse("invitations:import_template")
-
-    page = client.get(f"{reverse('invitations:import')}?cohort={cohort.pk}").content.decode()
-    response = client.get(template_url)
-
-    assert f'href="{template_url}"' in page and "Download a CSV template" in page
-    assert response.status_code == 200
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert 'filename="invitations-template.csv"' in response["Content-Disposition"]
-    text = response.content.decode("utf-8")
-    assert text == "\ufeffname,email,organisation,job title\r\n"
-    filled = SimpleUploadedFile(
-        "filled.csv", (text + "Ann Lee,ann@example.org,Barnet,Social worker\r\n").encode()
-    )
-    report = invitations_import_csv(cohort=cohort, upload=filled, invited_by=ada)
-    assert report.saved
-    assert Invitation.objects.get().organisation.name == "Barnet"
