@@ -44,6 +44,9 @@ def tier_missing(reason: str):
     pytest.skip(reason)
 
 
+# First, so that pytest-django orders the tests (transactional last) and `-m` selects them by the
+# markers set here.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     # A transactional test empties every table when it ends, including the rows migrations
     # created (role groups, the Wagtail root page and site, the default scheme). Serialized
@@ -59,6 +62,12 @@ def pytest_collection_modifyitems(config, items):
             kwargs = dict(marker.kwargs) if marker else {}
             kwargs.update(transaction=True, serialized_rollback=True)
             item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+        # A test that needs Redis or the browser belongs to that tier (tests/tiers.py) whatever
+        # its own markers say: those tiers run their tests one at a time in one process.
+        if "redis_url" in fixtures and not item.get_closest_marker("celery"):
+            item.add_marker(pytest.mark.celery)
+        if "browser" in fixtures and not item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.browser)
 
 
 def _port_open(host: str, port: int) -> bool:
