@@ -62,8 +62,9 @@ def pytest_collection_modifyitems(config, items):
             kwargs = dict(marker.kwargs) if marker else {}
             kwargs.update(transaction=True, serialized_rollback=True)
             item.add_marker(pytest.mark.django_db(**kwargs), append=False)
-        # A test that needs Redis or the browser belongs to that tier (tests/tiers.py) whatever
-        # its own markers say: those tiers run their tests one at a time in one process.
+        # A test that needs Redis or the browser is marked for it whatever its own markers say,
+        # so `-m` sends it to the tier that has it (tests/tiers.py): worker tests to PostgreSQL,
+        # browser tests to SQLite.
         if "redis_url" in fixtures and not item.get_closest_marker("celery"):
             item.add_marker(pytest.mark.celery)
         if "browser" in fixtures and not item.get_closest_marker("browser"):
