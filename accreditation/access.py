@@ -22,11 +22,11 @@ from .models import (
     BulkIssue,
     Certificate,
     Evidence,
+    Finding,
     KeyPracticeEpisode,
     ReviewStage,
     SupervisedReview,
     SupervisionSession,
-    UnderlyingPattern,
 )
 from .models.review import review_carried_out_by
 
@@ -98,12 +98,10 @@ def get_episode_for_reviewer(user: User, pk) -> KeyPracticeEpisode:
     return get_or_404(episodes, pk)
 
 
-def get_pattern_for_reviewer(user: User, pk) -> UnderlyingPattern:
+def get_finding_for_reviewer(user: User, pk) -> Finding:
     if not user.is_authenticated:
         raise Http404
-    patterns = UnderlyingPattern.objects.carried_out_by(user).select_related(
-        "review", "pattern_type"
-    )
+    patterns = Finding.objects.carried_out_by(user).select_related("review", "category")
     return get_or_404(patterns, pk)
 
 

@@ -85,14 +85,14 @@ def review_record(review: SupervisedReview, user) -> dict:
             }
             for episode in review.key_practice_episodes.all()
         ],
-        "underlying_patterns": [
+        "findings": [
             {
                 "title": pattern.title,
                 "description": pattern.description,
-                "pattern_type": pattern.pattern_type.name,
+                "category": pattern.category.name,
                 "priority": pattern.priority,
             }
-            for pattern in review.underlying_patterns.all()
+            for pattern in review.findings.all()
         ],
     }
 

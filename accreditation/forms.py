@@ -5,16 +5,19 @@ Sections: supervised review (evidence, sign-off, registers); supervision.
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from learning_platform.forms import DateInputField
 
 from .models import (
+    ContributoryFactor,
     ContributoryFactorCategory,
+    Finding,
+    FindingCategory,
+    IssueForBoard,
     KeyPracticeEpisode,
-    PatternType,
     ReviewStage,
     SupervisionSession,
-    UnderlyingPattern,
 )
 from .selectors.supervision import supervisor_trainees
 from .services.evidence import ACCEPTED_TYPES_TEXT, evidence_file_type, max_upload_bytes
@@ -86,17 +89,46 @@ class StageCommentForm(forms.Form):
 # Supervised review: registers ---------------------------------------------------------------
 
 
+PSEUDONYMS = "Use the review's pseudonyms: no names, dates of birth or addresses."
+
+
+def _text(label: str, model, name: str, *, required: bool = False, rows: int = 5, **kwargs):
+    """A free-text field about the case, bounded as the model bounds it, with the pseudonymity
+    rule in its hint."""
+    model_field = model._meta.get_field(name)
+    hint = kwargs.pop("help_text", model_field.help_text)
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=model_field.max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        help_text=f"{hint} {PSEUDONYMS}".strip(),
+        **kwargs,
+    )
+
+
+def _factor_hint(category: ContributoryFactorCategory) -> str:
+    """The category's description and its prompting questions, as the field's hint, so a screen
+    reader reads the questions with the box."""
+    questions = format_html_join(
+        "", "<li>{}</li>", ((question,) for question in category.questions)
+    )
+    if not questions:
+        return category.description
+    return format_html(
+        '{}<ul class="prompting-questions" aria-label="Questions to ask">{}</ul>',
+        category.description,
+        questions,
+    )
+
+
 class EpisodeForm(forms.Form):
     title = forms.CharField(
         error_messages={"required": "Enter a title for the episode."},
         max_length=200,
         label="Title of the episode",
-    )
-    what_happened = forms.CharField(
-        error_messages={"required": "Describe what happened."},
-        label="What happened",
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Describe the practice, not the people: no names, dates of birth or addresses.",
+        help_text="A few words that name the practice, for example 'Strategy discussion held "
+        "without the school'.",
     )
     when = forms.CharField(
         max_length=100,
@@ -110,32 +142,91 @@ class EpisodeForm(forms.Form):
         label="Agencies involved",
         help_text="For example: children's social care, police, GP.",
     )
+    what_happened = _text(
+        "What happened",
+        KeyPracticeEpisode,
+        "what_happened",
+        required=True,
+        rows=6,
+        help_text="Describe the practice, not the people.",
+        error_messages={"required": "Describe what happened."},
+    )
     assessment = forms.ChoiceField(
-        error_messages={"required": "Choose how the review sees this episode."},
-        label="How the review sees this episode",
+        error_messages={"required": "Choose how the review appraises the practice."},
+        label="How the review appraises the practice",
         choices=KeyPracticeEpisode.Assessment.choices,
         widget=forms.RadioSelect,
+    )
+    assessment_explanation = _text(
+        "Why the practice is appraised so",
+        KeyPracticeEpisode,
+        "assessment_explanation",
+        help_text="What made it good, problematic or mixed, judged with hindsight held back.",
+    )
+    local_rationality = _text(
+        "Why it made sense at the time", KeyPracticeEpisode, "local_rationality", rows=6
+    )
+    data_sources = _text("Data sources", KeyPracticeEpisode, "data_sources", rows=3)
+    case_group_view = forms.ChoiceField(
+        label="The case group's view of this account",
+        choices=KeyPracticeEpisode.CaseGroupView.choices,
+        initial=KeyPracticeEpisode.CaseGroupView.NOT_DISCUSSED,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the case group's view."},
+    )
+    case_group_note = _text(
+        "Note on the case group's view",
+        KeyPracticeEpisode,
+        "case_group_note",
+        rows=3,
+        help_text="What the case group agreed or contested, and when.",
+    )
+
+    DETAIL_FIELDS = ("title", "when", "agencies", "what_happened")
+    SERVICE_FIELDS = (
+        "title",
+        "when",
+        "agencies",
+        "what_happened",
+        "assessment",
+        "assessment_explanation",
+        "local_rationality",
+        "data_sources",
+        "case_group_view",
+        "case_group_note",
     )
 
     def __init__(self, data=None, *, stage: ReviewStage, entry: KeyPracticeEpisode | None = None):
         """An empty form to add an episode to the stage's review, or one filled from `entry`."""
         super().__init__(data, initial=self._initial_for(entry) if entry else None)
-        self.categories = categories = list(ContributoryFactorCategory.objects.all())
+        self.categories = categories = list(
+            ContributoryFactorCategory.objects.select_related("level")
+        )
+        limit = ContributoryFactor._meta.get_field("description").max_length
         for category in categories:
             self.fields[f"factor_{category.pk}"] = forms.CharField(
                 label=category.name,
                 required=False,
-                help_text=category.description,
+                max_length=limit,
+                help_text=_factor_hint(category),
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
 
     @property
-    def factor_fields(self):
-        return [self[f"factor_{category.pk}"] for category in self.categories]
+    def detail_fields(self):
+        return [self[name] for name in self.DETAIL_FIELDS]
 
     @property
-    def detail_fields(self):
-        return [self[name] for name in ("title", "what_happened", "when", "agencies")]
+    def factor_groups(self):
+        """The factor fields grouped by their categories' levels, in level order; categories
+        with no level come last, under None."""
+        groups: dict = {}
+        for category in sorted(
+            self.categories,
+            key=lambda c: (c.level is None, c.level.sort_order if c.level else 0, c.sort_order),
+        ):
+            groups.setdefault(category.level, []).append(self[f"factor_{category.pk}"])
+        return list(groups.items())
 
     def factors(self) -> dict[ContributoryFactorCategory, str]:
         return {
@@ -146,18 +237,11 @@ class EpisodeForm(forms.Form):
     def values(self) -> dict:
         """The keyword arguments of the episode services."""
         data = self.cleaned_data
-        names = ("title", "what_happened", "when", "agencies", "assessment")
-        return {**{name: data[name] for name in names}, "factors": self.factors()}
+        return {**{name: data[name] for name in self.SERVICE_FIELDS}, "factors": self.factors()}
 
-    @staticmethod
-    def _initial_for(episode: KeyPracticeEpisode) -> dict:
-        initial = {
-            "title": episode.title,
-            "what_happened": episode.what_happened,
-            "when": episode.when,
-            "agencies": episode.agencies,
-            "assessment": episode.assessment,
-        }
+    @classmethod
+    def _initial_for(cls, episode: KeyPracticeEpisode) -> dict:
+        initial = {name: getattr(episode, name) for name in cls.SERVICE_FIELDS}
         texts: dict[str, list[str]] = {}
         for factor in episode.contributory_factors.all():
             texts.setdefault(f"factor_{factor.category_id}", []).append(factor.description)
@@ -165,59 +249,140 @@ class EpisodeForm(forms.Form):
         return initial
 
 
-class PatternForm(forms.Form):
+class EpisodeChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, episode: KeyPracticeEpisode) -> str:
+        return f"{episode.label}: {episode.title}"
+
+
+class FindingForm(forms.Form):
     title = forms.CharField(
-        error_messages={"required": "Enter a title for the pattern."},
+        error_messages={"required": "Enter a title for the finding."},
         max_length=200,
-        label="Title of the pattern",
+        label="Title of the finding",
+        help_text="Name the pattern in the system, for example 'Strategy discussions rarely "
+        "include schools'.",
     )
-    description = forms.CharField(
-        error_messages={"required": "Describe the pattern."},
-        label="Description",
-        widget=forms.Textarea(attrs={"rows": 6}),
-    )
-    pattern_type = forms.ModelChoiceField(
-        error_messages={"required": "Choose the type of pattern."},
-        label="Type of pattern",
-        queryset=PatternType.objects.all(),
+    category = forms.ModelChoiceField(
+        error_messages={"required": "Choose the finding's category."},
+        label="Category (the typology of underlying patterns)",
+        queryset=FindingCategory.objects.all(),
         widget=forms.RadioSelect,
         empty_label=None,
     )
-    episodes = forms.ModelMultipleChoiceField(
-        label="Key practice episodes that support it",
+    direction = forms.ChoiceField(
+        label="Does the pattern support safe practice, or make poor practice more likely?",
+        choices=Finding.Direction.choices,
+        initial=Finding.Direction.POOR_PRACTICE_MORE_LIKELY,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether the pattern supports safe practice."},
+    )
+    in_this_case = _text(
+        "How it showed itself in this case",
+        Finding,
+        "in_this_case",
+        required=True,
+        rows=6,
+        error_messages={"required": "Describe how the pattern showed itself in this case."},
+    )
+    episodes = EpisodeChoiceField(
+        label="The key practice episodes behind it",
         queryset=KeyPracticeEpisode.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
+        error_messages={
+            "invalid_choice": "Choose episodes of this review only: one of those chosen is not.",
+        },
     )
+    how_we_know = _text(
+        "How we know it is an underlying issue, not peculiar to this case",
+        Finding,
+        "how_we_know",
+        rows=6,
+    )
+    system_reliability = _text(
+        "What it means for the reliability of the multi-agency system",
+        Finding,
+        "system_reliability",
+    )
+    statement = _text("The finding", Finding, "statement", rows=3)
     priority = forms.IntegerField(
         error_messages={"required": "Enter a priority from 1 to 99."},
         label="Priority",
         min_value=1,
         max_value=99,
         initial=1,
-        help_text="1 is the most important finding.",
+        help_text="1 is the most important. Findings are numbered in priority order.",
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
 
-    def __init__(self, data=None, *, stage: ReviewStage, entry: UnderlyingPattern | None = None):
-        """An empty form to add a pattern to the stage's review, or one filled from `entry`."""
-        super().__init__(data, initial=self._initial_for(entry) if entry else None)
+    SERVICE_FIELDS = (
+        "title",
+        "category",
+        "direction",
+        "in_this_case",
+        "episodes",
+        "how_we_know",
+        "system_reliability",
+        "statement",
+        "priority",
+    )
+    MIN_ISSUE_BOXES = 3
+    MAX_ISSUES = 12
+
+    def __init__(self, data=None, *, stage: ReviewStage, entry: Finding | None = None):
+        """An empty form to add a finding to the stage's review, or one filled from `entry`.
+        Issues for the board get one box each, with two spare boxes for new ones."""
+        issues = [issue.text for issue in entry.issues_for_board.all()] if entry else []
+        initial = self._initial_for(entry, issues) if entry else None
+        super().__init__(data, initial=initial)
         self.fields["episodes"].queryset = KeyPracticeEpisode.objects.filter(review=stage.review)
+        boxes = min(max(len(issues) + 2, self.MIN_ISSUE_BOXES), self.MAX_ISSUES)
+        if data is not None:
+            posted = sum(1 for key in data if key.startswith("issue_"))
+            boxes = min(max(boxes, posted), self.MAX_ISSUES)
+        limit = IssueForBoard._meta.get_field("text").max_length
+        for number in range(1, boxes + 1):
+            self.fields[f"issue_{number}"] = forms.CharField(
+                label=f"Issue for the board {number}",
+                required=False,
+                max_length=limit,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    @property
+    def issue_fields(self):
+        return [self[name] for name in self.fields if name.startswith("issue_")]
+
+    def issues(self) -> list[str]:
+        return [
+            self.cleaned_data[name]
+            for name in self.fields
+            if name.startswith("issue_") and self.cleaned_data.get(name, "").strip()
+        ]
 
     def values(self) -> dict:
-        """The keyword arguments of the pattern services."""
-        names = ("title", "description", "pattern_type", "priority", "episodes")
-        return {name: self.cleaned_data[name] for name in names}
-
-    @staticmethod
-    def _initial_for(pattern: UnderlyingPattern) -> dict:
+        """The keyword arguments of the finding services."""
+        data = self.cleaned_data
         return {
-            "title": pattern.title,
-            "description": pattern.description,
-            "pattern_type": pattern.pattern_type_id,
-            "priority": pattern.priority,
-            "episodes": list(pattern.episodes.values_list("pk", flat=True)),
+            **{name: data[name] for name in self.SERVICE_FIELDS},
+            "issues_for_board": self.issues(),
         }
+
+    @classmethod
+    def _initial_for(cls, finding: Finding, issues: list[str]) -> dict:
+        initial = {
+            name: getattr(finding, name) for name in cls.SERVICE_FIELDS if name != "episodes"
+        }
+        initial["category"] = finding.category_id
+        initial["episodes"] = [episode.pk for episode in finding.episodes.all()]
+        initial.update({f"issue_{number}": text for number, text in enumerate(issues, start=1)})
+        return initial
+
+
+class EpisodeOrderForm(forms.Form):
+    """A move of one episode up or down its review's list."""
+
+    direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")])
 
 
 # Supervision --------------------------------------------------------------------------------

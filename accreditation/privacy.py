@@ -55,13 +55,13 @@ from .models import (
     ContributoryFactor,
     Decision,
     Evidence,
+    Finding,
     KeyPracticeEpisode,
     ReviewStage,
     SignOff,
     SupervisedReview,
     SupervisionAttendance,
     SupervisionSession,
-    UnderlyingPattern,
 )
 
 
@@ -81,8 +81,8 @@ def user_data(user) -> dict:
                 queryset=ContributoryFactor.objects.select_related("category"),
             ),
             Prefetch(
-                "underlying_patterns",
-                queryset=UnderlyingPattern.objects.select_related("pattern_type"),
+                "findings",
+                queryset=Finding.objects.select_related("category"),
             ),
         )
         .order_by("start_date", "pk")
@@ -224,9 +224,7 @@ def erase_user(user) -> None:
     redactor.redact_rows(
         ContributoryFactor.objects.filter(episode__review__in=review_ids), ["description"]
     )
-    redactor.redact_rows(
-        UnderlyingPattern.objects.filter(review__in=review_ids), ["title", "description"]
-    )
+    redactor.redact_rows(Finding.objects.filter(review__in=review_ids), ["title", "description"])
     redactor.redact_rows(
         SupervisionSession.objects.filter(
             Q(supervisor=user) | Q(attendees__trainee=user)

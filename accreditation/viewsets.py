@@ -17,7 +17,7 @@ from .exceptions import TransitionError
 from .models import (
     AccreditationScheme,
     ContributoryFactorCategory,
-    PatternType,
+    FindingCategory,
     SupervisedReview,
 )
 from .selectors.reviews import stage_definitions_in_use
@@ -136,10 +136,10 @@ class ContributoryFactorCategoryViewSet(ModelViewSet):
     form_fields = ["name", "description", "sort_order"]
 
 
-class PatternTypeViewSet(ModelViewSet):
+class FindingCategoryViewSet(ModelViewSet):
     pk_path_converter = ID_CONVERTER
-    model = PatternType
-    name = "pattern_types"
+    model = FindingCategory
+    name = "finding_categories"
     url_prefix = "accreditation/pattern-types"
     icon = "tag"
     menu_label = "Underlying pattern types"
@@ -268,7 +268,7 @@ class AccreditationViewSetGroup(ModelViewSetGroup):
         SupervisedReviewViewSet,
         AccreditationSchemeViewSet,
         ContributoryFactorCategoryViewSet,
-        PatternTypeViewSet,
+        FindingCategoryViewSet,
         BulkIssueViewSet,
     )
 

@@ -37,6 +37,15 @@ def register_review_log_actions(actions):
         ("accreditation.register.episode_add", "Register: add episode", "Episode added"),
         ("accreditation.register.episode_change", "Register: change episode", "Episode changed"),
         ("accreditation.register.episode_remove", "Register: remove episode", "Episode removed"),
+        (
+            "accreditation.register.episode_reorder",
+            "Register: reorder episodes",
+            "Episodes renumbered",
+        ),
+        ("accreditation.register.finding_add", "Register: add finding", "Finding added"),
+        ("accreditation.register.finding_change", "Register: change finding", "Finding changed"),
+        ("accreditation.register.finding_remove", "Register: remove finding", "Finding removed"),
+        # Entries logged before the pattern register became the findings register.
         ("accreditation.register.pattern_add", "Register: add pattern", "Pattern added"),
         ("accreditation.register.pattern_change", "Register: change pattern", "Pattern changed"),
         ("accreditation.register.pattern_remove", "Register: remove pattern", "Pattern removed"),

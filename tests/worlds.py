@@ -23,7 +23,7 @@ from .accreditation.factories import (
     PDF_BYTES,
     add_register_entries,
     categories,
-    pattern_types,
+    finding_categories,
     record_group_session,
     stage,
     upload,
@@ -106,7 +106,7 @@ def build_accreditation_world(*, tess, pat, uma, sam, ali, ada, review, capture_
         "code": certificate.verification_code,
         "scheme": review.scheme_id,
         "category": categories()[0].pk,
-        "pattern_type": pattern_types()[0].pk,
+        "category": finding_categories()[0].pk,
         "cohort": cohort.pk,
         "bulk": bulk.pk,
     }

@@ -1,3 +1,4 @@
+from .analysis import ContributoryFactor, Finding, IssueForBoard, KeyPracticeEpisode
 from .award import (
     AccreditationApplication,
     Certificate,
@@ -7,17 +8,20 @@ from .award import (
 )
 from .bulk import BulkIssue, BulkIssueItem
 from .review import (
-    ContributoryFactor,
     Evidence,
-    KeyPracticeEpisode,
     ReviewStage,
     SignOff,
     SupervisedReview,
     SupervisionAttendance,
     SupervisionSession,
-    UnderlyingPattern,
 )
-from .scheme import AccreditationScheme, ContributoryFactorCategory, PatternType, StageDefinition
+from .scheme import (
+    AccreditationScheme,
+    ContributoryFactorCategory,
+    FactorLevel,
+    FindingCategory,
+    StageDefinition,
+)
 
 __all__ = [
     "AccreditationApplication",
@@ -31,13 +35,15 @@ __all__ = [
     "ContributoryFactorCategory",
     "Decision",
     "Evidence",
+    "FactorLevel",
+    "Finding",
+    "FindingCategory",
+    "IssueForBoard",
     "KeyPracticeEpisode",
-    "PatternType",
     "ReviewStage",
     "SignOff",
     "StageDefinition",
     "SupervisedReview",
     "SupervisionAttendance",
     "SupervisionSession",
-    "UnderlyingPattern",
 ]

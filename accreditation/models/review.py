@@ -202,69 +202,6 @@ class SignOff(AppendOnlyModel):
         ordering = ["created_at", "pk"]
 
 
-class KeyPracticeEpisode(models.Model):
-    class Assessment(models.TextChoices):
-        GOOD = "good", "Good practice"
-        PROBLEMATIC = "problematic", "Problematic"
-        MIXED = "mixed", "Mixed"
-
-    review = models.ForeignKey(
-        SupervisedReview, on_delete=models.CASCADE, related_name="key_practice_episodes"
-    )
-    title = models.CharField(max_length=200)
-    what_happened = models.TextField()
-    when = models.CharField(
-        max_length=100, blank=True, help_text="A date or period, e.g. 'March 2025'."
-    )
-    agencies = models.CharField(max_length=255, blank=True)
-    assessment = models.CharField(max_length=20, choices=Assessment.choices)
-    sort_order = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ReviewPartQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["sort_order", "pk"]
-
-    def __str__(self) -> str:
-        return self.title
-
-
-class ContributoryFactor(models.Model):
-    episode = models.ForeignKey(
-        KeyPracticeEpisode, on_delete=models.CASCADE, related_name="contributory_factors"
-    )
-    category = models.ForeignKey(
-        "accreditation.ContributoryFactorCategory", on_delete=models.PROTECT, related_name="+"
-    )
-    description = models.TextField()
-
-    class Meta:
-        ordering = ["category__sort_order", "pk"]
-
-
-class UnderlyingPattern(models.Model):
-    review = models.ForeignKey(
-        SupervisedReview, on_delete=models.CASCADE, related_name="underlying_patterns"
-    )
-    title = models.CharField(max_length=200)
-    description = models.TextField()
-    pattern_type = models.ForeignKey(
-        "accreditation.PatternType", on_delete=models.PROTECT, related_name="+"
-    )
-    episodes = models.ManyToManyField(KeyPracticeEpisode, related_name="patterns", blank=True)
-    priority = models.PositiveSmallIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ReviewPartQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["priority", "pk"]
-
-    def __str__(self) -> str:
-        return self.title
-
-
 class SupervisionSession(models.Model):
     class Kind(models.TextChoices):
         GROUP = "group", "Group supervision"

@@ -42,6 +42,18 @@ class AccreditationScheme(ClusterableModel):
     public_register_enabled = models.BooleanField(
         default=True, help_text="Holders may choose to appear on the public register."
     )
+    report_introduction = models.TextField(
+        "introduction",
+        blank=True,
+        help_text="Opens every review's draft report: why Learning Together reviews are "
+        "carried out and what the report is for.",
+    )
+    report_methodology = models.TextField(
+        "methodology",
+        blank=True,
+        help_text="The draft report's account of the systems method: the review team, the case "
+        "group, the conversations and the analysis. Blank lines separate paragraphs.",
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -55,7 +67,7 @@ class StageDefinition(Orderable):
     class Register(models.TextChoices):
         NONE = "", "None"
         KEY_PRACTICE_EPISODES = "kpe", "Key practice episodes and contributory factors"
-        UNDERLYING_PATTERNS = "patterns", "Underlying patterns"
+        FINDINGS = "findings", "Findings (underlying patterns) and issues for the board"
 
     class Needs(models.TextChoices):
         EVIDENCE = "evidence", "Files or written notes"
@@ -112,11 +124,38 @@ class StageDefinition(Orderable):
         return self.needs in (self.Needs.REGISTER, self.Needs.BOTH)
 
 
+class FactorLevel(models.Model):
+    """A level at which contributory factors work, from frontline practice to national context."""
+
+    name = models.CharField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class ContributoryFactorCategory(models.Model):
     """The nine contributory-factor categories; data, so staff can edit them."""
 
     name = models.CharField(max_length=200, unique=True)
     description = models.TextField(blank=True)
+    level = models.ForeignKey(
+        FactorLevel,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="categories",
+        help_text="The level at which factors of this kind work.",
+    )
+    prompting_questions = models.TextField(
+        blank=True,
+        help_text="Questions that lead the trainee through this category, one per line. They "
+        "are shown beside the box where a factor is written.",
+    )
     sort_order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -126,9 +165,14 @@ class ContributoryFactorCategory(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def questions(self) -> list[str]:
+        return [line.strip() for line in self.prompting_questions.splitlines() if line.strip()]
 
-class PatternType(models.Model):
-    """The typology of underlying patterns (Guide 24, Appendix 6); data, not code."""
+
+class FindingCategory(models.Model):
+    """The typology of underlying patterns that sorts a review's findings; one list, used by the
+    findings register, the draft report and the training module. Data, not code."""
 
     name = models.CharField(max_length=200, unique=True)
     description = models.TextField(blank=True)
@@ -136,6 +180,8 @@ class PatternType(models.Model):
 
     class Meta:
         ordering = ["sort_order", "name"]
+        verbose_name = "finding category"
+        verbose_name_plural = "finding categories (typology)"
 
     def __str__(self) -> str:
         return self.name

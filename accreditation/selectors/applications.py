@@ -11,9 +11,9 @@ from learning_platform.accounts.models import User
 from ..models import (
     AccreditationApplication,
     Certificate,
-    ContributoryFactor,
     Decision,
     Evidence,
+    Finding,
     KeyPracticeEpisode,
     ReviewStage,
     SignOff,
@@ -21,6 +21,7 @@ from ..models import (
     SupervisionAttendance,
 )
 from .certificates import CertificateStanding, certificate_standing
+from .reviews import review_episodes, review_findings
 
 Status = AccreditationApplication.Status
 
@@ -113,7 +114,7 @@ class Portfolio:
     modules: list[ModuleRow]
     stages: list[ReviewStage]
     episodes: list[KeyPracticeEpisode]
-    patterns: list
+    findings: list[Finding]
     supervision: list[SupervisionAttendance]
     decisions: list
     certificate: Certificate | None = None
@@ -138,17 +139,6 @@ def application_portfolio(*, application: AccreditationApplication) -> Portfolio
         )
         .order_by("sort_order")
     )
-    episodes = list(
-        KeyPracticeEpisode.objects.filter(review=review).prefetch_related(
-            Prefetch(
-                "contributory_factors",
-                queryset=ContributoryFactor.objects.select_related("category"),
-            )
-        )
-    )
-    patterns = list(
-        review.underlying_patterns.select_related("pattern_type").prefetch_related("episodes")
-    )
     supervision = list(
         SupervisionAttendance.objects.filter(trainee=trainee)
         .select_related("session__supervisor")
@@ -160,8 +150,8 @@ def application_portfolio(*, application: AccreditationApplication) -> Portfolio
         review=review,
         modules=_module_rows(trainee, application),
         stages=stages,
-        episodes=episodes,
-        patterns=patterns,
+        episodes=review_episodes(review=review),
+        findings=review_findings(review=review),
         supervision=supervision,
         decisions=list(_decisions_queryset().filter(application=application)),
         certificate=certificate,

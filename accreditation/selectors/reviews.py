@@ -8,12 +8,12 @@ from ..models import (
     AccreditationApplication,
     ContributoryFactor,
     Evidence,
+    Finding,
     KeyPracticeEpisode,
     ReviewStage,
     SignOff,
     StageDefinition,
     SupervisedReview,
-    UnderlyingPattern,
 )
 
 
@@ -65,22 +65,29 @@ def stage_history(*, stage: ReviewStage) -> list[SignOff]:
 
 
 def review_episodes(*, review: SupervisedReview) -> list[KeyPracticeEpisode]:
+    """The review's key practice episodes in number order, with their contributory factors and
+    the levels of their categories."""
     return list(
         KeyPracticeEpisode.objects.filter(review=review).prefetch_related(
             Prefetch(
                 "contributory_factors",
-                queryset=ContributoryFactor.objects.select_related("category"),
+                queryset=ContributoryFactor.objects.select_related("category__level"),
             )
         )
     )
 
 
-def review_patterns(*, review: SupervisedReview) -> list[UnderlyingPattern]:
-    return list(
-        UnderlyingPattern.objects.filter(review=review)
-        .select_related("pattern_type")
-        .prefetch_related("episodes")
+def review_findings(*, review: SupervisedReview) -> list[Finding]:
+    """The review's findings in priority order, each numbered (``number``), with its category,
+    its key practice episodes and its issues for the board."""
+    findings = list(
+        Finding.objects.filter(review=review)
+        .select_related("category")
+        .prefetch_related("episodes", "issues_for_board")
     )
+    for number, finding in enumerate(findings, start=1):
+        finding.number = number
+    return findings
 
 
 def stages_waiting_for_supervisor(*, supervisor: User) -> list[ReviewStage]:
@@ -153,7 +160,7 @@ def stage_reopen_refusal(*, review: SupervisedReview, lock: bool = False) -> str
 
 _REGISTER_ENTRY = {
     StageDefinition.Register.KEY_PRACTICE_EPISODES: ("key practice episode", KeyPracticeEpisode),
-    StageDefinition.Register.UNDERLYING_PATTERNS: ("underlying pattern", UnderlyingPattern),
+    StageDefinition.Register.FINDINGS: ("finding", Finding),
 }
 
 
@@ -162,10 +169,15 @@ def stage_still_needed(
     stage: ReviewStage,
     evidence_count: int | None = None,
     register_count: int | None = None,
+    findings: list[Finding] | None = None,
 ) -> list[str]:
     """What the stage still lacks before it may be submitted, as its definition asks, each as a
     phrase ("a file or a written note"); empty when nothing is missing. A page that has already
-    loaded the evidence or the register passes their counts, so nothing is read twice."""
+    loaded the evidence or the register passes their counts (and a findings stage its findings,
+    from ``review_findings``), so nothing is read twice.
+
+    A findings stage also needs every finding complete: at least one linked key practice episode
+    and one issue for the board."""
     definition = stage.definition
     missing = []
     if definition.needs_evidence:
@@ -184,11 +196,20 @@ def stage_still_needed(
                 f"at least {needed} {noun}{'s' if needed != 1 else ''} in its register "
                 f"(it has {register_count})"
             )
+    if definition.register == StageDefinition.Register.FINDINGS:
+        if findings is None:
+            findings = review_findings(review=stage.review)
+        for finding in findings:
+            lacks = finding.missing()
+            if lacks:
+                missing.append(
+                    f"{' and '.join(lacks)} for finding {finding.number}, “{finding.title}”"
+                )
     return missing
 
 
 def stage_still_needed_message(*, missing: list[str]) -> str:
-    return f"Add evidence before submitting this stage: {', and '.join(missing)}."
+    return f"Before submitting this stage, add {', and '.join(missing)}."
 
 
 def stage_held_back_by(*, stage: ReviewStage) -> ReviewStage | None:

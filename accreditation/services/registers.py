@@ -1,5 +1,6 @@
 """The stage registers: key practice episodes with their contributory factors (stage 3 in the
-default scheme) and underlying patterns linked to the episodes that support them (stage 4).
+default scheme) and findings, each linked to the episodes behind it and carrying its issues for
+the board (stage 4).
 
 Each register belongs to the stage whose definition names it, and changes only while that stage
 is editable (not submitted, not approved). Changing it starts a stage not yet started.
@@ -19,11 +20,12 @@ from ..exceptions import TransitionError
 from ..models import (
     ContributoryFactor,
     ContributoryFactorCategory,
+    Finding,
+    FindingCategory,
+    IssueForBoard,
     KeyPracticeEpisode,
-    PatternType,
     ReviewStage,
     StageDefinition,
-    UnderlyingPattern,
 )
 from .stages import lock_editable_stage
 
@@ -65,38 +67,62 @@ def _log(stage: ReviewStage, action: str, user: User, **data) -> None:
     log(instance=stage, action=f"accreditation.register.{action}", user=user, data=data)
 
 
-def _check_episodes(review_id: int, episodes: Iterable[KeyPracticeEpisode]) -> list:
+def _check_finding_links(review_id: int, links: tuple) -> tuple[list, list[str]]:
+    episodes, issues = links
     episodes = list(episodes)
     if any(episode.review_id != review_id for episode in episodes):
-        raise TransitionError("A pattern can only be linked to this review's episodes.")
-    return episodes
+        raise TransitionError("A finding can only be linked to this review's episodes.")
+    return episodes, [text.strip() for text in issues if text and text.strip()]
+
+
+def _save_finding_links(finding: Finding, links: tuple[list, list[str]]) -> None:
+    episodes, issues = links
+    finding.episodes.set(episodes)
+    IssueForBoard.objects.filter(finding=finding).delete()
+    IssueForBoard.objects.bulk_create(
+        IssueForBoard(finding=finding, text=text, sort_order=order)
+        for order, text in enumerate(issues, start=1)
+    )
 
 
 def _next_episode_sort_order(stage: ReviewStage) -> dict:
-    last = (
-        KeyPracticeEpisode.objects.filter(review_id=stage.review_id)
-        .order_by("-sort_order")
-        .values_list("sort_order", flat=True)
-        .first()
-    )
-    return {"sort_order": (last or 0) + 1}
+    # Numbers run 1, 2, 3 with no gaps, so the next is one more than the count.
+    return {"sort_order": KeyPracticeEpisode.objects.filter(review_id=stage.review_id).count() + 1}
 
 
-def _refuse_if_supporting_a_pattern(episode: KeyPracticeEpisode) -> None:
-    if episode.patterns.exists():
+def _renumber_episodes(review_id: int, order: list[int] | None = None) -> None:
+    """Number the review's episodes 1, 2, 3 in ``order`` (their ids), or in their current order."""
+    episodes = list(KeyPracticeEpisode.objects.filter(review_id=review_id))
+    if order is not None:
+        position = {pk: index for index, pk in enumerate(order)}
+        episodes.sort(key=lambda episode: position[episode.pk])
+    changed = []
+    for number, episode in enumerate(episodes, start=1):
+        if episode.sort_order != number:
+            episode.sort_order = number
+            changed.append(episode)
+    KeyPracticeEpisode.objects.bulk_update(changed, ["sort_order"])
+
+
+def _refuse_if_behind_a_finding(episode: KeyPracticeEpisode) -> None:
+    titles = list(episode.findings.values_list("title", flat=True))
+    if titles:
         # Removing it would silently change the findings that rest on it.
         raise TransitionError(
-            "This episode supports an underlying pattern. Unlink it from the pattern first."
+            f"{episode.label} is linked to the finding “{titles[0]}”"
+            + (f" and {len(titles) - 1} more" if len(titles) > 1 else "")
+            + ". Unlink it from the finding first."
         )
 
 
 @dataclass(frozen=True)
 class _Kind:
     """What differs between the two registers: the model, the words in refusals and audit
-    actions, and what each entry links to (an episode's factors, a pattern's episodes)."""
+    actions, and what each entry links to (an episode's factors; a finding's episodes and its
+    issues for the board)."""
 
     name: str  # the audit actions are "<name>_add", "<name>_change", "<name>_remove"
-    model: type[KeyPracticeEpisode] | type[UnderlyingPattern]
+    model: type[KeyPracticeEpisode] | type[Finding]
     register: str
     noun: str  # for refusals: "You cannot add an episode ..."
     text_fields: tuple[str, ...]  # stripped of surrounding white space
@@ -104,6 +130,7 @@ class _Kind:
     save_links: Callable[[Any, Any], None]  # (entry, links)
     fields_on_create: Callable[[ReviewStage], dict] = lambda stage: {}
     check_remove: Callable[[Any], None] = lambda entry: None
+    after_remove: Callable[[int], None] = lambda review_id: None
 
 
 EPISODES = _Kind(
@@ -111,20 +138,30 @@ EPISODES = _Kind(
     model=KeyPracticeEpisode,
     register=Register.KEY_PRACTICE_EPISODES,
     noun="an episode",
-    text_fields=("title", "what_happened", "when", "agencies"),
+    text_fields=(
+        "title",
+        "what_happened",
+        "when",
+        "agencies",
+        "assessment_explanation",
+        "local_rationality",
+        "data_sources",
+        "case_group_note",
+    ),
     check_links=lambda review_id, factors: factors or {},
     save_links=_save_factors,
     fields_on_create=_next_episode_sort_order,
-    check_remove=_refuse_if_supporting_a_pattern,
+    check_remove=_refuse_if_behind_a_finding,
+    after_remove=_renumber_episodes,
 )
-PATTERNS = _Kind(
-    name="pattern",
-    model=UnderlyingPattern,
-    register=Register.UNDERLYING_PATTERNS,
-    noun="a pattern",
-    text_fields=("title", "description"),
-    check_links=_check_episodes,
-    save_links=lambda pattern, episodes: pattern.episodes.set(episodes),
+FINDINGS = _Kind(
+    name="finding",
+    model=Finding,
+    register=Register.FINDINGS,
+    noun="a finding",
+    text_fields=("title", "in_this_case", "how_we_know", "system_reliability", "statement"),
+    check_links=_check_finding_links,
+    save_links=_save_finding_links,
 )
 
 
@@ -163,10 +200,25 @@ def _entry_delete(kind: _Kind, *, entry, user: User) -> None:
     stage = _lock_entry_stage(kind, user, "remove", entry=entry)
     kind.check_remove(entry)
     _log(stage, f"{kind.name}_remove", user, **{f"{kind.name}_id": entry.pk}, title=entry.title)
+    review_id = entry.review_id
     entry.delete()
+    kind.after_remove(review_id)
 
 
 # Key practice episodes ----------------------------------------------------------------------
+
+EPISODE_FIELDS = (
+    "title",
+    "what_happened",
+    "when",
+    "agencies",
+    "assessment",
+    "assessment_explanation",
+    "local_rationality",
+    "data_sources",
+    "case_group_view",
+    "case_group_note",
+)
 
 
 @transaction.atomic
@@ -176,12 +228,18 @@ def episode_create(
     user: User,
     title: str,
     what_happened: str,
+    assessment: str,
     when: str = "",
     agencies: str = "",
-    assessment: str,
+    assessment_explanation: str = "",
+    local_rationality: str = "",
+    data_sources: str = "",
+    case_group_view: str = KeyPracticeEpisode.CaseGroupView.NOT_DISCUSSED,
+    case_group_note: str = "",
     factors: Mapping[ContributoryFactorCategory, str] | None = None,
 ) -> KeyPracticeEpisode:
-    fields = _episode_fields(title, what_happened, when, agencies, assessment)
+    """Add an episode to the review, numbered after the last."""
+    fields = {name: value for name, value in locals().items() if name in EPISODE_FIELDS}
     return _entry_save(EPISODES, stage=stage, user=user, fields=fields, links=factors)
 
 
@@ -192,72 +250,117 @@ def episode_update(
     user: User,
     title: str,
     what_happened: str,
+    assessment: str,
     when: str = "",
     agencies: str = "",
-    assessment: str,
+    assessment_explanation: str = "",
+    local_rationality: str = "",
+    data_sources: str = "",
+    case_group_view: str = KeyPracticeEpisode.CaseGroupView.NOT_DISCUSSED,
+    case_group_note: str = "",
     factors: Mapping[ContributoryFactorCategory, str] | None = None,
 ) -> KeyPracticeEpisode:
-    fields = _episode_fields(title, what_happened, when, agencies, assessment)
+    fields = {name: value for name, value in locals().items() if name in EPISODE_FIELDS}
     return _entry_save(EPISODES, entry=episode, user=user, fields=fields, links=factors)
-
-
-def _episode_fields(title, what_happened, when, agencies, assessment) -> dict:
-    return {
-        "title": title,
-        "what_happened": what_happened,
-        "when": when,
-        "agencies": agencies,
-        "assessment": assessment,
-    }
 
 
 @transaction.atomic
 def episode_delete(*, episode: KeyPracticeEpisode, user: User) -> None:
+    """Remove an episode no finding rests on; the episodes after it move up a number."""
     _entry_delete(EPISODES, entry=episode, user=user)
 
 
-# Underlying patterns ------------------------------------------------------------------------
+@transaction.atomic
+def episodes_reorder(*, stage: ReviewStage, user: User, order: list[int]) -> None:
+    """Renumber the review's episodes in ``order``, which names each of them once by id."""
+    stage = _lock_entry_stage(EPISODES, user, "reorder", stage=stage)
+    current = set(
+        KeyPracticeEpisode.objects.filter(review_id=stage.review_id).values_list("pk", flat=True)
+    )
+    if len(order) != len(set(order)) or set(order) != current:
+        raise TransitionError(
+            "The episodes have changed since this page was loaded, or the new order names "
+            "episodes of another review. Nothing was moved: reload the page and try again."
+        )
+    _renumber_episodes(stage.review_id, order)
+    _log(stage, "episode_reorder", user, order=order)
+
+
+def episode_move(*, episode: KeyPracticeEpisode, user: User, by: int) -> None:
+    """Move an episode up (``by`` -1) or down (+1) one place."""
+    with transaction.atomic():
+        stage = register_stage(review_id=episode.review_id, register=EPISODES.register)
+        stage = _lock_entry_stage(EPISODES, user, "reorder", stage=stage)
+        order = list(
+            KeyPracticeEpisode.objects.filter(review_id=stage.review_id).values_list(
+                "pk", flat=True
+            )
+        )
+        index = order.index(episode.pk)
+        target = index + by
+        if not 0 <= target < len(order):
+            end = "first" if by < 0 else "last"
+            raise TransitionError(f"KPE{index + 1} is already {end}; it cannot move further.")
+        order[index], order[target] = order[target], order[index]
+        episodes_reorder(stage=stage, user=user, order=order)
+
+
+# Findings -----------------------------------------------------------------------------------
+
+FINDING_FIELDS = (
+    "title",
+    "category",
+    "direction",
+    "in_this_case",
+    "how_we_know",
+    "system_reliability",
+    "statement",
+    "priority",
+)
 
 
 @transaction.atomic
-def pattern_create(
+def finding_create(
     *,
     stage: ReviewStage,
     user: User,
     title: str,
-    description: str,
-    pattern_type: PatternType,
-    priority: int,
+    category: FindingCategory,
+    in_this_case: str,
+    direction: str = Finding.Direction.POOR_PRACTICE_MORE_LIKELY,
+    how_we_know: str = "",
+    system_reliability: str = "",
+    statement: str = "",
+    priority: int = 1,
     episodes: Iterable[KeyPracticeEpisode] = (),
-) -> UnderlyingPattern:
-    fields = _pattern_fields(title, description, pattern_type, priority)
-    return _entry_save(PATTERNS, stage=stage, user=user, fields=fields, links=episodes)
+    issues_for_board: Iterable[str] = (),
+) -> Finding:
+    fields = {name: value for name, value in locals().items() if name in FINDING_FIELDS}
+    links = (episodes, issues_for_board)
+    return _entry_save(FINDINGS, stage=stage, user=user, fields=fields, links=links)
 
 
 @transaction.atomic
-def pattern_update(
+def finding_update(
     *,
-    pattern: UnderlyingPattern,
+    finding: Finding,
     user: User,
     title: str,
-    description: str,
-    pattern_type: PatternType,
-    priority: int,
+    category: FindingCategory,
+    in_this_case: str,
+    direction: str = Finding.Direction.POOR_PRACTICE_MORE_LIKELY,
+    how_we_know: str = "",
+    system_reliability: str = "",
+    statement: str = "",
+    priority: int = 1,
     episodes: Iterable[KeyPracticeEpisode] = (),
-) -> UnderlyingPattern:
-    fields = _pattern_fields(title, description, pattern_type, priority)
-    return _entry_save(PATTERNS, entry=pattern, user=user, fields=fields, links=episodes)
-
-
-def _pattern_fields(title, description, pattern_type, priority) -> dict:
-    return {
-        "title": title,
-        "description": description,
-        "pattern_type": pattern_type,
-        "priority": priority,
-    }
+    issues_for_board: Iterable[str] = (),
+) -> Finding:
+    fields = {name: value for name, value in locals().items() if name in FINDING_FIELDS}
+    links = (episodes, issues_for_board)
+    return _entry_save(FINDINGS, entry=finding, user=user, fields=fields, links=links)
 
 
 @transaction.atomic
-def pattern_delete(*, pattern: UnderlyingPattern, user: User) -> None:
-    _entry_delete(PATTERNS, entry=pattern, user=user)
+def finding_delete(*, finding: Finding, user: User) -> None:
+    _entry_delete(FINDINGS, entry=finding, user=user)

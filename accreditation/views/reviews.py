@@ -16,13 +16,15 @@ from learning_platform.accounts.roles import user_is_supervisor
 
 from .. import access
 from ..exceptions import TransitionError
-from ..forms import EpisodeForm, EvidenceFileForm, EvidenceNoteForm, PatternForm, StageCommentForm
-from ..models import (
-    KeyPracticeEpisode,
-    ReviewStage,
-    StageDefinition,
-    UnderlyingPattern,
+from ..forms import (
+    EpisodeForm,
+    EpisodeOrderForm,
+    EvidenceFileForm,
+    EvidenceNoteForm,
+    FindingForm,
+    StageCommentForm,
 )
+from ..models import Finding, KeyPracticeEpisode, ReviewStage, StageDefinition
 from ..selectors import reviews as selectors
 from ..services import registers, stages
 
@@ -80,16 +82,17 @@ def render_stage(request: HttpRequest, stage: ReviewStage, **bound_forms) -> Htt
     for action in _COMMENT_FORMS:
         context[f"{action}_form"] = bound_forms.get(f"{action}_form") or comment_form(action)
     register = stage.definition.register
-    if register in (Register.KEY_PRACTICE_EPISODES, Register.UNDERLYING_PATTERNS):
+    if register in (Register.KEY_PRACTICE_EPISODES, Register.FINDINGS):
         context["episodes"] = selectors.review_episodes(review=review)
-    if register == Register.UNDERLYING_PATTERNS:
-        context["patterns"] = selectors.review_patterns(review=review)
+    if register == Register.FINDINGS:
+        context["findings"] = selectors.review_findings(review=review)
     if actions["edit"]:
-        register_entries = context.get("patterns", context.get("episodes"))
+        register_entries = context.get("findings", context.get("episodes"))
         context["still_needed"] = selectors.stage_still_needed(
             stage=stage,
             evidence_count=len(context["evidence"]),
             register_count=None if register_entries is None else len(register_entries),
+            findings=context.get("findings"),
         )
     return render(request, "accreditation/stage/stage_detail.html", context)
 
@@ -260,9 +263,9 @@ class RegisterKind:
 
     register: str
     label: str  # starts the success messages: "Key practice episode “…” added."
-    model: type[KeyPracticeEpisode] | type[UnderlyingPattern]
+    model: type[KeyPracticeEpisode] | type[Finding]
     name: str  # the entry's keyword in the update and delete services
-    form: type[EpisodeForm] | type[PatternForm]
+    form: type[EpisodeForm] | type[FindingForm]
     heading: str  # "Add a key practice episode", "Change a key practice episode"
     fields_template: str
     get_for_reviewer: Callable[..., Any]
@@ -284,18 +287,18 @@ EPISODES = RegisterKind(
     update=registers.episode_update,
     delete=registers.episode_delete,
 )
-PATTERNS = RegisterKind(
-    register=Register.UNDERLYING_PATTERNS,
-    label="Underlying pattern",
-    model=UnderlyingPattern,
-    name="pattern",
-    form=PatternForm,
-    heading="an underlying pattern",
-    fields_template="accreditation/stage/_pattern_fields.html",
-    get_for_reviewer=access.get_pattern_for_reviewer,
-    create=registers.pattern_create,
-    update=registers.pattern_update,
-    delete=registers.pattern_delete,
+FINDINGS = RegisterKind(
+    register=Register.FINDINGS,
+    label="Finding",
+    model=Finding,
+    name="finding",
+    form=FindingForm,
+    heading="a finding",
+    fields_template="accreditation/stage/_finding_fields.html",
+    get_for_reviewer=access.get_finding_for_reviewer,
+    create=registers.finding_create,
+    update=registers.finding_update,
+    delete=registers.finding_delete,
 )
 
 
@@ -350,3 +353,22 @@ def register_entry_delete(request: HttpRequest, pk: int, kind: RegisterKind) -> 
         return _refuse(request, stage, error)
     messages.success(request, f"{kind.label} “{entry.title}” removed.")
     return redirect(_stage_url(stage) + "#register")
+
+
+@login_required
+@require_POST
+def episode_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move an episode one place up or down; the episodes are renumbered to follow."""
+    episode = access.get_episode_for_reviewer(request.user, pk)
+    stage = registers.register_stage(review_id=episode.review_id, register=EPISODES.register)
+    form = EpisodeOrderForm(request.POST)
+    if not form.is_valid():
+        return _refuse(request, stage, TransitionError("Choose to move the episode up or down."))
+    by = -1 if form.cleaned_data["direction"] == "up" else 1
+    try:
+        registers.episode_move(episode=episode, user=request.user, by=by)
+    except TransitionError as error:
+        return _refuse(request, stage, error)
+    episode.refresh_from_db(fields=["sort_order"])
+    messages.success(request, f"“{episode.title}” is now {episode.label}.")
+    return redirect(f"{_stage_url(stage)}#episode-{episode.pk}")

@@ -15,7 +15,7 @@ import factory
 from accreditation.models import (
     AccreditationScheme,
     ContributoryFactorCategory,
-    PatternType,
+    FindingCategory,
     ReviewStage,
     SupervisedReview,
 )
@@ -35,8 +35,8 @@ def categories() -> list[ContributoryFactorCategory]:
     return list(ContributoryFactorCategory.objects.all())
 
 
-def pattern_types() -> list[PatternType]:
-    return list(PatternType.objects.all())
+def finding_categories() -> list[FindingCategory]:
+    return list(FindingCategory.objects.all())
 
 
 def make_supervisor(full_name: str = "Sid Supervisor", email: str = "sid@example.org"):
@@ -90,10 +90,10 @@ def approve_stages(review: SupervisedReview, trainee, supervisor, numbers) -> No
 
 def fill_stage(review: SupervisedReview, user, number: int) -> ReviewStage:
     """Give a stage what it needs before it is submitted: a note, and an entry in its register
-    (a key practice episode, or an underlying pattern citing one) when it has one."""
+    (a key practice episode, or a finding citing one, with an issue for the board) when it has one."""
     from accreditation.models import KeyPracticeEpisode, StageDefinition
     from accreditation.services.evidence import evidence_add_note
-    from accreditation.services.registers import episode_create, pattern_create
+    from accreditation.services.registers import episode_create, finding_create
 
     s = stage(review, number)
     evidence_add_note(stage=s, user=user, title="Work", note="Done.")
@@ -102,22 +102,23 @@ def fill_stage(review: SupervisedReview, user, number: int) -> ReviewStage:
         episode_create(
             stage=s, user=user, title="Strategy meeting", what_happened="…", assessment="mixed"
         )
-    elif s.definition.register == Register.UNDERLYING_PATTERNS:
-        pattern_create(
+    elif s.definition.register == Register.FINDINGS:
+        finding_create(
             stage=s,
             user=user,
             title="Meetings exclude health",
-            description="Invitations go by a list that omits GPs.",
-            pattern_type=pattern_types()[0],
+            in_this_case="Invitations go by a list that omits GPs.",
+            category=finding_categories()[0],
             priority=1,
             episodes=list(KeyPracticeEpisode.objects.filter(review=review)[:1]),
+            issues_for_board=["How does the partnership make sure GPs are invited?"],
         )
     return stage(review, number)
 
 
 def add_register_entries(review: SupervisedReview, user) -> tuple:
-    """A key practice episode on stage 3 and an underlying pattern on stage 4 that cites it."""
-    from accreditation.services.registers import episode_create, pattern_create
+    """A key practice episode on stage 3 and a finding on stage 4 that cites it."""
+    from accreditation.services.registers import episode_create, finding_create
 
     episode = episode_create(
         stage=stage(review, 3),
@@ -126,14 +127,15 @@ def add_register_entries(review: SupervisedReview, user) -> tuple:
         what_happened="A meeting without health present.",
         assessment="problematic",
     )
-    pattern = pattern_create(
+    pattern = finding_create(
         stage=stage(review, 4),
         user=user,
         title="Meetings exclude health",
-        description="Invitations go by a list that omits GPs.",
-        pattern_type=pattern_types()[0],
+        in_this_case="Invitations go by a list that omits GPs.",
+        category=finding_categories()[0],
         priority=1,
         episodes=[episode],
+        issues_for_board=["How does the partnership make sure GPs are invited?"],
     )
     return episode, pattern
 

@@ -24,7 +24,7 @@ from accreditation.models import (
     ReviewStage,
     SupervisionAttendance,
     SupervisionSession,
-    UnderlyingPattern,
+    Finding,
 )
 
 from .award_builders import STATEMENT
@@ -126,7 +126,7 @@ def _pattern_data(w, title="Meetings exclude health"):
     return {
         "title": title,
         "description": "Invitations go by a list that omits GPs.",
-        "pattern_type": w.ids["pattern_type"],
+        "category": w.ids["category"],
         "priority": "2",
         "episodes": [w.ids["episode"]],
     }
@@ -235,29 +235,29 @@ REVIEW_ROWS = [
         check=gone(KeyPracticeEpisode, "spare_episode"),
     ),
     Row(
-        "accreditation:pattern_add",
+        "accreditation:finding_add",
         "pattern_stage",
         PAIR,
         _pattern_data,
         arrange=stage_in("pattern_stage", Status.IN_PROGRESS),
-        check=lambda w, user: UnderlyingPattern.objects.count() == 2,
+        check=lambda w, user: Finding.objects.count() == 2,
     ),
     Row(
-        "accreditation:pattern_edit",
+        "accreditation:finding_edit",
         "pattern",
         PAIR,
         lambda w: _pattern_data(w, title="Meetings leave out GPs"),
         arrange=stage_in("pattern_stage", Status.IN_PROGRESS),
         check=lambda w, user: (
-            UnderlyingPattern.objects.get(pk=w.ids["pattern"]).title == "Meetings leave out GPs"
+            Finding.objects.get(pk=w.ids["pattern"]).title == "Meetings leave out GPs"
         ),
     ),
     Row(
-        "accreditation:pattern_delete",
+        "accreditation:finding_delete",
         "pattern",
         PAIR,
         arrange=stage_in("pattern_stage", Status.IN_PROGRESS),
-        check=gone(UnderlyingPattern, "pattern"),
+        check=gone(Finding, "pattern"),
     ),
     # Supervision: the supervisor records, each attendee confirms their own attendance.
     Row(

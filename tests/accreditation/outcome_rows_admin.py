@@ -5,7 +5,7 @@ from accreditation.models import (
     BulkIssue,
     BulkIssueItem,
     ContributoryFactorCategory,
-    PatternType,
+    FindingCategory,
     SupervisedReview,
 )
 
@@ -79,22 +79,22 @@ ADMIN_ROWS = [
     ),
     Row("contributory_factor_categories:delete", "category", NOBODY),
     Row(
-        "pattern_types:add",
+        "finding_categories:add",
         None,
         frozenset({"ada"}),
         AdminForm(lambda w: {"name": "Tools", "sort_order": "99"}),
-        check=lambda w, user: PatternType.objects.filter(name="Tools").exists(),
+        check=lambda w, user: FindingCategory.objects.filter(name="Tools").exists(),
     ),
     Row(
-        "pattern_types:edit",
-        "pattern_type",
+        "finding_categories:edit",
+        "category",
         frozenset({"ada"}),
         AdminForm(lambda w: {"name": "Renamed type"}),
         check=lambda w, user: (
-            PatternType.objects.get(pk=w.ids["pattern_type"]).name == "Renamed type"
+            FindingCategory.objects.get(pk=w.ids["category"]).name == "Renamed type"
         ),
     ),
-    Row("pattern_types:delete", "pattern_type", NOBODY),
+    Row("finding_categories:delete", "category", NOBODY),
     Row(
         "bulk_issues:start",
         "cohort",

@@ -116,9 +116,9 @@ TABLE = [
     ("accreditation:episode_add", "kpe_stage", "GET", None, PAIR_ONLY),
     ("accreditation:episode_edit", "episode", "GET", None, PAIR_ONLY),
     ("accreditation:episode_delete", "episode", "POST", {}, PAIR_ONLY),
-    ("accreditation:pattern_add", "pattern_stage", "GET", None, PAIR_ONLY),
-    ("accreditation:pattern_edit", "pattern", "GET", None, PAIR_ONLY),
-    ("accreditation:pattern_delete", "pattern", "POST", {}, PAIR_ONLY),
+    ("accreditation:finding_add", "pattern_stage", "GET", None, PAIR_ONLY),
+    ("accreditation:finding_edit", "pattern", "GET", None, PAIR_ONLY),
+    ("accreditation:finding_delete", "pattern", "POST", {}, PAIR_ONLY),
     # Supervision
     ("accreditation:supervisor_queue", None, "GET", None, only("sam")),
     ("accreditation:supervision_log", None, "GET", None, only("sam")),
@@ -164,7 +164,7 @@ _ADMIN_OBJECTS = {
     "supervised_reviews": "review",
     "accreditation_schemes": "scheme",
     "contributory_factor_categories": "category",
-    "pattern_types": "pattern_type",
+    "finding_categories": "category",
     "bulk_issues": "bulk",
 }
 # Admin URLs whose object differs from the rest of their screen's.

@@ -59,7 +59,7 @@ from .factories import (
     PDF_BYTES,
     add_register_entries,
     categories,
-    pattern_types,
+    finding_categories,
     record_group_session,
     stage,
     upload,
@@ -125,7 +125,7 @@ def world(tess, pat, uma, sam, ali, ada, review, other_review):
             "code": certificate.verification_code,
             "scheme": review.scheme_id,
             "category": categories()[0].pk,
-            "pattern_type": pattern_types()[0].pk,
+            "category": finding_categories()[0].pk,
             "cohort": enrolment.cohort_id,
             "bulk": bulk.pk,
         },
@@ -142,7 +142,7 @@ _ADMIN_OBJECTS = {
     "supervised_reviews": "review",
     "accreditation_schemes": "scheme",
     "contributory_factor_categories": "category",
-    "pattern_types": "pattern_type",
+    "finding_categories": "category",
     "bulk_issues": "bulk",
 }
 READ_ONLY = {

@@ -46,8 +46,8 @@ PAGES = [
     ("accreditation:stage_detail", "pattern_stage", READ),
     ("accreditation:episode_add", "kpe_stage", EDIT),
     ("accreditation:episode_edit", "episode", EDIT),
-    ("accreditation:pattern_add", "pattern_stage", EDIT),
-    ("accreditation:pattern_edit", "pattern", EDIT),
+    ("accreditation:finding_add", "pattern_stage", EDIT),
+    ("accreditation:finding_edit", "pattern", EDIT),
     ("accreditation:supervisor_queue", None, SUPERVISORS),
     ("accreditation:supervision_log", None, SUPERVISORS),
     ("accreditation:my_supervision", None, EVERYONE),
@@ -88,7 +88,7 @@ ACTIONS = [
     ("accreditation:evidence_edit_note", "evidence"),
     ("accreditation:evidence_download", "evidence"),
     ("accreditation:episode_delete", "episode"),
-    ("accreditation:pattern_delete", "pattern"),
+    ("accreditation:finding_delete", "pattern"),
     ("accreditation:session_confirm", "session"),
 ]
 

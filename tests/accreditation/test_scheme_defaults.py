@@ -10,7 +10,13 @@ import pytest
 
 from accreditation.models import ReviewStage
 
-from .factories import SupervisedReviewFactory, categories, default_scheme, pattern_types, stage
+from .factories import (
+    SupervisedReviewFactory,
+    categories,
+    default_scheme,
+    finding_categories,
+    stage,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,13 +37,13 @@ def test_it_ships_the_default_scheme_with_guide_24s_stages():
         "Report",
     ]
     assert all(s.guidance and s.expected_evidence for s in stages)
-    assert [s.register for s in stages] == ["", "", "kpe", "patterns", ""]
+    assert [s.register for s in stages] == ["", "", "kpe", "findings", ""]
     # The registers are the evidence of the stages that have one.
     assert [s.needs for s in stages] == ["evidence", "evidence", "register", "register", "evidence"]
     assert all(s.min_register_entries == 1 for s in stages)
 
 
-def test_it_ships_the_nine_categories_and_the_six_pattern_types():
+def test_it_ships_the_nine_categories_and_the_six_finding_categories():
     assert [c.name for c in categories()] == [
         "Family",
         "Your role",
@@ -49,7 +55,7 @@ def test_it_ships_the_nine_categories_and_the_six_pattern_types():
         "Wider political context",
         "Other",
     ]
-    names = [t.name for t in pattern_types()]
+    names = [t.name for t in finding_categories()]
     assert len(names) == 6
     assert names[0] == "Human–tool operation"
     assert "Family–professional interaction" in names

@@ -120,9 +120,7 @@ def test_it_says_so_when_submitting_with_no_evidence(client, review, tess):
     response = client.post(
         reverse("accreditation:stage_submit", args=[s.pk]), {"submit-comment": ""}, follow=True
     )
-    assert "Add evidence before submitting this stage: a file or a written note." in _messages(
-        response
-    )
+    assert "Before submitting this stage, add a file or a written note." in _messages(response)
     assert stage(review, 2).status == Status.IN_PROGRESS
 
 

@@ -94,7 +94,7 @@ def test_it_refuses_a_register_stage_with_too_few_entries(review, tess):
     with pytest.raises(TransitionError) as refused:
         stage_submit(stage=stage(review, 3), user=tess)
     assert str(refused.value) == (
-        "Add evidence before submitting this stage: at least 2 key practice episodes in its "
+        "Before submitting this stage, add at least 2 key practice episodes in its "
         "register (it has 1)."
     )
     assert stage_state(stage(review, 3)) == before
@@ -107,11 +107,11 @@ def test_it_needs_both_when_the_stage_asks_for_both(review, tess):
     with pytest.raises(TransitionError) as refused:
         stage_submit(stage=stage(review, 4), user=tess)
     assert str(refused.value) == (
-        "Add evidence before submitting this stage: a file or a written note, and at least 1 "
+        "Before submitting this stage, add a file or a written note, and at least 1 "
         "underlying pattern in its register (it has 0)."
     )
     evidence_add_note(stage=stage(review, 4), user=tess, title="Issues for the board", note="…")
-    with pytest.raises(TransitionError, match="^Add evidence before submitting this stage: at "):
+    with pytest.raises(TransitionError, match="^Before submitting this stage, add at "):
         stage_submit(stage=stage(review, 4), user=tess)
     assert stage(review, 4).status == Status.IN_PROGRESS
 

@@ -124,7 +124,7 @@ def test_it_refuses_to_submit_a_stage_with_no_evidence(review, tess):
     before = stage_state(s)
     with pytest.raises(
         TransitionError,
-        match="^Add evidence before submitting this stage: a file or a written note.$",
+        match="^Before submitting this stage, add a file or a written note.$",
     ):
         stage_submit(stage=stage(review, 2), user=tess)
     assert stage_state(s) == before

@@ -219,9 +219,9 @@ MATRIX: dict[str, Row] = {
         args=("episode",),
         method="POST",
     ),
-    "accreditation:pattern_add": Row(PAIR_ONLY, world=ACCREDITATION, args=("pattern_stage",)),
-    "accreditation:pattern_edit": Row(PAIR_ONLY, world=ACCREDITATION, args=("pattern",)),
-    "accreditation:pattern_delete": Row(
+    "accreditation:finding_add": Row(PAIR_ONLY, world=ACCREDITATION, args=("pattern_stage",)),
+    "accreditation:finding_edit": Row(PAIR_ONLY, world=ACCREDITATION, args=("pattern",)),
+    "accreditation:finding_delete": Row(
         expect({"tess", "pat"}, status=REDIRECT),
         world=ACCREDITATION,
         args=("pattern",),
@@ -321,7 +321,7 @@ MATRIX: dict[str, Row] = {
     **admin_rows("supervised_reviews", ACCREDITATION, "review", _standard_admin(inspect=True)),
     **admin_rows("accreditation_schemes", ACCREDITATION, "scheme", _standard_admin()),
     **admin_rows("contributory_factor_categories", ACCREDITATION, "category", _standard_admin()),
-    **admin_rows("pattern_types", ACCREDITATION, "pattern_type", _standard_admin()),
+    **admin_rows("finding_categories", ACCREDITATION, "category", _standard_admin()),
     "bulk_issues:index": Row(ADMIN, world=ACCREDITATION),
     "bulk_issues:start": Row(ADMIN, world=ACCREDITATION, args=("cohort",)),
     "bulk_issues:detail": Row(ADMIN, world=ACCREDITATION, args=("bulk",)),

@@ -80,7 +80,7 @@ ACCREDITATION_PREFIXES = (
     "supervised_reviews:",
     "accreditation_schemes:",
     "contributory_factor_categories:",
-    "pattern_types:",
+    "finding_categories:",
     "bulk_issues:",
 )
 

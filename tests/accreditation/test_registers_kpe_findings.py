@@ -10,13 +10,13 @@ from accreditation.models import (
     ContributoryFactor,
     KeyPracticeEpisode,
     ReviewStage,
-    UnderlyingPattern,
+    Finding,
 )
 from accreditation.services.evidence import evidence_add_note
-from accreditation.services.registers import episode_create, episode_delete, pattern_create
+from accreditation.services.registers import episode_create, episode_delete, finding_create
 from accreditation.services.stages import stage_approve, stage_submit
 
-from .factories import approve_stages, categories, pattern_types, stage
+from .factories import approve_stages, categories, finding_categories, stage
 
 pytestmark = pytest.mark.django_db
 
@@ -108,21 +108,21 @@ def test_it_edits_an_episode_and_replaces_its_factors(client, review, tess):
 
 def test_it_saves_a_pattern_linked_to_this_reviews_episodes(client, review, tess):
     first, second = _episode(review, tess, "One"), _episode(review, tess, "Two")
-    kind = pattern_types()[1]
+    kind = finding_categories()[1]
     client.force_login(tess)
     response = client.post(
-        reverse("accreditation:pattern_add", args=[stage(review, 4).pk]),
+        reverse("accreditation:finding_add", args=[stage(review, 4).pk]),
         {
             "title": "Health left out",
             "description": "The invitation list omits GPs.",
-            "pattern_type": kind.pk,
+            "category": kind.pk,
             "episodes": [first.pk, second.pk],
             "priority": 2,
         },
     )
     assert response.status_code == 302
-    pattern = UnderlyingPattern.objects.get()
-    assert (pattern.pattern_type, pattern.priority) == (kind, 2)
+    pattern = Finding.objects.get()
+    assert (pattern.category, pattern.priority) == (kind, 2)
     assert set(pattern.episodes.all()) == {first, second}
 
 
@@ -130,11 +130,11 @@ def test_it_refuses_to_link_another_reviews_episode(client, review, other_review
     theirs = _episode(other_review, uma, "Uma's episode")
     client.force_login(tess)
     response = client.post(
-        reverse("accreditation:pattern_add", args=[stage(review, 4).pk]),
+        reverse("accreditation:finding_add", args=[stage(review, 4).pk]),
         {
             "title": "P",
             "description": "D",
-            "pattern_type": pattern_types()[0].pk,
+            "category": finding_categories()[0].pk,
             "episodes": [theirs.pk],
             "priority": 1,
         },
@@ -145,29 +145,29 @@ def test_it_refuses_to_link_another_reviews_episode(client, review, other_review
         in response.content.decode()
     )
     with pytest.raises(TransitionError):
-        pattern_create(
+        finding_create(
             stage=stage(review, 4),
             user=tess,
             title="P",
             description="D",
-            pattern_type=pattern_types()[0],
+            category=finding_categories()[0],
             priority=1,
             episodes=[theirs],
         )
-    assert UnderlyingPattern.objects.count() == 0
+    assert Finding.objects.count() == 0
 
 
 def test_it_validates_a_pattern(client, review, tess):
     client.force_login(tess)
     response = client.post(
-        reverse("accreditation:pattern_add", args=[stage(review, 4).pk]),
+        reverse("accreditation:finding_add", args=[stage(review, 4).pk]),
         {"title": "No type", "description": "D", "priority": 0},
     )
     content = response.content.decode()
     assert "There is a problem" in content
     assert '">Choose the type of pattern.</a>' in content
     assert '">Priority must be 1 or more.</a>' in content
-    assert UnderlyingPattern.objects.count() == 0
+    assert Finding.objects.count() == 0
 
 
 def test_it_locks_the_register_with_its_stage(review, tess, sam):
@@ -185,12 +185,12 @@ def test_it_locks_the_register_with_its_stage(review, tess, sam):
 
 def test_it_keeps_an_episode_that_supports_a_pattern(review, tess):
     episode = _episode(review, tess)
-    pattern_create(
+    finding_create(
         stage=stage(review, 4),
         user=tess,
         title="P",
         description="D",
-        pattern_type=pattern_types()[0],
+        category=finding_categories()[0],
         priority=1,
         episodes=[episode],
     )
@@ -206,7 +206,7 @@ def test_it_refuses_a_register_on_the_wrong_stage(client, review, tess):
         == 404
     )
     assert (
-        client.get(reverse("accreditation:pattern_add", args=[stage(review, 3).pk])).status_code
+        client.get(reverse("accreditation:finding_add", args=[stage(review, 3).pk])).status_code
         == 404
     )
 
