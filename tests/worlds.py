@@ -106,7 +106,7 @@ def build_accreditation_world(*, tess, pat, uma, sam, ali, ada, review, capture_
         "code": certificate.verification_code,
         "scheme": review.scheme_id,
         "category": categories()[0].pk,
-        "category": finding_categories()[0].pk,
+        "finding_category": finding_categories()[0].pk,
         "cohort": cohort.pk,
         "bulk": bulk.pk,
     }

@@ -90,7 +90,8 @@ def approve_stages(review: SupervisedReview, trainee, supervisor, numbers) -> No
 
 def fill_stage(review: SupervisedReview, user, number: int) -> ReviewStage:
     """Give a stage what it needs before it is submitted: a note, and an entry in its register
-    (a key practice episode, or a finding citing one, with an issue for the board) when it has one."""
+    (a key practice episode, or a finding citing one, with an issue for the board) when it has
+    one."""
     from accreditation.models import KeyPracticeEpisode, StageDefinition
     from accreditation.services.evidence import evidence_add_note
     from accreditation.services.registers import episode_create, finding_create

@@ -20,11 +20,11 @@ from accreditation.models import (
     BulkIssueItem,
     Certificate,
     Evidence,
+    Finding,
     KeyPracticeEpisode,
     ReviewStage,
     SupervisionAttendance,
     SupervisionSession,
-    Finding,
 )
 
 from .award_builders import STATEMENT

@@ -87,14 +87,14 @@ ADMIN_ROWS = [
     ),
     Row(
         "finding_categories:edit",
-        "category",
+        "finding_category",
         frozenset({"ada"}),
         AdminForm(lambda w: {"name": "Renamed type"}),
         check=lambda w, user: (
-            FindingCategory.objects.get(pk=w.ids["category"]).name == "Renamed type"
+            FindingCategory.objects.get(pk=w.ids["finding_category"]).name == "Renamed type"
         ),
     ),
-    Row("finding_categories:delete", "category", NOBODY),
+    Row("finding_categories:delete", "finding_category", NOBODY),
     Row(
         "bulk_issues:start",
         "cohort",

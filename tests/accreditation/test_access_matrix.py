@@ -164,7 +164,7 @@ _ADMIN_OBJECTS = {
     "supervised_reviews": "review",
     "accreditation_schemes": "scheme",
     "contributory_factor_categories": "category",
-    "finding_categories": "category",
+    "finding_categories": "finding_category",
     "bulk_issues": "bulk",
 }
 # Admin URLs whose object differs from the rest of their screen's.

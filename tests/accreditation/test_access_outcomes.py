@@ -125,7 +125,7 @@ def world(tess, pat, uma, sam, ali, ada, review, other_review):
             "code": certificate.verification_code,
             "scheme": review.scheme_id,
             "category": categories()[0].pk,
-            "category": finding_categories()[0].pk,
+            "finding_category": finding_categories()[0].pk,
             "cohort": enrolment.cohort_id,
             "bulk": bulk.pk,
         },
@@ -142,7 +142,7 @@ _ADMIN_OBJECTS = {
     "supervised_reviews": "review",
     "accreditation_schemes": "scheme",
     "contributory_factor_categories": "category",
-    "finding_categories": "category",
+    "finding_categories": "finding_category",
     "bulk_issues": "bulk",
 }
 READ_ONLY = {

@@ -8,9 +8,9 @@ import pytest
 from accreditation.exceptions import TransitionError
 from accreditation.models import (
     ContributoryFactor,
+    Finding,
     KeyPracticeEpisode,
     ReviewStage,
-    Finding,
 )
 from accreditation.services.evidence import evidence_add_note
 from accreditation.services.registers import episode_create, episode_delete, finding_create
