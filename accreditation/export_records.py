@@ -73,11 +73,17 @@ def review_record(review: SupervisedReview, user) -> dict:
         ],
         "key_practice_episodes": [
             {
+                "number": episode.label,
                 "title": episode.title,
                 "what_happened": episode.what_happened,
                 "when": episode.when,
                 "agencies": episode.agencies,
-                "assessment": episode.get_assessment_display(),
+                "appraisal": episode.get_assessment_display(),
+                "why_the_practice_is_appraised_so": episode.assessment_explanation,
+                "why_it_made_sense_at_the_time": episode.local_rationality,
+                "data_sources": episode.data_sources,
+                "case_group_view": episode.get_case_group_view_display(),
+                "case_group_note": episode.case_group_note,
                 "contributory_factors": [
                     {"category": factor.category.name, "description": factor.description}
                     for factor in episode.contributory_factors.all()
@@ -87,12 +93,18 @@ def review_record(review: SupervisedReview, user) -> dict:
         ],
         "findings": [
             {
-                "title": pattern.title,
-                "description": pattern.description,
-                "category": pattern.category.name,
-                "priority": pattern.priority,
+                "title": finding.title,
+                "category": finding.category.name,
+                "direction": finding.get_direction_display(),
+                "how_it_showed_itself_in_this_case": finding.in_this_case,
+                "key_practice_episodes": [episode.label for episode in finding.episodes.all()],
+                "how_we_know_it_is_an_underlying_issue": finding.how_we_know,
+                "what_it_means_for_the_reliability_of_the_system": finding.system_reliability,
+                "finding": finding.statement,
+                "issues_for_the_board": [issue.text for issue in finding.issues_for_board.all()],
+                "priority": finding.priority,
             }
-            for pattern in review.findings.all()
+            for finding in review.findings.all()
         ],
     }
 

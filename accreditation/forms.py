@@ -171,8 +171,8 @@ class EpisodeForm(forms.Form):
         label="The case group's view of this account",
         choices=KeyPracticeEpisode.CaseGroupView.choices,
         initial=KeyPracticeEpisode.CaseGroupView.NOT_DISCUSSED,
+        required=False,  # until the case group has met, it has not discussed the account
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the case group's view."},
     )
     case_group_note = _text(
         "Note on the case group's view",
@@ -215,6 +215,11 @@ class EpisodeForm(forms.Form):
     @property
     def detail_fields(self):
         return [self[name] for name in self.DETAIL_FIELDS]
+
+    def clean_case_group_view(self) -> str:
+        return (
+            self.cleaned_data["case_group_view"] or KeyPracticeEpisode.CaseGroupView.NOT_DISCUSSED
+        )
 
     @property
     def factor_groups(self):

@@ -56,6 +56,7 @@ from .models import (
     Decision,
     Evidence,
     Finding,
+    IssueForBoard,
     KeyPracticeEpisode,
     ReviewStage,
     SignOff,
@@ -82,7 +83,9 @@ def user_data(user) -> dict:
             ),
             Prefetch(
                 "findings",
-                queryset=Finding.objects.select_related("category"),
+                queryset=Finding.objects.select_related("category").prefetch_related(
+                    "episodes", "issues_for_board"
+                ),
             ),
         )
         .order_by("start_date", "pk")
@@ -219,12 +222,25 @@ def erase_user(user) -> None:
     )
     redactor.redact_rows(
         KeyPracticeEpisode.objects.filter(review__in=review_ids),
-        ["title", "what_happened", "when", "agencies"],
+        [
+            "title",
+            "what_happened",
+            "when",
+            "agencies",
+            "assessment_explanation",
+            "local_rationality",
+            "data_sources",
+            "case_group_note",
+        ],
     )
     redactor.redact_rows(
         ContributoryFactor.objects.filter(episode__review__in=review_ids), ["description"]
     )
-    redactor.redact_rows(Finding.objects.filter(review__in=review_ids), ["title", "description"])
+    redactor.redact_rows(
+        Finding.objects.filter(review__in=review_ids),
+        ["title", "in_this_case", "how_we_know", "system_reliability", "statement"],
+    )
+    redactor.redact_rows(IssueForBoard.objects.filter(finding__review__in=review_ids), ["text"])
     redactor.redact_rows(
         SupervisionSession.objects.filter(
             Q(supervisor=user) | Q(attendees__trainee=user)

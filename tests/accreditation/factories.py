@@ -104,6 +104,15 @@ def fill_stage(review: SupervisedReview, user, number: int) -> ReviewStage:
             stage=s, user=user, title="Strategy meeting", what_happened="…", assessment="mixed"
         )
     elif s.definition.register == Register.FINDINGS:
+        if not KeyPracticeEpisode.objects.filter(review=review).exists():
+            # A finding rests on an episode: write one at the analysis stage first.
+            episode_create(
+                stage=stage(review, 3),
+                user=user,
+                title="Strategy meeting",
+                what_happened="…",
+                assessment="mixed",
+            )
         finding_create(
             stage=s,
             user=user,

@@ -1,6 +1,6 @@
 """The scheme and its data as shipped (Guide 24's five stages, the nine contributory-factor
-categories and the six pattern types), staff editing them in the admin, and a review's default
-target publication date."""
+categories with their levels and prompting questions, and the six finding categories), staff
+editing them in the admin, and a review's default target publication date."""
 
 from datetime import date
 
@@ -8,7 +8,7 @@ from django.urls import reverse
 
 import pytest
 
-from accreditation.models import ReviewStage
+from accreditation.models import FactorLevel, ReviewStage
 
 from .factories import (
     SupervisedReviewFactory,
@@ -55,10 +55,30 @@ def test_it_ships_the_nine_categories_and_the_six_finding_categories():
         "Wider political context",
         "Other",
     ]
-    names = [t.name for t in finding_categories()]
-    assert len(names) == 6
-    assert names[0] == "Human–tool operation"
-    assert "Family–professional interaction" in names
+    assert [category.name for category in finding_categories()] == [
+        "Multi-agency working in response to incidents and crises",
+        "Multi-agency working in longer-term work",
+        "Human reasoning: cognitive and emotional biases",
+        "Family–professional interaction",
+        "Tools",
+        "Management systems",
+    ]
+
+
+def test_it_gives_each_factor_category_its_level_and_prompting_questions():
+    levels = {category.name: category.level for category in categories()}
+    assert [level.name for level in FactorLevel.objects.all()] == [
+        "Frontline",
+        "Local strategic",
+        "National/government",
+    ]
+    assert levels["Family"].name == "Frontline"
+    assert levels["Organisational culture and management"].name == "Local strategic"
+    assert levels["Wider political context"].name == "National/government"
+    assert levels["Other"] is None
+    for category in categories()[:-1]:
+        assert len(category.questions) >= 3, category.name
+        assert all(question.endswith("?") for question in category.questions), category.name
 
 
 def test_it_offers_every_scheme_setting_in_the_admin(client, ada):

@@ -108,7 +108,7 @@ def test_it_needs_both_when_the_stage_asks_for_both(review, tess):
         stage_submit(stage=stage(review, 4), user=tess)
     assert str(refused.value) == (
         "Before submitting this stage, add a file or a written note, and at least 1 "
-        "underlying pattern in its register (it has 0)."
+        "finding in its register (it has 0)."
     )
     evidence_add_note(stage=stage(review, 4), user=tess, title="Issues for the board", note="…")
     with pytest.raises(TransitionError, match="^Before submitting this stage, add at "):

@@ -132,7 +132,7 @@ def test_it_refuses_to_submit_a_stage_with_no_evidence(review, tess):
 
 def test_it_refuses_to_submit_a_stage_not_started(review, tess):
     s = stage(review, 3)
-    with pytest.raises(TransitionError, match="Add evidence"):
+    with pytest.raises(TransitionError, match="^Before submitting this stage, add "):
         stage_submit(stage=s, user=tess)
     assert stage_state(s) == (Status.NOT_STARTED, 0)
 

@@ -1,22 +1,17 @@
-"""The key practice episode register (with contributory factors) and the underlying patterns
-register (linked to episodes): saving, validating, and locking with their stage."""
+"""The key practice episode register (with contributory factors): saving, validating, and
+locking with its stage. The findings register has its own module."""
 
 from django.urls import reverse
 
 import pytest
 
 from accreditation.exceptions import TransitionError
-from accreditation.models import (
-    ContributoryFactor,
-    Finding,
-    KeyPracticeEpisode,
-    ReviewStage,
-)
+from accreditation.models import ContributoryFactor, KeyPracticeEpisode, ReviewStage
 from accreditation.services.evidence import evidence_add_note
-from accreditation.services.registers import episode_create, episode_delete, finding_create
+from accreditation.services.registers import episode_create, episode_delete
 from accreditation.services.stages import stage_approve, stage_submit
 
-from .factories import approve_stages, categories, finding_categories, stage
+from .factories import approve_stages, categories, stage
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +63,8 @@ def test_it_shows_the_case_reference_warning_on_the_form(client, review, tess):
     content = response.content.decode()
     assert "pseudonymous reference. Never enter a child" in content
     assert "Contributory factors" in content
-    assert content.count("<textarea") == 1 + len(categories())
+    # What happened, the explanation, local rationality, sources, the note: then one per category.
+    assert content.count("<textarea") == 5 + len(categories())
 
 
 def test_it_validates_an_episode(client, review, tess):
@@ -106,70 +102,6 @@ def test_it_edits_an_episode_and_replaces_its_factors(client, review, tess):
     ]
 
 
-def test_it_saves_a_pattern_linked_to_this_reviews_episodes(client, review, tess):
-    first, second = _episode(review, tess, "One"), _episode(review, tess, "Two")
-    kind = finding_categories()[1]
-    client.force_login(tess)
-    response = client.post(
-        reverse("accreditation:finding_add", args=[stage(review, 4).pk]),
-        {
-            "title": "Health left out",
-            "description": "The invitation list omits GPs.",
-            "category": kind.pk,
-            "episodes": [first.pk, second.pk],
-            "priority": 2,
-        },
-    )
-    assert response.status_code == 302
-    pattern = Finding.objects.get()
-    assert (pattern.category, pattern.priority) == (kind, 2)
-    assert set(pattern.episodes.all()) == {first, second}
-
-
-def test_it_refuses_to_link_another_reviews_episode(client, review, other_review, tess, uma):
-    theirs = _episode(other_review, uma, "Uma's episode")
-    client.force_login(tess)
-    response = client.post(
-        reverse("accreditation:finding_add", args=[stage(review, 4).pk]),
-        {
-            "title": "P",
-            "description": "D",
-            "category": finding_categories()[0].pk,
-            "episodes": [theirs.pk],
-            "priority": 1,
-        },
-    )
-    assert response.status_code == 200
-    assert (
-        "Key practice episodes that support it must be one of the options given."
-        in response.content.decode()
-    )
-    with pytest.raises(TransitionError):
-        finding_create(
-            stage=stage(review, 4),
-            user=tess,
-            title="P",
-            description="D",
-            category=finding_categories()[0],
-            priority=1,
-            episodes=[theirs],
-        )
-    assert Finding.objects.count() == 0
-
-
-def test_it_validates_a_pattern(client, review, tess):
-    client.force_login(tess)
-    response = client.post(
-        reverse("accreditation:finding_add", args=[stage(review, 4).pk]),
-        {"title": "No type", "description": "D", "priority": 0},
-    )
-    content = response.content.decode()
-    assert "There is a problem" in content
-    assert '">Choose the type of pattern.</a>' in content
-    assert '">Priority must be 1 or more.</a>' in content
-    assert Finding.objects.count() == 0
-
-
 def test_it_locks_the_register_with_its_stage(review, tess, sam):
     approve_stages(review, tess, sam, [1, 2])
     episode = _episode(review, tess)
@@ -181,22 +113,6 @@ def test_it_locks_the_register_with_its_stage(review, tess, sam):
     with pytest.raises(TransitionError, match="approved"):
         episode_delete(episode=episode, user=tess)
     assert list(KeyPracticeEpisode.objects.values_list("title", flat=True)) == ["Strategy meeting"]
-
-
-def test_it_keeps_an_episode_that_supports_a_pattern(review, tess):
-    episode = _episode(review, tess)
-    finding_create(
-        stage=stage(review, 4),
-        user=tess,
-        title="P",
-        description="D",
-        category=finding_categories()[0],
-        priority=1,
-        episodes=[episode],
-    )
-    with pytest.raises(TransitionError, match="supports an underlying pattern"):
-        episode_delete(episode=episode, user=tess)
-    assert KeyPracticeEpisode.objects.filter(pk=episode.pk).exists()
 
 
 def test_it_refuses_a_register_on_the_wrong_stage(client, review, tess):
