@@ -163,6 +163,41 @@ def test_it_suspends_and_revokes_from_the_certificate_page(client, tess, review,
     assert "Revocation is final." in html and "Upheld" in html
 
 
+# The portfolio: the application, its modules and reflections, the stages with their evidence
+# and sign-offs, the episodes with their factors and levels, the findings with their categories,
+# episodes and issues, the supervision log, the decisions and the certificate.
+PORTFOLIO_QUERIES = 28
+
+
+def _add_analysis(review, n: int) -> None:
+    """Episodes with factors and findings with issues, written straight into an approved review
+    (its stages are signed off, so the services would rightly refuse)."""
+    from accreditation.models import (
+        ContributoryFactor,
+        Finding,
+        FindingCategory,
+        IssueForBoard,
+        KeyPracticeEpisode,
+    )
+
+    from .factories import categories
+
+    start = KeyPracticeEpisode.objects.filter(review=review).count()
+    for i in range(start + 1, start + n + 1):
+        episode = KeyPracticeEpisode.objects.create(
+            review=review, title=f"E{i}", what_happened="x", assessment="good", sort_order=i
+        )
+        ContributoryFactor.objects.bulk_create(
+            ContributoryFactor(episode=episode, category=category, description="Because.")
+            for category in categories()[:3]
+        )
+        finding = Finding.objects.create(
+            review=review, title=f"F{i}", category=FindingCategory.objects.first(), in_this_case="x"
+        )
+        finding.episodes.add(episode)
+        IssueForBoard.objects.create(finding=finding, text="Why?", sort_order=1)
+
+
 def test_it_runs_a_fixed_number_of_queries_for_the_queue_and_portfolio(
     client, sam, ali, django_assert_num_queries
 ):
@@ -171,9 +206,10 @@ def test_it_runs_a_fixed_number_of_queries_for_the_queue_and_portfolio(
     queue = reverse("accreditation:assessment_queue")
     portfolio = reverse("accreditation:assessment_portfolio", args=[applications[0].pk])
     client.get(queue)  # the first request after signing in also touches the session
+    _add_analysis(applications[0].review, 1)
     with django_assert_num_queries(13):
         assert len(client.get(queue).context["queue"]) == 2
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(PORTFOLIO_QUERIES):
         sessions_before = len(client.get(portfolio).context["portfolio"].supervision)
 
     _submitted_by(
@@ -186,11 +222,13 @@ def test_it_runs_a_fixed_number_of_queries_for_the_queue_and_portfolio(
             for i in range(10)
         )
     log_supervision(application.trainee, sam, group=20, individual=5)
+    _add_analysis(application.review, 8)
     with django_assert_num_queries(13):
         assert len(client.get(queue).context["queue"]) == 6
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(PORTFOLIO_QUERIES):
         response = client.get(portfolio)
     portfolio_shown = response.context["portfolio"]
+    assert (len(portfolio_shown.episodes), len(portfolio_shown.findings)) == (9, 9)
     assert sum(len(s.evidence.all()) for s in portfolio_shown.stages) == 10 * len(
         portfolio_shown.stages
     )

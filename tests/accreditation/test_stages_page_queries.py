@@ -105,3 +105,44 @@ def test_it_shows_the_queue_oldest_first_in_constant_queries(
     submitted = [s.submitted_at for s in waiting]
     assert submitted == sorted(submitted)
     assert "Trainee 49" in response.content.decode()
+
+
+@pytest.mark.parametrize("persona, queries", [("tess", 17), ("sam", 18)])
+def test_it_shows_the_findings_stage_in_constant_queries(
+    client, review, tess, sam, persona, queries, request, django_assert_num_queries
+):
+    """The findings, each with its category, episodes and issues, and every episode with its
+    factors and their levels: a fixed number of queries however many there are."""
+    from accreditation.services.registers import episode_create, finding_create
+
+    from .factories import categories, finding_categories
+
+    def add(n):
+        for i in range(n):
+            episode = episode_create(
+                stage=stage(review, 3),
+                user=tess,
+                title=f"E{i}",
+                what_happened="x",
+                assessment="good",
+                factors={category: "Because." for category in categories()[:3]},
+            )
+            finding_create(
+                stage=stage(review, 4),
+                user=tess,
+                title=f"F{i}",
+                category=finding_categories()[i % 6],
+                in_this_case="x",
+                episodes=[episode],
+                issues_for_board=["One?", "Two?"],
+            )
+
+    client.force_login(request.getfixturevalue(persona))
+    url = reverse("accreditation:stage_detail", args=[stage(review, 4).pk])
+    add(1)
+    with django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200
+    add(10)
+    with django_assert_num_queries(queries):
+        response = client.get(url)
+    assert len(response.context["findings"]) == 11
