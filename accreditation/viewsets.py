@@ -1,6 +1,6 @@
 """Wagtail admin for accreditation: schemes (with their ordered stages), the contributory-factor
-categories and pattern types, and supervised reviews. Creating a review goes through
-``review_create`` so its stages are made from the scheme in the same transaction."""
+levels and categories, the finding categories, and supervised reviews. Creating a review goes
+through ``review_create`` so its stages are made from the scheme in the same transaction."""
 
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
@@ -17,6 +17,7 @@ from .exceptions import TransitionError
 from .models import (
     AccreditationScheme,
     ContributoryFactorCategory,
+    FactorLevel,
     FindingCategory,
     SupervisedReview,
 )
@@ -123,6 +124,19 @@ class AccreditationSchemeViewSet(ModelViewSet):
     )
 
 
+class FactorLevelViewSet(ModelViewSet):
+    pk_path_converter = ID_CONVERTER
+    model = FactorLevel
+    name = "factor_levels"
+    url_prefix = "accreditation/factor-levels"
+    icon = "list-ol"
+    menu_label = "Contributory factor levels"
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    list_display = ["name", "sort_order"]
+    form_fields = ["name", "description", "sort_order"]
+
+
 class ContributoryFactorCategoryViewSet(ModelViewSet):
     pk_path_converter = ID_CONVERTER
     model = ContributoryFactorCategory
@@ -132,17 +146,20 @@ class ContributoryFactorCategoryViewSet(ModelViewSet):
     menu_label = "Contributory factor categories"
     add_to_admin_menu = False
     copy_view_enabled = False
-    list_display = ["name", "sort_order"]
-    form_fields = ["name", "description", "sort_order"]
+    list_display = ["name", "level", "sort_order"]
+    form_fields = ["name", "description", "level", "prompting_questions", "sort_order"]
 
 
 class FindingCategoryViewSet(ModelViewSet):
+    """The typology of underlying patterns: the findings register, the draft report and the
+    training module all read this one list."""
+
     pk_path_converter = ID_CONVERTER
     model = FindingCategory
     name = "finding_categories"
-    url_prefix = "accreditation/pattern-types"
+    url_prefix = "accreditation/finding-categories"
     icon = "tag"
-    menu_label = "Underlying pattern types"
+    menu_label = "Finding categories (typology)"
     add_to_admin_menu = False
     copy_view_enabled = False
     list_display = ["name", "sort_order"]
@@ -267,6 +284,7 @@ class AccreditationViewSetGroup(ModelViewSetGroup):
     items = (
         SupervisedReviewViewSet,
         AccreditationSchemeViewSet,
+        FactorLevelViewSet,
         ContributoryFactorCategoryViewSet,
         FindingCategoryViewSet,
         BulkIssueViewSet,
