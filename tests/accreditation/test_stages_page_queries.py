@@ -125,7 +125,7 @@ def test_it_shows_the_findings_stage_in_constant_queries(
                 title=f"E{i}",
                 what_happened="x",
                 assessment="good",
-                factors={category: "Because." for category in categories()[:3]},
+                factors=dict.fromkeys(categories()[:3], "Because."),
             )
             finding_create(
                 stage=stage(review, 4),
