@@ -291,6 +291,8 @@ class FindingForm(forms.Form):
     )
     episodes = EpisodeChoiceField(
         label="The key practice episodes behind it",
+        help_text="At least one before the stage is submitted. You can save the finding "
+        "without them while you work on it.",
         queryset=KeyPracticeEpisode.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
@@ -347,12 +349,14 @@ class FindingForm(forms.Form):
             boxes = min(max(boxes, posted), self.MAX_ISSUES)
         limit = IssueForBoard._meta.get_field("text").max_length
         for number in range(1, boxes + 1):
-            self.fields[f"issue_{number}"] = forms.CharField(
+            field = self.fields[f"issue_{number}"] = forms.CharField(
                 label=f"Issue for the board {number}",
                 required=False,
                 max_length=limit,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
+            field.hide_optional = True  # the fieldset says at least one is needed
+        self.fields["episodes"].hide_optional = True
 
     @property
     def issue_fields(self):
