@@ -267,6 +267,10 @@ def forwards(apps, schema_editor):
 def backwards(apps, schema_editor):
     StageDefinition = apps.get_model("accreditation", "StageDefinition")
     StageDefinition.objects.filter(register="findings").update(register="patterns")
+    FindingCategory = apps.get_model("accreditation", "FindingCategory")
+    for old_name, name, _description in FINDING_CATEGORIES:
+        if not FindingCategory.objects.filter(name=old_name).exists():
+            FindingCategory.objects.filter(name=name).update(name=old_name)
 
 
 class Migration(migrations.Migration):
