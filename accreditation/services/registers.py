@@ -69,10 +69,18 @@ def _log(stage: ReviewStage, action: str, user: User, **data) -> None:
 
 def _check_finding_links(review_id: int, links: tuple) -> tuple[list, list[str]]:
     episodes, issues = links
-    episodes = list(episodes)
-    if any(episode.review_id != review_id for episode in episodes):
+    wanted = {episode.pk for episode in episodes}
+    # Read again under the stage's lock, which holds the review's row too: an episode removed
+    # while the form was open is gone now, and one being removed is waited for.
+    current = list(KeyPracticeEpisode.objects.filter(pk__in=wanted).order_by("pk"))
+    if any(episode.review_id != review_id for episode in current):
         raise TransitionError("A finding can only be linked to this review's episodes.")
-    return episodes, [text.strip() for text in issues if text and text.strip()]
+    if len(current) != len(wanted):
+        raise TransitionError(
+            "A key practice episode you chose has just been removed. Check the episodes and "
+            "save again."
+        )
+    return current, [text.strip() for text in issues if text and text.strip()]
 
 
 def _save_finding_links(finding: Finding, links: tuple[list, list[str]]) -> None:
@@ -198,6 +206,11 @@ def _entry_save(kind: _Kind, *, user: User, fields: dict, links, stage=None, ent
 
 def _entry_delete(kind: _Kind, *, entry, user: User) -> None:
     stage = _lock_entry_stage(kind, user, "remove", entry=entry)
+    # Read again under the stage's lock (which holds the review's row, as every change to the
+    # registers does), so the check below sees a link committed while the page was open.
+    entry = kind.model.objects.filter(pk=entry.pk).first()
+    if entry is None:
+        raise TransitionError(f"That {kind.noun.split()[-1]} had already been removed.")
     kind.check_remove(entry)
     _log(stage, f"{kind.name}_remove", user, **{f"{kind.name}_id": entry.pk}, title=entry.title)
     review_id = entry.review_id

@@ -382,3 +382,73 @@ def test_it_creates_one_draft_when_the_statement_is_saved_in_two_tabs(locked, re
     assert not errors(results), results
     [draft] = AccreditationApplication.objects.filter(trainee=tess)
     assert draft.reflective_statement == "Second."
+
+
+# The analysis registers ------------------------------------------------------------------------
+
+
+def _linkable(review, tess):
+    from accreditation.services.registers import episode_create
+
+    from .factories import finding_categories
+
+    episode = episode_create(
+        stage=stage(review, 3),
+        user=tess,
+        title="Strategy meeting",
+        what_happened="x",
+        assessment="mixed",
+    )
+    return episode, {
+        "stage": stage(review, 4),
+        "title": "Health left out",
+        "category": finding_categories()[0],
+        "in_this_case": "x",
+        "episodes": [episode],
+        "issues_for_board": ["Why?"],
+    }
+
+
+def test_it_keeps_an_episode_that_is_being_linked_to_a_finding(locked, review, tess, pat):
+    """Guards the stages service's ``_lock``, which every change to either register takes
+    through ``lock_editable_stage``: its join locks the review's row as well as the stage's, so
+    the Findings stage and the episodes' stage are changed one at a time. Without it, the
+    removal checks for links before the finding's commit, deletes the episode, and the finding
+    silently loses the episode it rests on."""
+    from accreditation.models import Finding, KeyPracticeEpisode
+    from accreditation.services.registers import episode_delete, finding_create
+
+    episode, finding = _linkable(review, tess)
+
+    results = overlap(
+        lambda: finding_create(user=pat, **finding),
+        lambda: episode_delete(episode=episode, user=tess),
+    )
+
+    assert isinstance(results[0], Finding), results
+    [error] = errors(results)
+    assert "KPE1 is linked to the finding" in str(error)
+    assert KeyPracticeEpisode.objects.filter(pk=episode.pk).exists()
+    assert list(Finding.objects.get().episodes.all()) == [episode]
+
+
+def test_it_does_not_link_an_episode_that_is_being_removed(locked, review, tess, pat):
+    """Guards the same lock the other way round, with ``_check_finding_links`` reading the
+    chosen episodes again once it holds it. Without that reading, the link is written to an
+    episode that is gone and the commit fails on the foreign key with an error page."""
+    from accreditation.models import Finding, KeyPracticeEpisode
+    from accreditation.services.registers import episode_delete, finding_create
+
+    episode, finding = _linkable(review, tess)
+
+    results = overlap(
+        lambda: episode_delete(episode=episode, user=tess),
+        lambda: finding_create(user=pat, **finding),
+    )
+
+    assert results[0] is None, results
+    [error] = errors(results)
+    assert isinstance(error, TransitionError)
+    assert "has just been removed" in str(error)
+    assert not KeyPracticeEpisode.objects.exists()
+    assert not Finding.objects.exists()
