@@ -116,6 +116,7 @@ TABLE = [
     ("accreditation:episode_add", "kpe_stage", "GET", None, PAIR_ONLY),
     ("accreditation:episode_edit", "episode", "GET", None, PAIR_ONLY),
     ("accreditation:episode_delete", "episode", "POST", {}, PAIR_ONLY),
+    ("accreditation:episode_move", "episode", "POST", {"direction": "down"}, PAIR_ONLY),
     ("accreditation:finding_add", "pattern_stage", "GET", None, PAIR_ONLY),
     ("accreditation:finding_edit", "pattern", "GET", None, PAIR_ONLY),
     ("accreditation:finding_delete", "pattern", "POST", {}, PAIR_ONLY),

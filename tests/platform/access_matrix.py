@@ -219,6 +219,13 @@ MATRIX: dict[str, Row] = {
         args=("episode",),
         method="POST",
     ),
+    "accreditation:episode_move": Row(
+        expect({"tess", "pat"}, status=REDIRECT),
+        world=ACCREDITATION,
+        args=("episode",),
+        method="POST",
+        data=lambda o: {"direction": "down"},
+    ),
     "accreditation:finding_add": Row(PAIR_ONLY, world=ACCREDITATION, args=("pattern_stage",)),
     "accreditation:finding_edit": Row(PAIR_ONLY, world=ACCREDITATION, args=("pattern",)),
     "accreditation:finding_delete": Row(
