@@ -90,6 +90,34 @@ def get_evidence_for_user(user: User, pk) -> Evidence:
     return get_or_404(evidence, pk)
 
 
+# An application rests on the review once it is submitted, and still after it is decided.
+_REPORT_APPLICATION_STATUSES = (
+    AccreditationApplication.Status.SUBMITTED,
+    AccreditationApplication.Status.APPROVED,
+    AccreditationApplication.Status.REFERRED,
+    AccreditationApplication.Status.DECLINED,
+)
+
+
+def application_opens_report(application: AccreditationApplication) -> bool:
+    """Whether this application lets an assessor download its review's draft report."""
+    return application.status in _REPORT_APPLICATION_STATUSES
+
+
+def get_review_for_report(user: User, pk) -> SupervisedReview:
+    """The review whose draft report this user may download: the trainee, their partner and the
+    supervisor; an assessor once an application rests on it (submitted, or decided). Programme
+    staff read the review's pages but not its report, which is the review team's draft."""
+    if not user.is_authenticated or not user.is_active:
+        raise Http404
+    visible = review_carried_out_by(user) | Q(supervisor=user)
+    if user_is_assessor(user):
+        resting = AccreditationApplication.objects.filter(status__in=_REPORT_APPLICATION_STATUSES)
+        visible |= Q(pk__in=resting.values("review_id"))
+    reviews = SupervisedReview.objects.filter(visible).select_related(*_REVIEW_RELATED)
+    return get_or_404(reviews, pk)
+
+
 def get_episode_for_reviewer(user: User, pk) -> KeyPracticeEpisode:
     """For editing a register entry: only the trainee and their partner."""
     episodes = KeyPracticeEpisode.objects.carried_out_by(user).select_related("review")

@@ -2,7 +2,16 @@ from django.urls import path
 
 import learning_platform.converters  # noqa: F401 (registers <id:...>)
 
-from .views import applications, assessment, certificates, dashboard, evidence, reviews, supervision
+from .views import (
+    applications,
+    assessment,
+    certificates,
+    dashboard,
+    evidence,
+    report,
+    reviews,
+    supervision,
+)
 
 app_name = "accreditation"
 
@@ -10,6 +19,8 @@ urlpatterns = [
     # Supervised review: reviews, stages, evidence and registers
     path("", reviews.my_review, name="my_review"),
     path("reviews/<id:pk>/", reviews.review_detail, name="review_detail"),
+    path("reviews/<id:pk>/report.docx", report.review_report_docx, name="review_report_docx"),
+    path("reviews/<id:pk>/report.pdf", report.review_report_pdf, name="review_report_pdf"),
     path("stages/<id:pk>/", reviews.stage_detail, name="stage_detail"),
     path("stages/<id:pk>/start/", reviews.stage_start, name="stage_start"),
     path("stages/<id:pk>/submit/", reviews.stage_submit, name="stage_submit"),

@@ -101,6 +101,11 @@ class AccreditationSchemeViewSet(ModelViewSet):
                 ],
                 heading="Certificates",
             ),
+            MultiFieldPanel(
+                [FieldPanel("report_introduction"), FieldPanel("report_methodology")],
+                heading="Draft report",
+                help_text="Every review's draft report opens with these two sections.",
+            ),
             InlinePanel(
                 "stages",
                 heading="Stages of a review",

@@ -5,7 +5,7 @@ call these.
   completed the first module and answered its reflective question, and an invitation waiting.
 - The accreditation world: Tess and Pat's supervised review through to Tess's certificate, with
   a file, a note, register entries, a supervision session and a bulk re-render; Uma (supervised
-  by Sid) has her own review and a draft application.
+  by Sid) has her own review (``draft_review``) and a draft application on it.
 
 The per-app access tables, the project's access matrix and outcome table, and the date checks
 all build these, so a URL is tried against the same objects everywhere.
@@ -102,6 +102,7 @@ def build_accreditation_world(*, tess, pat, uma, sam, ali, ada, review, capture_
         "session": session.pk,
         "application": certificate.application_id,
         "draft": draft.pk,
+        "draft_review": draft.review_id,
         "certificate": certificate.pk,
         "code": certificate.verification_code,
         "scheme": review.scheme_id,

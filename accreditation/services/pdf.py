@@ -44,7 +44,7 @@ _CERT_END = b"-----END CERTIFICATE-----"
 
 
 class PdfRenderError(Exception):
-    """The certificate could not be rendered; the message says why."""
+    """The PDF could not be rendered; the message says why."""
 
 
 def verification_url(certificate: Certificate) -> str:
@@ -86,30 +86,43 @@ def _link_callback(uri: str, rel: str | None = None) -> str:
     return str(candidate)
 
 
-def resource_policy() -> ResourceAccessPolicy:
+def resource_policy(
+    *, max_document_bytes: int = MAX_HTML_BYTES, max_render_seconds: int = 30
+) -> ResourceAccessPolicy:
     return ResourceAccessPolicy.server(
         base_dir=PDF_ASSETS_DIR,
         allow_remote=False,
-        max_document_bytes=MAX_HTML_BYTES,
-        max_render_seconds=30,
+        max_document_bytes=max_document_bytes,
+        max_render_seconds=max_render_seconds,
         max_resources=20,
     )
 
 
-def html_to_pdf(html: str) -> bytes:
+def html_to_pdf(
+    html: str,
+    *,
+    what: str = "certificate",
+    max_html_bytes: int = MAX_HTML_BYTES,
+    max_render_seconds: int = 30,
+) -> bytes:
+    """Render HTML from one of our templates to a PDF, reading only pdf_assets/.
+
+    The certificate and the draft report both come through here, so both keep one policy."""
     source = html.encode("utf-8")
-    if len(source) > MAX_HTML_BYTES:
+    if len(source) > max_html_bytes:
         raise PdfRenderError(
-            f"The certificate HTML is {len(source):,} bytes; the limit is {MAX_HTML_BYTES:,}."
+            f"The {what} HTML is {len(source):,} bytes; the limit is {max_html_bytes:,}."
         )
     output = io.BytesIO()
     result = pisa.CreatePDF(
         source,
         dest=output,
         encoding="utf-8",
-        path=str(PDF_ASSETS_DIR / "certificate.html"),
+        path=str(PDF_ASSETS_DIR / f"{what.replace(' ', '-')}.html"),
         link_callback=_link_callback,
-        resource_policy=resource_policy(),
+        resource_policy=resource_policy(
+            max_document_bytes=max_html_bytes, max_render_seconds=max_render_seconds
+        ),
     )
     if result.err:
         raise PdfRenderError(f"xhtml2pdf reported {result.err} error(s).")

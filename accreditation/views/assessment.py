@@ -58,6 +58,7 @@ def _render_portfolio(
             "application": application,
             "assessor_supervises": supervises,
             "may_decide": may_decide,
+            "report_downloadable": access.application_opens_report(application),
             "form": form or DecisionForm(),
         },
         status=status,

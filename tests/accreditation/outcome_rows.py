@@ -119,16 +119,19 @@ def _episode_data(w, title="Strategy meeting"):
         "when": "March",
         "agencies": "Police",
         "assessment": "problematic",
+        "case_group_view": "not_discussed",
     }
 
 
-def _pattern_data(w, title="Meetings exclude health"):
+def _finding_data(w, title="Meetings exclude health"):
     return {
         "title": title,
-        "description": "Invitations go by a list that omits GPs.",
-        "category": w.ids["category"],
+        "category": w.ids["finding_category"],
+        "direction": "poor_more_likely",
+        "in_this_case": "Invitations go by a list that omits GPs.",
         "priority": "2",
         "episodes": [w.ids["episode"]],
+        "issue_1": "How does the partnership make sure GPs are invited?",
     }
 
 
@@ -234,11 +237,20 @@ REVIEW_ROWS = [
         arrange=stage_in("kpe_stage", Status.IN_PROGRESS),
         check=gone(KeyPracticeEpisode, "spare_episode"),
     ),
+    # The first episode moves down a place: it becomes KPE2.
+    Row(
+        "accreditation:episode_move",
+        "episode",
+        PAIR,
+        lambda w: {"direction": "down"},
+        arrange=stage_in("kpe_stage", Status.IN_PROGRESS),
+        check=lambda w, user: KeyPracticeEpisode.objects.get(pk=w.ids["episode"]).label == "KPE2",
+    ),
     Row(
         "accreditation:finding_add",
         "pattern_stage",
         PAIR,
-        _pattern_data,
+        _finding_data,
         arrange=stage_in("pattern_stage", Status.IN_PROGRESS),
         check=lambda w, user: Finding.objects.count() == 2,
     ),
@@ -246,7 +258,7 @@ REVIEW_ROWS = [
         "accreditation:finding_edit",
         "pattern",
         PAIR,
-        lambda w: _pattern_data(w, title="Meetings leave out GPs"),
+        lambda w: _finding_data(w, title="Meetings leave out GPs"),
         arrange=stage_in("pattern_stage", Status.IN_PROGRESS),
         check=lambda w, user: (
             Finding.objects.get(pk=w.ids["pattern"]).title == "Meetings leave out GPs"

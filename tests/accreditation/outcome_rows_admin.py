@@ -82,8 +82,8 @@ ADMIN_ROWS = [
         "finding_categories:add",
         None,
         frozenset({"ada"}),
-        AdminForm(lambda w: {"name": "Tools", "sort_order": "99"}),
-        check=lambda w, user: FindingCategory.objects.filter(name="Tools").exists(),
+        AdminForm(lambda w: {"name": "Case recording", "sort_order": "99"}),
+        check=lambda w, user: FindingCategory.objects.filter(name="Case recording").exists(),
     ),
     Row(
         "finding_categories:edit",

@@ -69,6 +69,12 @@ TABLE = [
     # The supervised review
     ("accreditation:my_review", None, "GET", None, ANY_SIGNED_IN),
     ("accreditation:review_detail", "review", "GET", None, only(*REVIEW_READERS)),
+    # The draft report: not programme staff; the assessor once an application rests on the
+    # review (Tess's is approved), not while the only one is a draft (Uma's).
+    ("accreditation:review_report_docx", "review", "GET", None, only("tess", "pat", "sam", "ali")),
+    ("accreditation:review_report_pdf", "review", "GET", None, only("tess", "pat", "sam", "ali")),
+    ("accreditation:review_report_docx", "draft_review", "GET", None, only("uma")),
+    ("accreditation:review_report_pdf", "draft_review", "GET", None, only("uma")),
     ("accreditation:stage_detail", "stage", "GET", None, only(*REVIEW_READERS)),
     ("accreditation:stage_start", "stage", "POST", {}, PAIR_ACTS),
     ("accreditation:stage_submit", "stage", "POST", {}, PAIR_ACTS),
@@ -116,6 +122,7 @@ TABLE = [
     ("accreditation:episode_add", "kpe_stage", "GET", None, PAIR_ONLY),
     ("accreditation:episode_edit", "episode", "GET", None, PAIR_ONLY),
     ("accreditation:episode_delete", "episode", "POST", {}, PAIR_ONLY),
+    ("accreditation:episode_move", "episode", "POST", {"direction": "down"}, PAIR_ONLY),
     ("accreditation:finding_add", "pattern_stage", "GET", None, PAIR_ONLY),
     ("accreditation:finding_edit", "pattern", "GET", None, PAIR_ONLY),
     ("accreditation:finding_delete", "pattern", "POST", {}, PAIR_ONLY),

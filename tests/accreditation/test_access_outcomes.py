@@ -148,6 +148,8 @@ _ADMIN_OBJECTS = {
 READ_ONLY = {
     "accreditation:my_review": None,
     "accreditation:review_detail": "review",
+    "accreditation:review_report_docx": "review",
+    "accreditation:review_report_pdf": "review",
     "accreditation:stage_detail": "stage",
     "accreditation:evidence_download": "evidence",
     "accreditation:supervisor_queue": None,

@@ -1,6 +1,7 @@
 """The whole path to accreditation, through the services and pages real users drive: modules,
 five stages signed off (one sent back and resubmitted), supervision, the application referred
-back and resubmitted, approval, the certificate PDF, verification, and revocation."""
+back and resubmitted, approval, the certificate PDF, the review's draft report in Word and as a
+PDF, verification, and revocation."""
 
 import io
 from datetime import timedelta
@@ -11,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 import zxingcpp
+from docx import Document
 from pypdf import PdfReader
 
 from accreditation.models import (
@@ -191,6 +193,22 @@ def test_it_walks_the_whole_path_to_a_revoked_certificate(
     assert urlsplit(scanned).path == verify
     client.logout()
     assert "This certificate is valid" in client.get(verify).content.decode()
+
+    # The draft report, built from the registers the pair wrote, downloads in both formats: for
+    # Tess, and for Ali now that her application rests on the review.
+    for user in (tess, ali):
+        client.force_login(user)
+        docx = client.get(reverse("accreditation:review_report_docx", args=[review.pk]))
+        assert docx.status_code == 200
+        text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
+        assert "Finding 1: Meetings exclude health" in text
+        assert "How does the partnership make sure GPs are invited?" in text
+        pdf = client.get(reverse("accreditation:review_report_pdf", args=[review.pk]))
+        assert pdf.status_code == 200
+        reader = PdfReader(io.BytesIO(pdf.content))
+        text = "\n".join(page.extract_text() for page in reader.pages)
+        assert "Finding 1: Meetings exclude health" in text
+        assert "How does the partnership make sure GPs are invited?" in text
 
     # Ali revokes it; verification says so at once.
     client.force_login(ali)

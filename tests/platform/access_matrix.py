@@ -54,6 +54,7 @@ ADMIN_REFUSED = expect({"ada"}, status=REDIRECT, others=FORBIDDEN)
 # The supervised review: the pair, their supervisor, programme staff and (once submitted) the
 # assessor may read it; Uma is unrelated.
 REVIEW_READERS = ("tess", "pat", "sam", "ali", "ada")
+REPORT_READERS = ("tess", "pat", "sam", "ali")
 # Actions on the review: the pair act; readers who may not are refused with a message.
 PAIR_ACTS = expect(REVIEW_READERS, status=REDIRECT)
 SUPERVISOR_ACTS = expect(REVIEW_READERS, status=REDIRECT)
@@ -163,6 +164,15 @@ MATRIX: dict[str, Row] = {
     "accreditation:review_detail": Row(
         expect(REVIEW_READERS), world=ACCREDITATION, args=("review",)
     ),
+    # The draft report: the pair and their supervisor, and the assessor once an application
+    # rests on the review (Tess's is approved); not programme staff. Uma's review has only a
+    # draft application, so it stays hidden from the assessor.
+    "accreditation:review_report_docx": Row(
+        expect(REPORT_READERS), world=ACCREDITATION, args=("review",)
+    ),
+    "accreditation:review_report_pdf": Row(
+        expect(REPORT_READERS), world=ACCREDITATION, args=("review",)
+    ),
     "accreditation:stage_detail": Row(expect(REVIEW_READERS), world=ACCREDITATION, args=("stage",)),
     "accreditation:stage_start": Row(
         PAIR_ACTS, world=ACCREDITATION, args=("stage",), method="POST"
@@ -218,6 +228,13 @@ MATRIX: dict[str, Row] = {
         world=ACCREDITATION,
         args=("episode",),
         method="POST",
+    ),
+    "accreditation:episode_move": Row(
+        expect({"tess", "pat"}, status=REDIRECT),
+        world=ACCREDITATION,
+        args=("episode",),
+        method="POST",
+        data=lambda o: {"direction": "down"},
     ),
     "accreditation:finding_add": Row(PAIR_ONLY, world=ACCREDITATION, args=("pattern_stage",)),
     "accreditation:finding_edit": Row(PAIR_ONLY, world=ACCREDITATION, args=("pattern",)),
