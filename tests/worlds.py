@@ -13,6 +13,7 @@ all build these, so a URL is tried against the same objects everywhere.
 
 from django.utils import timezone
 
+from accreditation.models import FactorLevel
 from accreditation.services.applications import application_save_draft
 from accreditation.services.bulk import bulk_issue_start_for_cohort
 from accreditation.services.evidence import evidence_add_file, evidence_add_note
@@ -108,6 +109,7 @@ def build_accreditation_world(*, tess, pat, uma, sam, ali, ada, review, capture_
         "scheme": review.scheme_id,
         "category": categories()[0].pk,
         "finding_category": finding_categories()[0].pk,
+        "factor_level": FactorLevel.objects.first().pk,
         "cohort": cohort.pk,
         "bulk": bulk.pk,
     }

@@ -5,6 +5,7 @@ from accreditation.models import (
     BulkIssue,
     BulkIssueItem,
     ContributoryFactorCategory,
+    FactorLevel,
     FindingCategory,
     SupervisedReview,
 )
@@ -95,6 +96,23 @@ ADMIN_ROWS = [
         ),
     ),
     Row("finding_categories:delete", "finding_category", NOBODY),
+    Row(
+        "factor_levels:add",
+        None,
+        frozenset({"ada"}),
+        AdminForm(lambda w: {"name": "Regional", "sort_order": "99"}),
+        check=lambda w, user: FactorLevel.objects.filter(name="Regional").exists(),
+    ),
+    Row(
+        "factor_levels:edit",
+        "factor_level",
+        frozenset({"ada"}),
+        AdminForm(lambda w: {"name": "Renamed level"}),
+        check=lambda w, user: (
+            FactorLevel.objects.get(pk=w.ids["factor_level"]).name == "Renamed level"
+        ),
+    ),
+    Row("factor_levels:delete", "factor_level", NOBODY),
     Row(
         "bulk_issues:start",
         "cohort",

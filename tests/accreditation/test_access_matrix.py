@@ -172,6 +172,7 @@ _ADMIN_OBJECTS = {
     "accreditation_schemes": "scheme",
     "contributory_factor_categories": "category",
     "finding_categories": "finding_category",
+    "factor_levels": "factor_level",
     "bulk_issues": "bulk",
 }
 # Admin URLs whose object differs from the rest of their screen's.

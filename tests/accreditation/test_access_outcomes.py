@@ -45,6 +45,7 @@ import pytest
 
 from accreditation import public_urls
 from accreditation import urls as accreditation_urls
+from accreditation.models import FactorLevel
 from accreditation.services.applications import application_save_draft
 from accreditation.services.bulk import bulk_issue_start_for_cohort
 from accreditation.services.evidence import evidence_add_file, evidence_add_note
@@ -126,6 +127,7 @@ def world(tess, pat, uma, sam, ali, ada, review, other_review):
             "scheme": review.scheme_id,
             "category": categories()[0].pk,
             "finding_category": finding_categories()[0].pk,
+            "factor_level": FactorLevel.objects.first().pk,
             "cohort": enrolment.cohort_id,
             "bulk": bulk.pk,
         },
@@ -143,6 +145,7 @@ _ADMIN_OBJECTS = {
     "accreditation_schemes": "scheme",
     "contributory_factor_categories": "category",
     "finding_categories": "finding_category",
+    "factor_levels": "factor_level",
     "bulk_issues": "bulk",
 }
 READ_ONLY = {

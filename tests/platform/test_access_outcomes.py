@@ -81,6 +81,7 @@ ACCREDITATION_PREFIXES = (
     "accreditation_schemes:",
     "contributory_factor_categories:",
     "finding_categories:",
+    "factor_levels:",
     "bulk_issues:",
 )
 
