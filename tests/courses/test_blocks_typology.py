@@ -73,7 +73,7 @@ def test_it_shows_an_administrators_edit_of_a_category(client, tess, module):
     tools.save()
     html = _page(client, module)
 
-    assert "<strong class=\"typology__name\">Tools and records</strong>" in html
+    assert '<strong class="typology__name">Tools and records</strong>' in html
     assert "Forms, records and IT systems." in html
     assert html.index("Tools and records") < html.index(
         "Multi-agency working in response to incidents and crises"
