@@ -1,4 +1,5 @@
-"""Demo data for accreditation: Tess and Pat's supervised review, part-way through."""
+"""Demo data for accreditation: Tess and Pat's supervised review, part-way through: preparation
+signed off, data collection under way, and a first analysis with its draft findings."""
 
 from datetime import timedelta
 
@@ -7,6 +8,7 @@ from django.utils import timezone
 
 from learning_platform.accounts.models import Organisation, User
 
+from .demo_analysis import seed_review_analysis
 from .models import ReviewStage, SupervisedReview, SupervisionSession
 from .services.evidence import evidence_add_note
 from .services.reviews import default_scheme, review_create
@@ -18,13 +20,20 @@ CASE_REFERENCE = "Child K (demo)"
 
 @transaction.atomic
 def seed_accreditation(*, stdout, users: dict[str, User]) -> SupervisedReview:
-    """Safe to run again: the review is created once, with its first stage signed off."""
-    tess, pat, sam = users["tess"], users["pat"], users["sam"]
-    existing = SupervisedReview.objects.filter(trainee=tess, case_reference=CASE_REFERENCE).first()
-    if existing is not None:
-        stdout.write(f"Supervised review {existing} already exists")
-        return existing
+    """Safe to run again: the review is created once, with its first stage signed off, and its
+    analysis is added to a review that has none (so a review seeded before it gets it too)."""
+    tess = users["tess"]
+    review = SupervisedReview.objects.filter(trainee=tess, case_reference=CASE_REFERENCE).first()
+    if review is not None:
+        stdout.write(f"Supervised review {review} already exists")
+    else:
+        review = _review(stdout=stdout, users=users)
+    seed_review_analysis(stdout=stdout, review=review)
+    return review
 
+
+def _review(*, stdout, users: dict[str, User]) -> SupervisedReview:
+    tess, pat, sam = users["tess"], users["pat"], users["sam"]
     scheme = default_scheme()
     if scheme is not None and scheme.course_id is None:
         from courses.models import CoursePage

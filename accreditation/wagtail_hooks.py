@@ -81,3 +81,17 @@ def register_award_log_actions(actions):
         ("accreditation.bulk_issue.retry", "Bulk issue: retry", "Failed items queued again"),
     ):
         actions.register_action(action, label, message)
+
+
+# The typology for the training modules ------------------------------------------------------
+
+
+@hooks.register("finding_typology")
+def finding_typology():
+    """The finding categories in their order, as (name, description): the courses app shows them
+    in the module on underlying patterns without importing this app."""
+    from .models import FindingCategory
+
+    return list(
+        FindingCategory.objects.order_by("sort_order", "name").values_list("name", "description")
+    )

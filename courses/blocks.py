@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError
 
-from wagtail import blocks
+from wagtail import blocks, hooks
 from wagtail.blocks import ListBlockValidationError, StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
@@ -107,6 +107,42 @@ class KnowledgeCheckBlock(blocks.StructBlock):
         label = "Knowledge check"
 
 
+# The app that keeps the typology of underlying patterns registers a function under this hook
+# name; each returns its entries, in order, as (name, description) pairs. The courses app shows
+# the list without importing the app that owns it.
+FINDING_TYPOLOGY_HOOK = "finding_typology"
+
+
+def finding_typology() -> list[tuple[str, str]]:
+    """The typology of underlying patterns, as the registered hooks give it; empty if none do."""
+    entries: list[tuple[str, str]] = []
+    for typology in hooks.get_hooks(FINDING_TYPOLOGY_HOOK):
+        entries.extend(typology())
+    return entries
+
+
+class TypologyBlock(blocks.StructBlock):
+    """The typology of underlying patterns, read from the list the findings register uses, so
+    that an edit to a category shows here too."""
+
+    heading = blocks.CharBlock(default="The typology of underlying patterns")
+    intro = blocks.RichTextBlock(features=["bold", "italic", "link"], required=False)
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        context["typology"] = finding_typology()
+        return context
+
+    class Meta:
+        icon = "list-ol"
+        label = "Typology of underlying patterns"
+        template = "courses/blocks/typology.html"
+        help_text = (
+            "Shows the finding categories as they stand in Accreditation › Underlying pattern "
+            "types; edit them there."
+        )
+
+
 class ModuleBodyBlock(blocks.StreamBlock):
     text = blocks.RichTextBlock()
     video = EmbedBlock(help_text="A video link, for example from YouTube or Vimeo.")
@@ -114,3 +150,4 @@ class ModuleBodyBlock(blocks.StreamBlock):
     callout = CalloutBlock()
     reflective_question = ReflectiveQuestionBlock()
     knowledge_check = KnowledgeCheckBlock()
+    typology = TypologyBlock()

@@ -1,9 +1,11 @@
-"""Demo course content: the lead reviewer programme, with six modules built from SCIE Guide 24.
+"""Demo course content: the lead reviewer programme, with seven modules built from SCIE Guide 24.
 
 `seed_courses` is safe to run again: it finds the pages that exist and adds only what is missing,
-so editors' changes to the demo content are kept.
+so editors' changes to the demo content are kept. A block an earlier demo seeded and this one
+replaces (see SUPERSEDED) is swapped only while it is exactly as it was seeded.
 """
 
+import copy
 import uuid
 
 from django.db import transaction
@@ -12,6 +14,8 @@ from wagtail.models import Page, Site
 
 from learning_platform.accounts.models import User
 
+from .demo_markup import bullets, check_question, html, numbered
+from .demo_practice import MODULE as PRACTICE_MODULE
 from .models import Cohort, CourseIndexPage, CoursePage, Enrolment, ModulePage, ModuleProgress
 
 COURSE_TITLE = "Learning Together lead reviewer programme"
@@ -24,20 +28,8 @@ def _id(*parts: str) -> str:
     return str(uuid.uuid5(_ID_NAMESPACE, "/".join(parts)))
 
 
-def _html(*paragraphs: str) -> str:
-    return "".join(p if p.startswith("<") else f"<p>{p}</p>" for p in paragraphs)
-
-
-def _list(*items: str) -> str:
-    return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
-
-
-def _olist(*items: str) -> str:
-    return "<ol>" + "".join(f"<li>{item}</li>" for item in items) + "</ol>"
-
-
 COURSE = {
-    "overview": _html(
+    "overview": html(
         "Learning Together is SCIE's systems model for multi-agency case reviews in "
         "safeguarding. This programme trains experienced practitioners and managers to lead "
         "such reviews: to understand why practice unfolded as it did, not just what went wrong, "
@@ -46,7 +38,7 @@ COURSE = {
         "carry out a real case review commissioned by a safeguarding partnership or board, in a "
         "pair and under supervision. Accreditation follows a successful supervised review.",
     ),
-    "learning_outcomes": _list(
+    "learning_outcomes": bullets(
         "explain the systems approach and why it asks what made sense to people at the time",
         "plan a review: scope it, choose the review team and prepare the case group",
         "hold structured one-to-one conversations with frontline practitioners",
@@ -73,22 +65,8 @@ CONTRIBUTORY_FACTORS = [
     "Other",
 ]
 
-UNDERLYING_PATTERNS = [
-    "Human–tool operation",
-    "Human–management system operation",
-    "Communication and collaboration in multi-agency working in response to incidents and crises",
-    "Communication and collaboration in multi-agency working in assessment and longer-term work",
-    "Family–professional interaction",
-    "Human judgement and reasoning",
-]
 
-
-def _question(text: str, *choices: tuple[str, bool, str]) -> dict:
-    return {
-        "question": text,
-        "choices": [{"text": t, "correct": c, "feedback": f} for t, c, f in choices],
-    }
-
+TYPOLOGY_QUESTION = "Which of these is a category in the typology of underlying patterns?"
 
 MODULES = [
     {
@@ -103,7 +81,7 @@ MODULES = [
         "body": [
             (
                 "text",
-                _html(
+                html(
                     "<h2>From blame to understanding</h2>",
                     "Traditional case reviews often ask who made a mistake. They tend to "
                     "find an individual who should have acted differently and recommend more "
@@ -120,7 +98,7 @@ MODULES = [
                 "callout",
                 {
                     "heading": "Local rationality",
-                    "text": _html(
+                    "text": html(
                         "People act in ways that make sense to them, given what they know, "
                         "what they are trying to achieve and the pressures on them at the "
                         "time. A review that understands that <em>local rationality</em> can "
@@ -131,7 +109,7 @@ MODULES = [
             ),
             (
                 "text",
-                _html(
+                html(
                     "<h2>Hindsight and outcome bias</h2>",
                     "Knowing how a case ended changes how we read it. With hindsight the "
                     "warning signs look obvious and the path to harm looks straight. At the "
@@ -173,7 +151,7 @@ MODULES = [
                     "title": "Check your understanding: systems thinking",
                     "pass_mark": 75,
                     "questions": [
-                        _question(
+                        check_question(
                             "What does a systems review mean by local rationality?",
                             (
                                 "People act in ways that make sense to them given what they "
@@ -195,7 +173,7 @@ MODULES = [
                                 "No. That is hindsight bias, which the method works to avoid.",
                             ),
                         ),
-                        _question(
+                        check_question(
                             "A review finds that a health visitor did not share a concern. "
                             "What is the systems question to ask next?",
                             (
@@ -217,7 +195,7 @@ MODULES = [
                                 "change nothing.",
                             ),
                         ),
-                        _question(
+                        check_question(
                             "What is hindsight bias?",
                             (
                                 "Seeing the path to a known outcome as more obvious than it "
@@ -238,7 +216,7 @@ MODULES = [
                                 "outcome.",
                             ),
                         ),
-                        _question(
+                        check_question(
                             "What does a Learning Together review aim to produce?",
                             (
                                 "A complete account of one case and a list of individual errors",
@@ -275,9 +253,9 @@ MODULES = [
         "body": [
             (
                 "text",
-                _html(
+                html(
                     "<h2>Who takes part</h2>",
-                    _list(
+                    bullets(
                         "<strong>Lead reviewers</strong> work in pairs: two trainees, or a "
                         "trainee with an accredited reviewer. They run the review and are "
                         "independent of the agencies involved.",
@@ -290,7 +268,7 @@ MODULES = [
                         "or board, commissions the review and owns its report.",
                     ),
                     "<h2>The five stages (SCIE Guide 24)</h2>",
-                    _olist(
+                    numbered(
                         "<strong>Preparation</strong>: identify the case and the research "
                         "questions that set the scope; select the review team; identify who "
                         "should be involved; prepare participants.",
@@ -311,7 +289,7 @@ MODULES = [
                 "callout",
                 {
                     "heading": "Research questions set the scope",
-                    "text": _html(
+                    "text": html(
                         "A review is not an inquiry into everything that happened. A few "
                         "research questions, agreed with the commissioning board, say what "
                         "the partnership most needs to learn. They keep a review focused "
@@ -321,7 +299,7 @@ MODULES = [
             ),
             (
                 "text",
-                _html(
+                html(
                     "<h2>Types of review</h2>",
                     "A <strong>full</strong> review takes about six months. It includes "
                     "one-to-one conversations with the whole case group, about five review "
@@ -355,7 +333,7 @@ MODULES = [
                     "title": "Check your understanding: the review process",
                     "pass_mark": 75,
                     "questions": [
-                        _question(
+                        check_question(
                             "Which stage comes straight after data collection?",
                             (
                                 "Findings",
@@ -373,7 +351,7 @@ MODULES = [
                                 "No. Preparation is the first stage.",
                             ),
                         ),
-                        _question(
+                        check_question(
                             "Who makes up the case group?",
                             (
                                 "Senior managers from the agencies involved",
@@ -392,7 +370,7 @@ MODULES = [
                                 "No. The board commissions the review and owns the report.",
                             ),
                         ),
-                        _question(
+                        check_question(
                             "Who owns the final report?",
                             (
                                 "The lead reviewers",
@@ -411,7 +389,7 @@ MODULES = [
                                 "local reviews.",
                             ),
                         ),
-                        _question(
+                        check_question(
                             "About how long does a full Learning Together review take?",
                             ("Six weeks", False, "That is far too short for a full review."),
                             ("About six months", True, "Yes."),
@@ -434,7 +412,7 @@ MODULES = [
         "body": [
             (
                 "text",
-                _html(
+                html(
                     "<h2>A conversation, not an interview</h2>",
                     "The one-to-one conversation is the main source of data in a Learning "
                     "Together review. Its purpose is to understand how the case looked from "
@@ -442,7 +420,7 @@ MODULES = [
                     "do and what helped or got in the way. People only say this if they "
                     "trust that the review is about learning, not blame.",
                     "<h2>Preparing the case group</h2>",
-                    _list(
+                    bullets(
                         "explain the systems approach, what the review is for and how the "
                         "conversation will be used",
                         "agree how notes are kept, who sees them and how people will be "
@@ -457,7 +435,7 @@ MODULES = [
                 "callout",
                 {
                     "heading": "The structure of a conversation",
-                    "text": _olist(
+                    "text": numbered(
                         "Introduction and overview of their involvement",
                         "Key practice episodes, in their words",
                         "Mindset and local rationality: what they thought was happening",
@@ -469,7 +447,7 @@ MODULES = [
             ),
             (
                 "text",
-                _html(
+                html(
                     "<h2>Listening for the system</h2>",
                     "Ask open questions and follow the practitioner's account. When they "
                     "describe a decision, ask what else was going on, what information they "
@@ -501,7 +479,7 @@ MODULES = [
                     "title": "Check your understanding: conversations",
                     "pass_mark": 75,
                     "questions": [
-                        _question(
+                        check_question(
                             "What is the main purpose of the one-to-one conversation?",
                             (
                                 "To establish whether procedures were followed",
@@ -520,7 +498,7 @@ MODULES = [
                                 "No. Mixing the two would stop people speaking openly.",
                             ),
                         ),
-                        _question(
+                        check_question(
                             "Which of these is part of the conversation structure?",
                             (
                                 "Contributory factors",
@@ -539,7 +517,7 @@ MODULES = [
                                 "at joint meetings.",
                             ),
                         ),
-                        _question(
+                        check_question(
                             "A practitioner describes a regular workaround. Why does it matter?",
                             (
                                 "It shows that the practitioner broke the rules",
@@ -574,7 +552,7 @@ MODULES = [
         "body": [
             (
                 "text",
-                _html(
+                html(
                     "<h2>Key practice episodes</h2>",
                     "A key practice episode (KPE) is a point in the case where practice was "
                     "significant to how the case developed or was handled. It may be a "
@@ -591,12 +569,12 @@ MODULES = [
                 "callout",
                 {
                     "heading": "The nine contributory-factor categories",
-                    "text": _olist(*CONTRIBUTORY_FACTORS),
+                    "text": numbered(*CONTRIBUTORY_FACTORS),
                 },
             ),
             (
                 "text",
-                _html(
+                html(
                     "<h2>Using the categories</h2>",
                     "The categories are prompts, so that the analysis looks beyond the "
                     "individual. A practitioner's decision may be shaped by the family's "
@@ -627,7 +605,7 @@ MODULES = [
                     "title": "Check your understanding: KPEs and contributory factors",
                     "pass_mark": 75,
                     "questions": [
-                        _question(
+                        check_question(
                             "Which best describes a key practice episode?",
                             (
                                 "A mistake that caused the outcome",
@@ -647,13 +625,13 @@ MODULES = [
                                 "That would be a chronology, not an analysis.",
                             ),
                         ),
-                        _question(
+                        check_question(
                             "How many contributory-factor categories does the model use?",
                             ("Four", False, "No, there are more."),
                             ("Six", False, "Six is the number of types of underlying pattern."),
                             ("Nine", True, "Correct: from family through to other."),
                         ),
-                        _question(
+                        check_question(
                             "A social worker had 30 cases and an IT system that hid earlier "
                             "referrals. Which category fits best?",
                             (
@@ -673,7 +651,7 @@ MODULES = [
                                 "No. Family factors are about how the family presented.",
                             ),
                         ),
-                        _question(
+                        check_question(
                             "Where should each contributory factor come from?",
                             (
                                 "The reviewers' professional judgement alone",
@@ -709,7 +687,7 @@ MODULES = [
         "body": [
             (
                 "text",
-                _html(
+                html(
                     "<h2>From case to system</h2>",
                     "Once the KPEs and their contributory factors are agreed, the review "
                     "team asks which of them reflect something wider than this case. An "
@@ -721,15 +699,21 @@ MODULES = [
                 ),
             ),
             (
-                "callout",
+                "typology",
                 {
-                    "heading": "The typology of underlying patterns (Guide 24, Appendix 6)",
-                    "text": _olist(*UNDERLYING_PATTERNS),
+                    "heading": "The typology of underlying patterns",
+                    "intro": html(
+                        "SCIE's published Learning Together reports sort each finding into one "
+                        "of these categories. Guide 24 (Appendix 6) words some of them "
+                        "differently: what it calls human–tool operation is <em>tools</em>, and "
+                        "human–management system operation is <em>management systems</em>. This "
+                        "is the list your review's findings register uses."
+                    ),
                 },
             ),
             (
                 "text",
-                _html(
+                html(
                     "<h2>Prioritising findings</h2>",
                     "A review usually finds more patterns than a board can act on. Choose "
                     "the few that matter most: those with the greatest risk to children or "
@@ -761,7 +745,7 @@ MODULES = [
                     "title": "Check your understanding: underlying patterns",
                     "pass_mark": 75,
                     "questions": [
-                        _question(
+                        check_question(
                             "What makes something an underlying pattern rather than a "
                             "feature of one case?",
                             (
@@ -780,12 +764,14 @@ MODULES = [
                                 "Agreement helps, but evidence is what counts.",
                             ),
                         ),
-                        _question(
-                            "Which of these is a type in the typology of underlying patterns?",
+                        check_question(
+                            TYPOLOGY_QUESTION,
                             (
-                                "Human–tool operation",
+                                "Tools",
                                 True,
-                                "Correct: how people work with tools such as forms and IT systems.",
+                                "Correct: how the forms, records, procedures and IT systems "
+                                "practitioners use help or hinder them. Guide 24 calls it "
+                                "human–tool operation.",
                             ),
                             (
                                 "Individual negligence",
@@ -796,10 +782,10 @@ MODULES = [
                                 "Budget overspend",
                                 False,
                                 "Resources may be a contributory factor, but this is not a "
-                                "type of pattern.",
+                                "category in the typology.",
                             ),
                         ),
-                        _question(
+                        check_question(
                             "Why does the model prefer issues for the board over "
                             "prescriptive recommendations?",
                             (
@@ -824,6 +810,7 @@ MODULES = [
             ),
         ],
     },
+    PRACTICE_MODULE,
     {
         "slug": "writing-the-report",
         "title": "Writing the report",
@@ -832,18 +819,18 @@ MODULES = [
             "How to structure and write a review report that the commissioning board can own, "
             "publish and act on."
         ),
-        "requires": ["underlying-patterns-and-findings"],
+        "requires": [PRACTICE_MODULE["slug"]],
         "body": [
             (
                 "text",
-                _html(
+                html(
                     "<h2>Who the report is for</h2>",
                     "The report is agreed and owned by the commissioning board. Its readers "
                     "are board members, practitioners and managers across the partnership, "
                     "the family and the public. Write in plain language, explain any "
                     "professional terms and keep the case detail to what the findings need.",
                     "<h2>A typical structure</h2>",
-                    _olist(
+                    numbered(
                         "Introduction: why the case was reviewed, the research questions "
                         "and the review's scope",
                         "Methodology: the systems approach, who took part and any limitations",
@@ -859,7 +846,7 @@ MODULES = [
                 "callout",
                 {
                     "heading": "Anonymity",
-                    "text": _html(
+                    "text": html(
                         "Published reports must not identify the child, the family or "
                         "individual practitioners. Use roles rather than names, and remove "
                         "details that would make the family recognisable locally."
@@ -868,7 +855,7 @@ MODULES = [
             ),
             (
                 "text",
-                _html(
+                html(
                     "<h2>Getting to publication</h2>",
                     "Share drafts with the review team and the case group so that they can "
                     "check accuracy and tone, and talk with the family about the report "
@@ -895,13 +882,13 @@ MODULES = [
                     "title": "Check your understanding: the report",
                     "pass_mark": 75,
                     "questions": [
-                        _question(
+                        check_question(
                             "Who agrees and owns the final report?",
                             ("The lead reviewers", False, "They write it but do not own it."),
                             ("The commissioning board", True, "Correct."),
                             ("The case group", False, "They check it but do not own it."),
                         ),
-                        _question(
+                        check_question(
                             "What should each finding include?",
                             (
                                 "The pattern, its evidence, why it matters beyond the case "
@@ -920,7 +907,7 @@ MODULES = [
                                 "No. Keep case detail to what the findings need.",
                             ),
                         ),
-                        _question(
+                        check_question(
                             "When do trainees have an individual supervision session?",
                             (
                                 "Before the first training day",
@@ -963,7 +950,7 @@ def _course_index(stdout) -> CourseIndexPage:
         title="Training",
         slug="training",
         show_in_menus=True,
-        intro=_html(
+        intro=html(
             "SCIE trains lead reviewers in the Learning Together systems model for "
             "multi-agency case reviews."
         ),
@@ -985,9 +972,110 @@ def _course(index: CourseIndexPage, stdout) -> CoursePage:
     return course
 
 
+# Blocks that an earlier version of the demo seeded, as it seeded them, and that the block at the
+# same place in MODULES now replaces: (module slug, place in the body, block type) -> value.
+_FINDINGS = "underlying-patterns-and-findings"
+_FIRST_TYPOLOGY_QUESTION = check_question(
+    "Which of these is a type in the typology of underlying patterns?",
+    (
+        "Human–tool operation",
+        True,
+        "Correct: how people work with tools such as forms and IT systems.",
+    ),
+    (
+        "Individual negligence",
+        False,
+        "No. The typology describes the system, not individual blame.",
+    ),
+    (
+        "Budget overspend",
+        False,
+        "Resources may be a contributory factor, but this is not a type of pattern.",
+    ),
+)
+_FIRST_TYPOLOGY_CALLOUT = {
+    "heading": "The typology of underlying patterns (Guide 24, Appendix 6)",
+    "text": numbered(
+        "Human–tool operation",
+        "Human–management system operation",
+        "Communication and collaboration in multi-agency working in response to incidents and "
+        "crises",
+        "Communication and collaboration in multi-agency working in assessment and longer-term "
+        "work",
+        "Family–professional interaction",
+        "Human judgement and reasoning",
+    ),
+}
+
+
+def _first_findings_check() -> dict:
+    spec = next(module for module in MODULES if module["slug"] == _FINDINGS)
+    check = copy.deepcopy(spec["body"][4][1])
+    check["questions"][1] = _FIRST_TYPOLOGY_QUESTION
+    return check
+
+
+SUPERSEDED = {
+    (_FINDINGS, 1, "callout"): _FIRST_TYPOLOGY_CALLOUT,
+    (_FINDINGS, 4, "knowledge_check"): _first_findings_check(),
+}
+# Prerequisites an earlier demo seeded, by module: a module still requiring exactly these is given
+# the ones MODULES now lists.
+SUPERSEDED_REQUIRES = {"writing-the-report": [_FINDINGS]}
+
+
+def _as_seeded(block) -> object:
+    """A body block's value in the plain form MODULES writes it in, to compare with a spec."""
+    value = block.value
+    if block.block_type == "callout":
+        return {"heading": value["heading"], "text": value["text"].source}
+    if block.block_type == "knowledge_check":
+        return {
+            "title": value["title"],
+            "pass_mark": value["pass_mark"],
+            "questions": [
+                check_question(
+                    question["question"],
+                    *((c["text"], bool(c["correct"]), c["feedback"]) for c in question["choices"]),
+                )
+                for question in value["questions"]
+            ],
+        }
+    return None
+
+
+def _bring_up_to_date(module: ModulePage, spec: dict, stdout) -> None:
+    """Swap in this version's block for each block an earlier demo seeded here and nobody has
+    changed since; a module with a draft waiting is left alone, so no one's draft is lost."""
+    if not module.live or module.has_unpublished_changes:
+        return
+    slug = spec["slug"]
+    wanted = _body(slug, spec["body"])
+    raw = list(module.body.raw_data)
+    changed = False
+    for index, item in enumerate(raw):
+        for (old_slug, place, old_type), old_value in SUPERSEDED.items():
+            if (
+                old_slug != slug
+                or item["type"] != old_type
+                or item["id"] != _id(slug, str(place), old_type)
+            ):
+                continue
+            if _as_seeded(module.body[index]) == old_value:
+                raw[index] = wanted[place]
+                changed = True
+    if changed:
+        module.body = [dict(item) for item in raw]
+        module.save_revision().publish()
+        stdout.write(f"Brought module {module.title} up to date")
+
+
 def _modules(course: CoursePage, stdout) -> dict[str, ModulePage]:
     existing = {m.slug: m for m in ModulePage.objects.child_of(course)}
     for spec in MODULES:
+        if spec["slug"] in existing:
+            _bring_up_to_date(existing[spec["slug"]], spec, stdout)
+    for position, spec in enumerate(MODULES):
         if spec["slug"] in existing:
             continue
         module = ModulePage(
@@ -997,11 +1085,31 @@ def _modules(course: CoursePage, stdout) -> dict[str, ModulePage]:
             estimated_minutes=spec["minutes"],
             body=_body(spec["slug"], spec["body"]),
         )
-        course.add_child(instance=module)
+        # A module added to a course seeded before it existed takes its place in the sequence.
+        later = next(
+            (existing[s["slug"]] for s in MODULES[position + 1 :] if s["slug"] in existing), None
+        )
+        if later is None:
+            course.add_child(instance=module)
+        else:
+            # Read afresh: an earlier insertion may have moved it.
+            later = ModulePage.objects.get(pk=later.pk)
+            later.add_sibling(pos="left", instance=module)
         module.prerequisites.set([existing[slug] for slug in spec["requires"] if slug in existing])
         module.save_revision().publish()
         existing[spec["slug"]] = module
         stdout.write(f"Created module {spec['title']}")
+    # Adding a module before another moves the later ones in the tree: read them again.
+    existing = {m.slug: m for m in ModulePage.objects.child_of(course)}
+    for spec in MODULES:
+        module = existing[spec["slug"]]
+        old_requires = SUPERSEDED_REQUIRES.get(spec["slug"])
+        if old_requires is None or module.has_unpublished_changes:
+            continue
+        if sorted(module.prerequisites.values_list("slug", flat=True)) == sorted(old_requires):
+            module.prerequisites.set([existing[slug] for slug in spec["requires"]])
+            module.save_revision().publish()
+            stdout.write(f"Module {module.title} now follows {', '.join(spec['requires'])}")
     return existing
 
 

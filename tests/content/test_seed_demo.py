@@ -13,7 +13,11 @@ import pytest
 from allauth.account.models import EmailAddress
 
 from accreditation.models import (
+    ContributoryFactor,
     Evidence,
+    Finding,
+    IssueForBoard,
+    KeyPracticeEpisode,
     ReviewStage,
     SignOff,
     SupervisedReview,
@@ -53,6 +57,11 @@ COUNTED = (
     Evidence,
     SignOff,
     SupervisionSession,
+    KeyPracticeEpisode,
+    ContributoryFactor,
+    Finding,
+    Finding.episodes.through,
+    IssueForBoard,
 )
 
 
