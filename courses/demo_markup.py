@@ -1,8 +1,13 @@
 """Small builders for the demo course's content: rich-text HTML and knowledge-check questions."""
 
 
+_BLOCKS = ("<p>", "<p ", "<ul>", "<ol>", "<h2", "<h3", "<h4", "<blockquote")
+
+
 def html(*paragraphs: str) -> str:
-    return "".join(p if p.startswith("<") else f"<p>{p}</p>" for p in paragraphs)
+    """Each argument a paragraph, unless it is already a block (a list, a heading); a paragraph
+    may start with inline markup such as <strong>."""
+    return "".join(p if p.startswith(_BLOCKS) else f"<p>{p}</p>" for p in paragraphs)
 
 
 def bullets(*items: str) -> str:
