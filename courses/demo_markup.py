@@ -1,6 +1,5 @@
 """Small builders for the demo course's content: rich-text HTML and knowledge-check questions."""
 
-
 _BLOCKS = ("<p>", "<p ", "<ul>", "<ol>", "<h2", "<h3", "<h4", "<blockquote")
 
 
