@@ -138,8 +138,8 @@ class TypologyBlock(blocks.StructBlock):
         label = "Typology of underlying patterns"
         template = "courses/blocks/typology.html"
         help_text = (
-            "Shows the finding categories as they stand in Accreditation › Underlying pattern "
-            "types; edit them there."
+            "Shows the finding categories as they stand in Accreditation › Finding categories "
+            "(typology); edit them there."
         )
 
 

@@ -259,7 +259,7 @@ def _refuse(request: HttpRequest, stage: ReviewStage, error: TransitionError) ->
 @dataclass(frozen=True)
 class RegisterKind:
     """One stage register's pages: what differs between adding, changing and removing a key
-    practice episode and an underlying pattern."""
+    practice episode and a finding."""
 
     register: str
     label: str  # starts the success messages: "Key practice episode “…” added."
