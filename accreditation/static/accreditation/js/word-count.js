@@ -32,6 +32,9 @@
     output.textContent = sentence;
   }
 
+  // Text typed (or restored by the browser) before this file ran fired its input events with
+  // nobody listening: count what the box holds now, before the count is made live.
+  update();
   // Announced politely, once the trainee pauses, rather than at every key.
   output.setAttribute("aria-live", "polite");
   field.addEventListener("input", function () {
