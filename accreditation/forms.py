@@ -21,6 +21,7 @@ from .models import (
 )
 from .selectors.supervision import supervisor_trainees
 from .services.evidence import ACCEPTED_TYPES_TEXT, evidence_file_type, max_upload_bytes
+from .services.registers import EPISODE_FIELDS, FINDING_FIELDS
 
 # Supervised review: evidence ----------------------------------------------------------------
 
@@ -183,18 +184,7 @@ class EpisodeForm(forms.Form):
     )
 
     DETAIL_FIELDS = ("title", "when", "agencies", "what_happened")
-    SERVICE_FIELDS = (
-        "title",
-        "when",
-        "agencies",
-        "what_happened",
-        "assessment",
-        "assessment_explanation",
-        "local_rationality",
-        "data_sources",
-        "case_group_view",
-        "case_group_note",
-    )
+    SERVICE_FIELDS = EPISODE_FIELDS
 
     def __init__(self, data=None, *, stage: ReviewStage, entry: KeyPracticeEpisode | None = None):
         """An empty form to add an episode to the stage's review, or one filled from `entry`."""
@@ -322,17 +312,7 @@ class FindingForm(forms.Form):
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
 
-    SERVICE_FIELDS = (
-        "title",
-        "category",
-        "direction",
-        "in_this_case",
-        "episodes",
-        "how_we_know",
-        "system_reliability",
-        "statement",
-        "priority",
-    )
+    SERVICE_FIELDS = (*FINDING_FIELDS, "episodes")
     MIN_ISSUE_BOXES = 3
     MAX_ISSUES = 12
 
@@ -379,9 +359,7 @@ class FindingForm(forms.Form):
 
     @classmethod
     def _initial_for(cls, finding: Finding, issues: list[str]) -> dict:
-        initial = {
-            name: getattr(finding, name) for name in cls.SERVICE_FIELDS if name != "episodes"
-        }
+        initial = {name: getattr(finding, name) for name in FINDING_FIELDS}
         initial["category"] = finding.category_id
         initial["episodes"] = [episode.pk for episode in finding.episodes.all()]
         initial.update({f"issue_{number}": text for number, text in enumerate(issues, start=1)})

@@ -222,24 +222,12 @@ def erase_user(user) -> None:
     )
     redactor.redact_rows(
         KeyPracticeEpisode.objects.filter(review__in=review_ids),
-        [
-            "title",
-            "what_happened",
-            "when",
-            "agencies",
-            "assessment_explanation",
-            "local_rationality",
-            "data_sources",
-            "case_group_note",
-        ],
+        list(KeyPracticeEpisode.TEXT_FIELDS),
     )
     redactor.redact_rows(
         ContributoryFactor.objects.filter(episode__review__in=review_ids), ["description"]
     )
-    redactor.redact_rows(
-        Finding.objects.filter(review__in=review_ids),
-        ["title", "in_this_case", "how_we_know", "system_reliability", "statement"],
-    )
+    redactor.redact_rows(Finding.objects.filter(review__in=review_ids), list(Finding.TEXT_FIELDS))
     redactor.redact_rows(IssueForBoard.objects.filter(finding__review__in=review_ids), ["text"])
     redactor.redact_rows(
         SupervisionSession.objects.filter(

@@ -30,6 +30,18 @@ class KeyPracticeEpisode(models.Model):
         AGREED = "agreed", "Agreed"
         CONTESTED = "contested", "Contested"
 
+    # What is written about the case in words: stripped when saved, redacted on erasure.
+    TEXT_FIELDS = (
+        "title",
+        "what_happened",
+        "when",
+        "agencies",
+        "assessment_explanation",
+        "local_rationality",
+        "data_sources",
+        "case_group_note",
+    )
+
     review = models.ForeignKey(
         SupervisedReview, on_delete=models.CASCADE, related_name="key_practice_episodes"
     )
@@ -105,6 +117,9 @@ class Finding(models.Model):
     class Direction(models.TextChoices):
         POOR_PRACTICE_MORE_LIKELY = "poor_more_likely", "Makes poor practice more likely"
         SUPPORTS_SAFE_PRACTICE = "supports_safe", "Supports safe practice"
+
+    # What is written about the case in words: stripped when saved, redacted on erasure.
+    TEXT_FIELDS = ("title", "in_this_case", "how_we_know", "system_reliability", "statement")
 
     review = models.ForeignKey(SupervisedReview, on_delete=models.CASCADE, related_name="findings")
     title = models.CharField(max_length=200)

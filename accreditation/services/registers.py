@@ -146,16 +146,7 @@ EPISODES = _Kind(
     model=KeyPracticeEpisode,
     register=Register.KEY_PRACTICE_EPISODES,
     noun="an episode",
-    text_fields=(
-        "title",
-        "what_happened",
-        "when",
-        "agencies",
-        "assessment_explanation",
-        "local_rationality",
-        "data_sources",
-        "case_group_note",
-    ),
+    text_fields=KeyPracticeEpisode.TEXT_FIELDS,
     check_links=lambda review_id, factors: factors or {},
     save_links=_save_factors,
     fields_on_create=_next_episode_sort_order,
@@ -167,7 +158,7 @@ FINDINGS = _Kind(
     model=Finding,
     register=Register.FINDINGS,
     noun="a finding",
-    text_fields=("title", "in_this_case", "how_we_know", "system_reliability", "statement"),
+    text_fields=Finding.TEXT_FIELDS,
     check_links=_check_finding_links,
     save_links=_save_finding_links,
 )
@@ -283,39 +274,41 @@ def episode_delete(*, episode: KeyPracticeEpisode, user: User) -> None:
     _entry_delete(EPISODES, entry=episode, user=user)
 
 
-@transaction.atomic
-def episodes_reorder(*, stage: ReviewStage, user: User, order: list[int]) -> None:
-    """Renumber the review's episodes in ``order``, which names each of them once by id."""
-    stage = _lock_entry_stage(EPISODES, user, "reorder", stage=stage)
-    current = set(
-        KeyPracticeEpisode.objects.filter(review_id=stage.review_id).values_list("pk", flat=True)
-    )
-    if len(order) != len(set(order)) or set(order) != current:
-        raise TransitionError(
-            "The episodes have changed since this page was loaded, or the new order names "
-            "episodes of another review. Nothing was moved: reload the page and try again."
-        )
+def _episode_order(review_id: int) -> list[int]:
+    return list(KeyPracticeEpisode.objects.filter(review_id=review_id).values_list("pk", flat=True))
+
+
+def _reorder(stage: ReviewStage, user: User, order: list[int]) -> None:
     _renumber_episodes(stage.review_id, order)
     _log(stage, "episode_reorder", user, order=order)
 
 
+@transaction.atomic
+def episodes_reorder(*, stage: ReviewStage, user: User, order: list[int]) -> None:
+    """Renumber the review's episodes in ``order``, which names each of them once by id."""
+    stage = _lock_entry_stage(EPISODES, user, "reorder", stage=stage)
+    if len(order) != len(set(order)) or set(order) != set(_episode_order(stage.review_id)):
+        raise TransitionError(
+            "The episodes have changed since this page was loaded, or the new order names "
+            "episodes of another review. Nothing was moved: reload the page and try again."
+        )
+    _reorder(stage, user, order)
+
+
+@transaction.atomic
 def episode_move(*, episode: KeyPracticeEpisode, user: User, by: int) -> None:
     """Move an episode up (``by`` -1) or down (+1) one place."""
-    with transaction.atomic():
-        stage = register_stage(review_id=episode.review_id, register=EPISODES.register)
-        stage = _lock_entry_stage(EPISODES, user, "reorder", stage=stage)
-        order = list(
-            KeyPracticeEpisode.objects.filter(review_id=stage.review_id).values_list(
-                "pk", flat=True
-            )
-        )
-        index = order.index(episode.pk)
-        target = index + by
-        if not 0 <= target < len(order):
-            end = "first" if by < 0 else "last"
-            raise TransitionError(f"KPE{index + 1} is already {end}; it cannot move further.")
-        order[index], order[target] = order[target], order[index]
-        episodes_reorder(stage=stage, user=user, order=order)
+    stage = _lock_entry_stage(EPISODES, user, "reorder", entry=episode)
+    order = _episode_order(stage.review_id)
+    if episode.pk not in order:
+        raise TransitionError("That episode had already been removed.")
+    index = order.index(episode.pk)
+    target = index + by
+    if not 0 <= target < len(order):
+        end = "first" if by < 0 else "last"
+        raise TransitionError(f"KPE{index + 1} is already {end}; it cannot move further.")
+    order[index], order[target] = order[target], order[index]
+    _reorder(stage, user, order)
 
 
 # Findings -----------------------------------------------------------------------------------

@@ -440,3 +440,14 @@ def test_it_keeps_the_analysis_read_only_once_an_application_rests_on_it(client,
     assert reverse("accreditation:finding_edit", args=[finding.pk]) not in content
     assert reverse("accreditation:finding_add", args=[stage(review, 4).pk]) not in content
     assert Finding.objects.filter(pk=finding.pk).exists()
+
+
+def test_it_says_an_episode_removed_meanwhile_cannot_be_moved(review, tess, pat):
+    _episode(review, tess, "A")
+    b = _episode(review, tess, "B")
+    episode_delete(episode=KeyPracticeEpisode.objects.get(pk=b.pk), user=pat)
+
+    with pytest.raises(TransitionError, match="That episode had already been removed."):
+        episode_move(episode=b, user=tess, by=-1)
+
+    assert _labels(review) == [("KPE1", "A")]
