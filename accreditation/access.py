@@ -69,7 +69,14 @@ def user_supervises_review(user: User, review: SupervisedReview) -> bool:
     return user.is_authenticated and user.pk == review.supervisor_id
 
 
-_REVIEW_RELATED = ("scheme", "trainee", "partner", "supervisor", "commissioning_organisation")
+_REVIEW_RELATED = (
+    "scheme",
+    "review_type",
+    "trainee",
+    "partner",
+    "supervisor",
+    "commissioning_organisation",
+)
 
 
 def get_review_for_user(user: User, pk) -> SupervisedReview:
@@ -104,18 +111,49 @@ def application_opens_report(application: AccreditationApplication) -> bool:
     return application.status in _REPORT_APPLICATION_STATUSES
 
 
-def get_review_for_report(user: User, pk) -> SupervisedReview:
-    """The review whose draft report this user may download: the trainee, their partner and the
-    supervisor; an assessor once an application rests on it (submitted, or decided). Programme
-    staff read the review's pages but not its report, which is the review team's draft."""
+def _reviews_read_closely_by(user: User) -> QuerySet[SupervisedReview]:
+    """Reviews whose working papers (the draft report, the review's people, conversations and
+    meetings) this user may read: the trainee, their partner and the supervisor; an assessor once
+    an application rests on the review (submitted, or decided). Programme staff read the review's
+    pages but not these, which are the review team's own."""
     if not user.is_authenticated or not user.is_active:
-        raise Http404
+        return SupervisedReview.objects.none()
     visible = review_carried_out_by(user) | Q(supervisor=user)
     if user_is_assessor(user):
         resting = AccreditationApplication.objects.filter(status__in=_REPORT_APPLICATION_STATUSES)
         visible |= Q(pk__in=resting.values("review_id"))
-    reviews = SupervisedReview.objects.filter(visible).select_related(*_REVIEW_RELATED)
+    return SupervisedReview.objects.filter(visible)
+
+
+def get_review_for_report(user: User, pk) -> SupervisedReview:
+    """The review whose draft report this user may download (see ``_reviews_read_closely_by``)."""
+    reviews = _reviews_read_closely_by(user).select_related(*_REVIEW_RELATED)
     return get_or_404(reviews, pk)
+
+
+def get_review_for_records(user: User, pk) -> SupervisedReview:
+    """The review whose records of how it is run (its people, conversations, meetings and
+    clock) this user may read: the same people as its draft report."""
+    reviews = _reviews_read_closely_by(user).select_related(*_REVIEW_RELATED)
+    return get_or_404(reviews, pk)
+
+
+def reviews_kept_by(user: User) -> QuerySet[SupervisedReview]:
+    """Reviews whose records this user may change: the trainee, their partner and the
+    supervisor."""
+    if not user.is_authenticated or not user.is_active:
+        return SupervisedReview.objects.none()
+    return SupervisedReview.objects.filter(review_carried_out_by(user) | Q(supervisor=user))
+
+
+def get_review_for_record_keeping(user: User, pk) -> SupervisedReview:
+    """For changing the review's records: only the trainee, their partner and the supervisor."""
+    reviews = reviews_kept_by(user).select_related(*_REVIEW_RELATED)
+    return get_or_404(reviews, pk)
+
+
+def user_keeps_review_records(user: User, review: SupervisedReview) -> bool:
+    return user_works_on_review(user, review) or user_supervises_review(user, review)
 
 
 def get_episode_for_reviewer(user: User, pk) -> KeyPracticeEpisode:
@@ -160,7 +198,11 @@ def get_application_for_assessor(user: User, pk) -> AccreditationApplication:
     if not user_is_assessor(user):
         raise Http404
     applications = _assessable_applications().select_related(
-        "trainee__organisation", "scheme__course", "review__supervisor", "review__partner"
+        "trainee__organisation",
+        "scheme__course",
+        "review__supervisor",
+        "review__partner",
+        "review__review_type",
     )
     return get_or_404(applications, pk)
 

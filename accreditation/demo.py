@@ -50,7 +50,7 @@ def _review(*, stdout, users: dict[str, User]) -> SupervisedReview:
         supervisor=sam,
         commissioning_organisation=partnership,
         case_reference=CASE_REFERENCE,
-        review_type=SupervisedReview.ReviewType.FULL,
+        review_type="full",
         start_date=today - timedelta(days=42),
     )
     preparation, data_collection = list(review.stages.order_by("sort_order")[:2])

@@ -40,7 +40,7 @@ def review_record(review: SupervisedReview, user) -> dict:
     return {
         "case_reference": review.case_reference,
         "your_role": "lead trainee" if review.trainee_id == user.pk else "review partner",
-        "review_type": review.get_review_type_display(),
+        "review_type": review.review_type.name,
         "commissioning_organisation": review.commissioning_organisation.name,
         "lead_trainee": _name(review.trainee),
         "partner": _name(review.partner),

@@ -69,7 +69,9 @@ from .models import (
 def user_data(user) -> dict:
     reviews = (
         SupervisedReview.objects.carried_out_by(user)
-        .select_related("trainee", "partner", "supervisor", "commissioning_organisation")
+        .select_related(
+            "review_type", "trainee", "partner", "supervisor", "commissioning_organisation"
+        )
         .prefetch_related(
             Prefetch(
                 "stages",

@@ -11,7 +11,11 @@ from learning_platform.accounts.models import User
 from learning_platform.accounts.roles import Role
 from learning_platform.accounts.selectors import active_users_with_role
 from learning_platform.converters import ID_CONVERTER
-from learning_platform.wagtail_admin import SelectRelatedIndexView, with_add_handler
+from learning_platform.wagtail_admin import (
+    RefuseDeleteInUseView,
+    SelectRelatedIndexView,
+    with_add_handler,
+)
 
 from .exceptions import TransitionError
 from .models import (
@@ -19,6 +23,7 @@ from .models import (
     ContributoryFactorCategory,
     FactorLevel,
     FindingCategory,
+    ReviewType,
     SupervisedReview,
 )
 from .selectors.reviews import stage_definitions_in_use
@@ -90,6 +95,7 @@ class AccreditationSchemeViewSet(ModelViewSet):
                     FieldPanel("requires_reflective_statement"),
                     FieldPanel("min_statement_words"),
                     FieldPanel("reflective_statement_guidance"),
+                    FieldPanel("review_type_expectations_required"),
                 ],
                 heading="Requirements",
             ),
@@ -129,8 +135,44 @@ class AccreditationSchemeViewSet(ModelViewSet):
     )
 
 
+class ReviewTypeViewSet(ModelViewSet):
+    """The review types and what each expects: guidance on a review's pages, and requirements
+    where the scheme says so. A type that reviews use cannot be deleted."""
+
+    pk_path_converter = ID_CONVERTER
+    model = ReviewType
+    name = "review_types"
+    url_prefix = "accreditation/review-types"
+    icon = "list-ul"
+    menu_label = "Review types"
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    delete_view_class = RefuseDeleteInUseView
+    list_display = [
+        "name",
+        "expected_duration_months",
+        "has_conversations",
+        "expected_team_meetings",
+        "expected_joint_meetings",
+        "covers_several_cases",
+    ]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("code"),
+        FieldPanel("description"),
+        FieldPanel("expected_duration_months"),
+        FieldRowPanel([FieldPanel("has_conversations"), FieldPanel("min_conversations")]),
+        FieldRowPanel(
+            [FieldPanel("expected_team_meetings"), FieldPanel("expected_joint_meetings")]
+        ),
+        FieldPanel("covers_several_cases"),
+        FieldPanel("sort_order"),
+    ]
+
+
 class FactorLevelViewSet(ModelViewSet):
     pk_path_converter = ID_CONVERTER
+    delete_view_class = RefuseDeleteInUseView
     model = FactorLevel
     name = "factor_levels"
     url_prefix = "accreditation/factor-levels"
@@ -144,6 +186,7 @@ class FactorLevelViewSet(ModelViewSet):
 
 class ContributoryFactorCategoryViewSet(ModelViewSet):
     pk_path_converter = ID_CONVERTER
+    delete_view_class = RefuseDeleteInUseView
     model = ContributoryFactorCategory
     name = "contributory_factor_categories"
     url_prefix = "accreditation/factor-categories"
@@ -160,6 +203,7 @@ class FindingCategoryViewSet(ModelViewSet):
     training module all read this one list."""
 
     pk_path_converter = ID_CONVERTER
+    delete_view_class = RefuseDeleteInUseView
     model = FindingCategory
     name = "finding_categories"
     url_prefix = "accreditation/finding-categories"
@@ -233,7 +277,7 @@ class SupervisedReviewCreateView(generic.CreateView):
 
 
 class SupervisedReviewIndexView(SelectRelatedIndexView):
-    select_related = ("trainee", "partner", "supervisor")
+    select_related = ("review_type", "trainee", "partner", "supervisor")
 
 
 class SupervisedReviewViewSet(ModelViewSet):
@@ -289,6 +333,7 @@ class AccreditationViewSetGroup(ModelViewSetGroup):
     items = (
         SupervisedReviewViewSet,
         AccreditationSchemeViewSet,
+        ReviewTypeViewSet,
         FactorLevelViewSet,
         ContributoryFactorCategoryViewSet,
         FindingCategoryViewSet,

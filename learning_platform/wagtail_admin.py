@@ -1,5 +1,11 @@
 """Pieces the apps' Wagtail admin viewsets share."""
 
+from django.contrib import messages
+from django.db import router
+from django.db.models.deletion import Collector, ProtectedError
+from django.shortcuts import redirect
+from django.utils.functional import cached_property
+
 from wagtail.admin.views import generic
 
 
@@ -18,3 +24,41 @@ def with_add_handler(viewset, get_kwargs, **kwargs):
     """The create form differs from the edit form: use the viewset's ``add_handler`` for it."""
     panel = viewset.add_handler.bind_to_model(viewset.model)
     return get_kwargs(panel=panel, form_class=panel.get_form_class(), **kwargs)
+
+
+class RefuseDeleteInUseView(generic.DeleteView):
+    """A delete page that refuses, and says why, when other records still use the object
+    through a protected foreign key: the page explains instead of offering the button, and a
+    POST sent anyway changes nothing and says the same."""
+
+    template_name = "wagtail_admin/confirm_delete_in_use.html"
+
+    @cached_property
+    def in_use(self) -> str | None:
+        collector = Collector(using=router.db_for_write(self.model))
+        try:
+            collector.collect([self.object])
+        except ProtectedError as error:
+            protected = error.protected_objects
+            counts: dict[str, int] = {}
+            for obj in protected:
+                counts[obj._meta.verbose_name_plural] = (
+                    counts.get(obj._meta.verbose_name_plural, 0) + 1
+                )
+            uses = ", ".join(f"{count} {name}" for name, count in counts.items())
+            return (
+                f"“{self.object}” cannot be deleted because {uses} use it. Change them to "
+                "use something else first, or keep it."
+            )
+        return None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["in_use"] = self.in_use
+        return context
+
+    def form_valid(self, form):
+        if self.in_use:
+            messages.error(self.request, self.in_use)
+            return redirect(self.request.path)
+        return super().form_valid(form)

@@ -110,6 +110,7 @@ def build_accreditation_world(*, tess, pat, uma, sam, ali, ada, review, capture_
         "category": categories()[0].pk,
         "finding_category": finding_categories()[0].pk,
         "factor_level": FactorLevel.objects.first().pk,
+        "review_type": review.review_type_id,
         "cohort": cohort.pk,
         "bulk": bulk.pk,
     }

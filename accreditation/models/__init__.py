@@ -7,6 +7,14 @@ from .award import (
     Decision,
 )
 from .bulk import BulkIssue, BulkIssueItem
+from .conduct import (
+    CaseGroupParticipant,
+    Conversation,
+    FamilyInvolvement,
+    ReviewCase,
+    ReviewMeeting,
+    ReviewTeamMember,
+)
 from .review import (
     Evidence,
     ReviewStage,
@@ -20,6 +28,7 @@ from .scheme import (
     ContributoryFactorCategory,
     FactorLevel,
     FindingCategory,
+    ReviewType,
     StageDefinition,
 )
 
@@ -28,19 +37,26 @@ __all__ = [
     "AccreditationScheme",
     "BulkIssue",
     "BulkIssueItem",
+    "CaseGroupParticipant",
     "Certificate",
     "CertificateEvent",
     "CertificateNumberSequence",
     "ContributoryFactor",
     "ContributoryFactorCategory",
+    "Conversation",
     "Decision",
     "Evidence",
+    "FamilyInvolvement",
     "FactorLevel",
     "Finding",
     "FindingCategory",
     "IssueForBoard",
     "KeyPracticeEpisode",
+    "ReviewCase",
+    "ReviewMeeting",
     "ReviewStage",
+    "ReviewTeamMember",
+    "ReviewType",
     "SignOff",
     "StageDefinition",
     "SupervisedReview",

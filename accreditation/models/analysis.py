@@ -68,6 +68,13 @@ class KeyPracticeEpisode(models.Model):
         help_text="The conversations and records the account rests on, for example "
         "'Conversation with the health visitor; GP records'.",
     )
+    conversations = models.ManyToManyField(
+        "accreditation.Conversation",
+        blank=True,
+        related_name="episodes",
+        verbose_name="conversations it rests on",
+        help_text="The review's one-to-one conversations this account draws on.",
+    )
     case_group_view = models.CharField(
         "the case group's view",
         max_length=20,

@@ -52,13 +52,7 @@ class SupervisedReviewQuerySet(ReviewPartQuerySet):
 
 
 class SupervisedReview(models.Model):
-    class ReviewType(models.TextChoices):
-        FULL = "full", "Full"
-        INTENSIVE = "intensive", "Intensive"
-        SPEED_PLUS = "speed_plus", "Speed+"
-        MID_RANGE = "mid_range", "Mid-range"
-        FOCUSED = "focused", "Focused"
-        THEMED = "themed", "Themed"
+    STATUTORY_MONTHS = 6  # a child safeguarding practice review: six months from the decision
 
     scheme = models.ForeignKey(
         "accreditation.AccreditationScheme", on_delete=models.PROTECT, related_name="reviews"
@@ -90,10 +84,40 @@ class SupervisedReview(models.Model):
             "child's or family member's name, date of birth or address."
         ),
     )
-    review_type = models.CharField(max_length=20, choices=ReviewType.choices)
+    review_type = models.ForeignKey(
+        "accreditation.ReviewType",
+        on_delete=models.PROTECT,
+        related_name="reviews",
+        verbose_name="type of review",
+    )
     start_date = models.DateField()
     target_publication_date = models.DateField(
-        blank=True, help_text="Defaults to six months after the start."
+        blank=True,
+        help_text="Defaults to the type's expected duration after the start; for a statutory "
+        "review, six months after the partners' decision.",
+    )
+    # The statutory clock (a child safeguarding practice review, England).
+    is_statutory = models.BooleanField(
+        "statutory child safeguarding practice review",
+        default=False,
+        help_text="The report is then expected six months after the safeguarding partners "
+        "decided to hold the review.",
+    )
+    incident_notified_on = models.DateField(
+        "serious incident notified", null=True, blank=True, help_text="Optional."
+    )
+    rapid_review_on = models.DateField("rapid review", null=True, blank=True, help_text="Optional.")
+    decision_on = models.DateField(
+        "partners decided to hold the review",
+        null=True,
+        blank=True,
+        help_text="Required for a statutory review: its six months run from this date.",
+    )
+    # The milestones that end it.
+    board_agreed_on = models.DateField("board agreed the report", null=True, blank=True)
+    published_on = models.DateField("published", null=True, blank=True)
+    published_report_url = models.URLField(
+        "link to the published report", max_length=500, blank=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -104,12 +128,21 @@ class SupervisedReview(models.Model):
         ordering = ["-start_date"]
 
     def __str__(self) -> str:
-        return f"{self.case_reference} ({self.get_review_type_display()})"
+        return f"{self.case_reference} ({self.review_type.name})"
 
     def save(self, *args, **kwargs):
-        if not self.target_publication_date and self.start_date:
-            self.target_publication_date = _add_months(self.start_date, 6)
+        if self.is_statutory and self.decision_on or not self.target_publication_date:
+            self.target_publication_date = self.default_target()
         super().save(*args, **kwargs)
+
+    def default_target(self) -> date | None:
+        """Six months from the partners' decision for a statutory review; otherwise the
+        type's expected duration from the start."""
+        if self.is_statutory and self.decision_on:
+            return _add_months(self.decision_on, self.STATUTORY_MONTHS)
+        if self.start_date and self.review_type_id:
+            return _add_months(self.start_date, self.review_type.expected_duration_months)
+        return None
 
 
 def _add_months(day: date, months: int) -> date:

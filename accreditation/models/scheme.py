@@ -39,6 +39,12 @@ class AccreditationScheme(ClusterableModel):
     renewal_evidence = models.TextField(
         blank=True, help_text="What a holder must show to renew (CPD and practice evidence)."
     )
+    review_type_expectations_required = models.BooleanField(
+        "review type's expectations are requirements",
+        default=False,
+        help_text="When ticked, a trainee cannot apply until their review has held the "
+        "conversations and meetings its type expects. Otherwise they are shown as guidance.",
+    )
     public_register_enabled = models.BooleanField(
         default=True, help_text="Holders may choose to appear on the public register."
     )
@@ -185,3 +191,62 @@ class FindingCategory(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ReviewType(models.Model):
+    """A kind of Learning Together review, with what it is expected to involve. Data, so staff
+    can edit it; reviews that use a type keep it from being deleted."""
+
+    code = models.SlugField(
+        max_length=40, unique=True, help_text="A short, fixed name used in exports and links."
+    )
+    name = models.CharField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    expected_duration_months = models.PositiveSmallIntegerField(
+        "expected duration (months)",
+        default=6,
+        validators=[MinValueValidator(1)],
+        help_text="Sets a review's target date from its start, unless it is a statutory review "
+        "(six months from the partners' decision).",
+    )
+    has_conversations = models.BooleanField(
+        "has one-to-one conversations",
+        default=True,
+        help_text="The lead reviewers hold a one-to-one conversation with each member of the "
+        "case group.",
+    )
+    min_conversations = models.PositiveSmallIntegerField(
+        "conversations required",
+        default=0,
+        help_text="The fewest one-to-one conversations held, where the scheme makes the type's "
+        "expectations requirements. 0 for a type without conversations.",
+    )
+    expected_team_meetings = models.PositiveSmallIntegerField(
+        "expected review-team meetings", default=0
+    )
+    expected_joint_meetings = models.PositiveSmallIntegerField(
+        "expected joint meetings",
+        default=0,
+        help_text="Follow-up meetings of the review team with the case group, after the "
+        "introductory meeting.",
+    )
+    covers_several_cases = models.BooleanField(
+        default=False, help_text="A themed review: it holds several pseudonymous case references."
+    )
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if not self.has_conversations and self.min_conversations:
+            raise ValidationError(
+                {
+                    "min_conversations": "A review type without one-to-one conversations cannot "
+                    "require any. Set this to 0, or tick “has one-to-one conversations”."
+                }
+            )

@@ -106,7 +106,7 @@ def reviews_supervised_by(*, supervisor: User) -> list[SupervisedReview]:
     Status = ReviewStage.Status
     return list(
         SupervisedReview.objects.filter(supervisor=supervisor)
-        .select_related("trainee", "partner", "commissioning_organisation")
+        .select_related("review_type", "trainee", "partner", "commissioning_organisation")
         .annotate(
             stage_count=Count("stages"),
             approved_count=Count("stages", filter=Q(stages__status=Status.APPROVED)),

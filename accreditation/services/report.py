@@ -76,7 +76,7 @@ def cover_facts(contents: ReportContents) -> list[tuple[str, str]]:
     return [
         ("Case reference", review.case_reference),
         ("Commissioned by", review.commissioning_organisation.name),
-        ("Type of review", review.get_review_type_display()),
+        ("Type of review", review.review_type.name),
         ("Lead reviewers", _lead_reviewers(contents)),
         ("Supervisor", supervisor.full_name or supervisor.email),
         ("Started", format_date(review.start_date)),

@@ -10,7 +10,7 @@ from learning_platform.accounts.models import Organisation, User
 from learning_platform.accounts.roles import Role, user_has_role
 
 from ..exceptions import TransitionError
-from ..models import AccreditationScheme, ReviewStage, SupervisedReview
+from ..models import AccreditationScheme, ReviewStage, ReviewType, SupervisedReview
 
 
 def default_scheme() -> AccreditationScheme | None:
@@ -42,7 +42,7 @@ def review_create(
     supervisor: User,
     commissioning_organisation: Organisation,
     case_reference: str,
-    review_type: str,
+    review_type: ReviewType | str,
     start_date: date,
     partner: User | None = None,
     partner_is_accredited: bool = False,
@@ -50,7 +50,8 @@ def review_create(
     target_publication_date: date | None = None,
     by: User | None = None,
 ) -> SupervisedReview:
-    """Create a review with one stage per stage definition of its scheme."""
+    """Create a review with one stage per stage definition of its scheme. ``review_type`` is a
+    type or its code ("full")."""
     scheme = scheme or default_scheme()
     if scheme is None:
         raise TransitionError("There is no active accreditation scheme to follow.")
@@ -60,6 +61,8 @@ def review_create(
     definitions = list(scheme.stages.order_by("sort_order", "pk"))
     if not definitions:
         raise TransitionError("The scheme has no stages; add them before creating a review.")
+    if isinstance(review_type, str):
+        review_type = ReviewType.objects.get(code=review_type)
     review = SupervisedReview.objects.create(
         scheme=scheme,
         trainee=trainee,

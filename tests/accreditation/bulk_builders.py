@@ -9,6 +9,7 @@ from accreditation.models import (
     AccreditationApplication,
     BulkIssue,
     BulkIssueItem,
+    ReviewType,
     SupervisedReview,
 )
 from courses.models import Enrolment
@@ -44,7 +45,7 @@ def make_approved_applications(
             supervisor=supervisor,
             commissioning_organisation=organisation,
             case_reference=f"Case {t.pk}",
-            review_type=SupervisedReview.ReviewType.FULL,
+            review_type=ReviewType.objects.get(code="full"),
             start_date=date(2026, 1, 12),
             target_publication_date=date(2026, 7, 12),
         )

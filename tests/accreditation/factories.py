@@ -62,7 +62,7 @@ class SupervisedReviewFactory(factory.django.DjangoModelFactory):
     supervisor = factory.LazyFunction(make_supervisor)
     commissioning_organisation = factory.SubFactory(OrganisationFactory)
     case_reference = factory.Sequence(lambda n: f"Child {chr(65 + n % 26)}{n}")
-    review_type = SupervisedReview.ReviewType.FULL
+    review_type = "full"
     start_date = date(2026, 1, 12)
 
     @classmethod

@@ -7,6 +7,7 @@ from accreditation.models import (
     ContributoryFactorCategory,
     FactorLevel,
     FindingCategory,
+    ReviewType,
     SupervisedReview,
 )
 
@@ -29,7 +30,7 @@ ADMIN_ROWS = [
                 "supervisor": w.users["sam"].pk,
                 "commissioning_organisation": w.organisation,
                 "case_reference": "Child Z",
-                "review_type": SupervisedReview.ReviewType.FULL,
+                "review_type": ReviewType.objects.get(code="full").pk,
                 "start_date": "2026-02-01",
             }
         ),
@@ -113,6 +114,34 @@ ADMIN_ROWS = [
         ),
     ),
     Row("factor_levels:delete", "factor_level", NOBODY),
+    Row(
+        "review_types:add",
+        None,
+        frozenset({"ada"}),
+        AdminForm(
+            lambda w: {
+                "name": "Rapid",
+                "code": "rapid",
+                "expected_duration_months": "2",
+                "has_conversations": "on",
+                "min_conversations": "2",
+                "expected_team_meetings": "1",
+                "expected_joint_meetings": "1",
+                "sort_order": "99",
+            }
+        ),
+        check=lambda w, user: ReviewType.objects.filter(code="rapid").exists(),
+    ),
+    Row(
+        "review_types:edit",
+        "review_type",
+        frozenset({"ada"}),
+        AdminForm(lambda w: {"name": "Renamed type"}),
+        check=lambda w, user: (
+            ReviewType.objects.get(pk=w.ids["review_type"]).name == "Renamed type"
+        ),
+    ),
+    Row("review_types:delete", "review_type", NOBODY),
     Row(
         "bulk_issues:start",
         "cohort",

@@ -173,6 +173,7 @@ _ADMIN_OBJECTS = {
     "contributory_factor_categories": "category",
     "finding_categories": "finding_category",
     "factor_levels": "factor_level",
+    "review_types": "review_type",
     "bulk_issues": "bulk",
 }
 # Admin URLs whose object differs from the rest of their screen's.

@@ -128,6 +128,7 @@ def world(tess, pat, uma, sam, ali, ada, review, other_review):
             "category": categories()[0].pk,
             "finding_category": finding_categories()[0].pk,
             "factor_level": FactorLevel.objects.first().pk,
+            "review_type": review.review_type_id,
             "cohort": enrolment.cohort_id,
             "bulk": bulk.pk,
         },
@@ -146,6 +147,7 @@ _ADMIN_OBJECTS = {
     "contributory_factor_categories": "category",
     "finding_categories": "finding_category",
     "factor_levels": "factor_level",
+    "review_types": "review_type",
     "bulk_issues": "bulk",
 }
 READ_ONLY = {

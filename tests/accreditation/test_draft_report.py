@@ -127,7 +127,7 @@ def test_it_puts_the_reviews_facts_on_the_cover(review, tess, pat, sam):
     cover = "\n".join(p.text for p in paragraphs[: _first_index(paragraphs, "1 Introduction")])
 
     assert f"Commissioned by: {review.commissioning_organisation.name}" in cover
-    assert f"Type of review: {review.get_review_type_display()}" in cover
+    assert f"Type of review: {review.review_type.name}" in cover
     assert "Lead reviewers: Tess Trainee and Pat Partner" in cover
     assert "Supervisor: Sam Supervisor" in cover
     assert f"Started: {review.start_date:%-d %B %Y}" in cover

@@ -10,7 +10,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data
 import pytest
 
 from accreditation.exceptions import TransitionError
-from accreditation.models import ReviewStage, SupervisedReview
+from accreditation.models import ReviewStage, ReviewType, SupervisedReview
 from accreditation.services.reviews import review_create
 
 from ..factories import OrganisationFactory, UserFactory
@@ -27,7 +27,7 @@ def _form(tess, pat, supervisor, organisation, **extra):
         "supervisor": supervisor.pk,
         "commissioning_organisation": organisation.pk,
         "case_reference": "Child Q",
-        "review_type": "full",
+        "review_type": ReviewType.objects.get(code="full").pk,
         "start_date": "2026-04-01",
         "target_publication_date": "",
         **extra,
@@ -177,11 +177,11 @@ def test_it_lists_3_and_15_reviews_in_the_same_number_of_queries(
     client.force_login(ada)
     client.get(url)  # the session and MFA checks settle on the first request
     reviews(3)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         assert client.get(url).content.decode().count("Partner ") >= 3
 
     reviews(12)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         assert client.get(url).content.decode().count("Partner ") >= 15
 
 

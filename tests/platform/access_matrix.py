@@ -340,6 +340,7 @@ MATRIX: dict[str, Row] = {
     **admin_rows("contributory_factor_categories", ACCREDITATION, "category", _standard_admin()),
     **admin_rows("finding_categories", ACCREDITATION, "finding_category", _standard_admin()),
     **admin_rows("factor_levels", ACCREDITATION, "factor_level", _standard_admin()),
+    **admin_rows("review_types", ACCREDITATION, "review_type", _standard_admin()),
     "bulk_issues:index": Row(ADMIN, world=ACCREDITATION),
     "bulk_issues:start": Row(ADMIN, world=ACCREDITATION, args=("cohort",)),
     "bulk_issues:detail": Row(ADMIN, world=ACCREDITATION, args=("bulk",)),

@@ -82,6 +82,7 @@ ACCREDITATION_PREFIXES = (
     "contributory_factor_categories:",
     "finding_categories:",
     "factor_levels:",
+    "review_types:",
     "bulk_issues:",
 )
 

@@ -1,0 +1,23 @@
+import django.db.models.deletion
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("accreditation", "0012_review_types")]
+
+    operations = [
+        migrations.RemoveField(model_name="supervisedreview", name="review_type"),
+        migrations.RenameField(
+            model_name="supervisedreview", old_name="review_type_ref", new_name="review_type"
+        ),
+        migrations.AlterField(
+            model_name="supervisedreview",
+            name="review_type",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="reviews",
+                to="accreditation.reviewtype",
+                verbose_name="type of review",
+            ),
+        ),
+    ]
