@@ -143,6 +143,13 @@ def get_review_for_records(user: User, pk) -> SupervisedReview:
     return get_or_404(reviews, pk)
 
 
+def user_reads_review_records(user: User, review: SupervisedReview) -> bool:
+    """Whether ``get_review_for_records`` would give this user the review."""
+    if user_works_on_review(user, review) or user_supervises_review(user, review):
+        return True
+    return user_is_assessor(user) and _reviews_read_closely_by(user).filter(pk=review.pk).exists()
+
+
 def reviews_kept_by(user: User) -> QuerySet[SupervisedReview]:
     """Reviews whose records this user may change: the trainee, their partner and the
     supervisor."""
