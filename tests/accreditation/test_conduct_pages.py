@@ -401,3 +401,24 @@ def test_it_shows_the_records_in_the_portfolio_in_constant_queries(
     _more_while_referred(application, review, tess, 10, start=1)
     with django_assert_num_queries(len(few.captured_queries)):
         assert "Member 10" in client.get(url).content.decode()
+
+
+def test_it_refuses_a_meeting_attendee_from_another_review_on_the_form(
+    client, review, other_review, tess, uma
+):
+    theirs = member(other_review, uma, name="Other Person")
+    client.force_login(tess)
+    response = client.post(
+        _url("meeting_add", review),
+        {
+            "kind": "review_team",
+            "status": "planned",
+            **_date(date(2026, 3, 2)),
+            "team_attendees": [theirs.pk],
+            "notes": "Keep me.",
+        },
+    )
+    page = response.content.decode()
+    assert "Choose members of this review&#x27;s team only" in page
+    assert "Keep me." in page
+    assert not ReviewMeeting.objects.exists()
