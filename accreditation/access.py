@@ -20,11 +20,16 @@ from learning_platform.shortcuts import get_or_404
 from .models import (
     AccreditationApplication,
     BulkIssue,
+    CaseGroupParticipant,
     Certificate,
+    Conversation,
     Evidence,
+    FamilyInvolvement,
     Finding,
     KeyPracticeEpisode,
+    ReviewMeeting,
     ReviewStage,
+    ReviewTeamMember,
     SupervisedReview,
     SupervisionSession,
 )
@@ -138,6 +143,13 @@ def get_review_for_records(user: User, pk) -> SupervisedReview:
     return get_or_404(reviews, pk)
 
 
+def user_reads_review_records(user: User, review: SupervisedReview) -> bool:
+    """Whether ``get_review_for_records`` would give this user the review."""
+    if user_works_on_review(user, review) or user_supervises_review(user, review):
+        return True
+    return user_is_assessor(user) and _reviews_read_closely_by(user).filter(pk=review.pk).exists()
+
+
 def reviews_kept_by(user: User) -> QuerySet[SupervisedReview]:
     """Reviews whose records this user may change: the trainee, their partner and the
     supervisor."""
@@ -169,6 +181,37 @@ def get_finding_for_reviewer(user: User, pk) -> Finding:
         raise Http404
     patterns = Finding.objects.carried_out_by(user).select_related("review", "category")
     return get_or_404(patterns, pk)
+
+
+def _record_for_keeping(model, user: User, pk):
+    """One of the records of how a review is run, for changing it: only the trainee, their
+    partner and the supervisor (as ``get_review_for_record_keeping``)."""
+    if not user.is_authenticated or not user.is_active:
+        raise Http404
+    records = model.objects.filter(review__in=reviews_kept_by(user)).select_related(
+        *(f"review__{name}" for name in _REVIEW_RELATED)
+    )
+    return get_or_404(records, pk)
+
+
+def get_team_member_for_record_keeping(user: User, pk) -> ReviewTeamMember:
+    return _record_for_keeping(ReviewTeamMember, user, pk)
+
+
+def get_participant_for_record_keeping(user: User, pk) -> CaseGroupParticipant:
+    return _record_for_keeping(CaseGroupParticipant, user, pk)
+
+
+def get_family_for_record_keeping(user: User, pk) -> FamilyInvolvement:
+    return _record_for_keeping(FamilyInvolvement, user, pk)
+
+
+def get_conversation_for_record_keeping(user: User, pk) -> Conversation:
+    return _record_for_keeping(Conversation, user, pk)
+
+
+def get_meeting_for_record_keeping(user: User, pk) -> ReviewMeeting:
+    return _record_for_keeping(ReviewMeeting, user, pk)
 
 
 # Supervision --------------------------------------------------------------------------------

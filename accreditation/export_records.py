@@ -6,6 +6,7 @@ import posixpath
 from .models import (
     AccreditationApplication,
     Certificate,
+    Conversation,
     Evidence,
     SignOff,
     SupervisedReview,
@@ -160,5 +161,62 @@ def certificate_record(certificate: Certificate) -> dict:
                 "at": event.created_at,
             }
             for event in certificate.events.all()
+        ],
+    }
+
+
+def conversation_record(conversation: Conversation) -> dict:
+    return {
+        "date": conversation.date,
+        "status": conversation.get_status_display(),
+        "with": [str(participant) for participant in conversation.participants.all()],
+        "lead_reviewer": _name(conversation.lead_reviewer),
+        "notes": conversation.notes,
+    }
+
+
+def conduct_record(review: SupervisedReview, user) -> dict:
+    """The review as it is run: its people, conversations and meetings."""
+    if user.pk == review.supervisor_id:
+        role = "supervisor"
+    else:
+        role = "lead trainee" if review.trainee_id == user.pk else "review partner"
+    return {
+        "case_reference": review.case_reference,
+        "your_role": role,
+        "review_team": [
+            {"name": member.name, "role": member.role, "agency": member.agency}
+            for member in review.team_members.all()
+        ],
+        "case_group": [
+            {
+                "name_or_initials": participant.name,
+                "role": participant.role,
+                "agency": participant.agency,
+                "involvement": participant.get_involvement_display(),
+            }
+            for participant in review.case_group.all()
+        ],
+        "family_involvement": [
+            {
+                "family_member": involvement.relationship,
+                "status": involvement.get_status_display(),
+                "how": involvement.how,
+            }
+            for involvement in review.family_involvement.all()
+        ],
+        "conversations": [
+            conversation_record(conversation) for conversation in review.conversations.all()
+        ],
+        "meetings": [
+            {
+                "kind": meeting.get_kind_display(),
+                "date": meeting.date,
+                "status": meeting.get_status_display(),
+                "review_team_present": [str(member) for member in meeting.team_attendees.all()],
+                "case_group_present": [str(person) for person in meeting.group_attendees.all()],
+                "notes": meeting.notes,
+            }
+            for meeting in review.meetings.all()
         ],
     }

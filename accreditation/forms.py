@@ -5,6 +5,7 @@ Sections: supervised review (evidence, sign-off, registers); supervision.
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
 from learning_platform.forms import DateInputField
@@ -12,6 +13,7 @@ from learning_platform.forms import DateInputField
 from .models import (
     ContributoryFactor,
     ContributoryFactorCategory,
+    Conversation,
     Finding,
     FindingCategory,
     IssueForBoard,
@@ -123,6 +125,15 @@ def _factor_hint(category: ContributoryFactorCategory) -> str:
     )
 
 
+class ConversationChoiceField(forms.ModelMultipleChoiceField):
+    """The review's conversations, each labelled by its date and who it was with."""
+
+    def label_from_instance(self, conversation: Conversation) -> str:
+        people = "; ".join(str(person) for person in conversation.participants.all())
+        status = "" if conversation.status == Conversation.Status.HELD else " (planned)"
+        return f"{date_format(conversation.date)}{status}: {people}"
+
+
 class EpisodeForm(forms.Form):
     title = forms.CharField(
         error_messages={"required": "Enter a title for the episode."},
@@ -168,6 +179,17 @@ class EpisodeForm(forms.Form):
         "Why it made sense at the time", KeyPracticeEpisode, "local_rationality", rows=6
     )
     data_sources = _text("Data sources", KeyPracticeEpisode, "data_sources", rows=3)
+    conversations = ConversationChoiceField(
+        label="Conversations it rests on",
+        help_text="The one-to-one conversations with the case group that tell of this episode.",
+        queryset=Conversation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={
+            "invalid_choice": "Choose conversations of this review only: one of those chosen is "
+            "not.",
+        },
+    )
     case_group_view = forms.ChoiceField(
         label="The case group's view of this account",
         choices=KeyPracticeEpisode.CaseGroupView.choices,
@@ -189,6 +211,9 @@ class EpisodeForm(forms.Form):
     def __init__(self, data=None, *, stage: ReviewStage, entry: KeyPracticeEpisode | None = None):
         """An empty form to add an episode to the stage's review, or one filled from `entry`."""
         super().__init__(data, initial=self._initial_for(entry) if entry else None)
+        self.fields["conversations"].queryset = Conversation.objects.filter(
+            review=stage.review
+        ).prefetch_related("participants")
         self.categories = categories = list(
             ContributoryFactorCategory.objects.select_related("level")
         )
@@ -232,11 +257,16 @@ class EpisodeForm(forms.Form):
     def values(self) -> dict:
         """The keyword arguments of the episode services."""
         data = self.cleaned_data
-        return {**{name: data[name] for name in self.SERVICE_FIELDS}, "factors": self.factors()}
+        return {
+            **{name: data[name] for name in self.SERVICE_FIELDS},
+            "factors": self.factors(),
+            "conversations": list(data["conversations"]),
+        }
 
     @classmethod
     def _initial_for(cls, episode: KeyPracticeEpisode) -> dict:
         initial = {name: getattr(episode, name) for name in cls.SERVICE_FIELDS}
+        initial["conversations"] = [conversation.pk for conversation in episode.conversations.all()]
         texts: dict[str, list[str]] = {}
         for factor in episode.contributory_factors.all():
             texts.setdefault(f"factor_{factor.category_id}", []).append(factor.description)

@@ -3,8 +3,11 @@ supervision, applications, decisions and certificates.
 
 What is "theirs" for the export: a review the person leads or is the partner on is shared, so
 all of it is in their export (stages, every piece of evidence and its files, sign-offs, the
-registers). Applications, decisions on them and certificates belong to one person only. A
-supervisor's or assessor's export lists the sign-offs, decisions and sessions they recorded.
+registers, the review's people, conversations and meetings). A supervisor's export has the
+people, conversations and meetings of the reviews they supervise; a lead reviewer's lists the
+conversations they held. Applications, decisions on them and certificates belong to one person
+only. A supervisor's or assessor's export lists the sign-offs, decisions and sessions they
+recorded.
 
 Erasure decisions, field by field:
 
@@ -18,7 +21,8 @@ Erasure decisions, field by field:
   person's name and addresses are replaced by "Erased user #<id>" in their comments and
   reasons, on the person's own records and on those they wrote.
 - Reviews the person leads or partners on: kept (the case reference is pseudonymous), with the
-  person's identifiers replaced in the registers' free text.
+  person's identifiers replaced in the registers' free text and in that of the review's
+  people, conversations and meetings.
 - Applications: the reflective statement (the person's own free text) is emptied; status and
   dates stay, as the decisions refer to them.
 - Supervision sessions the person led or attended: kept, attendance included, as other
@@ -42,6 +46,8 @@ from learning_platform.accounts.personal_data.redaction import REDACTED, redacto
 from .export_records import (
     application_record,
     certificate_record,
+    conduct_record,
+    conversation_record,
     evidence_path,
     review_record,
     session_record,
@@ -50,20 +56,26 @@ from .export_records import (
 from .models import (
     AccreditationApplication,
     BulkIssue,
+    CaseGroupParticipant,
     Certificate,
     CertificateEvent,
     ContributoryFactor,
+    Conversation,
     Decision,
     Evidence,
+    FamilyInvolvement,
     Finding,
     IssueForBoard,
     KeyPracticeEpisode,
+    ReviewMeeting,
     ReviewStage,
+    ReviewTeamMember,
     SignOff,
     SupervisedReview,
     SupervisionAttendance,
     SupervisionSession,
 )
+from .models.review import review_carried_out_by
 
 
 def user_data(user) -> dict:
@@ -115,6 +127,7 @@ def user_data(user) -> dict:
     )
     own_reviews = SupervisedReview.objects.carried_out_by(user).values("pk")
     return {
+        **_conduct_data(user),
         "supervised_reviews": [review_record(review, user) for review in reviews],
         "sign_offs_made_on_others_reviews": [
             {
@@ -149,6 +162,40 @@ def user_data(user) -> dict:
             for decision in Decision.objects.filter(assessor=user).order_by("created_at", "pk")
         ],
         "certificates": [certificate_record(certificate) for certificate in certificates],
+    }
+
+
+def _conduct_data(user) -> dict:
+    """The records of how each review the person works on or supervises is run, and the
+    conversations the person held as lead reviewer."""
+    participants = CaseGroupParticipant.objects.order_by("pk")
+    conversations = Conversation.objects.select_related("lead_reviewer").prefetch_related(
+        Prefetch("participants", queryset=participants)
+    )
+    reviews = (
+        SupervisedReview.objects.filter(review_carried_out_by(user) | Q(supervisor=user))
+        .prefetch_related(
+            "team_members",
+            "case_group",
+            "family_involvement",
+            Prefetch("conversations", queryset=conversations),
+            Prefetch(
+                "meetings",
+                queryset=ReviewMeeting.objects.prefetch_related(
+                    Prefetch("team_attendees", queryset=ReviewTeamMember.objects.order_by("pk")),
+                    Prefetch("group_attendees", queryset=participants),
+                ),
+            ),
+        )
+        .order_by("start_date", "pk")
+    )
+    led = conversations.filter(lead_reviewer=user).select_related("review").order_by("date", "pk")
+    return {
+        "review_records": [conduct_record(review, user) for review in reviews],
+        "conversations_led": [
+            {"case_reference": item.review.case_reference, **conversation_record(item)}
+            for item in led
+        ],
     }
 
 
@@ -230,6 +277,15 @@ def erase_user(user) -> None:
         ContributoryFactor.objects.filter(episode__review__in=review_ids), ["description"]
     )
     redactor.redact_rows(Finding.objects.filter(review__in=review_ids), list(Finding.TEXT_FIELDS))
+    # The records of how the review was run, as its registers.
+    for model in (
+        ReviewTeamMember,
+        CaseGroupParticipant,
+        FamilyInvolvement,
+        Conversation,
+        ReviewMeeting,
+    ):
+        redactor.redact_rows(model.objects.filter(review__in=review_ids), list(model.TEXT_FIELDS))
     redactor.redact_rows(IssueForBoard.objects.filter(finding__review__in=review_ids), ["text"])
     redactor.redact_rows(
         SupervisionSession.objects.filter(

@@ -95,3 +95,21 @@ def finding_typology():
     return list(
         FindingCategory.objects.order_by("sort_order", "name").values_list("name", "description")
     )
+
+
+@hooks.register("register_log_actions")
+def register_conduct_log_actions(actions):
+    """Changes to the records of the review as it is run (services.conduct)."""
+    for name, noun in (
+        ("team_member", "review-team member"),
+        ("participant", "case-group member"),
+        ("family", "family involvement"),
+        ("conversation", "conversation"),
+        ("meeting", "meeting"),
+    ):
+        for verb, past in (("add", "added"), ("change", "changed"), ("remove", "removed")):
+            actions.register_action(
+                f"accreditation.conduct.{name}_{verb}",
+                f"Review records: {verb} {noun}",
+                f"{noun.capitalize()} {past}",
+            )

@@ -20,6 +20,7 @@ from accreditation.services.evidence import evidence_add_file, evidence_add_note
 from courses.models import ModuleProgress, ReflectionAnswer
 
 from .accreditation.award_builders import approve, make_ready, submit
+from .accreditation.conduct_helpers import add_conduct_records
 from .accreditation.factories import (
     PDF_BYTES,
     add_register_entries,
@@ -78,6 +79,7 @@ def build_accreditation_world(*, tess, pat, uma, sam, ali, ada, review, capture_
         stage=stage(review, 2), user=tess, title="Conversation log", note="Seven held."
     )
     episode, pattern = add_register_entries(review, tess)
+    conduct_ids = add_conduct_records(review, tess)
     session = record_group_session(sam, [tess, pat])
     make_ready(tess, review)
     with capture_on_commit(execute=True):
@@ -113,4 +115,5 @@ def build_accreditation_world(*, tess, pat, uma, sam, ali, ada, review, capture_
         "review_type": review.review_type_id,
         "cohort": cohort.pk,
         "bulk": bulk.pk,
+        **conduct_ids,
     }

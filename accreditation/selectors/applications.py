@@ -11,16 +11,19 @@ from learning_platform.accounts.models import User
 from ..models import (
     AccreditationApplication,
     Certificate,
+    Conversation,
     Decision,
     Evidence,
     Finding,
     KeyPracticeEpisode,
+    ReviewMeeting,
     ReviewStage,
     SignOff,
     SupervisedReview,
     SupervisionAttendance,
 )
 from .certificates import CertificateStanding, certificate_standing
+from .conduct import ReviewPeople, review_conversations, review_meetings, review_people
 from .reviews import review_episodes, review_findings
 
 Status = AccreditationApplication.Status
@@ -119,12 +122,15 @@ class Portfolio:
     decisions: list
     certificate: Certificate | None = None
     certificate_standing: CertificateStanding | None = None
+    people: ReviewPeople | None = None
+    conversations: list[Conversation] = field(default_factory=list)
+    meetings: list[ReviewMeeting] = field(default_factory=list)
 
 
 def application_portfolio(*, application: AccreditationApplication) -> Portfolio:
     """Everything an assessor reads before deciding: modules and reflections, every stage with
-    its evidence and sign-off history, the registers, the supervision log, the statement and the
-    decisions so far."""
+    its evidence and sign-off history, the registers, the review's people, conversations and
+    meetings, the supervision log, the statement and the decisions so far."""
     review = application.review
     trainee = application.trainee
     stages = list(
@@ -156,6 +162,9 @@ def application_portfolio(*, application: AccreditationApplication) -> Portfolio
         decisions=list(_decisions_queryset().filter(application=application)),
         certificate=certificate,
         certificate_standing=certificate_standing(certificate=certificate) if certificate else None,
+        people=review_people(review=review),
+        conversations=review_conversations(review=review),
+        meetings=review_meetings(review=review),
     )
 
 

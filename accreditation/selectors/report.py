@@ -40,7 +40,8 @@ def review_report_contents(*, review: SupervisedReview) -> ReportContents:
     of findings for the appendix."""
     return ReportContents(
         review=_with_people(review),
-        episodes=review_episodes(review=review),
+        # The report does not list the conversations an episode rests on (they are private).
+        episodes=review_episodes(review=review, with_conversations=False),
         findings=review_findings(review=review),
         typology=list(FindingCategory.objects.all()),
         generated_on=timezone.localdate(),

@@ -6,7 +6,9 @@ from learning_platform.accounts.models import User
 
 from ..models import (
     AccreditationApplication,
+    CaseGroupParticipant,
     ContributoryFactor,
+    Conversation,
     Evidence,
     Finding,
     KeyPracticeEpisode,
@@ -64,17 +66,30 @@ def stage_history(*, stage: ReviewStage) -> list[SignOff]:
     return list(SignOff.objects.filter(stage=stage).select_related("by"))
 
 
-def review_episodes(*, review: SupervisedReview) -> list[KeyPracticeEpisode]:
+def review_episodes(
+    *, review: SupervisedReview, with_conversations: bool = True
+) -> list[KeyPracticeEpisode]:
     """The review's key practice episodes in number order, with their contributory factors and
-    the levels of their categories."""
-    return list(
-        KeyPracticeEpisode.objects.filter(review=review).prefetch_related(
+    the levels of their categories, and (unless ``with_conversations`` is false, for the draft
+    report, which does not show them) the conversations each rests on with who they were
+    with."""
+    prefetches = [
+        Prefetch(
+            "contributory_factors",
+            queryset=ContributoryFactor.objects.select_related("category__level"),
+        )
+    ]
+    if with_conversations:
+        participants = CaseGroupParticipant.objects.order_by("pk")
+        prefetches.append(
             Prefetch(
-                "contributory_factors",
-                queryset=ContributoryFactor.objects.select_related("category__level"),
+                "conversations",
+                queryset=Conversation.objects.order_by("date", "pk").prefetch_related(
+                    Prefetch("participants", queryset=participants)
+                ),
             )
         )
-    )
+    return list(KeyPracticeEpisode.objects.filter(review=review).prefetch_related(*prefetches))
 
 
 def review_findings(*, review: SupervisedReview) -> list[Finding]:

@@ -20,6 +20,7 @@ from ..exceptions import TransitionError
 from ..models import (
     ContributoryFactor,
     ContributoryFactorCategory,
+    Conversation,
     Finding,
     FindingCategory,
     IssueForBoard,
@@ -61,6 +62,28 @@ def _save_factors(
         for category, text in factors.items()
         if text and text.strip()
     )
+
+
+def _check_episode_links(review_id: int, links: tuple) -> tuple:
+    factors, conversations = links
+    wanted = {conversation.pk for conversation in conversations or ()}
+    # Read again under the stage's lock, which holds the review's row too (as every change to a
+    # conversation does): one removed while the form was open is gone now.
+    current = list(Conversation.objects.filter(pk__in=wanted).order_by("date", "pk"))
+    if any(conversation.review_id != review_id for conversation in current):
+        raise TransitionError("An episode can only rest on this review's conversations.")
+    if len(current) != len(wanted):
+        raise TransitionError(
+            "A conversation you chose has just been removed. Check the conversations and save "
+            "again."
+        )
+    return factors or {}, current
+
+
+def _save_episode_links(episode: KeyPracticeEpisode, links: tuple) -> None:
+    factors, conversations = links
+    _save_factors(episode, factors)
+    episode.conversations.set(conversations)
 
 
 def _log(stage: ReviewStage, action: str, user: User, **data) -> None:
@@ -147,8 +170,8 @@ EPISODES = _Kind(
     register=Register.KEY_PRACTICE_EPISODES,
     noun="an episode",
     text_fields=KeyPracticeEpisode.TEXT_FIELDS,
-    check_links=lambda review_id, factors: factors or {},
-    save_links=_save_factors,
+    check_links=_check_episode_links,
+    save_links=_save_episode_links,
     fields_on_create=_next_episode_sort_order,
     check_remove=_refuse_if_behind_a_finding,
     after_remove=_renumber_episodes,
@@ -241,10 +264,13 @@ def episode_create(
     case_group_view: str = KeyPracticeEpisode.CaseGroupView.NOT_DISCUSSED,
     case_group_note: str = "",
     factors: Mapping[ContributoryFactorCategory, str] | None = None,
+    conversations: Iterable[Conversation] = (),
 ) -> KeyPracticeEpisode:
-    """Add an episode to the review, numbered after the last."""
+    """Add an episode to the review, numbered after the last, resting on ``conversations`` (the
+    review's own)."""
     fields = {name: value for name, value in locals().items() if name in EPISODE_FIELDS}
-    return _entry_save(EPISODES, stage=stage, user=user, fields=fields, links=factors)
+    links = (factors, conversations)
+    return _entry_save(EPISODES, stage=stage, user=user, fields=fields, links=links)
 
 
 @transaction.atomic
@@ -263,9 +289,11 @@ def episode_update(
     case_group_view: str = KeyPracticeEpisode.CaseGroupView.NOT_DISCUSSED,
     case_group_note: str = "",
     factors: Mapping[ContributoryFactorCategory, str] | None = None,
+    conversations: Iterable[Conversation] = (),
 ) -> KeyPracticeEpisode:
     fields = {name: value for name, value in locals().items() if name in EPISODE_FIELDS}
-    return _entry_save(EPISODES, entry=episode, user=user, fields=fields, links=factors)
+    links = (factors, conversations)
+    return _entry_save(EPISODES, entry=episode, user=user, fields=fields, links=links)
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ from ..forms import (
 )
 from ..models import Finding, KeyPracticeEpisode, ReviewStage, StageDefinition
 from ..selectors import reviews as selectors
+from ..selectors.conduct import conduct_counts
 from ..services import registers, stages
 
 Register = StageDefinition.Register
@@ -119,6 +120,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     review = access.get_review_for_user(request.user, pk)
     stages_list = selectors.review_stages(review=review)
     user = request.user
+    reads_records = access.user_reads_review_records(user, review)
     return render(
         request,
         "accreditation/review/review_detail.html",
@@ -128,6 +130,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "approved_count": sum(s.status == ReviewStage.Status.APPROVED for s in stages_list),
             "works_on": access.user_works_on_review(user, review),
             "supervises": access.user_supervises_review(user, review),
+            "conduct": conduct_counts(review=review) if reads_records else None,
         },
     )
 

@@ -18,11 +18,16 @@ from accreditation.models import (
     AccreditationApplication,
     BulkIssue,
     BulkIssueItem,
+    CaseGroupParticipant,
     Certificate,
+    Conversation,
     Evidence,
+    FamilyInvolvement,
     Finding,
     KeyPracticeEpisode,
+    ReviewMeeting,
     ReviewStage,
+    ReviewTeamMember,
     SupervisionAttendance,
     SupervisionSession,
 )
@@ -133,6 +138,161 @@ def _finding_data(w, title="Meetings exclude health"):
         "episodes": [w.ids["episode"]],
         "issue_1": "How does the partnership make sure GPs are invited?",
     }
+
+
+# The review as it is run: the pair and the supervisor keep its records, once no application
+# holds the portfolio lock (Tess's is referred back).
+KEEPERS = frozenset({"tess", "pat", "sam"})
+NO_LOCK = application_in(AppStatus.REFERRED)
+_PLAIN_DAY = datetime.date(2026, 2, 10)
+
+
+def _conversation_data(w, notes="Planned with the health visitor."):
+    return {
+        "status": "planned",
+        **_date_parts("date", _PLAIN_DAY),
+        "participants": [w.ids["participant"]],
+        "lead_reviewer": w.users["tess"].pk,
+        "notes": notes,
+    }
+
+
+def _meeting_data(w, notes="Terms of reference agreed."):
+    return {
+        "kind": "review_team",
+        "status": "held",
+        **_date_parts("date", _PLAIN_DAY),
+        "team_attendees": [w.ids["team_member"]],
+        "notes": notes,
+    }
+
+
+def _named(model, key: str, **fields) -> Callable:
+    return lambda w, user: model.objects.filter(pk=w.ids[key], **fields).exists()
+
+
+CONDUCT_ROWS = [
+    Row(
+        "accreditation:team_member_add",
+        "review",
+        KEEPERS,
+        lambda w: {"name": "Ann Other", "role": "Head of service", "agency": "Health"},
+        arrange=NO_LOCK,
+        check=lambda w, user: ReviewTeamMember.objects.filter(name="Ann Other").exists(),
+    ),
+    Row(
+        "accreditation:team_member_edit",
+        "team_member",
+        KEEPERS,
+        lambda w: {"name": "Dee Renamed", "role": "Head", "agency": "Police"},
+        arrange=NO_LOCK,
+        check=_named(ReviewTeamMember, "team_member", name="Dee Renamed"),
+    ),
+    Row(
+        "accreditation:team_member_delete",
+        "spare_team_member",
+        KEEPERS,
+        arrange=NO_LOCK,
+        check=gone(ReviewTeamMember, "spare_team_member"),
+    ),
+    Row(
+        "accreditation:participant_add",
+        "review",
+        KEEPERS,
+        lambda w: {"name": "K.L.", "role": "Teacher", "agency": "School", "involvement": "direct"},
+        arrange=NO_LOCK,
+        check=lambda w, user: CaseGroupParticipant.objects.filter(name="K.L.").exists(),
+    ),
+    Row(
+        "accreditation:participant_edit",
+        "participant",
+        KEEPERS,
+        lambda w: {
+            "name": "J.T.",
+            "role": "School nurse",
+            "agency": "NHS",
+            "involvement": "direct",
+        },
+        arrange=NO_LOCK,
+        check=_named(CaseGroupParticipant, "participant", role="School nurse"),
+    ),
+    Row(
+        "accreditation:participant_delete",
+        "spare_participant",
+        KEEPERS,
+        arrange=NO_LOCK,
+        check=gone(CaseGroupParticipant, "spare_participant"),
+    ),
+    Row(
+        "accreditation:family_add",
+        "review",
+        KEEPERS,
+        lambda w: {"relationship": "Grandmother", "status": "invited"},
+        arrange=NO_LOCK,
+        check=lambda w, user: FamilyInvolvement.objects.filter(relationship="Grandmother").exists(),
+    ),
+    Row(
+        "accreditation:family_edit",
+        "family",
+        KEEPERS,
+        lambda w: {"relationship": "Mother", "status": "took_part", "how": "A home visit."},
+        arrange=NO_LOCK,
+        check=_named(FamilyInvolvement, "family", status="took_part"),
+    ),
+    Row(
+        "accreditation:family_delete",
+        "family",
+        KEEPERS,
+        arrange=NO_LOCK,
+        check=gone(FamilyInvolvement, "family"),
+    ),
+    Row(
+        "accreditation:conversation_add",
+        "review",
+        KEEPERS,
+        _conversation_data,
+        arrange=NO_LOCK,
+        check=lambda w, user: Conversation.objects.count() == 2,
+    ),
+    Row(
+        "accreditation:conversation_edit",
+        "conversation",
+        KEEPERS,
+        lambda w: _conversation_data(w, notes="Moved."),
+        arrange=NO_LOCK,
+        check=_named(Conversation, "conversation", notes="Moved."),
+    ),
+    Row(
+        "accreditation:conversation_delete",
+        "conversation",
+        KEEPERS,
+        arrange=NO_LOCK,
+        check=gone(Conversation, "conversation"),
+    ),
+    Row(
+        "accreditation:meeting_add",
+        "review",
+        KEEPERS,
+        _meeting_data,
+        arrange=NO_LOCK,
+        check=lambda w, user: ReviewMeeting.objects.count() == 2,
+    ),
+    Row(
+        "accreditation:meeting_edit",
+        "meeting",
+        KEEPERS,
+        lambda w: _meeting_data(w, notes="Renamed."),
+        arrange=NO_LOCK,
+        check=_named(ReviewMeeting, "meeting", notes="Renamed."),
+    ),
+    Row(
+        "accreditation:meeting_delete",
+        "meeting",
+        KEEPERS,
+        arrange=NO_LOCK,
+        check=gone(ReviewMeeting, "meeting"),
+    ),
+]
 
 
 REVIEW_ROWS = [
@@ -352,3 +512,4 @@ REVIEW_ROWS = [
         check=lambda w, user: Certificate.objects.get(pk=w.ids["certificate"]).listed_on_register,
     ),
 ]
+REVIEW_ROWS += CONDUCT_ROWS

@@ -56,6 +56,7 @@ from tests.factories import UserFactory
 from tests.outcomes import attempt
 
 from .award_builders import approve, make_ready, submit
+from .conduct_helpers import add_conduct_records
 from .factories import (
     PDF_BYTES,
     add_register_entries,
@@ -80,7 +81,8 @@ PERSONAS = ["anonymous", "tess", "pat", "uma", "sam", "ali", "ada"]
 def world(tess, pat, uma, sam, ali, ada, review, other_review):
     """Tess and Pat's review, supervised by Sam: a file on stage 1, a note on stage 2, two key
     practice episodes on stage 3 (one cited by the underlying pattern on stage 4), a group session
-    with Tess and Pat not yet confirmed, and every stage approved; Tess accredited on it, her
+    with Tess and Pat not yet confirmed, the review's people, a conversation and a meeting, and
+    every stage approved; Tess accredited on it, her
     certificate issued (its PDF is not rendered: no row needs it), and a re-render job for her
     cohort. Uma (supervised by Sid) has her own review and a draft application. Vic is a trainee
     with no review yet, for the admin's "add a review"."""
@@ -98,6 +100,7 @@ def world(tess, pat, uma, sam, ali, ada, review, other_review):
         what_happened="No one told the school.",
         assessment="problematic",
     )
+    conduct_ids = add_conduct_records(review, tess)
     session = record_group_session(sam, [tess, pat])
     enrolment = make_ready(tess, review)
     certificate = approve(submit(tess), ali)
@@ -131,6 +134,7 @@ def world(tess, pat, uma, sam, ali, ada, review, other_review):
             "review_type": review.review_type_id,
             "cohort": enrolment.cohort_id,
             "bulk": bulk.pk,
+            **conduct_ids,
         },
     )
 
@@ -156,6 +160,9 @@ READ_ONLY = {
     "accreditation:review_report_docx": "review",
     "accreditation:review_report_pdf": "review",
     "accreditation:stage_detail": "stage",
+    "accreditation:review_people": "review",
+    "accreditation:review_conversations": "review",
+    "accreditation:review_meetings": "review",
     "accreditation:evidence_download": "evidence",
     "accreditation:supervisor_queue": None,
     "accreditation:my_supervision": None,

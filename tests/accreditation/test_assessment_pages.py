@@ -165,8 +165,11 @@ def test_it_suspends_and_revokes_from_the_certificate_page(client, tess, review,
 
 # The portfolio: the application, its modules and reflections, the stages with their evidence
 # and sign-offs, the episodes with their factors and levels, the findings with their categories,
-# episodes and issues, the supervision log, the decisions and the certificate.
-PORTFOLIO_QUERIES = 28
+# episodes and issues, the supervision log, the decisions and the certificate; the conversations
+# the episodes rest on; the review team, case group, family involvement, conversations and
+# meetings (six queries more than before those records; who each conversation or meeting was
+# with is read only when there is one, see test_conduct_pages).
+PORTFOLIO_QUERIES = 34
 
 
 def _add_analysis(review, n: int) -> None:

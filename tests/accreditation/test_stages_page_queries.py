@@ -50,18 +50,34 @@ def test_it_shows_the_register_stages_in_constant_queries(
 ):
     from accreditation.services.registers import episode_create
 
+    from .conduct_helpers import conversation, participant
+
     client.force_login(tess)
     url = reverse("accreditation:stage_detail", args=[stage(review, 3).pk])
+    talk = conversation(review, tess, [participant(review, tess)])
     episode_create(
-        stage=stage(review, 3), user=tess, title="E0", what_happened="x", assessment="good"
+        stage=stage(review, 3),
+        user=tess,
+        title="E0",
+        what_happened="x",
+        assessment="good",
+        conversations=[talk],
     )
-    with django_assert_num_queries(14):
+    # Two more than before episodes rested on conversations: the conversations each episode
+    # rests on, and who each was with.
+    with django_assert_num_queries(16):
         assert client.get(url).status_code == 200
     for i in range(1, 20):
+        more = conversation(review, tess, [participant(review, tess, role=f"Role {i}")])
         episode_create(
-            stage=stage(review, 3), user=tess, title=f"E{i}", what_happened="x", assessment="good"
+            stage=stage(review, 3),
+            user=tess,
+            title=f"E{i}",
+            what_happened="x",
+            assessment="good",
+            conversations=[talk, more],
         )
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(16):
         response = client.get(url)
     assert len(response.context["episodes"]) == 20
 
@@ -72,10 +88,11 @@ def test_it_shows_the_review_page_in_constant_queries(
     client.force_login(tess)
     url = reverse("accreditation:review_detail", args=[review.pk])
     _add_notes(review, tess, 5)
-    with django_assert_num_queries(11):
+    # Four of these count the review's people, conversations and meetings ("Running the review").
+    with django_assert_num_queries(15):
         assert client.get(url).status_code == 200
     _add_notes(review, tess, 50)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(15):
         assert client.get(url).status_code == 200
 
 
@@ -107,7 +124,9 @@ def test_it_shows_the_queue_oldest_first_in_constant_queries(
     assert "Trainee 49" in response.content.decode()
 
 
-@pytest.mark.parametrize("persona, queries", [("tess", 17), ("sam", 18)])
+# One more than before episodes rested on conversations: the conversations each rests on (none
+# here, so who they were with is not read).
+@pytest.mark.parametrize("persona, queries", [("tess", 18), ("sam", 19)])
 def test_it_shows_the_findings_stage_in_constant_queries(
     client, review, tess, sam, persona, queries, request, django_assert_num_queries
 ):

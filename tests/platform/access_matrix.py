@@ -55,6 +55,7 @@ ADMIN_REFUSED = expect({"ada"}, status=REDIRECT, others=FORBIDDEN)
 # assessor may read it; Uma is unrelated.
 REVIEW_READERS = ("tess", "pat", "sam", "ali", "ada")
 REPORT_READERS = ("tess", "pat", "sam", "ali")
+RECORD_KEEPERS = ("tess", "pat", "sam")
 # Actions on the review: the pair act; readers who may not are refused with a message.
 PAIR_ACTS = expect(REVIEW_READERS, status=REDIRECT)
 SUPERVISOR_ACTS = expect(REVIEW_READERS, status=REDIRECT)
@@ -244,6 +245,23 @@ MATRIX: dict[str, Row] = {
         args=("pattern",),
         method="POST",
     ),
+    # The review as it is run: read like the draft report; kept by the pair and the supervisor
+    # (the add, change and remove pages; tests/accreditation/test_access_matrix.py POSTs too).
+    **{
+        f"accreditation:review_{page}": Row(
+            expect(REPORT_READERS), world=ACCREDITATION, args=("review",)
+        )
+        for page in ("people", "conversations", "meetings")
+    },
+    **{
+        f"accreditation:{thing}_{action}": Row(
+            expect(RECORD_KEEPERS),
+            world=ACCREDITATION,
+            args=("review",) if action == "add" else (thing,),
+        )
+        for thing in ("team_member", "participant", "family", "conversation", "meeting")
+        for action in ("add", "edit", "delete")
+    },
     # Supervision
     "accreditation:supervisor_queue": Row(expect({"sam"}), world=ACCREDITATION),
     "accreditation:supervision_log": Row(expect({"sam"}), world=ACCREDITATION),
