@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from learning_platform.accounts.roles import user_is_supervisor
@@ -26,6 +27,8 @@ from ..forms import (
 )
 from ..models import Finding, KeyPracticeEpisode, ReviewStage, StageDefinition
 from ..selectors import reviews as selectors
+from ..selectors.clock import review_clock
+from ..selectors.expectations import type_expectations
 from ..services import registers, stages
 
 Register = StageDefinition.Register
@@ -128,8 +131,20 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "approved_count": sum(s.status == ReviewStage.Status.APPROVED for s in stages_list),
             "works_on": access.user_works_on_review(user, review),
             "supervises": access.user_supervises_review(user, review),
+            **_review_details_context(user, review, stages_list),
         },
     )
+
+
+def _review_details_context(user, review, stages_list) -> dict:
+    """What "About the review" shows of its type, clock, milestones and cases."""
+    review_type = review.review_type
+    return {
+        "clock": review_clock(review=review, stages=stages_list, today=timezone.localdate()),
+        "type_expectations": type_expectations(review_type=review_type),
+        "cases": list(review.cases.all()) if review_type.covers_several_cases else [],
+        "keeps_records": access.user_keeps_review_records(user, review),
+    }
 
 
 @login_required
