@@ -3,7 +3,8 @@ how much of the case group the lead reviewers have spoken with."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from ..models import CaseGroupParticipant, Conversation, ReviewMeeting, SupervisedReview
 
@@ -19,33 +20,49 @@ class ConductCounts:
     joint_meetings_held: int
 
 
-def conduct_counts(*, review: SupervisedReview) -> ConductCounts:
-    """The review's conversations, meetings and case group, counted in three queries."""
-    Held, Planned = Conversation.Status.HELD, Conversation.Status.PLANNED
-    conversations = Conversation.objects.filter(review=review).aggregate(
-        held=Count("pk", filter=Q(status=Held)),
-        planned=Count("pk", filter=Q(status=Planned)),
-    )
-    group = CaseGroupParticipant.objects.filter(review=review).aggregate(
-        size=Count("pk", distinct=True),
-        spoken_with=Count(
-            "pk", filter=Q(conversations__status=Held, conversations__review=review), distinct=True
+def _count(queryset, distinct: bool = False):
+    return Coalesce(
+        Subquery(
+            queryset.filter(review=OuterRef("pk"))
+            .order_by()
+            .values("review")
+            .annotate(n=Count("pk", distinct=distinct))
+            .values("n")[:1],
+            output_field=IntegerField(),
         ),
+        Value(0),
     )
+
+
+def conduct_counts(*, review: SupervisedReview) -> ConductCounts:
+    """The review's conversations, meetings and case group, counted in one query."""
+    Held = Conversation.Status.HELD
+    meetings = ReviewMeeting.objects.filter(status=ReviewMeeting.Status.HELD)
     Kind = ReviewMeeting.Kind
-    meetings = ReviewMeeting.objects.filter(
-        review=review, status=ReviewMeeting.Status.HELD
-    ).aggregate(
-        team=Count("pk", filter=Q(kind=Kind.REVIEW_TEAM)),
-        introductory=Count("pk", filter=Q(kind=Kind.INTRODUCTORY)),
-        joint=Count("pk", filter=Q(kind=Kind.JOINT)),
+    counts = (
+        SupervisedReview.objects.filter(pk=review.pk)
+        .annotate(
+            conversations_held=_count(Conversation.objects.filter(status=Held)),
+            conversations_planned=_count(
+                Conversation.objects.filter(status=Conversation.Status.PLANNED)
+            ),
+            participants_spoken_with=_count(
+                CaseGroupParticipant.objects.filter(conversations__status=Held), distinct=True
+            ),
+            case_group_size=_count(CaseGroupParticipant.objects.all()),
+            team_meetings_held=_count(meetings.filter(kind=Kind.REVIEW_TEAM)),
+            introductory_meetings_held=_count(meetings.filter(kind=Kind.INTRODUCTORY)),
+            joint_meetings_held=_count(meetings.filter(kind=Kind.JOINT)),
+        )
+        .values(
+            "conversations_held",
+            "conversations_planned",
+            "participants_spoken_with",
+            "case_group_size",
+            "team_meetings_held",
+            "introductory_meetings_held",
+            "joint_meetings_held",
+        )
+        .get()
     )
-    return ConductCounts(
-        conversations_held=conversations["held"],
-        conversations_planned=conversations["planned"],
-        participants_spoken_with=group["spoken_with"],
-        case_group_size=group["size"],
-        team_meetings_held=meetings["team"],
-        introductory_meetings_held=meetings["introductory"],
-        joint_meetings_held=meetings["joint"],
-    )
+    return ConductCounts(**counts)

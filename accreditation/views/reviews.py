@@ -28,7 +28,7 @@ from ..forms import (
 from ..models import Finding, KeyPracticeEpisode, ReviewStage, StageDefinition
 from ..selectors import reviews as selectors
 from ..selectors.clock import review_clock
-from ..selectors.expectations import type_expectations
+from ..selectors.expectations import review_expectations, type_expectations
 from ..services import registers, stages
 
 Register = StageDefinition.Register
@@ -81,6 +81,7 @@ def render_stage(request: HttpRequest, stage: ReviewStage, **bound_forms) -> Htt
         "note_form": bound_forms.get("note_form") or EvidenceNoteForm(),
         "file_form": bound_forms.get("file_form") or EvidenceFileForm(),
         "forms_with_errors": [form for form in bound_forms.values() if form.errors],
+        "expectations": review_expectations(review=review),
     }
     for action in _COMMENT_FORMS:
         context[f"{action}_form"] = bound_forms.get(f"{action}_form") or comment_form(action)

@@ -16,8 +16,8 @@ from .award_builders import STATEMENT, add_plenty, make_ready
 
 URL = reverse("accreditation:application")
 CHECK_URL = reverse("accreditation:application_check")
-# 3 of them count what the review type expects: conversations, case group and meetings.
-CHECK_QUERIES = 22
+# One of them counts what the review type expects: conversations, case group and meetings.
+CHECK_QUERIES = 20
 Status = AccreditationApplication.Status
 
 
