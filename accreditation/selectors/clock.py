@@ -35,20 +35,30 @@ def reviews_at_risk(
 ) -> QuerySet[SupervisedReview]:
     """Of ``reviews``, those whose target publication date is within AT_RISK_DAYS or past and
     whose final stage is not approved, most urgent (the earliest target) first. Each carries
-    ``time_to_target`` (a timedelta; negative when overdue); ``review_days_left`` turns it into
-    days."""
+    ``time_to_target`` (a timedelta, negative when overdue; the ``days_to_target`` template
+    filter puts it in words)."""
     Approved = ReviewStage.Status.APPROVED
     return (
-        reviews.filter(target_publication_date__lte=today + timedelta(days=AT_RISK_DAYS))
-        .annotate(
-            final_stage_status=_final_stage_status(),
-            time_to_target=ExpressionWrapper(
-                F("target_publication_date") - Value(today, output_field=DateField()),
-                output_field=DurationField(),
-            ),
+        with_time_to_target(
+            reviews.filter(target_publication_date__lte=today + timedelta(days=AT_RISK_DAYS)),
+            today=today,
         )
+        .annotate(final_stage_status=_final_stage_status())
         .filter(Q(final_stage_status__isnull=True) | ~Q(final_stage_status=Approved))
         .order_by("target_publication_date", "pk")
+    )
+
+
+def with_time_to_target(
+    reviews: QuerySet[SupervisedReview], *, today: date
+) -> QuerySet[SupervisedReview]:
+    """Each review annotated with ``time_to_target``: a timedelta from ``today`` to its target
+    publication date, negative once the target has passed."""
+    return reviews.annotate(
+        time_to_target=ExpressionWrapper(
+            F("target_publication_date") - Value(today, output_field=DateField()),
+            output_field=DurationField(),
+        )
     )
 
 
@@ -77,3 +87,18 @@ def review_clock(
     target = review.target_publication_date
     days_left = None if approved or target is None else (target - today).days
     return ReviewClock(target=target, days_left=days_left, report_approved=approved)
+
+
+@dataclass(frozen=True)
+class AtRiskList:
+    reviews: list[SupervisedReview]  # the first ``limit``, most urgent first
+    total: int
+
+
+def reviews_at_risk_for_programme(*, today: date, limit: int = 50) -> AtRiskList:
+    """Every review near or past its target, for the programme dashboard: the first ``limit``
+    with their type and supervisor, and how many there are in all. Two queries."""
+    at_risk = reviews_at_risk(reviews=SupervisedReview.objects.all(), today=today)
+    shown = list(at_risk.select_related("review_type", "supervisor")[:limit])
+    total = len(shown) if len(shown) < limit else at_risk.count()
+    return AtRiskList(reviews=shown, total=total)
