@@ -118,9 +118,7 @@ class ReviewDetailsForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         values = self.service_values()
-        cases = values.pop("cases", None)
-        if cases is None:
-            values["existing_case_count"] = 1  # not themed: cases are not asked for
+        cases = values.pop("cases", None)  # None: not a themed review, so not asked for
         add_problems(
             self,
             review_details_problems(
