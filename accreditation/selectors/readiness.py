@@ -178,7 +178,7 @@ def _conduct_item(review: SupervisedReview | None, scheme: AccreditationScheme) 
             required,
         )
     review_type = review.review_type
-    kind = f"A {review_type.name.lower()} review"
+    kind = f"{review_type.name} review"
     rows = expectations_from_counts(
         review_type=review_type, counts=conduct_counts(review=review), required=required
     )

@@ -124,7 +124,7 @@ def _check_person(review: SupervisedReview, user: User) -> None:
 def _check_portfolio_lock(review: SupervisedReview) -> None:
     refusal = stage_reopen_refusal(review=review, lock=True)
     if refusal:
-        raise TransitionError(f"{refusal} Until then, the review's details cannot change either.")
+        raise TransitionError(f"{refusal} Its details cannot change now either.")
 
 
 def _lock_review(review: SupervisedReview) -> SupervisedReview:

@@ -24,3 +24,10 @@ def days_to_target(days) -> str:
     if days > 0:
         return f"{days} day{'s' if days != 1 else ''} left"
     return f"{-days} day{'s' if days != -1 else ''} overdue"
+
+
+@register.filter
+def with_article(word: str) -> str:
+    """`{{ "intensive"|with_article }}`: "an intensive"; `{{ "full"|with_article }}`: "a full"."""
+    word = str(word)
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
