@@ -5,11 +5,13 @@ The notifications app reads NOTIFICATION_EVENTS when it starts. The emails' temp
 `accreditation/notifications/`.
 """
 
+from datetime import date
 from enum import StrEnum
 
 from django.conf import settings
 from django.db.models import Model, Prefetch
 from django.urls import reverse
+from django.utils import timezone
 
 from learning_platform.accounts.models import User
 from notifications.models import Notification
@@ -22,6 +24,7 @@ from .models import (
     Decision,
     ReviewStage,
     SignOff,
+    SupervisedReview,
     SupervisionAttendance,
     SupervisionSession,
 )
@@ -111,12 +114,21 @@ def supervisor_digest_context(notification: Notification) -> dict:
         .order_by("-date", "pk")
     )
     trainees = User.objects.filter(pk__in=stored.get("trainee_ids", [])).order_by("full_name", "pk")
+    from .selectors.clock import with_time_to_target
+
+    # Days to the target as they were on the day the digest was sent.
+    sent_on = date.fromisoformat(stored["today"]) if stored.get("today") else timezone.localdate()
+    at_risk = with_time_to_target(
+        SupervisedReview.objects.filter(pk__in=stored.get("at_risk_review_ids", [])),
+        today=sent_on,
+    ).order_by("target_publication_date", "pk")
     # Querysets, not lists: the notifications page renders only the subject line, which reads
     # none of them, so listing digests costs no query per row.
     return {
         "waiting_stages": stages,
         "unconfirmed_sessions": sessions,
         "inactive_trainees": trainees,
+        "at_risk_reviews": at_risk,
         "inactivity_days": stored.get("inactivity_days"),
     }
 

@@ -17,6 +17,7 @@ from learning_platform.wagtail_admin import (
     with_add_handler,
 )
 
+from .clock_forms import CASES_FIELD, add_problems, case_references_field
 from .exceptions import TransitionError
 from .models import (
     AccreditationScheme,
@@ -27,6 +28,13 @@ from .models import (
     SupervisedReview,
 )
 from .selectors.reviews import stage_definitions_in_use
+from .services.clock import (
+    DETAIL_FIELDS,
+    ReviewDetailsError,
+    case_references_from_text,
+    review_details_problems,
+    review_details_set_by_staff,
+)
 from .services.reviews import default_scheme, review_create, review_validate_people
 from .views.bulk import BulkIssueViewSet
 
@@ -219,8 +227,18 @@ class FindingCategoryViewSet(ModelViewSet):
 
 
 class SupervisedReviewForm(WagtailAdminModelForm):
+    case_references = case_references_field()
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields[CASES_FIELD].help_text = (
+            "For a type that covers several cases (a themed review): "
+            + self.fields[CASES_FIELD].help_text
+        )
+        if self.instance.pk:
+            self.initial.setdefault(
+                CASES_FIELD, "\n".join(case.reference for case in self.instance.cases.all())
+            )
         if "supervisor" in self.fields:
             self.fields["supervisor"].queryset = _supervisors()
             self.fields["supervisor"].help_text = "Only people in the Supervisor group."
@@ -248,10 +266,39 @@ class SupervisedReviewForm(WagtailAdminModelForm):
                 self.add_error(field, message)
         if cleaned.get("partner_is_accredited") and not cleaned.get("partner"):
             self.add_error("partner_is_accredited", "Choose the partner first.")
+        review_type = cleaned.get("review_type")
+        if review_type is not None:
+            add_problems(
+                self,
+                review_details_problems(
+                    review_type=review_type, values=cleaned, cases=self.cases()
+                ),
+            )
         return cleaned
 
+    def cases(self) -> list[str]:
+        return case_references_from_text(self.cleaned_data.get(CASES_FIELD))
 
-class SupervisedReviewCreateView(generic.CreateView):
+    def clock_values(self) -> dict:
+        return {
+            name: self.cleaned_data[name] for name in DETAIL_FIELDS if name in self.cleaned_data
+        }
+
+
+class RefusalsOnTheForm:
+    """A refusal from the services is shown on the form: beside its field where it names one."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ReviewDetailsError as error:
+            add_problems(form, error.problems)
+        except TransitionError as error:
+            form.add_error(None, str(error))
+        return self.form_invalid(form)
+
+
+class SupervisedReviewCreateView(RefusalsOnTheForm, generic.CreateView):
     def save_instance(self):
         data = self.form.cleaned_data
         return review_create(
@@ -264,16 +311,26 @@ class SupervisedReviewCreateView(generic.CreateView):
             case_reference=data["case_reference"],
             review_type=data["review_type"],
             start_date=data["start_date"],
-            target_publication_date=data.get("target_publication_date"),
+            cases=self.form.cases(),
+            **self.form.clock_values(),
             by=self.request.user,
         )
 
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except TransitionError as error:
-            form.add_error(None, str(error))
-            return self.form_invalid(form)
+
+class SupervisedReviewEditView(RefusalsOnTheForm, generic.EditView):
+    """The people and the case are saved as the form has them; the clock, the milestones and the
+    case references go through the clock service, which checks them again with the review's row
+    locked and logs what changed."""
+
+    def save_instance(self):
+        values = self.form.clock_values()
+        stored = SupervisedReview.objects.values(*DETAIL_FIELDS).get(pk=self.form.instance.pk)
+        for name, value in stored.items():
+            setattr(self.form.instance, name, value)
+        instance = super().save_instance()
+        return review_details_set_by_staff(
+            review=instance, user=self.request.user, cases=self.form.cases(), **values
+        )
 
 
 class SupervisedReviewIndexView(SelectRelatedIndexView):
@@ -291,6 +348,7 @@ class SupervisedReviewViewSet(ModelViewSet):
     copy_view_enabled = False
     inspect_view_enabled = True
     add_view_class = SupervisedReviewCreateView
+    edit_view_class = SupervisedReviewEditView
     index_view_class = SupervisedReviewIndexView
     list_filter = ["review_type", "scheme"]
     search_fields = ["case_reference", "trainee__full_name", "partner__full_name"]
@@ -313,7 +371,27 @@ class SupervisedReviewViewSet(ModelViewSet):
         FieldPanel("commissioning_organisation"),
         FieldPanel("case_reference"),
         FieldPanel("review_type"),
+        FieldPanel(CASES_FIELD),
         FieldRowPanel([FieldPanel("start_date"), FieldPanel("target_publication_date")]),
+        MultiFieldPanel(
+            [
+                FieldPanel("is_statutory"),
+                FieldPanel("incident_notified_on"),
+                FieldPanel("rapid_review_on"),
+                FieldPanel("decision_on"),
+            ],
+            heading="Statutory clock",
+            help_text="A statutory child safeguarding practice review's target is six months "
+            "from the partners' decision; a target typed above is then replaced.",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("board_agreed_on"),
+                FieldPanel("published_on"),
+                FieldPanel("published_report_url"),
+            ],
+            heading="When the review ends",
+        ),
     ]
     add_handler = ObjectList(
         [FieldPanel("scheme"), FieldPanel("trainee"), *_people_and_case],

@@ -12,6 +12,11 @@ def register_accreditation_viewsets():
 def register_review_log_actions(actions):
     for action, label, message in (
         ("accreditation.review.create", "Review: create", "Supervised review created"),
+        (
+            "accreditation.review.details",
+            "Review: change details",
+            "Review's clock, milestones or cases changed",
+        ),
         ("accreditation.stage.start", "Stage: start", "Stage started"),
         ("accreditation.stage.submit", "Stage: submit", "Stage submitted for sign-off"),
         ("accreditation.stage.approve", "Stage: approve", "Stage approved"),

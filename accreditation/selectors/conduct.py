@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 
 from ..models import (
     CaseGroupParticipant,
@@ -71,44 +72,44 @@ def review_meetings(*, review: SupervisedReview) -> list[ReviewMeeting]:
     )
 
 
+def _count(queryset, counted: str = "pk") -> Coalesce:
+    """How many rows of ``queryset`` belong to the outer review, as a scalar subquery."""
+    rows = (
+        queryset.filter(review=OuterRef("pk"))
+        .order_by()
+        .values("review")
+        .annotate(n=Count(counted, distinct=True))
+        .values("n")[:1]
+    )
+    return Coalesce(Subquery(rows), 0)
+
+
 def conduct_counts(*, review: SupervisedReview) -> ConductCounts:
     """Counts for the review page and the expectations: conversations planned and held, how
     many of the case group have been spoken with (in a held conversation) out of its size, and
-    the meetings held of each kind. Four queries, however many records there are."""
+    the meetings held of each kind. One query, however many records there are."""
     held = Conversation.Status.HELD
-    conversations = Conversation.objects.filter(review=review).aggregate(
-        held=Count("pk", filter=Q(status=held)),
-        planned=Count("pk", filter=Q(status=Conversation.Status.PLANNED)),
-    )
-    group = CaseGroupParticipant.objects.filter(review=review).aggregate(
-        size=Count("pk", distinct=True),
-        spoken=Count(
-            "pk",
-            distinct=True,
-            filter=Q(conversations__status=held, conversations__review=review),
-        ),
-    )
-    meeting_held = Q(status=ReviewMeeting.Status.HELD)
+    meeting_held = ReviewMeeting.objects.filter(status=ReviewMeeting.Status.HELD)
     kind = ReviewMeeting.Kind
-    meetings = ReviewMeeting.objects.filter(review=review).aggregate(
-        team=Count("pk", filter=meeting_held & Q(kind=kind.REVIEW_TEAM)),
-        introductory=Count("pk", filter=meeting_held & Q(kind=kind.INTRODUCTORY)),
-        joint=Count("pk", filter=meeting_held & Q(kind=kind.JOINT)),
-        planned=Count("pk", filter=Q(status=ReviewMeeting.Status.PLANNED)),
-    )
-    others = SupervisedReview.objects.filter(pk=review.pk).aggregate(
-        team=Count("team_members", distinct=True),
-        family=Count("family_involvement", distinct=True),
-    )
-    return ConductCounts(
-        conversations_held=conversations["held"],
-        conversations_planned=conversations["planned"],
-        participants_spoken_with=group["spoken"],
-        case_group_size=group["size"],
-        team_meetings_held=meetings["team"],
-        introductory_meetings_held=meetings["introductory"],
-        joint_meetings_held=meetings["joint"],
-        team_size=others["team"],
-        family_count=others["family"],
-        meetings_planned=meetings["planned"],
-    )
+    fields = {
+        "conversations_held": _count(Conversation.objects.filter(status=held)),
+        "conversations_planned": _count(
+            Conversation.objects.filter(status=Conversation.Status.PLANNED)
+        ),
+        "participants_spoken_with": _count(
+            CaseGroupParticipant.objects.filter(
+                conversations__status=held, conversations__review=OuterRef("pk")
+            )
+        ),
+        "case_group_size": _count(CaseGroupParticipant.objects.all()),
+        "team_meetings_held": _count(meeting_held.filter(kind=kind.REVIEW_TEAM)),
+        "introductory_meetings_held": _count(meeting_held.filter(kind=kind.INTRODUCTORY)),
+        "joint_meetings_held": _count(meeting_held.filter(kind=kind.JOINT)),
+        "meetings_planned": _count(
+            ReviewMeeting.objects.filter(status=ReviewMeeting.Status.PLANNED)
+        ),
+        "team_size": _count(ReviewTeamMember.objects.all()),
+        "family_count": _count(FamilyInvolvement.objects.all()),
+    }
+    counts = SupervisedReview.objects.filter(pk=review.pk).values(**fields).get()
+    return ConductCounts(**counts)

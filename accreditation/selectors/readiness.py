@@ -7,6 +7,8 @@ from courses.models import CoursePage, Enrolment, ModulePage, ModuleProgress
 from learning_platform.accounts.models import User
 
 from ..models import AccreditationApplication, AccreditationScheme, ReviewStage, SupervisedReview
+from .conduct import conduct_counts
+from .expectations import expectations_from_counts
 from .reviews import review_for_trainee, stages_all_approved
 from .supervision import supervision_counts_for_trainee
 
@@ -16,6 +18,7 @@ class Requirement:
     STAGES = "stages"
     SUPERVISION = "supervision"
     STATEMENT = "statement"
+    CONDUCT = "conduct"
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,8 @@ class ReadinessItem:
     label: str
     met: bool
     detail: str
+    # A guidance item is shown, but does not stop the trainee applying.
+    required: bool = True
 
 
 @dataclass
@@ -35,16 +40,20 @@ class Readiness:
 
     @property
     def all_met(self) -> bool:
-        return bool(self.items) and all(item.met for item in self.items)
+        """Every required item is met; guidance items do not count."""
+        return bool(self.items) and all(item.met for item in self.items if item.required)
 
     @property
     def ready_for_statement(self) -> bool:
         """Every requirement but the statement is met: the trainee may now write it."""
-        return all(item.met for item in self.items if item.key != Requirement.STATEMENT)
+        return all(
+            item.met for item in self.items if item.required and item.key != Requirement.STATEMENT
+        )
 
     @property
     def missing(self) -> list[ReadinessItem]:
-        return [item for item in self.items if not item.met]
+        """The required items not yet met."""
+        return [item for item in self.items if item.required and not item.met]
 
 
 def default_scheme() -> AccreditationScheme | None:
@@ -81,6 +90,7 @@ def accreditation_readiness(
     readiness.items = [
         _course_item(user, scheme),
         _stages_item(review),
+        _conduct_item(review, scheme),
         _supervision_item(user, scheme),
         _statement_item(scheme, application),
     ]
@@ -154,6 +164,43 @@ def _stages_item(review: SupervisedReview | None) -> ReadinessItem:
         "Not yet approved: " + "; ".join(parts) + "." if parts else "Your review has no stages yet."
     )
     return ReadinessItem(Requirement.STAGES, label, False, detail)
+
+
+def _conduct_item(review: SupervisedReview | None, scheme: AccreditationScheme) -> ReadinessItem:
+    label = "Run the review as its type expects"
+    required = scheme.review_type_expectations_required
+    if review is None:
+        return ReadinessItem(
+            Requirement.CONDUCT,
+            label,
+            False,
+            "No supervised review is recorded for you yet.",
+            required,
+        )
+    review_type = review.review_type
+    kind = f"{review_type.name} review"
+    rows = expectations_from_counts(
+        review_type=review_type, counts=conduct_counts(review=review), required=required
+    )
+    if not rows:
+        return ReadinessItem(
+            Requirement.CONDUCT,
+            label,
+            True,
+            f"{kind} expects no set number of conversations or meetings.",
+            required,
+        )
+    short = [row.shortfall for row in rows if not row.met]
+    if short:
+        return ReadinessItem(
+            Requirement.CONDUCT,
+            label,
+            False,
+            f"{kind}: still short. " + "; ".join(short) + ".",
+            required,
+        )
+    held = "; ".join(f"{row.label}: {row.held} of {row.expected}" for row in rows)
+    return ReadinessItem(Requirement.CONDUCT, label, True, f"{kind}: all held. {held}.", required)
 
 
 def _supervision_item(user: User, scheme: AccreditationScheme) -> ReadinessItem:

@@ -16,6 +16,7 @@ from ..models import (
     SupervisedReview,
     SupervisionAttendance,
 )
+from .clock import reviews_at_risk
 
 
 def _submission_id() -> Subquery:
@@ -45,20 +46,30 @@ class Digest:
     stage_ids: list[int] = field(default_factory=list)
     session_ids: list[int] = field(default_factory=list)
     trainee_ids: list[int] = field(default_factory=list)
+    at_risk_review_ids: list[int] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.stage_ids or self.session_ids or self.trainee_ids)
+        return bool(
+            self.stage_ids or self.session_ids or self.trainee_ids or self.at_risk_review_ids
+        )
 
 
-def supervisor_digests(*, idle_since: datetime) -> dict[int, Digest]:
+def supervisor_digests(*, idle_since: datetime, today: date | None = None) -> dict[int, Digest]:
     """What waits for each supervisor, keyed by supervisor id; only supervisors with something.
 
     - stages submitted for their sign-off;
     - supervision sessions they recorded that an attendee has not confirmed yet;
     - their trainees (on an enrolment they supervise, or on a review they supervise) who have
-      done nothing since ``idle_since``.
+      done nothing since ``idle_since``;
+    - given ``today``, their reviews near or past the target publication date whose Report
+      stage is not approved (``selectors.clock.reviews_at_risk``), most urgent first.
     """
     digests: dict[int, Digest] = defaultdict(Digest)
+    if today is not None:
+        for review_id, supervisor_id in reviews_at_risk(
+            reviews=SupervisedReview.objects.all(), today=today
+        ).values_list("pk", "supervisor_id"):
+            digests[supervisor_id].at_risk_review_ids.append(review_id)
     for stage_id, supervisor_id in (
         ReviewStage.objects.filter(status=ReviewStage.Status.SUBMITTED)
         .order_by("submitted_at", "pk")

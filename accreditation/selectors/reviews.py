@@ -35,7 +35,14 @@ def review_for_trainee(*, user: User) -> SupervisedReview | None:
         return None
     return (
         SupervisedReview.objects.carried_out_by(user, accredited_partner=False)
-        .select_related("scheme", "trainee", "partner", "supervisor", "commissioning_organisation")
+        .select_related(
+            "scheme",
+            "review_type",
+            "trainee",
+            "partner",
+            "supervisor",
+            "commissioning_organisation",
+        )
         .order_by("-start_date", "-pk")
         .first()
     )

@@ -51,11 +51,14 @@ def iso_week(day: date) -> str:
 
 
 def supervisor_digests_send(*, now: datetime | None = None) -> int:
-    """Send each supervisor who has something waiting one digest a week (keyed on the ISO week)."""
+    """Send each supervisor who has something waiting one digest a week (keyed on the ISO week):
+    stages to sign off, sessions to be confirmed, inactive trainees and reviews near or past
+    their target. A supervisor with only reviews at risk still gets one."""
     now = now or timezone.now()
     days = settings.TRAINEE_INACTIVITY_DAYS
-    digests = supervisor_digests(idle_since=now - timedelta(days=days))
-    week = iso_week(timezone.localdate(now))
+    today = timezone.localdate(now)
+    digests = supervisor_digests(idle_since=now - timedelta(days=days), today=today)
+    week = iso_week(today)
     sent = 0
     for supervisor in User.objects.filter(pk__in=digests, is_active=True).order_by("pk"):
         digest = digests[supervisor.pk]
@@ -67,6 +70,8 @@ def supervisor_digests_send(*, now: datetime | None = None) -> int:
                 "stage_ids": digest.stage_ids,
                 "session_ids": digest.session_ids,
                 "trainee_ids": digest.trainee_ids,
+                "at_risk_review_ids": digest.at_risk_review_ids,
+                "today": today.isoformat(),
                 "inactivity_days": days,
             },
             dedupe_key=f"supervisor-digest:{week}",

@@ -11,6 +11,7 @@ from learning_platform.accounts.roles import Role, user_has_role
 
 from ..exceptions import TransitionError
 from ..models import AccreditationScheme, ReviewStage, ReviewType, SupervisedReview
+from .clock import apply_review_details
 
 
 def default_scheme() -> AccreditationScheme | None:
@@ -48,10 +49,22 @@ def review_create(
     partner_is_accredited: bool = False,
     scheme: AccreditationScheme | None = None,
     target_publication_date: date | None = None,
+    is_statutory: bool = False,
+    incident_notified_on: date | None = None,
+    rapid_review_on: date | None = None,
+    decision_on: date | None = None,
+    board_agreed_on: date | None = None,
+    published_on: date | None = None,
+    published_report_url: str = "",
+    cases: list[str] | None = None,
     by: User | None = None,
 ) -> SupervisedReview:
     """Create a review with one stage per stage definition of its scheme. ``review_type`` is a
-    type or its code ("full")."""
+    type or its code ("full").
+
+    The statutory clock, the milestones and a themed review's case references (``cases``, in
+    order) follow the rules of ``services.clock``; a ``ReviewDetailsError`` says what is wrong,
+    field by field."""
     scheme = scheme or default_scheme()
     if scheme is None:
         raise TransitionError("There is no active accreditation scheme to follow.")
@@ -75,6 +88,19 @@ def review_create(
         start_date=start_date,
         target_publication_date=target_publication_date,
     )
+    details = {
+        "is_statutory": is_statutory,
+        "incident_notified_on": incident_notified_on,
+        "rapid_review_on": rapid_review_on,
+        "decision_on": decision_on,
+        "board_agreed_on": board_agreed_on,
+        "published_on": published_on,
+        "published_report_url": published_report_url,
+    }
+    if any(details.values()) or cases is not None:
+        # The review's row is new to this transaction: no one else can see it to change it.
+        details["target_publication_date"] = target_publication_date
+        apply_review_details(review=review, values=details, cases=cases)
     ReviewStage.objects.bulk_create(
         ReviewStage(review=review, definition=definition, sort_order=order)
         for order, definition in enumerate(definitions, start=1)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from learning_platform.accounts.roles import user_is_programme_staff
 
 from ..charts import Bar, funnel_chart_svg, percent_of
+from ..selectors.clock import AT_RISK_DAYS, reviews_at_risk_for_programme
 from ..selectors.dashboard import Dashboard, programme_dashboard
 
 
@@ -33,6 +34,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "cohort_rows": [(row, data.values(row)) for row in data.cohorts],
             "strand_rows": [(row, data.values(row)) for row in data.strands],
             "funnels": _funnels(data),
+            "at_risk": reviews_at_risk_for_programme(today=timezone.localdate()),
+            "at_risk_days": AT_RISK_DAYS,
         },
     )
 

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from learning_platform.accounts.roles import user_is_supervisor
@@ -24,9 +25,17 @@ from ..forms import (
     FindingForm,
     StageCommentForm,
 )
-from ..models import Finding, KeyPracticeEpisode, ReviewStage, StageDefinition
+from ..models import (
+    Finding,
+    KeyPracticeEpisode,
+    ReviewStage,
+    StageDefinition,
+    SupervisedReview,
+)
 from ..selectors import reviews as selectors
+from ..selectors.clock import AT_RISK_DAYS, review_clock, reviews_at_risk
 from ..selectors.conduct import conduct_counts
+from ..selectors.expectations import review_expectations, type_expectations
 from ..services import registers, stages
 
 Register = StageDefinition.Register
@@ -79,6 +88,7 @@ def render_stage(request: HttpRequest, stage: ReviewStage, **bound_forms) -> Htt
         "note_form": bound_forms.get("note_form") or EvidenceNoteForm(),
         "file_form": bound_forms.get("file_form") or EvidenceFileForm(),
         "forms_with_errors": [form for form in bound_forms.values() if form.errors],
+        "expectations": review_expectations(review=review),
     }
     for action in _COMMENT_FORMS:
         context[f"{action}_form"] = bound_forms.get(f"{action}_form") or comment_form(action)
@@ -131,8 +141,20 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "works_on": access.user_works_on_review(user, review),
             "supervises": access.user_supervises_review(user, review),
             "conduct": conduct_counts(review=review) if reads_records else None,
+            **_review_details_context(user, review, stages_list),
         },
     )
+
+
+def _review_details_context(user, review, stages_list) -> dict:
+    """What "About the review" shows of its type, clock, milestones and cases."""
+    review_type = review.review_type
+    return {
+        "clock": review_clock(review=review, stages=stages_list, today=timezone.localdate()),
+        "type_expectations": type_expectations(review_type=review_type),
+        "cases": list(review.cases.all()) if review_type.covers_several_cases else [],
+        "keeps_records": access.user_keeps_review_records(user, review),
+    }
 
 
 @login_required
@@ -144,6 +166,15 @@ def supervisor_queue(request: HttpRequest) -> HttpResponse:
         "accreditation/review/supervisor_queue.html",
         {
             "waiting": selectors.stages_waiting_for_supervisor(supervisor=request.user),
+            "at_risk": list(
+                reviews_at_risk(
+                    reviews=SupervisedReview.objects.filter(supervisor=request.user).select_related(
+                        "review_type", "trainee", "partner"
+                    ),
+                    today=timezone.localdate(),
+                )
+            ),
+            "at_risk_days": AT_RISK_DAYS,
             "reviews": selectors.reviews_supervised_by(supervisor=request.user),
         },
     )

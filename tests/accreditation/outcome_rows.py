@@ -28,6 +28,7 @@ from accreditation.models import (
     ReviewMeeting,
     ReviewStage,
     ReviewTeamMember,
+    SupervisedReview,
     SupervisionAttendance,
     SupervisionSession,
 )
@@ -295,7 +296,32 @@ CONDUCT_ROWS = [
 ]
 
 
+def _review_details_data(w):
+    data = {"published_report_url": "https://example.org/child-k.pdf"}
+    for name in (
+        "incident_notified_on",
+        "rapid_review_on",
+        "decision_on",
+        "target_publication_date",
+    ):
+        data.update({f"{name}_day": "", f"{name}_month": "", f"{name}_year": ""})
+    data.update(_date_parts("board_agreed_on", datetime.date(2026, 7, 1)))
+    data.update(_date_parts("published_on", datetime.date(2026, 7, 20)))
+    return data
+
+
 REVIEW_ROWS = [
+    # The review's details: the pair and their supervisor, once no application rests on it.
+    Row(
+        "accreditation:review_details_edit",
+        "review",
+        PAIR | {"sam"},
+        _review_details_data,
+        arrange=application_in(AppStatus.REFERRED),
+        check=lambda w, user: SupervisedReview.objects.filter(
+            pk=w.ids["review"], published_report_url="https://example.org/child-k.pdf"
+        ).exists(),
+    ),
     # Stages: the pair start and submit, the supervisor signs off, sends back and reopens.
     Row(
         "accreditation:stage_start",

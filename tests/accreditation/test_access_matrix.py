@@ -76,6 +76,11 @@ TABLE = [
     ("accreditation:review_report_pdf", "review", "GET", None, only("tess", "pat", "sam", "ali")),
     ("accreditation:review_report_docx", "draft_review", "GET", None, only("uma")),
     ("accreditation:review_report_pdf", "draft_review", "GET", None, only("uma")),
+    # The review's details: the pair and their supervisor change them. Tess is accredited on this
+    # review, so the page explains that they cannot change now, and a POST is refused on the form.
+    ("accreditation:review_details_edit", "review", "GET", None, only("tess", "pat", "sam")),
+    ("accreditation:review_details_edit", "review", "POST", {}, only("tess", "pat", "sam")),
+    ("accreditation:review_details_edit", "draft_review", "GET", None, only("uma")),
     ("accreditation:stage_detail", "stage", "GET", None, only(*REVIEW_READERS)),
     ("accreditation:stage_start", "stage", "POST", {}, PAIR_ACTS),
     ("accreditation:stage_submit", "stage", "POST", {}, PAIR_ACTS),

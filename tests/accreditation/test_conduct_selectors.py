@@ -29,7 +29,7 @@ def _conversation(review, lead, participants, status, on=date(2026, 2, 1)):
 
 
 def test_it_counts_an_empty_review_as_nothing(review, django_assert_num_queries):
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(1):
         counts = conduct_counts(review=review)
     assert counts.conversations_held == counts.conversations_planned == 0
     assert (counts.participants_spoken_with, counts.case_group_size) == (0, 0)

@@ -12,7 +12,8 @@ from .award_builders import approve, complete_modules, enrol, make_ready, submit
 from .factories import SupervisedReviewFactory, make_trainee, stage
 
 URL = "/accreditation/dashboard/"
-DASHBOARD_QUERIES = 20
+# One of them lists the reviews near or past their target.
+DASHBOARD_QUERIES = 21
 
 
 def _cohort(name, strand, trainees, sam, ali, *, tag):

@@ -314,8 +314,10 @@ def test_it_tells_only_the_supervisor_of_the_trainees_current_review(uma, sam, s
     with time_machine.travel(SUBMITTED_AT - timedelta(days=1), tick=False):
         enrol(uma)
     # Sid supervised Uma's earlier review; Sam supervises the one she is on now.
-    SupervisedReviewFactory(trainee=uma, supervisor=sid, start_date=date(2024, 1, 8))
+    earlier = SupervisedReviewFactory(trainee=uma, supervisor=sid, start_date=date(2024, 1, 8))
     SupervisedReviewFactory(trainee=uma, supervisor=sam, start_date=date(2026, 1, 12))
+    # The earlier review is finished (its Report approved), so it is not at risk either.
+    earlier.stages.update(status="approved")
 
     _at(SUBMITTED_AT + timedelta(days=35), supervisor_digests_send)
 

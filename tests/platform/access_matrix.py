@@ -174,6 +174,10 @@ MATRIX: dict[str, Row] = {
     "accreditation:review_report_pdf": Row(
         expect(REPORT_READERS), world=ACCREDITATION, args=("review",)
     ),
+    # The review's details (its clock, milestones and cases): the pair and their supervisor.
+    "accreditation:review_details_edit": Row(
+        expect(("tess", "pat", "sam")), world=ACCREDITATION, args=("review",)
+    ),
     "accreditation:stage_detail": Row(expect(REVIEW_READERS), world=ACCREDITATION, args=("stage",)),
     "accreditation:stage_start": Row(
         PAIR_ACTS, world=ACCREDITATION, args=("stage",), method="POST"
