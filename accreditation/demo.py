@@ -9,6 +9,7 @@ from django.utils import timezone
 from learning_platform.accounts.models import Organisation, User
 
 from .demo_analysis import seed_review_analysis
+from .demo_conduct import seed_review_conduct
 from .models import ReviewStage, SupervisedReview, SupervisionSession
 from .services.evidence import evidence_add_note
 from .services.reviews import default_scheme, review_create
@@ -28,7 +29,8 @@ def seed_accreditation(*, stdout, users: dict[str, User]) -> SupervisedReview:
         stdout.write(f"Supervised review {review} already exists")
     else:
         review = _review(stdout=stdout, users=users)
-    seed_review_analysis(stdout=stdout, review=review)
+    conversations = seed_review_conduct(stdout=stdout, review=review)
+    seed_review_analysis(stdout=stdout, review=review, conversations=conversations)
     return review
 
 

@@ -8,8 +8,10 @@ the findings are the pair's first draft.
 
 from learning_platform.accounts.models import User
 
+from .demo_conduct import EPISODE_CONVERSATIONS
 from .models import (
     ContributoryFactorCategory,
+    Conversation,
     Finding,
     FindingCategory,
     KeyPracticeEpisode,
@@ -465,9 +467,12 @@ def _editable(stage: ReviewStage) -> bool:
     return stage.status not in (ReviewStage.Status.SUBMITTED, ReviewStage.Status.APPROVED)
 
 
-def seed_review_analysis(*, stdout, review: SupervisedReview) -> None:
+def seed_review_analysis(
+    *, stdout, review: SupervisedReview, conversations: dict[str, Conversation] | None = None
+) -> None:
     """The narrative, key practice episodes and draft findings, added once and only to a review
-    with none, while their stages can still be changed."""
+    with none, while their stages can still be changed. Each episode rests on the
+    ``conversations`` (by key, from ``demo_conduct``) it draws on, where they were recorded."""
     if review.key_practice_episodes.exists() or review.findings.exists():
         stdout.write(f"The analysis of {review} already has entries")
         return
@@ -491,7 +496,16 @@ def seed_review_analysis(*, stdout, review: SupervisedReview) -> None:
             if name in factor_categories
         }
         author = authors[number % len(authors)]
-        episodes.append(episode_create(stage=analysis, user=author, **fields, factors=factors))
+        rests_on = [
+            conversations[key]
+            for key in EPISODE_CONVERSATIONS.get(number + 1, ())
+            if key in (conversations or {})
+        ]
+        episodes.append(
+            episode_create(
+                stage=analysis, user=author, **fields, factors=factors, conversations=rests_on
+            )
+        )
 
     typology = list(FindingCategory.objects.order_by("sort_order", "name"))
     by_name = {category.name: category for category in typology}
