@@ -18,7 +18,7 @@ from wagtail.log_actions import log
 from learning_platform.accounts.models import User
 
 from ..exceptions import TransitionError
-from ..models import ReviewCase, ReviewType, SupervisedReview
+from ..models import Conversation, ReviewCase, ReviewMeeting, ReviewType, SupervisedReview
 from ..selectors.reviews import stage_reopen_refusal
 
 # The fields of a review the details page and the admin change through these services.
@@ -163,6 +163,15 @@ def apply_review_details(
     problems = review_details_problems(
         review_type=review.review_type, values=merged, cases=cases, today=today
     )
+    decision = merged.get("decision_on")
+    if review.pk and decision and "decision_on" not in problems:
+        earlier = _first_record_before(review, decision)
+        if earlier:
+            problems["decision_on"] = (
+                f"The {earlier} is before this date: the review's conversations and meetings "
+                "cannot come before the partners decided to hold it. Check the date, or the "
+                "record's."
+            )
     if problems:
         raise ReviewDetailsError(problems)
     changed = [name for name, value in values.items() if getattr(review, name) != value]
@@ -180,6 +189,22 @@ def apply_review_details(
             _replace_cases(review, cases)
             changed.append("cases")
     return changed
+
+
+def _first_record_before(review: SupervisedReview, decision: date) -> str | None:
+    """The earliest conversation or meeting of the review dated before ``decision``, in words."""
+    found = []
+    before = {"review": review, "date__lt": decision}
+    conversation = Conversation.objects.filter(**before).order_by("date").first()
+    if conversation:
+        found.append((conversation.date, "conversation"))
+    meeting = ReviewMeeting.objects.filter(**before).order_by("date").first()
+    if meeting:
+        found.append((meeting.date, meeting.get_kind_display().lower()))
+    if not found:
+        return None
+    on, what = min(found)
+    return f"{what} on {date_format(on)}"
 
 
 def review_details_update(

@@ -345,3 +345,36 @@ def test_it_shows_a_themed_review_page_in_constant_queries(
     with django_assert_num_queries(13):
         response = client.get(url)
     assert len(response.context["cases"]) == 20
+
+
+def test_it_refuses_a_decision_after_a_conversation_or_meeting_already_recorded(review, tess):
+    from accreditation.services.conduct import (
+        conversation_create,
+        meeting_create,
+        participant_create,
+    )
+
+    nurse = participant_create(review=review, user=tess, role="Health visitor", agency="Health")
+    conversation_create(
+        review=review,
+        user=tess,
+        date=date(2026, 3, 2),
+        status="held",
+        participants=[nurse],
+        lead_reviewer=tess,
+    )
+    meeting_create(review=review, user=tess, kind="review_team", date=date(2026, 2, 20))
+    before = SupervisedReview.objects.values().get(pk=review.pk)
+
+    with pytest.raises(ReviewDetailsError) as refused:
+        review_details_update(
+            review=review, user=tess, is_statutory=True, decision_on=date(2026, 3, 10)
+        )
+
+    assert refused.value.problems["decision_on"].startswith(
+        "The review-team meeting on 20 February 2026 is before this date"
+    )
+    assert SupervisedReview.objects.values().get(pk=review.pk) == before
+    review_details_update(review=review, user=tess, is_statutory=True, decision_on=date(2026, 2, 1))
+    review.refresh_from_db()
+    assert review.target_publication_date == date(2026, 8, 1)
