@@ -23,8 +23,11 @@ from ..models import (
     CaseGroupParticipant,
     Conversation,
     FamilyInvolvement,
+    KeyPracticeEpisode,
     ReviewMeeting,
+    ReviewStage,
     ReviewTeamMember,
+    StageDefinition,
     SupervisedReview,
 )
 from ..selectors.reviews import stage_reopen_refusal
@@ -108,6 +111,53 @@ class _Kind:
     check: Callable = lambda review, fields, links, creating: links
     save_links: Callable = lambda entry, links: None
     check_remove: Callable = lambda entry: None
+    # (entry as saved, the new fields, the links to save) -> None; raises to refuse a change
+    check_change: Callable = lambda entry, fields, links: None
+
+
+def _episodes_signed_off_on(conversations) -> list[str]:
+    """The labels of key practice episodes resting on these conversations whose stage is
+    approved or waiting for sign-off: what they show must not change under them."""
+    locked = (ReviewStage.Status.SUBMITTED, ReviewStage.Status.APPROVED)
+    episodes = (
+        KeyPracticeEpisode.objects.filter(conversations__in=conversations)
+        .filter(
+            review__stages__definition__register=StageDefinition.Register.KEY_PRACTICE_EPISODES,
+            review__stages__status__in=locked,
+        )
+        .distinct()
+        .order_by("sort_order")
+    )
+    return [episode.label for episode in episodes]
+
+
+def _refuse_if_signed_off(labels: list[str], what: str) -> None:
+    if labels:
+        verb = "rests" if len(labels) == 1 else "rest"
+        raise TransitionError(
+            f"{_names(labels)} {verb} on {what}, and the stage that holds "
+            f"{'it' if len(labels) == 1 else 'them'} is signed off or waiting for sign-off, so "
+            "this cannot change now. Ask your supervisor to reopen the stage first."
+        )
+
+
+def _check_conversation_change(conversation: Conversation, fields: dict, participants) -> None:
+    changed = any(
+        getattr(conversation, name) != fields[name] for name in ("status", "date", "lead_reviewer")
+    ) or {p.pk for p in conversation.participants.all()} != {p.pk for p in participants}
+    if changed:
+        labels = _episodes_signed_off_on([conversation])
+        _refuse_if_signed_off(
+            labels,
+            "this conversation (its date, status, lead reviewer and "
+            "who it was with; its notes can still change)",
+        )
+
+
+def _check_participant_change(participant: CaseGroupParticipant, fields: dict, links) -> None:
+    if any(getattr(participant, name) != fields[name] for name in ("name", "role", "agency")):
+        labels = _episodes_signed_off_on(participant.conversations.all())
+        _refuse_if_signed_off(labels, f"a conversation with {participant}")
 
 
 def _check_conversation(review, fields, links, creating):
@@ -193,6 +243,7 @@ PARTICIPANTS = _Kind(
     noun="a case-group member",
     fields=PARTICIPANT_FIELDS,
     check_remove=_refuse_if_participant_used,
+    check_change=_check_participant_change,
 )
 FAMILY = _Kind(
     name="family",
@@ -208,6 +259,7 @@ CONVERSATIONS = _Kind(
     check=_check_conversation,
     save_links=lambda conversation, participants: conversation.participants.set(participants),
     check_remove=_refuse_if_conversation_used,
+    check_change=_check_conversation_change,
 )
 MEETINGS = _Kind(
     name="meeting",
@@ -230,6 +282,8 @@ def _save(kind: _Kind, *, user: User, values: dict, links=None, review=None, ent
             raise TransitionError(f"That {kind.noun.split(' ', 1)[1]} had just been removed.")
     fields = _strip({name: values[name] for name in kind.fields}, kind.model.TEXT_FIELDS)
     links = kind.check(review, fields, links, creating)
+    if not creating:
+        kind.check_change(entry, fields, links)
     if creating:
         entry = kind.model.objects.create(review=review, **fields)
     else:

@@ -94,7 +94,13 @@ def render_stage(request: HttpRequest, stage: ReviewStage, **bound_forms) -> Htt
         context[f"{action}_form"] = bound_forms.get(f"{action}_form") or comment_form(action)
     register = stage.definition.register
     if register in (Register.KEY_PRACTICE_EPISODES, Register.FINDINGS):
-        context["episodes"] = selectors.review_episodes(review=review)
+        # The conversations an episode rests on name case-group members: only those who read
+        # the review's records see them (not programme staff).
+        reads_records = access.user_reads_review_records(request.user, review)
+        context["show_conversations"] = reads_records
+        context["episodes"] = selectors.review_episodes(
+            review=review, with_conversations=reads_records
+        )
     if register == Register.FINDINGS:
         context["findings"] = selectors.review_findings(review=review)
     if actions["edit"]:

@@ -103,6 +103,30 @@ def test_it_hides_the_records_from_programme_staff_and_outsiders(client, review,
     assert "Running the review" not in page
 
 
+def test_it_names_the_conversations_an_episode_rests_on_only_to_readers_of_the_records(
+    client, review, tess, sam, ada
+):
+    from accreditation.services.registers import episode_create
+
+    nurse = participant(review, tess, role="Health visitor", name="Q.Z.")
+    talk = conversation(review, tess, [nurse])
+    episode_create(
+        stage=stage(review, 3),
+        user=tess,
+        title="Transfer of records",
+        what_happened="x",
+        assessment="mixed",
+        conversations=[talk],
+    )
+    for person, sees in ((tess, True), (sam, True), (ada, False)):
+        client.force_login(person)
+        for number in (3, 4):  # the analysis stage and the findings stage list the episodes
+            page = client.get(_url("stage_detail", stage(review, number))).content.decode()
+            assert "Transfer of records" in page
+            assert ("Q.Z., Health visitor" in page) is sees, (person, number)
+            assert ("Conversations it rests on" in page) is sees, (person, number)
+
+
 def test_it_links_the_records_from_the_review_page_with_their_counts(client, review, tess, sam):
     nurse = participant(review, tess)
     participant(review, tess, role="GP")

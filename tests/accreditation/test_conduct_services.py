@@ -288,3 +288,44 @@ def test_it_says_an_entry_was_already_removed(review, tess):
         conduct.team_member_delete(member=dee, user=tess)
     with pytest.raises(TransitionError, match="had just been removed"):
         conduct.team_member_update(member=dee, user=tess, name="X", role="Y", agency="Z")
+
+
+def test_it_keeps_a_conversation_a_signed_off_episode_rests_on_as_it_was(review, tess, sam):
+    from accreditation.services.stages import stage_submit
+
+    nurse = participant(review, tess)
+    gp = participant(review, tess, role="GP")
+    talk = conversation(review, tess, [nurse], notes="First notes.")
+    episode_create(
+        stage=stage(review, 3),
+        user=tess,
+        title="Strategy meeting",
+        what_happened="Held without health.",
+        assessment="problematic",
+        conversations=[talk],
+    )
+    stage_submit(stage=stage(review, 3), user=tess)
+    same = {"date": ON, "lead_reviewer": tess, "status": "held"}
+
+    with pytest.raises(TransitionError, match="^KPE1 rests on this conversation"):
+        conduct.conversation_update(conversation=talk, user=tess, participants=[gp], **same)
+    with pytest.raises(TransitionError, match="Ask your supervisor to reopen the stage first"):
+        conduct.conversation_update(
+            conversation=talk, user=tess, participants=[nurse], **{**same, "status": "planned"}
+        )
+    with pytest.raises(TransitionError, match="^KPE1 rests on a conversation with J.T."):
+        conduct.participant_update(participant=nurse, user=tess, role="Midwife", agency="NHS")
+    talk.refresh_from_db()
+    nurse.refresh_from_db()
+    assert (talk.status, [p.pk for p in talk.participants.all()]) == ("held", [nurse.pk])
+    assert nurse.role == "Health visitor"
+
+    # Its notes may still change, and so may a conversation no episode rests on.
+    conduct.conversation_update(
+        conversation=talk, user=tess, participants=[nurse], notes="Fuller notes.", **same
+    )
+    other = conversation(review, tess, [gp])
+    conduct.conversation_update(conversation=other, user=tess, participants=[gp, nurse], **same)
+    talk.refresh_from_db()
+    assert talk.notes == "Fuller notes."
+    assert other.participants.count() == 2

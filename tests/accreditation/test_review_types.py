@@ -214,6 +214,16 @@ def test_it_refuses_conversations_required_of_a_focused_review(client, ada):
     assert focused.min_conversations == 0
 
 
+def test_it_keeps_a_types_code_once_it_is_made(client, ada):
+    focused = ReviewType.objects.get(code="focused")
+    client.force_login(ada)
+    url = reverse("review_types:edit", args=[focused.pk])
+    response = client.post(url, _type_form(focused, code="renamed", name="Focused (short)"))
+    assert response.status_code == 302
+    focused.refresh_from_db()
+    assert (focused.code, focused.name) == ("focused", "Focused (short)")
+
+
 @pytest.fixture
 def root(db):
     user = UserFactory(
@@ -302,6 +312,7 @@ def test_it_saves_the_clock_from_the_admin_edit_form_through_the_same_rules(clie
         review.commissioning_organisation,
         partner=review.partner_id,
         case_reference="Child K",
+        start_date=review.start_date.isoformat(),
         target_publication_date=review.target_publication_date.isoformat(),
     )
     for name in ("scheme", "trainee"):
@@ -321,3 +332,33 @@ def test_it_saves_the_clock_from_the_admin_edit_form_through_the_same_rules(clie
     assert (review.board_agreed_on, review.published_on) == (date(2026, 6, 10), date(2026, 6, 20))
     entry = ModelLogEntry.objects.get(action="accreditation.review.details", user=ada)
     assert set(entry.data["changed"]) == {"board_agreed_on", "published_on"}
+
+
+def test_it_moves_a_default_target_with_a_new_type_but_keeps_one_typed(client, ada, review):
+    client.force_login(ada)
+    url = reverse("supervised_reviews:edit", args=[review.pk])
+    assert review.target_publication_date == date(2026, 7, 12)  # a full review: six months
+
+    def post(review_type: str, target: date):
+        form = _review_form(
+            review.trainee,
+            review.supervisor,
+            review.commissioning_organisation,
+            partner=review.partner_id,
+            case_reference="Child K",
+            start_date=review.start_date.isoformat(),
+            review_type=ReviewType.objects.get(code=review_type).pk,
+            target_publication_date=target.isoformat(),
+        )
+        for name in ("scheme", "trainee"):
+            form.pop(name)
+        response = client.post(url, form)
+        assert response.status_code == 302, response.context["form"].errors
+        review.refresh_from_db()
+
+    post("speed_plus", date(2026, 7, 12))
+    assert review.target_publication_date == date(2026, 4, 12)  # Speed+: three months
+    post("full", date(2026, 5, 1))
+    assert review.target_publication_date == date(2026, 5, 1)
+    post("speed_plus", date(2026, 5, 1))
+    assert review.target_publication_date == date(2026, 5, 1)
