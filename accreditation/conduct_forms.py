@@ -64,7 +64,8 @@ class ConductForm(forms.Form):
     SERVICE_FIELDS: tuple[str, ...] = ()
     INITIAL_LINKS: tuple[str, ...] = ()  # many-to-many fields filled from the entry
 
-    def __init__(self, data=None, *, review: SupervisedReview, entry=None, prefix=None):
+    def __init__(self, data=None, *, review: SupervisedReview, entry=None, user=None, prefix=None):
+        # ``user`` is who fills the form in; a form that offers them a default reads it.
         initial = None
         if entry is not None:
             initial = {name: getattr(entry, name) for name in self.SERVICE_FIELDS}

@@ -102,3 +102,12 @@ def reviews_at_risk_for_programme(*, today: date, limit: int = 50) -> AtRiskList
     shown = list(at_risk.select_related("review_type", "supervisor")[:limit])
     total = len(shown) if len(shown) < limit else at_risk.count()
     return AtRiskList(reviews=shown, total=total)
+
+
+def reviews_at_risk_for_supervisor(*, supervisor, today: date) -> list[SupervisedReview]:
+    """The supervisor's reviews near or past their target, with their type and trainees, for the
+    sign-off queue. One query."""
+    reviews = SupervisedReview.objects.filter(supervisor=supervisor).select_related(
+        "review_type", "trainee", "partner"
+    )
+    return list(reviews_at_risk(reviews=reviews, today=today))

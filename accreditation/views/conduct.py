@@ -192,8 +192,7 @@ MEETINGS = ConductKind(
 
 def _form(request: HttpRequest, kind: ConductKind, review: SupervisedReview, entry=None):
     """The add and change pages: the form, and on a valid POST the service."""
-    extra = {"user": request.user} if kind is CONVERSATIONS else {}
-    form = kind.form(request.POST or None, review=review, entry=entry, **extra)
+    form = kind.form(request.POST or None, review=review, entry=entry, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             if entry is None:
@@ -267,6 +266,5 @@ def entry_delete(request: HttpRequest, pk: int, kind: ConductKind) -> HttpRespon
         "entry": entry,
         "kind": kind,
         "list_link": kind.list_link(review.pk),
-        "title": f"{'Change' if entry else 'Add'} {kind.heading}",
     }
     return render(request, "accreditation/conduct/remove_confirm.html", context)

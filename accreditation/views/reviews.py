@@ -30,10 +30,9 @@ from ..models import (
     KeyPracticeEpisode,
     ReviewStage,
     StageDefinition,
-    SupervisedReview,
 )
 from ..selectors import reviews as selectors
-from ..selectors.clock import AT_RISK_DAYS, review_clock, reviews_at_risk
+from ..selectors.clock import AT_RISK_DAYS, review_clock, reviews_at_risk_for_supervisor
 from ..selectors.conduct import conduct_counts
 from ..selectors.expectations import review_expectations, type_expectations
 from ..services import registers, stages
@@ -172,13 +171,8 @@ def supervisor_queue(request: HttpRequest) -> HttpResponse:
         "accreditation/review/supervisor_queue.html",
         {
             "waiting": selectors.stages_waiting_for_supervisor(supervisor=request.user),
-            "at_risk": list(
-                reviews_at_risk(
-                    reviews=SupervisedReview.objects.filter(supervisor=request.user).select_related(
-                        "review_type", "trainee", "partner"
-                    ),
-                    today=timezone.localdate(),
-                )
+            "at_risk": reviews_at_risk_for_supervisor(
+                supervisor=request.user, today=timezone.localdate()
             ),
             "at_risk_days": AT_RISK_DAYS,
             "reviews": selectors.reviews_supervised_by(supervisor=request.user),
