@@ -4,7 +4,9 @@ from .award import (
     Certificate,
     CertificateEvent,
     CertificateNumberSequence,
+    CriterionJudgement,
     Decision,
+    SupervisorRecommendation,
 )
 from .bulk import BulkIssue, BulkIssueItem
 from .conduct import (
@@ -15,6 +17,15 @@ from .conduct import (
     ReviewMeeting,
     ReviewTeamMember,
 )
+from .cpd import CpdEntry
+from .lifecycle import (
+    Appeal,
+    AppealDecision,
+    RenewalApplication,
+    RenewalDecision,
+    RenewalReview,
+)
+from .register import ContactMessage, RegisterProfile
 from .review import (
     Evidence,
     ReviewStage,
@@ -25,33 +36,50 @@ from .review import (
 )
 from .scheme import (
     AccreditationScheme,
+    AssessmentCriterion,
     ContributoryFactorCategory,
+    CpdActivityType,
     FactorLevel,
     FindingCategory,
+    Region,
     ReviewType,
     StageDefinition,
 )
+from .site_settings import CertificateSettings
 
 __all__ = [
     "AccreditationApplication",
     "AccreditationScheme",
+    "Appeal",
+    "AppealDecision",
+    "AssessmentCriterion",
     "BulkIssue",
     "BulkIssueItem",
     "CaseGroupParticipant",
     "Certificate",
     "CertificateEvent",
     "CertificateNumberSequence",
+    "CertificateSettings",
+    "ContactMessage",
     "ContributoryFactor",
     "ContributoryFactorCategory",
     "Conversation",
+    "CpdActivityType",
+    "CpdEntry",
+    "CriterionJudgement",
     "Decision",
     "Evidence",
-    "FamilyInvolvement",
     "FactorLevel",
+    "FamilyInvolvement",
     "Finding",
     "FindingCategory",
     "IssueForBoard",
     "KeyPracticeEpisode",
+    "Region",
+    "RegisterProfile",
+    "RenewalApplication",
+    "RenewalDecision",
+    "RenewalReview",
     "ReviewCase",
     "ReviewMeeting",
     "ReviewStage",
@@ -62,4 +90,5 @@ __all__ = [
     "SupervisedReview",
     "SupervisionAttendance",
     "SupervisionSession",
+    "SupervisorRecommendation",
 ]

@@ -67,6 +67,69 @@ class Decision(AppendOnlyModel):
         ordering = ["created_at", "pk"]
 
 
+class CriterionJudgement(AppendOnlyModel):
+    """An assessor's judgement against one criterion, as part of a decision on an application or
+    on a renewal; append-only. The criterion's title is kept as it was when judged."""
+
+    decision = models.ForeignKey(
+        Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="judgements"
+    )
+    renewal_decision = models.ForeignKey(
+        "accreditation.RenewalDecision",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="judgements",
+    )
+    criterion = models.ForeignKey(
+        "accreditation.AssessmentCriterion",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="judgements",
+    )
+    criterion_title = models.CharField(max_length=255)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+    met = models.BooleanField()
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(decision__isnull=False, renewal_decision__isnull=True)
+                | models.Q(decision__isnull=True, renewal_decision__isnull=False),
+                name="judgement_of_one_decision",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion_title}: {'met' if self.met else 'not yet met'}"
+
+
+class SupervisorRecommendation(AppendOnlyModel):
+    """At the end of the review, the supervisor's view of whether the trainee is ready to be
+    accredited; append-only, the latest counts."""
+
+    review = models.ForeignKey(
+        "accreditation.SupervisedReview", on_delete=models.PROTECT, related_name="recommendations"
+    )
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="recommendations"
+    )
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    ready = models.BooleanField()
+    statement = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{'Ready' if self.ready else 'Not yet ready'}: {self.trainee}"
+
+
 class CertificateNumberSequence(models.Model):
     """The last certificate number used in a year; locked while a number is taken (gapless)."""
 
@@ -95,8 +158,20 @@ class Certificate(models.Model):
         SUSPENDED = "suspended", "Suspended"
         REVOKED = "revoked", "Revoked"
 
+    # A first award's certificate comes from an application; a renewed one from a renewal.
     application = models.OneToOneField(
-        AccreditationApplication, on_delete=models.PROTECT, related_name="certificate"
+        AccreditationApplication,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="certificate",
+    )
+    renewal = models.OneToOneField(
+        "accreditation.RenewalApplication",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="new_certificate",
     )
     holder = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates"
@@ -127,9 +202,24 @@ class Certificate(models.Model):
 
     class Meta:
         ordering = ["-issued_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(application__isnull=False, renewal__isnull=True)
+                | models.Q(application__isnull=True, renewal__isnull=False),
+                name="certificate_from_application_or_renewal",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def origin_application(self) -> "AccreditationApplication":
+        """The application whose approval first accredited the holder; a renewed certificate
+        reaches it through its renewal."""
+        if self.application_id is not None:
+            return self.application
+        return self.renewal.application
 
 
 class CertificateEvent(AppendOnlyModel):

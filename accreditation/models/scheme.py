@@ -45,6 +45,50 @@ class AccreditationScheme(ClusterableModel):
         help_text="When ticked, a trainee cannot apply until their review has held the "
         "conversations and meetings its type expects. Otherwise they are shown as guidance.",
     )
+    min_training_days = models.PositiveSmallIntegerField(
+        "training days to attend",
+        null=True,
+        blank=True,
+        help_text="How many of the cohort's training days a trainee must have attended. Leave "
+        "blank for all of them. Only days whose register has been taken count.",
+    )
+    accreditation_statement = models.TextField(
+        "what the holder is accredited to do",
+        blank=True,
+        default="is accredited to lead Learning Together multi-agency case reviews in "
+        "safeguarding, using the systems approach developed by SCIE.",
+        help_text="Printed on the certificate after the holder's name.",
+    )
+    appeal_window_days = models.PositiveSmallIntegerField(
+        "appeal window (days)",
+        default=28,
+        validators=[MinValueValidator(1)],
+        help_text="How long after a decline or a revocation the person may appeal.",
+    )
+    renewal_window_days = models.PositiveSmallIntegerField(
+        "renewal opens (days before expiry)",
+        default=90,
+        validators=[MinValueValidator(1)],
+        help_text="A holder may apply to renew from this many days before the certificate's "
+        "valid-until date.",
+    )
+    renewal_grace_days = models.PositiveSmallIntegerField(
+        "grace period (days after expiry)",
+        default=30,
+        help_text="A holder may still apply to renew for this many days after the valid-until "
+        "date; after that the certificate has expired and they must re-accredit.",
+    )
+    renewal_cpd_hours = models.PositiveSmallIntegerField(
+        "CPD hours to renew",
+        default=30,
+        help_text="The CPD hours a holder must have logged over the certificate's validity.",
+    )
+    renewal_reviews_required = models.PositiveSmallIntegerField(
+        "reviews led or co-led to renew",
+        default=1,
+        help_text="Learning Together reviews the holder must have led or co-led over the "
+        "certificate's validity, on the platform or outside it.",
+    )
     public_register_enabled = models.BooleanField(
         default=True, help_text="Holders may choose to appear on the public register."
     )
@@ -128,6 +172,61 @@ class StageDefinition(Orderable):
     @property
     def needs_register(self) -> bool:
         return self.needs in (self.Needs.REGISTER, self.Needs.BOTH)
+
+
+class AssessmentCriterion(Orderable):
+    """A standard an assessor judges met or not yet met, for a first accreditation or for its
+    renewal. Editable; each judgement keeps the criterion's wording as it was."""
+
+    class Purpose(models.TextChoices):
+        ACCREDITATION = "accreditation", "Accreditation"
+        RENEWAL = "renewal", "Renewal"
+
+    scheme = ParentalKey(AccreditationScheme, on_delete=models.CASCADE, related_name="criteria")
+    purpose = models.CharField(
+        max_length=20, choices=Purpose.choices, default=Purpose.ACCREDITATION
+    )
+    title = models.CharField(max_length=255)
+    description = models.TextField(
+        "what “met” looks like",
+        blank=True,
+        help_text="Shown to the trainee before they apply and to the assessor who judges it.",
+    )
+
+    class Meta(Orderable.Meta):
+        verbose_name = "assessment criterion"
+        verbose_name_plural = "assessment criteria"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Region(models.Model):
+    """A region a reviewer works in, for the public register's filter. Data, not code."""
+
+    name = models.CharField(max_length=100, unique=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CpdActivityType(models.Model):
+    """A kind of continuing professional development activity. Data, not code."""
+
+    name = models.CharField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = "CPD activity type"
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class FactorLevel(models.Model):
