@@ -22,8 +22,10 @@ from .exceptions import TransitionError
 from .models import (
     AccreditationScheme,
     ContributoryFactorCategory,
+    CpdActivityType,
     FactorLevel,
     FindingCategory,
+    Region,
     ReviewType,
     SupervisedReview,
 )
@@ -104,16 +106,42 @@ class AccreditationSchemeViewSet(ModelViewSet):
                     FieldPanel("min_statement_words"),
                     FieldPanel("reflective_statement_guidance"),
                     FieldPanel("review_type_expectations_required"),
+                    FieldPanel("min_training_days"),
                 ],
                 heading="Requirements",
+            ),
+            InlinePanel(
+                "criteria",
+                heading="Assessment criteria",
+                label="Criterion",
+                help_text=(
+                    "The assessor judges each criterion met or not yet met, with a comment. "
+                    "Approval needs every criterion of its purpose met. Trainees see the "
+                    "accreditation criteria before they apply; holders see the renewal criteria "
+                    "before they renew. A change of wording does not alter judgements already made."
+                ),
+                panels=[FieldPanel("purpose"), FieldPanel("title"), FieldPanel("description")],
             ),
             MultiFieldPanel(
                 [
                     FieldPanel("validity_years"),
+                    FieldPanel("accreditation_statement"),
                     FieldPanel("renewal_evidence"),
                     FieldPanel("public_register_enabled"),
+                    FieldPanel("appeal_window_days"),
                 ],
                 heading="Certificates",
+            ),
+            MultiFieldPanel(
+                [
+                    FieldRowPanel(
+                        [FieldPanel("renewal_window_days"), FieldPanel("renewal_grace_days")]
+                    ),
+                    FieldRowPanel(
+                        [FieldPanel("renewal_cpd_hours"), FieldPanel("renewal_reviews_required")]
+                    ),
+                ],
+                heading="Renewal",
             ),
             MultiFieldPanel(
                 [FieldPanel("report_introduction"), FieldPanel("report_methodology")],
@@ -233,6 +261,37 @@ class FindingCategoryViewSet(ModelViewSet):
     copy_view_enabled = False
     list_display = ["name", "sort_order"]
     form_fields = ["name", "description", "sort_order"]
+
+
+class CpdActivityTypeViewSet(ModelViewSet):
+    """The kinds of CPD activity a holder logs; one in use cannot be deleted."""
+
+    pk_path_converter = ID_CONVERTER
+    delete_view_class = RefuseDeleteInUseView
+    model = CpdActivityType
+    name = "cpd_activity_types"
+    url_prefix = "accreditation/cpd-activity-types"
+    icon = "tag"
+    menu_label = "CPD activity types"
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    list_display = ["name", "sort_order"]
+    form_fields = ["name", "description", "sort_order"]
+
+
+class RegionViewSet(ModelViewSet):
+    """The regions a reviewer may say they work in, for the public register's filter."""
+
+    pk_path_converter = ID_CONVERTER
+    model = Region
+    name = "regions"
+    url_prefix = "accreditation/regions"
+    icon = "site"
+    menu_label = "Regions"
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    list_display = ["name", "sort_order"]
+    form_fields = ["name", "sort_order"]
 
 
 # Supervised reviews -------------------------------------------------------------------------
@@ -440,6 +499,8 @@ class AccreditationViewSetGroup(ModelViewSetGroup):
         FactorLevelViewSet,
         ContributoryFactorCategoryViewSet,
         FindingCategoryViewSet,
+        CpdActivityTypeViewSet,
+        RegionViewSet,
         BulkIssueViewSet,
     )
 

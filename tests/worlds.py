@@ -13,7 +13,7 @@ all build these, so a URL is tried against the same objects everywhere.
 
 from django.utils import timezone
 
-from accreditation.models import FactorLevel
+from accreditation.models import CpdActivityType, FactorLevel, Region
 from accreditation.services.applications import application_save_draft
 from accreditation.services.bulk import bulk_issue_start_for_cohort
 from accreditation.services.evidence import evidence_add_file, evidence_add_note
@@ -113,6 +113,8 @@ def build_accreditation_world(*, tess, pat, uma, sam, ali, ada, review, capture_
         "finding_category": finding_categories()[0].pk,
         "factor_level": FactorLevel.objects.first().pk,
         "review_type": review.review_type_id,
+        "cpd_activity_type": CpdActivityType.objects.order_by("pk").first().pk,
+        "region": Region.objects.order_by("pk").first().pk,
         "cohort": cohort.pk,
         "bulk": bulk.pk,
         **conduct_ids,

@@ -5,8 +5,10 @@ from accreditation.models import (
     BulkIssue,
     BulkIssueItem,
     ContributoryFactorCategory,
+    CpdActivityType,
     FactorLevel,
     FindingCategory,
+    Region,
     ReviewType,
     SupervisedReview,
 )
@@ -114,6 +116,38 @@ ADMIN_ROWS = [
         ),
     ),
     Row("factor_levels:delete", "factor_level", NOBODY),
+    Row(
+        "cpd_activity_types:add",
+        None,
+        frozenset({"ada"}),
+        AdminForm(lambda w: {"name": "Peer review", "sort_order": "99"}),
+        check=lambda w, user: CpdActivityType.objects.filter(name="Peer review").exists(),
+    ),
+    Row(
+        "cpd_activity_types:edit",
+        "cpd_activity_type",
+        frozenset({"ada"}),
+        AdminForm(lambda w: {"name": "Renamed activity"}),
+        check=lambda w, user: (
+            CpdActivityType.objects.get(pk=w.ids["cpd_activity_type"]).name == "Renamed activity"
+        ),
+    ),
+    Row("cpd_activity_types:delete", "cpd_activity_type", NOBODY),
+    Row(
+        "regions:add",
+        None,
+        frozenset({"ada"}),
+        AdminForm(lambda w: {"name": "Isle of Man", "sort_order": "99"}),
+        check=lambda w, user: Region.objects.filter(name="Isle of Man").exists(),
+    ),
+    Row(
+        "regions:edit",
+        "region",
+        frozenset({"ada"}),
+        AdminForm(lambda w: {"name": "Renamed region"}),
+        check=lambda w, user: Region.objects.get(pk=w.ids["region"]).name == "Renamed region",
+    ),
+    Row("regions:delete", "region", NOBODY),
     Row(
         "review_types:add",
         None,

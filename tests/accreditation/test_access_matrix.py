@@ -202,6 +202,8 @@ _ADMIN_OBJECTS = {
     "finding_categories": "finding_category",
     "factor_levels": "factor_level",
     "review_types": "review_type",
+    "cpd_activity_types": "cpd_activity_type",
+    "regions": "region",
     "bulk_issues": "bulk",
 }
 # Admin URLs whose object differs from the rest of their screen's.

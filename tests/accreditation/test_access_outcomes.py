@@ -45,7 +45,7 @@ import pytest
 
 from accreditation import public_urls
 from accreditation import urls as accreditation_urls
-from accreditation.models import FactorLevel
+from accreditation.models import CpdActivityType, FactorLevel, Region
 from accreditation.services.applications import application_save_draft
 from accreditation.services.bulk import bulk_issue_start_for_cohort
 from accreditation.services.evidence import evidence_add_file, evidence_add_note
@@ -132,6 +132,8 @@ def world(tess, pat, uma, sam, ali, ada, review, other_review):
             "finding_category": finding_categories()[0].pk,
             "factor_level": FactorLevel.objects.first().pk,
             "review_type": review.review_type_id,
+            "cpd_activity_type": CpdActivityType.objects.order_by("pk").first().pk,
+            "region": Region.objects.order_by("pk").first().pk,
             "cohort": enrolment.cohort_id,
             "bulk": bulk.pk,
             **conduct_ids,
@@ -152,6 +154,8 @@ _ADMIN_OBJECTS = {
     "finding_categories": "finding_category",
     "factor_levels": "factor_level",
     "review_types": "review_type",
+    "cpd_activity_types": "cpd_activity_type",
+    "regions": "region",
     "bulk_issues": "bulk",
 }
 READ_ONLY = {
