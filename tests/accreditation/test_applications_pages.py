@@ -1,6 +1,7 @@
 from django.urls import reverse
 
 from accreditation.models import AccreditationApplication
+from tests.accreditation.award_builders import first_not_met
 
 from .award_builders import STATEMENT, add_plenty, enrol, make_ready, submit
 
@@ -82,6 +83,7 @@ def test_it_shows_the_required_actions_and_takes_a_resubmission(client, tess, re
     application = submit(tess)
     application_refer(
         application=application,
+        answers=first_not_met(application),
         assessor=ali,
         reasons="The patterns are thin.",
         required_actions="Link each pattern to its episodes.",

@@ -10,6 +10,7 @@ from accreditation.exceptions import TransitionError
 from accreditation.models import AccreditationApplication, Certificate, ReviewStage, SignOff
 from accreditation.services.applications import application_refer
 from accreditation.services.stages import stage_reopen
+from tests.accreditation.award_builders import first_not_met
 
 from .award_builders import approve, make_ready, submit
 from .factories import stage
@@ -54,6 +55,7 @@ def test_it_lets_the_supervisor_reopen_once_the_application_is_referred_back(
     application = submit(tess)
     application_refer(
         application=application,
+        answers=first_not_met(application),
         assessor=ali,
         reasons="Stage 1 needs the terms of reference.",
         required_actions="Add the terms of reference to stage 1.",

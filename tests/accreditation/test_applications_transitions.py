@@ -9,6 +9,7 @@ from accreditation.models import AccreditationApplication, Certificate, Decision
 from accreditation.services import applications as services
 from learning_platform.accounts.models import User
 from learning_platform.accounts.roles import Role
+from tests.accreditation.award_builders import all_met, first_not_met
 
 from .award_builders import STATEMENT, approve, make_assessor, make_ready, submit
 
@@ -70,13 +71,26 @@ def test_it_refuses_illegal_transitions_and_changes_nothing(tess, review, ali):
     with pytest.raises(TransitionError, match="Only an application that was referred back"):
         services.application_resubmit(application=application, trainee=tess)
 
-    services.application_decline(application=application, assessor=ali, reasons="Not enough.")
+    services.application_decline(
+        application=application,
+        answers=first_not_met(application),
+        assessor=ali,
+        reasons="Not enough.",
+    )
     for attempt in (
-        lambda: services.application_approve(application=application, assessor=ali, reasons="r"),
-        lambda: services.application_refer(
-            application=application, assessor=ali, reasons="r", required_actions="a"
+        lambda: services.application_approve(
+            application=application, answers=all_met(application), assessor=ali, reasons="r"
         ),
-        lambda: services.application_decline(application=application, assessor=ali, reasons="r"),
+        lambda: services.application_refer(
+            application=application,
+            answers=first_not_met(application),
+            assessor=ali,
+            reasons="r",
+            required_actions="a",
+        ),
+        lambda: services.application_decline(
+            application=application, answers=first_not_met(application), assessor=ali, reasons="r"
+        ),
     ):
         with pytest.raises(TransitionError, match="Only a submitted application can be decided"):
             attempt()
@@ -94,10 +108,16 @@ def test_it_requires_reasons_and_required_actions(tess, review, ali):
     application = submit(tess)
 
     with pytest.raises(TransitionError, match="Give the reasons"):
-        services.application_decline(application=application, assessor=ali, reasons=" ")
+        services.application_decline(
+            application=application, answers=first_not_met(application), assessor=ali, reasons=" "
+        )
     with pytest.raises(TransitionError, match="what the trainee must do"):
         services.application_refer(
-            application=application, assessor=ali, reasons="Gaps.", required_actions=""
+            application=application,
+            answers=first_not_met(application),
+            assessor=ali,
+            reasons="Gaps.",
+            required_actions="",
         )
 
     _unchanged(application, Status.SUBMITTED)
@@ -110,6 +130,7 @@ def test_it_refers_back_and_takes_a_resubmission(tess, review, ali):
 
     decision = services.application_refer(
         application=application,
+        answers=first_not_met(application),
         assessor=ali,
         reasons="The findings stage is thin.",
         required_actions="Expand the underlying patterns.",
@@ -142,7 +163,10 @@ def test_it_keeps_decisions_append_only(tess, review, ali):
     make_ready(tess, review)
     application = submit(tess)
     decision = services.application_decline(
-        application=application, assessor=ali, reasons="Insufficient."
+        application=application,
+        answers=first_not_met(application),
+        assessor=ali,
+        reasons="Insufficient.",
     )
     decision.reasons = "Rewritten"
     with pytest.raises(ValueError, match="append-only"):
@@ -154,7 +178,12 @@ def test_it_refuses_a_non_assessor(tess, review, sam, ada):
     application = submit(tess)
     for person in (sam, ada, tess):
         with pytest.raises(TransitionError):
-            services.application_decline(application=application, assessor=person, reasons="r")
+            services.application_decline(
+                application=application,
+                answers=first_not_met(application),
+                assessor=person,
+                reasons="r",
+            )
     _unchanged(application, Status.SUBMITTED)
 
 
@@ -165,7 +194,9 @@ def test_it_refuses_an_assessor_who_supervises_the_review(tess, review, sam):
     application = submit(tess)
 
     with pytest.raises(TransitionError) as error:
-        services.application_approve(application=application, assessor=sam, reasons="Fine.")
+        services.application_approve(
+            application=application, answers=all_met(application), assessor=sam, reasons="Fine."
+        )
 
     assert str(error.value) == (
         "You supervise this trainee, so another assessor must decide on their application."
@@ -185,6 +216,7 @@ def test_it_refuses_an_assessor_who_supervises_the_enrolment(tess, review):
     with pytest.raises(TransitionError, match="You supervise this trainee"):
         services.application_refer(
             application=application,
+            answers=first_not_met(application),
             assessor=enrolment_supervisor,
             reasons="r",
             required_actions="a",

@@ -2,6 +2,7 @@ from django.urls import reverse
 
 from accreditation.models import AccreditationApplication, Certificate, Decision, Evidence
 from courses.models import ModuleProgress, ReflectionAnswer
+from tests.accreditation.award_builders import first_not_met
 
 from .award_builders import log_supervision, make_assessor, make_ready, submit
 from .factories import SupervisedReviewFactory, make_trainee, stage
@@ -247,6 +248,7 @@ def test_it_keeps_a_referral_in_recently_decided_after_the_resubmission(client, 
     application = submit(tess)
     services.application_refer(
         application=application,
+        answers=first_not_met(application),
         assessor=ali,
         reasons="The patterns are thin.",
         required_actions="Link each pattern to its episodes.",

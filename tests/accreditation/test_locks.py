@@ -50,6 +50,7 @@ from accreditation.services.supervision import (
     supervision_attendance_confirm,
     supervision_session_record,
 )
+from tests.accreditation.award_builders import all_met, first_not_met
 from tests.concurrency import errors, overlap
 
 from .award_builders import make_assessor, make_ready, submit
@@ -101,10 +102,13 @@ def test_it_records_exactly_one_decision_when_two_assessors_decide_at_once(
 
     results = overlap(
         lambda: services.application_approve(
-            application=application, assessor=ali, reasons="Approve."
+            application=application, answers=all_met(application), assessor=ali, reasons="Approve."
         ),
         lambda: services.application_decline(
-            application=application, assessor=other, reasons="Decline."
+            application=application,
+            answers=first_not_met(application),
+            assessor=other,
+            reasons="Decline.",
         ),
     )
 
