@@ -87,7 +87,7 @@ def recommend(trainee, review: SupervisedReview, *, ready: bool = True, statemen
         trainee=trainee,
         supervisor=review.supervisor,
         ready=ready,
-        statement=statement or ("Ready: a careful, well-evidenced review." if ready else "Not yet."),
+        statement=statement or ("Ready: a careful review." if ready else "Not yet."),
     )
 
 
