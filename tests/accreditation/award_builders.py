@@ -159,3 +159,13 @@ def add_plenty(trainee, review: SupervisedReview, *, notes: int = 10, sessions: 
     log_supervision(
         trainee, review.supervisor, group=sessions - sessions // 4, individual=sessions // 4
     )
+
+
+def criteria_form(application, *, not_met: int = 0, comment: str = "Judged.") -> dict:
+    """The decision form's criteria fields: the first `not_met` criteria not yet met (each with
+    the comment), the rest met."""
+    data = {}
+    for index, criterion in enumerate(criteria_of(application)):
+        data[f"criterion_{criterion.pk}"] = "not_met" if index < not_met else "met"
+        data[f"criterion_{criterion.pk}_comment"] = comment
+    return data

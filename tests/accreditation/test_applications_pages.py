@@ -1,9 +1,8 @@
 from django.urls import reverse
 
 from accreditation.models import AccreditationApplication
-from tests.accreditation.award_builders import first_not_met
 
-from .award_builders import STATEMENT, add_plenty, enrol, make_ready, submit
+from .award_builders import STATEMENT, add_plenty, enrol, first_not_met, make_ready, submit
 
 URL = "/accreditation/application/"
 CHECK_URL = "/accreditation/application/check/"

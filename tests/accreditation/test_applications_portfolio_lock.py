@@ -10,9 +10,8 @@ from accreditation.exceptions import TransitionError
 from accreditation.models import AccreditationApplication, Certificate, ReviewStage, SignOff
 from accreditation.services.applications import application_refer
 from accreditation.services.stages import stage_reopen
-from tests.accreditation.award_builders import first_not_met
 
-from .award_builders import approve, make_ready, submit
+from .award_builders import approve, first_not_met, make_ready, submit
 from .factories import stage
 
 pytestmark = pytest.mark.django_db

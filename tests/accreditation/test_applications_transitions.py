@@ -9,9 +9,17 @@ from accreditation.models import AccreditationApplication, Certificate, Decision
 from accreditation.services import applications as services
 from learning_platform.accounts.models import User
 from learning_platform.accounts.roles import Role
-from tests.accreditation.award_builders import all_met, first_not_met
 
-from .award_builders import STATEMENT, approve, make_assessor, make_ready, submit
+from .award_builders import (
+    STATEMENT,
+    all_met,
+    approve,
+    criteria_of,
+    first_not_met,
+    make_assessor,
+    make_ready,
+    submit,
+)
 
 Status = AccreditationApplication.Status
 
@@ -111,10 +119,11 @@ def test_it_requires_reasons_and_required_actions(tess, review, ali):
         services.application_decline(
             application=application, answers=first_not_met(application), assessor=ali, reasons=" "
         )
-    with pytest.raises(TransitionError, match="what the trainee must do"):
+    # A criterion not yet met needs its comment: it is the action the trainee must take.
+    with pytest.raises(TransitionError, match="say what must be done before resubmitting"):
         services.application_refer(
             application=application,
-            answers=first_not_met(application),
+            answers=first_not_met(application, comment=""),
             assessor=ali,
             reasons="Gaps.",
             required_actions="",
@@ -136,7 +145,10 @@ def test_it_refers_back_and_takes_a_resubmission(tess, review, ali):
         required_actions="Expand the underlying patterns.",
     )
     assert decision.outcome == Decision.Outcome.REFERRED
-    assert decision.required_actions == "Expand the underlying patterns."
+    first = criteria_of(application)[0]
+    assert decision.required_actions == (
+        f"{first.title}: Show how the findings rest on the KPEs.\nExpand the underlying patterns."
+    )
     _unchanged(application, Status.REFERRED)
 
     revised = STATEMENT + " Revised."

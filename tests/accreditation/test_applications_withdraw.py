@@ -10,9 +10,8 @@ import pytest
 from accreditation.exceptions import TransitionError
 from accreditation.models import AccreditationApplication
 from accreditation.services import applications as services
-from tests.accreditation.award_builders import all_met
 
-from .award_builders import STATEMENT, add_plenty, approve, make_ready, submit
+from .award_builders import STATEMENT, add_plenty, all_met, approve, make_ready, submit
 
 URL = reverse("accreditation:application")
 WITHDRAW_URL = reverse("accreditation:application_withdraw")

@@ -2,9 +2,8 @@ from django.urls import reverse
 
 from accreditation.models import AccreditationApplication, Certificate, Decision, Evidence
 from courses.models import ModuleProgress, ReflectionAnswer
-from tests.accreditation.award_builders import first_not_met
 
-from .award_builders import log_supervision, make_assessor, make_ready, submit
+from .award_builders import first_not_met, log_supervision, make_assessor, make_ready, submit
 from .factories import SupervisedReviewFactory, make_trainee, stage
 
 

@@ -50,10 +50,9 @@ from accreditation.services.supervision import (
     supervision_attendance_confirm,
     supervision_session_record,
 )
-from tests.accreditation.award_builders import all_met, first_not_met
 from tests.concurrency import errors, overlap
 
-from .award_builders import make_assessor, make_ready, submit
+from .award_builders import all_met, first_not_met, make_assessor, make_ready, submit
 from .bulk_builders import make_approved_applications, make_job
 from .factories import fill_stage, stage
 
