@@ -222,7 +222,7 @@ def _attendance_item(user: User, scheme: AccreditationScheme) -> ReadinessItem:
     if missed:
         parts.append("Missed: " + "; ".join(missed) + ".")
     not_taken = len(days) - len(taken)
-    if len(attended) + not_taken >= required and not_taken:
+    if not_taken and len(taken) < required:
         parts.append(
             f"The register{'s' if not_taken != 1 else ''} for the remaining {not_taken} "
             f"day{'s' if not_taken != 1 else ''} {'have' if not_taken != 1 else 'has'} not "

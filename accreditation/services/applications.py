@@ -238,17 +238,6 @@ def _decide(
         raise TransitionError("Give the reasons for your decision.")
     application = _lock(application)
     _check_assessor(application, assessor)
-    # Judged against the criteria as they are now, inside the lock; a scheme without criteria
-    # decides as before.
-    criteria = scheme_criteria(
-        scheme=application.scheme, purpose=AssessmentCriterion.Purpose.ACCREDITATION
-    )
-    judgements = judgements_check(criteria=criteria, answers=answers or {}, outcome=outcome)
-    required_actions = "\n".join(
-        part for part in (required_actions_from(judgements), extra_actions) if part
-    )
-    if outcome == Decision.Outcome.REFERRED and not required_actions:
-        raise TransitionError("Say what the trainee must do before they resubmit.")
     # Re-checked inside the lock: a second assessor who opened the same application finds it
     # already decided and changes nothing.
     if application.status != Status.SUBMITTED:
@@ -263,6 +252,17 @@ def _decide(
             "cannot be approved until the supervisor signs that stage off again. You can refer "
             "it back instead."
         )
+    # Judged against the criteria as they are now, inside the lock; a scheme without criteria
+    # decides as before.
+    criteria = scheme_criteria(
+        scheme=application.scheme, purpose=AssessmentCriterion.Purpose.ACCREDITATION
+    )
+    judgements = judgements_check(criteria=criteria, answers=answers or {}, outcome=outcome)
+    required_actions = "\n".join(
+        part for part in (required_actions_from(judgements), extra_actions) if part
+    )
+    if outcome == Decision.Outcome.REFERRED and not required_actions:
+        raise TransitionError("Say what the trainee must do before they resubmit.")
     old = application.status
     application.status = outcome
     application.save(update_fields=["status", "updated_at"])

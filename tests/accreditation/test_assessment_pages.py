@@ -3,7 +3,14 @@ from django.urls import reverse
 from accreditation.models import AccreditationApplication, Certificate, Decision, Evidence
 from courses.models import ModuleProgress, ReflectionAnswer
 
-from .award_builders import first_not_met, log_supervision, make_assessor, make_ready, submit
+from .award_builders import (
+    criteria_form,
+    first_not_met,
+    log_supervision,
+    make_assessor,
+    make_ready,
+    submit,
+)
 from .factories import SupervisedReviewFactory, make_trainee, stage
 
 
@@ -99,13 +106,25 @@ def test_it_records_a_decision_from_the_form(client, tess, review, ali):
     client.force_login(ali)
     url = reverse("accreditation:assessment_decide", args=[application.pk])
 
-    missing = client.post(url, {"outcome": "referred", "reasons": "Gaps"})
+    missing = client.post(
+        url,
+        {
+            "outcome": "referred",
+            "reasons": "Gaps",
+            **criteria_form(application, not_met=1, comment=""),
+        },
+    )
     assert missing.status_code == 400
-    assert "Say what the trainee must do before they resubmit." in missing.content.decode()
+    assert "For each criterion not yet met, say what must be done" in missing.content.decode()
 
     response = client.post(
         url,
-        {"outcome": "approved", "reasons": "Excellent systems analysis.", "required_actions": ""},
+        {
+            "outcome": "approved",
+            "reasons": "Excellent systems analysis.",
+            "required_actions": "",
+            **criteria_form(application),
+        },
     )
     assert response.status_code == 302
     application.refresh_from_db()

@@ -10,7 +10,9 @@ from accreditation.models import ReviewStage, SupervisorRecommendation
 from .award_builders import approve_all_stages, make_ready, recommend, submit
 
 pytestmark = pytest.mark.django_db
-RECOMMENDATION_QUERIES = 9
+# Session and user, the review, its recommendations, the last stage, and the page's shared
+# parts (navigation, notifications): fixed however many recommendations there are.
+RECOMMENDATION_QUERIES = 13
 
 
 def _url(review):
