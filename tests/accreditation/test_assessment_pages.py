@@ -188,7 +188,9 @@ def test_it_suspends_and_revokes_from_the_certificate_page(client, tess, review,
 # the episodes rest on; the review team, case group, family involvement, conversations and
 # meetings (six queries more than before those records; who each conversation or meeting was
 # with is read only when there is one, see test_conduct_pages).
-PORTFOLIO_QUERIES = 34
+# Two more with the scheme's criteria for the decision form and the supervisor's latest
+# recommendation (the decisions' judgements come with them in one more, once there are any).
+PORTFOLIO_QUERIES = 36
 
 
 def _add_analysis(review, n: int) -> None:
