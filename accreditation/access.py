@@ -88,6 +88,14 @@ def get_review_for_user(user: User, pk) -> SupervisedReview:
     return get_or_404(reviews_for_user(user).select_related(*_REVIEW_RELATED), pk)
 
 
+def get_review_for_supervisor(user: User, pk) -> SupervisedReview:
+    """The review's own supervisor only: they alone make the recommendation on it."""
+    if not user.is_authenticated or not user.is_active:
+        raise Http404
+    reviews = SupervisedReview.objects.filter(supervisor=user).select_related(*_REVIEW_RELATED)
+    return get_or_404(reviews, pk)
+
+
 def get_stage_for_user(user: User, pk) -> ReviewStage:
     stages = ReviewStage.objects.filter(review__in=reviews_for_user(user)).select_related(
         "definition", *(f"review__{name}" for name in _REVIEW_RELATED)

@@ -3,9 +3,11 @@ input; the services apply the rules."""
 
 from django import forms
 
+from .criteria_forms import CriteriaFormMixin
 from .models import Decision
 from .selectors.certificates import CERTIFICATE_NUMBER_RE, VERIFICATION_CODE_RE
 from .services.applications import STATEMENT_MAX_LENGTH, WITHDRAWAL_REASON_MAX_LENGTH
+from .services.recommendations import STATEMENT_MAX_LENGTH as RECOMMENDATION_MAX_LENGTH
 
 WORD_COUNT_ID = "reflective-statement-word-count"
 
@@ -60,7 +62,10 @@ class WithdrawApplicationForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(CriteriaFormMixin, forms.Form):
+    """The decision on an application: an outcome, the reasons, and a judgement against each of
+    the scheme's criteria (pass `criteria`)."""
+
     outcome = forms.ChoiceField(
         error_messages={"required": "Choose approve, refer back or decline."},
         label="Your decision",
@@ -84,14 +89,22 @@ class DecisionForm(forms.Form):
         help_text="Needed only when you refer back: what the trainee must do before resubmitting.",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, criteria=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["required_actions"].hide_optional = True
+        self.add_criteria_fields(criteria)
+        if self.criteria:
+            self.fields["required_actions"].label = "Other required actions"
+            self.fields["required_actions"].help_text = (
+                "When you refer back, the comment on each criterion not yet met becomes a "
+                "required action. Add here anything else the trainee must do."
+            )
 
     def clean(self):
         cleaned = super().clean()
         if (
-            cleaned.get("outcome") == Decision.Outcome.REFERRED
+            not self.criteria
+            and cleaned.get("outcome") == Decision.Outcome.REFERRED
             and not (cleaned.get("required_actions") or "").strip()
         ):
             self.add_error("required_actions", "Say what the trainee must do before they resubmit.")
@@ -171,3 +184,38 @@ class RegisterSearchForm(forms.Form):
     def __init__(self, *args, regions: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = [("", "All regions"), *[(r, r) for r in regions]]
+
+
+class RecommendationForm(forms.Form):
+    """The supervisor's recommendation for one trainee of the review (prefixed per trainee)."""
+
+    READY, NOT_YET = "ready", "not_yet"
+
+    ready = forms.ChoiceField(
+        label="Is this trainee ready to be accredited?",
+        choices=[
+            (READY, "Ready: I recommend them for accreditation"),
+            (NOT_YET, "Not yet ready"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose ready or not yet ready."},
+    )
+    statement = forms.CharField(
+        label="Your statement",
+        max_length=RECOMMENDATION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=(
+            "The trainee and the assessor read this. Say why; if not yet ready, say what they "
+            "still need to do."
+        ),
+        error_messages={
+            "required": "Write a statement saying why you make this recommendation.",
+            "max_length": (
+                f"Your statement is too long: keep it under {RECOMMENDATION_MAX_LENGTH:,} "
+                "characters."
+            ),
+        },
+    )
+
+    def is_ready(self) -> bool:
+        return self.cleaned_data["ready"] == self.READY

@@ -27,6 +27,7 @@ from .models import (
     SupervisedReview,
     SupervisionAttendance,
     SupervisionSession,
+    SupervisorRecommendation,
 )
 
 TEMPLATE_DIR = "accreditation/notifications"
@@ -47,6 +48,8 @@ class AccreditationEvent(StrEnum):
     STAGE_WAITING_REMINDER = "stage_waiting_reminder"
     SUPERVISOR_DIGEST = "supervisor_digest"
     CERTIFICATE_EXPIRY_WARNING = "certificate_expiry_warning"
+    # The supervisor's recommendation
+    RECOMMENDATION_RECORDED = "recommendation_recorded"
 
 
 # Links ----------------------------------------------------------------------------------------
@@ -64,6 +67,8 @@ def target_path(target: Model) -> str:
         return reverse("accreditation:session_detail", args=[target.pk])
     if isinstance(target, Certificate | CertificateEvent):
         return reverse("accreditation:my_certificates")
+    if isinstance(target, SupervisorRecommendation):
+        return reverse("accreditation:application")
     return ""
 
 
@@ -82,6 +87,7 @@ APPLICATIONS = AccreditationApplication.objects.all()
 DECISIONS = Decision.objects.all()
 CERTIFICATES = Certificate.objects.all()
 CERTIFICATE_EVENTS = CertificateEvent.objects.select_related("certificate")
+RECOMMENDATIONS = SupervisorRecommendation.objects.all()
 
 
 # Email bodies ---------------------------------------------------------------------------------
@@ -266,6 +272,16 @@ NOTIFICATION_EVENTS = (
         link=target_path,
         page="accreditation:my_certificates",
         targets=(CERTIFICATES,),
+        template_dir=TEMPLATE_DIR,
+    ),
+    # The supervisor's recommendation
+    EventType(
+        key=AccreditationEvent.RECOMMENDATION_RECORDED,
+        label="Your supervisor recommends whether you are ready to be accredited",
+        optional=False,
+        why_always_sent="Your application needs your supervisor's recommendation.",
+        link=target_path,
+        targets=(RECOMMENDATIONS,),
         template_dir=TEMPLATE_DIR,
     ),
 )

@@ -135,9 +135,32 @@ def application_record(application: AccreditationApplication) -> dict:
                 "required_actions": decision.required_actions,
                 "assessor": _name(decision.assessor),
                 "at": decision.created_at,
+                "criteria": judgement_records(decision),
             }
             for decision in application.decisions.all()
         ],
+    }
+
+
+# Criteria, the supervisor's recommendation and training attendance ---------------------------
+
+
+def judgement_records(decision) -> list[dict]:
+    """The judgements against each criterion, with the criterion's title as it was judged."""
+    return [
+        {"criterion": judgement.criterion_title, "met": judgement.met, "comment": judgement.comment}
+        for judgement in decision.judgements.all()
+    ]
+
+
+def recommendation_record(recommendation) -> dict:
+    return {
+        "case_reference": recommendation.review.case_reference,
+        "trainee": _name(recommendation.trainee),
+        "supervisor": _name(recommendation.supervisor),
+        "ready": recommendation.ready,
+        "statement": recommendation.statement,
+        "at": recommendation.created_at,
     }
 
 

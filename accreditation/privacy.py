@@ -49,6 +49,8 @@ from .export_records import (
     conduct_record,
     conversation_record,
     evidence_path,
+    judgement_records,
+    recommendation_record,
     review_record,
     session_record,
     sign_off_record,
@@ -61,6 +63,7 @@ from .models import (
     CertificateEvent,
     ContributoryFactor,
     Conversation,
+    CriterionJudgement,
     Decision,
     Evidence,
     FamilyInvolvement,
@@ -74,6 +77,7 @@ from .models import (
     SupervisedReview,
     SupervisionAttendance,
     SupervisionSession,
+    SupervisorRecommendation,
 )
 from .models.review import review_carried_out_by
 
@@ -113,7 +117,10 @@ def user_data(user) -> dict:
         AccreditationApplication.objects.filter(trainee=user)
         .select_related("review", "scheme")
         .prefetch_related(
-            Prefetch("decisions", queryset=Decision.objects.select_related("assessor"))
+            Prefetch(
+                "decisions",
+                queryset=Decision.objects.select_related("assessor").prefetch_related("judgements"),
+            )
         )
         .order_by("created_at")
     )
@@ -158,10 +165,29 @@ def user_data(user) -> dict:
                 "reasons": decision.reasons,
                 "required_actions": decision.required_actions,
                 "at": decision.created_at,
+                "criteria": judgement_records(decision),
             }
-            for decision in Decision.objects.filter(assessor=user).order_by("created_at", "pk")
+            for decision in Decision.objects.filter(assessor=user)
+            .prefetch_related("judgements")
+            .order_by("created_at", "pk")
         ],
+        **_recommendation_data(user),
         "certificates": [certificate_record(certificate) for certificate in certificates],
+    }
+
+
+def _recommendation_data(user) -> dict:
+    """The supervisor's recommendations: those about the person, and those they made."""
+    recommendations = SupervisorRecommendation.objects.select_related(
+        "review", "trainee", "supervisor"
+    ).order_by("created_at", "pk")
+    return {
+        "supervisor_recommendations_received": [
+            recommendation_record(row) for row in recommendations.filter(trainee=user)
+        ],
+        "supervisor_recommendations_made": [
+            recommendation_record(row) for row in recommendations.filter(supervisor=user)
+        ],
     }
 
 
@@ -298,6 +324,17 @@ def erase_user(user) -> None:
     redactor.redact_rows(
         Decision.objects.filter(Q(application__trainee=user) | Q(assessor=user)),
         ["reasons", "required_actions"],
+    )
+    # Criteria, the supervisor's recommendation: identifiers in what was written, as decisions.
+    redactor.redact_rows(
+        CriterionJudgement.objects.filter(
+            Q(decision__application__trainee=user) | Q(decision__assessor=user)
+        ),
+        ["comment"],
+    )
+    redactor.redact_rows(
+        SupervisorRecommendation.objects.filter(Q(trainee=user) | Q(supervisor=user)),
+        ["statement"],
     )
 
     redactor.redact_rows(

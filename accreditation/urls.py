@@ -10,6 +10,7 @@ from .views import (
     conduct,
     dashboard,
     evidence,
+    recommendations,
     report,
     reviews,
     supervision,
@@ -216,4 +217,10 @@ urlpatterns = [
     ),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/export.csv", dashboard.dashboard_csv, name="dashboard_csv"),
+    # The supervisor's recommendation (criteria, recommendation and training attendance)
+    path(
+        "reviews/<id:pk>/recommendation/",
+        recommendations.recommendation,
+        name="recommendation",
+    ),
 ]

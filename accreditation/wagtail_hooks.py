@@ -118,3 +118,15 @@ def register_conduct_log_actions(actions):
                 f"Review records: {verb} {noun}",
                 f"{noun.capitalize()} {past}",
             )
+
+
+# The supervisor's recommendation ------------------------------------------------------------
+
+
+@hooks.register("register_log_actions")
+def register_recommendation_log_actions(actions):
+    actions.register_action(
+        "accreditation.recommendation.record",
+        "Recommendation: record",
+        "Supervisor's recommendation recorded",
+    )

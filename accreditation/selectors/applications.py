@@ -12,6 +12,7 @@ from ..models import (
     AccreditationApplication,
     Certificate,
     Conversation,
+    CriterionJudgement,
     Decision,
     Evidence,
     Finding,
@@ -21,6 +22,7 @@ from ..models import (
     SignOff,
     SupervisedReview,
     SupervisionAttendance,
+    SupervisorRecommendation,
 )
 from .certificates import CertificateStanding, certificate_standing
 from .conduct import ReviewPeople, review_conversations, review_meetings, review_people
@@ -52,7 +54,14 @@ def application_for_trainee(*, user: User, review: SupervisedReview | None):
 
 
 def _decisions_queryset():
-    return Decision.objects.select_related("assessor").order_by("created_at", "pk")
+    # Each decision with its judgements against the criteria, in the order they were judged.
+    return (
+        Decision.objects.select_related("assessor")
+        .prefetch_related(
+            Prefetch("judgements", queryset=CriterionJudgement.objects.order_by("sort_order", "pk"))
+        )
+        .order_by("created_at", "pk")
+    )
 
 
 def _supervises_trainee(assessor: User) -> Q:
@@ -125,6 +134,7 @@ class Portfolio:
     people: ReviewPeople | None = None
     conversations: list[Conversation] = field(default_factory=list)
     meetings: list[ReviewMeeting] = field(default_factory=list)
+    recommendation: SupervisorRecommendation | None = None
 
 
 def application_portfolio(*, application: AccreditationApplication) -> Portfolio:
@@ -165,6 +175,20 @@ def application_portfolio(*, application: AccreditationApplication) -> Portfolio
         people=review_people(review=review),
         conversations=review_conversations(review=review),
         meetings=review_meetings(review=review),
+        recommendation=latest_recommendation(review=review, trainee=trainee),
+    )
+
+
+def latest_recommendation(
+    *, review: SupervisedReview, trainee: User
+) -> SupervisorRecommendation | None:
+    """The supervisor's latest recommendation for this trainee on this review: the one that
+    counts."""
+    return (
+        SupervisorRecommendation.objects.filter(review=review, trainee=trainee)
+        .select_related("supervisor")
+        .order_by("-created_at", "-pk")
+        .first()
     )
 
 

@@ -3,10 +3,27 @@ missing, so the trainee's task list and the submit service read the same answer.
 
 from dataclasses import dataclass, field
 
-from courses.models import CoursePage, Enrolment, ModulePage, ModuleProgress
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from courses.models import (
+    Attendance,
+    CoursePage,
+    Enrolment,
+    ModulePage,
+    ModuleProgress,
+    TrainingDay,
+)
 from learning_platform.accounts.models import User
 
-from ..models import AccreditationApplication, AccreditationScheme, ReviewStage, SupervisedReview
+from ..models import (
+    AccreditationApplication,
+    AccreditationScheme,
+    ReviewStage,
+    SupervisedReview,
+    SupervisorRecommendation,
+)
 from .conduct import conduct_counts
 from .expectations import expectations_from_counts
 from .reviews import review_for_trainee, stages_all_approved
@@ -19,6 +36,12 @@ class Requirement:
     SUPERVISION = "supervision"
     STATEMENT = "statement"
     CONDUCT = "conduct"
+    ATTENDANCE = "attendance"
+    RECOMMENDATION = "recommendation"
+
+
+# The trainee may write their statement while these are still to come.
+NOT_NEEDED_FOR_STATEMENT = (Requirement.STATEMENT, Requirement.RECOMMENDATION)
 
 
 @dataclass(frozen=True)
@@ -45,9 +68,12 @@ class Readiness:
 
     @property
     def ready_for_statement(self) -> bool:
-        """Every requirement but the statement is met: the trainee may now write it."""
+        """Every requirement but the statement (and the supervisor's recommendation, which may
+        follow) is met: the trainee may now write it."""
         return all(
-            item.met for item in self.items if item.required and item.key != Requirement.STATEMENT
+            item.met
+            for item in self.items
+            if item.required and item.key not in NOT_NEEDED_FOR_STATEMENT
         )
 
     @property
@@ -89,9 +115,11 @@ def accreditation_readiness(
         return readiness
     readiness.items = [
         _course_item(user, scheme),
+        _attendance_item(user, scheme),
         _stages_item(review),
         _conduct_item(review, scheme),
         _supervision_item(user, scheme),
+        _recommendation_item(user, review),
         _statement_item(scheme, application),
     ]
     return readiness
@@ -135,6 +163,116 @@ def _course_item(user: User, scheme: AccreditationScheme) -> ReadinessItem:
             + ".",
         )
     return ReadinessItem(Requirement.COURSE, label, True, f"All {len(modules)} modules completed.")
+
+
+def _current_enrolment(user: User, scheme: AccreditationScheme) -> Enrolment | None:
+    """The enrolment whose cohort's training counts: on the scheme's course if it names one."""
+    enrolments = Enrolment.objects.filter(user=user).exclude(status=Enrolment.Status.WITHDRAWN)
+    if scheme.course_id is not None:
+        enrolments = enrolments.filter(cohort__course_id=scheme.course_id)
+    return enrolments.select_related("cohort").order_by("-created_at", "-pk").first()
+
+
+def _day_name(day: TrainingDay) -> str:
+    return f"{day.title} ({date_format(day.date)})"
+
+
+def _attendance_item(user: User, scheme: AccreditationScheme) -> ReadinessItem:
+    label = "Attend the training days"
+    enrolment = _current_enrolment(user, scheme)
+    if enrolment is None:
+        if scheme.min_training_days:
+            return ReadinessItem(
+                Requirement.ATTENDANCE, label, False, "You are not enrolled on a training cohort."
+            )
+        return ReadinessItem(
+            Requirement.ATTENDANCE, label, True, "You are not enrolled on a training cohort."
+        )
+    today = timezone.localdate()
+    # A day counts once its register has been taken: it has come, and someone's attendance on
+    # it is recorded. A day without a register counts as neither present nor absent.
+    days = list(
+        TrainingDay.objects.filter(cohort_id=enrolment.cohort_id)
+        .annotate(
+            register_taken=Exists(Attendance.objects.filter(training_day=OuterRef("pk"))),
+            was_present=Exists(
+                Attendance.objects.filter(
+                    training_day=OuterRef("pk"), enrolment=enrolment, present=True
+                )
+            ),
+        )
+        .order_by("date", "starts_at", "pk")
+    )
+    required = len(days) if scheme.min_training_days is None else scheme.min_training_days
+    taken = [day for day in days if day.register_taken and day.date <= today]
+    attended = [day for day in taken if day.was_present]
+    if not days and not required:
+        return ReadinessItem(
+            Requirement.ATTENDANCE, label, True, "Your cohort has no training days."
+        )
+    label = f"Attend the training days ({required} of {len(days)})"
+    summary = (
+        f"You attended {len(attended)} of the {len(taken)} day{'s' if len(taken) != 1 else ''} "
+        f"whose register has been taken; {required} needed."
+    )
+    if len(attended) >= required:
+        return ReadinessItem(Requirement.ATTENDANCE, label, True, summary)
+    parts = [summary]
+    missed = [_day_name(day) for day in taken if not day.was_present]
+    if missed:
+        parts.append("Missed: " + "; ".join(missed) + ".")
+    not_taken = len(days) - len(taken)
+    if not_taken and len(taken) < required:
+        parts.append(
+            f"The register{'s' if not_taken != 1 else ''} for the remaining {not_taken} "
+            f"day{'s' if not_taken != 1 else ''} {'have' if not_taken != 1 else 'has'} not "
+            "been taken yet."
+        )
+    elif required > len(days):
+        parts.append(
+            f"Your cohort has only {len(days)} training day{'s' if len(days) != 1 else ''}: "
+            "ask the programme team."
+        )
+    else:
+        parts.append("Ask the programme team how to make up the days you missed.")
+    return ReadinessItem(Requirement.ATTENDANCE, label, False, " ".join(parts))
+
+
+def _recommendation_item(user: User, review: SupervisedReview | None) -> ReadinessItem:
+    label = "Your supervisor recommends you"
+    if review is None:
+        return ReadinessItem(
+            Requirement.RECOMMENDATION,
+            label,
+            False,
+            "No supervised review is recorded for you yet.",
+        )
+    latest = (
+        SupervisorRecommendation.objects.filter(review=review, trainee=user)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if latest is None:
+        return ReadinessItem(
+            Requirement.RECOMMENDATION,
+            label,
+            False,
+            "Your supervisor has not made a recommendation yet. They make it once the last "
+            "stage of your review has been submitted.",
+        )
+    if not latest.ready:
+        return ReadinessItem(
+            Requirement.RECOMMENDATION,
+            label,
+            False,
+            f"Your supervisor recommends you are not yet ready: “{latest.statement}”",
+        )
+    return ReadinessItem(
+        Requirement.RECOMMENDATION,
+        label,
+        True,
+        f"Your supervisor recommended you on {date_format(timezone.localtime(latest.created_at))}.",
+    )
 
 
 def _course_modules(course: CoursePage):

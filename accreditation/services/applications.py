@@ -8,6 +8,8 @@ deciding at once produce exactly one decision), writes an append-only Decision w
 decides, and an audit entry with who, from, to and why.
 """
 
+from collections.abc import Mapping
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,13 +22,21 @@ from notifications.services import notify, notify_many
 
 from ..events import AccreditationEvent
 from ..exceptions import TransitionError
-from ..models import AccreditationApplication, Certificate, Decision, SupervisedReview
+from ..models import (
+    AccreditationApplication,
+    AssessmentCriterion,
+    Certificate,
+    Decision,
+    SupervisedReview,
+)
 from ..selectors.applications import assessor_supervises_trainee
 from ..selectors.readiness import accreditation_readiness
 from ..selectors.reviews import review_for_trainee, stages_all_approved
 from .certificates import certificate_issue
+from .criteria import judgements_check, judgements_record, required_actions_from, scheme_criteria
 
 Status = AccreditationApplication.Status
+Answers = Mapping[int, tuple[bool | None, str]]
 
 STATEMENT_MAX_LENGTH = 20_000
 WITHDRAWAL_REASON_MAX_LENGTH = 2_000
@@ -219,14 +229,13 @@ def _decide(
     assessor: User,
     outcome: str,
     reasons: str,
+    answers: Answers,
     required_actions: str = "",
 ) -> Decision:
     reasons = (reasons or "").strip()
-    required_actions = (required_actions or "").strip()
+    extra_actions = (required_actions or "").strip()
     if not reasons:
         raise TransitionError("Give the reasons for your decision.")
-    if outcome == Decision.Outcome.REFERRED and not required_actions:
-        raise TransitionError("Say what the trainee must do before they resubmit.")
     application = _lock(application)
     _check_assessor(application, assessor)
     # Re-checked inside the lock: a second assessor who opened the same application finds it
@@ -243,6 +252,17 @@ def _decide(
             "cannot be approved until the supervisor signs that stage off again. You can refer "
             "it back instead."
         )
+    # Judged against the criteria as they are now, inside the lock; a scheme without criteria
+    # decides as before.
+    criteria = scheme_criteria(
+        scheme=application.scheme, purpose=AssessmentCriterion.Purpose.ACCREDITATION
+    )
+    judgements = judgements_check(criteria=criteria, answers=answers or {}, outcome=outcome)
+    required_actions = "\n".join(
+        part for part in (required_actions_from(judgements), extra_actions) if part
+    )
+    if outcome == Decision.Outcome.REFERRED and not required_actions:
+        raise TransitionError("Say what the trainee must do before they resubmit.")
     old = application.status
     application.status = outcome
     application.save(update_fields=["status", "updated_at"])
@@ -253,6 +273,7 @@ def _decide(
         reasons=reasons,
         required_actions=required_actions,
     )
+    judgements_record(judgements=judgements, decision=decision)
     _audit(application, verb=_VERBS[outcome], user=assessor, old=old, reason=reasons)
     notify(
         recipient=application.trainee,
@@ -273,14 +294,16 @@ _VERBS = {
 
 @transaction.atomic
 def application_approve(
-    *, application: AccreditationApplication, assessor: User, reasons: str
+    *, application: AccreditationApplication, assessor: User, reasons: str, answers: Answers
 ) -> Certificate:
-    """Approve and issue the certificate in the same transaction; the PDF follows on commit."""
+    """Approve and issue the certificate in the same transaction; the PDF follows on commit.
+    Every criterion of the scheme must be judged met."""
     decision = _decide(
         application=application,
         assessor=assessor,
         outcome=Decision.Outcome.APPROVED,
         reasons=reasons,
+        answers=answers,
     )
     return certificate_issue(application=decision.application, by=assessor)
 
@@ -291,24 +314,30 @@ def application_refer(
     application: AccreditationApplication,
     assessor: User,
     reasons: str,
-    required_actions: str,
+    answers: Answers,
+    required_actions: str = "",
 ) -> Decision:
+    """Refer back: the required actions are those written against each criterion not yet met,
+    then any the assessor adds."""
     return _decide(
         application=application,
         assessor=assessor,
         outcome=Decision.Outcome.REFERRED,
         reasons=reasons,
+        answers=answers,
         required_actions=required_actions,
     )
 
 
 @transaction.atomic
 def application_decline(
-    *, application: AccreditationApplication, assessor: User, reasons: str
+    *, application: AccreditationApplication, assessor: User, reasons: str, answers: Answers
 ) -> Decision:
+    """Decline: every criterion is still judged, so the trainee knows where they stood."""
     return _decide(
         application=application,
         assessor=assessor,
         outcome=Decision.Outcome.DECLINED,
         reasons=reasons,
+        answers=answers,
     )

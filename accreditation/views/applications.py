@@ -17,7 +17,7 @@ from ..award_forms import (
     WithdrawApplicationForm,
 )
 from ..exceptions import TransitionError
-from ..models import AccreditationApplication, Certificate
+from ..models import AccreditationApplication, AssessmentCriterion, Certificate
 from ..selectors.applications import application_for_trainee
 from ..selectors.certificates import certificate_standing
 from ..selectors.readiness import (
@@ -28,6 +28,7 @@ from ..selectors.readiness import (
 )
 from ..selectors.reviews import review_for_trainee
 from ..services import applications as services
+from ..services.criteria import scheme_criteria
 
 Status = AccreditationApplication.Status
 EDITABLE = (Status.DRAFT, Status.REFERRED, Status.WITHDRAWN)
@@ -100,6 +101,7 @@ def application_page(request: HttpRequest) -> HttpResponse:
             "application": application,
             "decisions": decisions,
             "latest_decision": decisions[-1] if decisions else None,
+            "criteria": _criteria(readiness),
             "form": form,
             "can_edit_statement": editable and readiness.ready_for_statement,
             "can_withdraw": application is not None and application.status in services.WITHDRAWABLE,
@@ -108,6 +110,14 @@ def application_page(request: HttpRequest) -> HttpResponse:
             **_certificate(application),
         },
         status=400 if form.errors else 200,
+    )
+
+
+def _criteria(readiness: Readiness) -> list[AssessmentCriterion]:
+    if readiness.scheme is None:
+        return []
+    return scheme_criteria(
+        scheme=readiness.scheme, purpose=AssessmentCriterion.Purpose.ACCREDITATION
     )
 
 

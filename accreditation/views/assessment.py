@@ -13,7 +13,7 @@ from learning_platform.accounts.roles import user_is_assessor
 from .. import access
 from ..award_forms import CertificateStatusForm, DecisionForm
 from ..exceptions import TransitionError
-from ..models import AccreditationApplication, Certificate, Decision
+from ..models import AccreditationApplication, AssessmentCriterion, Certificate, Decision
 from ..selectors import applications as selectors
 from ..selectors.certificates import (
     certificate_public_status,
@@ -22,6 +22,7 @@ from ..selectors.certificates import (
 )
 from ..services import applications as services
 from ..services import certificates as certificate_services
+from ..services.criteria import scheme_criteria
 
 
 def _require_assessor(request: HttpRequest) -> None:
@@ -59,9 +60,15 @@ def _render_portfolio(
             "assessor_supervises": supervises,
             "may_decide": may_decide,
             "report_downloadable": access.application_opens_report(application),
-            "form": form or DecisionForm(),
+            "form": form or DecisionForm(criteria=_criteria(application)),
         },
         status=status,
+    )
+
+
+def _criteria(application: AccreditationApplication):
+    return scheme_criteria(
+        scheme=application.scheme, purpose=AssessmentCriterion.Purpose.ACCREDITATION
     )
 
 
@@ -83,14 +90,15 @@ _DECIDE = {
 @require_POST
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     application = access.get_application_for_assessor(request.user, pk)
-    form = DecisionForm(request.POST)
+    form = DecisionForm(request.POST, criteria=_criteria(application))
     if not form.is_valid():
         return _render_portfolio(request, application, form=form, status=400)
     outcome, reasons = form.cleaned_data["outcome"], form.cleaned_data["reasons"]
+    answers = form.criteria_answers()
     try:
         if outcome == Decision.Outcome.APPROVED:
             certificate = services.application_approve(
-                application=application, assessor=request.user, reasons=reasons
+                application=application, assessor=request.user, reasons=reasons, answers=answers
             )
             messages.success(
                 request, f"Application approved. Certificate {certificate.number} issued."
@@ -100,12 +108,13 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
                 application=application,
                 assessor=request.user,
                 reasons=reasons,
+                answers=answers,
                 required_actions=form.cleaned_data["required_actions"],
             )
             messages.success(request, "Application referred back to the trainee.")
         else:
             services.application_decline(
-                application=application, assessor=request.user, reasons=reasons
+                application=application, assessor=request.user, reasons=reasons, answers=answers
             )
             messages.success(request, "Application declined.")
     except TransitionError as error:

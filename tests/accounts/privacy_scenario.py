@@ -29,6 +29,7 @@ from tests.accreditation.award_builders import (
     approve_all_stages,
     complete_modules,
     log_supervision,
+    recommend,
     submit,
 )
 from tests.accreditation.factories import (
@@ -179,6 +180,7 @@ def build_world(tess, pat, sam, ali, capture_on_commit) -> World:
     complete_modules(enrolment)
     approve_all_stages(review)
     log_supervision(tess, sam)
+    recommend(tess, review, statement="Tess Trainee is ready.")
     SupervisionSession.objects.filter(attendees__trainee=tess).update(
         notes="Tess Trainee led the discussion of the second episode."
     )

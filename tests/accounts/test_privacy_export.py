@@ -28,7 +28,9 @@ EXPORT_URL = "/accounts/profile/data/"
 # Seven of these read the reviews' people, conversations and meetings (the reviews, each kind of
 # record, and the conversations the person led); who a conversation or meeting was with is read
 # only when there is one (see tests/accreditation/test_conduct_privacy.py).
-EXPORT_QUERIES = 47
+# Three more: the judgements against the criteria with the decisions, and the supervisor's
+# recommendations received and made.
+EXPORT_QUERIES = 50
 
 
 @pytest.fixture

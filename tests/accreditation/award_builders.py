@@ -10,10 +10,12 @@ from django.utils import timezone
 
 from accreditation.models import (
     AccreditationApplication,
+    AssessmentCriterion,
     ReviewStage,
     SupervisedReview,
     SupervisionAttendance,
     SupervisionSession,
+    SupervisorRecommendation,
 )
 from accreditation.services import applications as application_services
 from courses.models import Enrolment, ModuleProgress
@@ -74,7 +76,19 @@ def make_ready(trainee, review: SupervisedReview, *, cohort=None) -> Enrolment:
     complete_modules(enrolment)
     approve_all_stages(review)
     log_supervision(trainee, review.supervisor)
+    recommend(trainee, review)
     return enrolment
+
+
+def recommend(trainee, review: SupervisedReview, *, ready: bool = True, statement: str = ""):
+    """The supervisor's recommendation, recorded directly (no notification)."""
+    return SupervisorRecommendation.objects.create(
+        review=review,
+        trainee=trainee,
+        supervisor=review.supervisor,
+        ready=ready,
+        statement=statement or ("Ready: a careful review." if ready else "Not yet."),
+    )
 
 
 def submit(trainee, statement: str = STATEMENT) -> AccreditationApplication:
@@ -84,9 +98,49 @@ def submit(trainee, statement: str = STATEMENT) -> AccreditationApplication:
     return application_services.application_submit(application=application, trainee=trainee)
 
 
+def criteria_of(application) -> list[AssessmentCriterion]:
+    return list(
+        AssessmentCriterion.objects.filter(
+            scheme_id=application.scheme_id, purpose=AssessmentCriterion.Purpose.ACCREDITATION
+        ).order_by("sort_order", "pk")
+    )
+
+
+def all_met(application, comment: str = "Shown clearly in the portfolio.") -> dict:
+    """Answers judging every accreditation criterion of the application's scheme met."""
+    return {criterion.pk: (True, comment) for criterion in criteria_of(application)}
+
+
+def first_not_met(application, comment: str = "Show how the findings rest on the KPEs.") -> dict:
+    """Answers judging the first criterion not yet met (with what to do) and the rest met."""
+    answers = all_met(application)
+    first = criteria_of(application)[0]
+    answers[first.pk] = (False, comment)
+    return answers
+
+
 def approve(application, assessor, reasons: str = "A thorough, well-supervised review."):
     return application_services.application_approve(
-        application=application, assessor=assessor, reasons=reasons
+        application=application, assessor=assessor, reasons=reasons, answers=all_met(application)
+    )
+
+
+def refer(application, assessor, reasons: str = "Nearly there.", required_actions: str = ""):
+    return application_services.application_refer(
+        application=application,
+        assessor=assessor,
+        reasons=reasons,
+        answers=first_not_met(application),
+        required_actions=required_actions,
+    )
+
+
+def decline(application, assessor, reasons: str = "Not enough evidence."):
+    return application_services.application_decline(
+        application=application,
+        assessor=assessor,
+        reasons=reasons,
+        answers=first_not_met(application),
     )
 
 
@@ -105,3 +159,13 @@ def add_plenty(trainee, review: SupervisedReview, *, notes: int = 10, sessions: 
     log_supervision(
         trainee, review.supervisor, group=sessions - sessions // 4, individual=sessions // 4
     )
+
+
+def criteria_form(application, *, not_met: int = 0, comment: str = "Judged.") -> dict:
+    """The decision form's criteria fields: the first `not_met` criteria not yet met (each with
+    the comment), the rest met."""
+    data = {}
+    for index, criterion in enumerate(criteria_of(application)):
+        data[f"criterion_{criterion.pk}"] = "not_met" if index < not_met else "met"
+        data[f"criterion_{criterion.pk}_comment"] = comment
+    return data

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accreditation.models import (
     AccreditationApplication,
+    AssessmentCriterion,
     BulkIssue,
     BulkIssueItem,
     CaseGroupParticipant,
@@ -31,6 +32,7 @@ from accreditation.models import (
     SupervisedReview,
     SupervisionAttendance,
     SupervisionSession,
+    SupervisorRecommendation,
 )
 
 from .award_builders import STATEMENT
@@ -514,7 +516,11 @@ REVIEW_ROWS = [
         "accreditation:assessment_decide",
         "application",
         frozenset({"ali"}),
-        lambda w: {"outcome": "declined", "reasons": "The statement does not reflect."},
+        lambda w: {
+            "outcome": "declined",
+            "reasons": "The statement does not reflect.",
+            **_criteria_judged(w),
+        },
         arrange=application_in(AppStatus.SUBMITTED),
         check=lambda w, user: (
             AccreditationApplication.objects.get(pk=w.ids["application"]).status
@@ -539,3 +545,45 @@ REVIEW_ROWS = [
     ),
 ]
 REVIEW_ROWS += CONDUCT_ROWS
+
+
+# Criteria, the supervisor's recommendation and training attendance --------------------------
+
+
+def _criteria_judged(w) -> dict:
+    """Every criterion of the application's scheme judged (the first not yet met, as a decline
+    may): what the decision form posts."""
+    application = AccreditationApplication.objects.get(pk=w.ids["application"])
+    data = {}
+    criteria = AssessmentCriterion.objects.filter(
+        scheme_id=application.scheme_id, purpose=AssessmentCriterion.Purpose.ACCREDITATION
+    ).order_by("sort_order", "pk")
+    for index, criterion in enumerate(criteria):
+        data[f"criterion_{criterion.pk}"] = "not_met" if index == 0 else "met"
+        data[f"criterion_{criterion.pk}_comment"] = "Judged."
+    return data
+
+
+def _recommendation_data(w) -> dict:
+    tess = w.users["tess"].pk
+    return {
+        "trainee": tess,
+        f"trainee-{tess}-ready": "ready",
+        f"trainee-{tess}-statement": "Ready: a careful review.",
+    }
+
+
+REVIEW_ROWS += [
+    Row(
+        "accreditation:recommendation",
+        "review",
+        frozenset({"sam"}),
+        _recommendation_data,
+        check=lambda w, user: (
+            SupervisorRecommendation.objects.filter(
+                review_id=w.ids["review"], trainee=w.users["tess"]
+            ).count()
+            == 2
+        ),
+    ),
+]

@@ -192,6 +192,10 @@ TABLE = [
     ("certificate_verify", None, "POST", {"code": "x"}, PUBLIC),
     ("certificate_verify_code", "code", "GET", None, PUBLIC),
     ("public_register", None, "GET", None, PUBLIC),
+    # Criteria, the supervisor's recommendation and training attendance: the review's
+    # supervisor alone; everyone else finds nothing there.
+    ("accreditation:recommendation", "review", "GET", None, only("sam")),
+    ("accreditation:recommendation", "review", "POST", {}, only("sam")),
 ]
 
 # The accreditation screens in the Wagtail admin, each with the object its URL takes.

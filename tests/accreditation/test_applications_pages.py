@@ -2,12 +2,14 @@ from django.urls import reverse
 
 from accreditation.models import AccreditationApplication
 
-from .award_builders import STATEMENT, add_plenty, enrol, make_ready, submit
+from .award_builders import STATEMENT, add_plenty, enrol, first_not_met, make_ready, submit
 
 URL = "/accreditation/application/"
 CHECK_URL = "/accreditation/application/check/"
 # One of them counts what the review type expects: conversations, case group and meetings.
-APPLICATION_QUERIES = 20
+# Four more with the enrolment and training days for attendance, the supervisor's
+# recommendation and the scheme's criteria.
+APPLICATION_QUERIES = 24
 
 
 def test_it_shows_each_requirement_as_a_task_list(client, tess, review):
@@ -23,7 +25,10 @@ def test_it_shows_each_requirement_as_a_task_list(client, tess, review):
     assert "Not yet approved: Preparation (not started)" in html
     assert "Still needed: 4 more group sessions (0 of 4 confirmed)" in html
     assert "You have not written your reflective statement." in html
-    assert html.count(">Not yet</strong>") == 4
+    assert "Your supervisor has not made a recommendation yet." in html
+    # The course, the stages, the supervision, the recommendation and the statement; the cohort
+    # has no training days, so attendance is complete.
+    assert html.count(">Not yet</strong>") == 5
     assert 'name="reflective_statement"' not in html  # not until the rest is done
 
 
@@ -82,6 +87,7 @@ def test_it_shows_the_required_actions_and_takes_a_resubmission(client, tess, re
     application = submit(tess)
     application_refer(
         application=application,
+        answers=first_not_met(application),
         assessor=ali,
         reasons="The patterns are thin.",
         required_actions="Link each pattern to its episodes.",

@@ -11,7 +11,7 @@ from accreditation.models import AccreditationApplication, Certificate, ReviewSt
 from accreditation.services.applications import application_refer
 from accreditation.services.stages import stage_reopen
 
-from .award_builders import approve, make_ready, submit
+from .award_builders import approve, first_not_met, make_ready, submit
 from .factories import stage
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +54,7 @@ def test_it_lets_the_supervisor_reopen_once_the_application_is_referred_back(
     application = submit(tess)
     application_refer(
         application=application,
+        answers=first_not_met(application),
         assessor=ali,
         reasons="Stage 1 needs the terms of reference.",
         required_actions="Add the terms of reference to stage 1.",

@@ -17,7 +17,9 @@ from .award_builders import STATEMENT, add_plenty, make_ready
 URL = reverse("accreditation:application")
 CHECK_URL = reverse("accreditation:application_check")
 # One of them counts what the review type expects: conversations, case group and meetings.
-CHECK_QUERIES = 20
+# Three more with the enrolment and training days for attendance, and the supervisor's
+# recommendation.
+CHECK_QUERIES = 23
 Status = AccreditationApplication.Status
 
 

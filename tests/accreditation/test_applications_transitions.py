@@ -10,7 +10,16 @@ from accreditation.services import applications as services
 from learning_platform.accounts.models import User
 from learning_platform.accounts.roles import Role
 
-from .award_builders import STATEMENT, approve, make_assessor, make_ready, submit
+from .award_builders import (
+    STATEMENT,
+    all_met,
+    approve,
+    criteria_of,
+    first_not_met,
+    make_assessor,
+    make_ready,
+    submit,
+)
 
 Status = AccreditationApplication.Status
 
@@ -70,13 +79,26 @@ def test_it_refuses_illegal_transitions_and_changes_nothing(tess, review, ali):
     with pytest.raises(TransitionError, match="Only an application that was referred back"):
         services.application_resubmit(application=application, trainee=tess)
 
-    services.application_decline(application=application, assessor=ali, reasons="Not enough.")
+    services.application_decline(
+        application=application,
+        answers=first_not_met(application),
+        assessor=ali,
+        reasons="Not enough.",
+    )
     for attempt in (
-        lambda: services.application_approve(application=application, assessor=ali, reasons="r"),
-        lambda: services.application_refer(
-            application=application, assessor=ali, reasons="r", required_actions="a"
+        lambda: services.application_approve(
+            application=application, answers=all_met(application), assessor=ali, reasons="r"
         ),
-        lambda: services.application_decline(application=application, assessor=ali, reasons="r"),
+        lambda: services.application_refer(
+            application=application,
+            answers=first_not_met(application),
+            assessor=ali,
+            reasons="r",
+            required_actions="a",
+        ),
+        lambda: services.application_decline(
+            application=application, answers=first_not_met(application), assessor=ali, reasons="r"
+        ),
     ):
         with pytest.raises(TransitionError, match="Only a submitted application can be decided"):
             attempt()
@@ -94,10 +116,17 @@ def test_it_requires_reasons_and_required_actions(tess, review, ali):
     application = submit(tess)
 
     with pytest.raises(TransitionError, match="Give the reasons"):
-        services.application_decline(application=application, assessor=ali, reasons=" ")
-    with pytest.raises(TransitionError, match="what the trainee must do"):
+        services.application_decline(
+            application=application, answers=first_not_met(application), assessor=ali, reasons=" "
+        )
+    # A criterion not yet met needs its comment: it is the action the trainee must take.
+    with pytest.raises(TransitionError, match="say what must be done before resubmitting"):
         services.application_refer(
-            application=application, assessor=ali, reasons="Gaps.", required_actions=""
+            application=application,
+            answers=first_not_met(application, comment=""),
+            assessor=ali,
+            reasons="Gaps.",
+            required_actions="",
         )
 
     _unchanged(application, Status.SUBMITTED)
@@ -110,12 +139,16 @@ def test_it_refers_back_and_takes_a_resubmission(tess, review, ali):
 
     decision = services.application_refer(
         application=application,
+        answers=first_not_met(application),
         assessor=ali,
         reasons="The findings stage is thin.",
         required_actions="Expand the underlying patterns.",
     )
     assert decision.outcome == Decision.Outcome.REFERRED
-    assert decision.required_actions == "Expand the underlying patterns."
+    first = criteria_of(application)[0]
+    assert decision.required_actions == (
+        f"{first.title}: Show how the findings rest on the KPEs.\nExpand the underlying patterns."
+    )
     _unchanged(application, Status.REFERRED)
 
     revised = STATEMENT + " Revised."
@@ -142,7 +175,10 @@ def test_it_keeps_decisions_append_only(tess, review, ali):
     make_ready(tess, review)
     application = submit(tess)
     decision = services.application_decline(
-        application=application, assessor=ali, reasons="Insufficient."
+        application=application,
+        answers=first_not_met(application),
+        assessor=ali,
+        reasons="Insufficient.",
     )
     decision.reasons = "Rewritten"
     with pytest.raises(ValueError, match="append-only"):
@@ -154,7 +190,12 @@ def test_it_refuses_a_non_assessor(tess, review, sam, ada):
     application = submit(tess)
     for person in (sam, ada, tess):
         with pytest.raises(TransitionError):
-            services.application_decline(application=application, assessor=person, reasons="r")
+            services.application_decline(
+                application=application,
+                answers=first_not_met(application),
+                assessor=person,
+                reasons="r",
+            )
     _unchanged(application, Status.SUBMITTED)
 
 
@@ -165,7 +206,9 @@ def test_it_refuses_an_assessor_who_supervises_the_review(tess, review, sam):
     application = submit(tess)
 
     with pytest.raises(TransitionError) as error:
-        services.application_approve(application=application, assessor=sam, reasons="Fine.")
+        services.application_approve(
+            application=application, answers=all_met(application), assessor=sam, reasons="Fine."
+        )
 
     assert str(error.value) == (
         "You supervise this trainee, so another assessor must decide on their application."
@@ -185,6 +228,7 @@ def test_it_refuses_an_assessor_who_supervises_the_enrolment(tess, review):
     with pytest.raises(TransitionError, match="You supervise this trainee"):
         services.application_refer(
             application=application,
+            answers=first_not_met(application),
             assessor=enrolment_supervisor,
             reasons="r",
             required_actions="a",

@@ -11,7 +11,7 @@ from accreditation.exceptions import TransitionError
 from accreditation.models import AccreditationApplication
 from accreditation.services import applications as services
 
-from .award_builders import STATEMENT, add_plenty, approve, make_ready, submit
+from .award_builders import STATEMENT, add_plenty, all_met, approve, make_ready, submit
 
 URL = reverse("accreditation:application")
 WITHDRAW_URL = reverse("accreditation:application_withdraw")
@@ -57,7 +57,9 @@ def test_it_withdraws_a_submitted_application_and_the_queue_drops_it(client, tes
     assert "No applications are waiting for a decision." in queue
     # An assessor who had it open can no longer decide on it.
     with pytest.raises(TransitionError, match="withdrawn"):
-        services.application_approve(application=application, assessor=ali, reasons="Fine.")
+        services.application_approve(
+            application=application, answers=all_met(application), assessor=ali, reasons="Fine."
+        )
 
 
 def test_it_needs_a_reason_and_changes_nothing_without_one(client, tess, review):

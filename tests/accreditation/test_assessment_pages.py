@@ -3,7 +3,14 @@ from django.urls import reverse
 from accreditation.models import AccreditationApplication, Certificate, Decision, Evidence
 from courses.models import ModuleProgress, ReflectionAnswer
 
-from .award_builders import log_supervision, make_assessor, make_ready, submit
+from .award_builders import (
+    criteria_form,
+    first_not_met,
+    log_supervision,
+    make_assessor,
+    make_ready,
+    submit,
+)
 from .factories import SupervisedReviewFactory, make_trainee, stage
 
 
@@ -99,13 +106,25 @@ def test_it_records_a_decision_from_the_form(client, tess, review, ali):
     client.force_login(ali)
     url = reverse("accreditation:assessment_decide", args=[application.pk])
 
-    missing = client.post(url, {"outcome": "referred", "reasons": "Gaps"})
+    missing = client.post(
+        url,
+        {
+            "outcome": "referred",
+            "reasons": "Gaps",
+            **criteria_form(application, not_met=1, comment=""),
+        },
+    )
     assert missing.status_code == 400
-    assert "Say what the trainee must do before they resubmit." in missing.content.decode()
+    assert "For each criterion not yet met, say what must be done" in missing.content.decode()
 
     response = client.post(
         url,
-        {"outcome": "approved", "reasons": "Excellent systems analysis.", "required_actions": ""},
+        {
+            "outcome": "approved",
+            "reasons": "Excellent systems analysis.",
+            "required_actions": "",
+            **criteria_form(application),
+        },
     )
     assert response.status_code == 302
     application.refresh_from_db()
@@ -169,7 +188,9 @@ def test_it_suspends_and_revokes_from_the_certificate_page(client, tess, review,
 # the episodes rest on; the review team, case group, family involvement, conversations and
 # meetings (six queries more than before those records; who each conversation or meeting was
 # with is read only when there is one, see test_conduct_pages).
-PORTFOLIO_QUERIES = 34
+# Two more with the scheme's criteria for the decision form and the supervisor's latest
+# recommendation (the decisions' judgements come with them in one more, once there are any).
+PORTFOLIO_QUERIES = 36
 
 
 def _add_analysis(review, n: int) -> None:
@@ -247,6 +268,7 @@ def test_it_keeps_a_referral_in_recently_decided_after_the_resubmission(client, 
     application = submit(tess)
     services.application_refer(
         application=application,
+        answers=first_not_met(application),
         assessor=ali,
         reasons="The patterns are thin.",
         required_actions="Link each pattern to its episodes.",

@@ -13,7 +13,7 @@ from celery.worker import state as worker_state
 from accreditation.models import Certificate
 from accreditation.tasks import render_certificate_pdf
 
-from .award_builders import approve, make_ready, submit
+from .award_builders import approve, criteria_form, make_ready, submit
 
 pytestmark = pytest.mark.celery
 
@@ -41,7 +41,11 @@ def test_it_renders_the_pdf_after_an_approval_on_the_assessors_page(
     client.force_login(ali)
     response = client.post(
         reverse("accreditation:assessment_decide", args=[application.pk]),
-        {"outcome": "approved", "reasons": "A thorough, well-supervised review."},
+        {
+            "outcome": "approved",
+            "reasons": "A thorough, well-supervised review.",
+            **criteria_form(application),
+        },
     )
     assert response.status_code == 302
     certificate = Certificate.objects.get(application=application)

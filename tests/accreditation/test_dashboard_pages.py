@@ -8,7 +8,7 @@ from accreditation.models import ReviewStage
 from courses.models import Enrolment
 from tests.courses.factories import CohortFactory, build_course
 
-from .award_builders import approve, complete_modules, enrol, make_ready, submit
+from .award_builders import approve, complete_modules, enrol, make_ready, refer, submit
 from .factories import SupervisedReviewFactory, make_trainee, stage
 
 URL = "/accreditation/dashboard/"
@@ -31,11 +31,7 @@ def _cohort(name, strand, trainees, sam, ali, *, tag):
             make_ready(
                 person, SupervisedReviewFactory(trainee=person, supervisor=sam), cohort=cohort
             )
-            from accreditation.services.applications import application_refer
-
-            application_refer(
-                application=submit(person), assessor=ali, reasons="r", required_actions="a"
-            )
+            refer(submit(person), ali, reasons="r", required_actions="a")
         elif index == 2:
             review = SupervisedReviewFactory(trainee=person, supervisor=sam)
             enrol(person, cohort=cohort)

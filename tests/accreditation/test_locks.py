@@ -52,7 +52,7 @@ from accreditation.services.supervision import (
 )
 from tests.concurrency import errors, overlap
 
-from .award_builders import make_assessor, make_ready, submit
+from .award_builders import all_met, first_not_met, make_assessor, make_ready, submit
 from .bulk_builders import make_approved_applications, make_job
 from .factories import fill_stage, stage
 
@@ -101,10 +101,13 @@ def test_it_records_exactly_one_decision_when_two_assessors_decide_at_once(
 
     results = overlap(
         lambda: services.application_approve(
-            application=application, assessor=ali, reasons="Approve."
+            application=application, answers=all_met(application), assessor=ali, reasons="Approve."
         ),
         lambda: services.application_decline(
-            application=application, assessor=other, reasons="Decline."
+            application=application,
+            answers=first_not_met(application),
+            assessor=other,
+            reasons="Decline.",
         ),
     )
 

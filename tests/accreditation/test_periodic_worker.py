@@ -17,7 +17,7 @@ import accreditation.tasks  # noqa: F401 - registers the render task with the wo
 from accreditation.models import AccreditationApplication, Certificate
 from learning_platform.celery import app
 
-from .award_builders import make_ready, submit
+from .award_builders import criteria_form, make_ready, submit
 
 pytestmark = pytest.mark.celery
 
@@ -56,7 +56,11 @@ def test_it_renders_the_pdf_through_the_sweeper_after_the_broker_was_down_at_app
         with caplog.at_level(logging.ERROR):
             response = client.post(
                 reverse("accreditation:assessment_decide", args=[application.pk]),
-                {"outcome": "approved", "reasons": "A thorough, well-supervised review."},
+                {
+                    "outcome": "approved",
+                    "reasons": "A thorough, well-supervised review.",
+                    **criteria_form(application),
+                },
             )
     finally:
         _point_celery_at(redis_url)

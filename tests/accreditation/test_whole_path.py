@@ -35,7 +35,7 @@ from tests.courses.factories import (
     text_block,
 )
 
-from .award_builders import STATEMENT
+from .award_builders import STATEMENT, criteria_form
 from .factories import SupervisedReviewFactory, add_register_entries
 
 
@@ -120,10 +120,22 @@ def test_it_walks_the_whole_path_to_a_revoked_certificate(
     )
     supervision_services.supervision_attendance_confirm(session=session, trainee=tess)
 
-    # Tess applies.
+    # Sam recommends Tess, on his recommendation page.
+    client.force_login(sam)
+    response = client.post(
+        reverse("accreditation:recommendation", args=[review.pk]),
+        {
+            "trainee": tess.pk,
+            f"trainee-{tess.pk}-ready": "ready",
+            f"trainee-{tess.pk}-statement": "Tess led the analysis with care.",
+        },
+    )
+    assert response.status_code == 302
+
+    # Tess applies: the course, training days, stages, supervision and the recommendation.
     client.force_login(tess)
     page = client.get(reverse("accreditation:application")).content.decode()
-    assert page.count(">Completed</strong>") == 3
+    assert page.count(">Completed</strong>") == 5
     response = client.post(
         reverse("accreditation:application"),
         {"reflective_statement": STATEMENT, "action": "continue"},
@@ -147,6 +159,7 @@ def test_it_walks_the_whole_path_to_a_revoked_certificate(
             "outcome": "referred",
             "reasons": "The statement says little about the findings.",
             "required_actions": "Say how the underlying patterns were prioritised.",
+            **criteria_form(application, not_met=1, comment="See the required actions."),
         },
     )
     application.refresh_from_db()
@@ -173,7 +186,10 @@ def test_it_walks_the_whole_path_to_a_revoked_certificate(
     # Ali approves; the certificate's PDF is rendered once the decision commits.
     client.force_login(ali)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(decide, {"outcome": "approved", "reasons": "A sound review."})
+        response = client.post(
+            decide,
+            {"outcome": "approved", "reasons": "A sound review.", **criteria_form(application)},
+        )
     assert response.status_code == 302
     certificate = Certificate.objects.get(application=application)
     assert certificate.pdf_sha256

@@ -24,6 +24,7 @@ from pypdf import PdfReader
 
 from accreditation.models import (
     AccreditationApplication,
+    AssessmentCriterion,
     Certificate,
     SignOff,
     SupervisionSession,
@@ -121,6 +122,15 @@ def _decide(ui: Ui, outcome: str, reasons: str, required_actions: str = "") -> N
     ui.click(waiting.get_by_role("link", name="Tess Trainee"))
     expect(ui.get_by_role("heading", name="Portfolio: Tess Trainee")).to_be_visible()
     ui.check(ui.get_by_label(outcome))
+    # Each criterion judged: the first not yet met when referring back, with what to do.
+    scheme = AccreditationApplication.objects.get(status="submitted").scheme
+    criteria = AssessmentCriterion.objects.filter(scheme=scheme, purpose="accreditation")
+    for index, criterion in enumerate(criteria.order_by("sort_order", "pk")):
+        group = ui.get_by_role("group", name=criterion.title, exact=True)
+        not_met = outcome == "Refer back" and index == 0
+        ui.check(group.get_by_label("Not yet met" if not_met else "Met", exact=True))
+        if not_met:
+            ui.fill(ui.get_by_label(f"Comment on “{criterion.title}”"), "See the required actions.")
     ui.fill(ui.get_by_label("Reasons", exact=True), reasons)
     if required_actions:
         ui.fill(ui.get_by_label("Required actions"), required_actions)
@@ -233,10 +243,20 @@ def test_it_walks_the_whole_path_from_stage_evidence_to_a_revoked_certificate(
     expect_message(trainee, "Attendance confirmed")
     expect(trainee.get_by_text("1 of 1 needed")).to_be_visible()
 
+    # Sam recommends Tess for accreditation, from the review's page.
+    supervisor.goto(f"/accreditation/reviews/{review.pk}/")
+    supervisor.click(supervisor.get_by_role("link", name=re.compile("^Your recommendation")))
+    section = supervisor.get_by_role("region", name="Tess Trainee")
+    supervisor.check(section.get_by_label("Ready: I recommend them for accreditation"))
+    supervisor.fill(section.get_by_label("Your statement"), "Tess led the analysis with care.")
+    supervisor.click(section.get_by_role("button", name=re.compile("^Record your recommendation")))
+    expect_message(supervisor, "Your recommendation for Tess Trainee is recorded.")
+
     # 4. Tess writes her reflective statement and applies.
     account = trainee.get_by_role("navigation", name="Your account")
     trainee.click(account.get_by_role("link", name="Accreditation"))
-    expect(trainee.get_by_text("Completed", exact=True)).to_have_count(3)
+    # The course, training days, stages, supervision and the recommendation.
+    expect(trainee.get_by_text("Completed", exact=True)).to_have_count(5)
     trainee.fill(trainee.get_by_label("Your reflective statement"), STATEMENT)
     # The word count follows the typing.
     expect(trainee.get_by_text("You have written 315 words.")).to_be_visible()

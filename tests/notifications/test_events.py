@@ -16,7 +16,13 @@ from accreditation.services.supervision import supervision_session_record
 from courses.events import CourseEvent
 from courses.services.invitations.lifecycle import invitation_create
 from notifications.models import EmailStatus, Notification
-from tests.accreditation.award_builders import approve, make_assessor, make_ready, submit
+from tests.accreditation.award_builders import (
+    approve,
+    first_not_met,
+    make_assessor,
+    make_ready,
+    submit,
+)
 from tests.courses.factories import CohortFactory, build_course
 
 from .conftest import submit_stage
@@ -186,7 +192,11 @@ def test_it_tells_assessors_of_a_resubmission(run_on_commit, review, tess, ali):
     make_ready(tess, review)
     application = submit(tess)
     application_services.application_refer(
-        application=application, assessor=ali, reasons="Thin.", required_actions="Add more."
+        application=application,
+        answers=first_not_met(application),
+        assessor=ali,
+        reasons="Thin.",
+        required_actions="Add more.",
     )
     mail.outbox.clear()
 
@@ -215,6 +225,7 @@ def test_it_tells_the_trainee_of_a_decision(
         run_on_commit(
             application_services.application_refer,
             application=application,
+            answers=first_not_met(application),
             assessor=ali,
             reasons="Thin.",
             required_actions="Add more.",
@@ -223,6 +234,7 @@ def test_it_tells_the_trainee_of_a_decision(
         run_on_commit(
             application_services.application_decline,
             application=application,
+            answers=first_not_met(application),
             assessor=ali,
             reasons="Not enough.",
         )

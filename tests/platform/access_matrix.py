@@ -311,6 +311,9 @@ MATRIX: dict[str, Row] = {
         args=("certificate",),
         method="POST",
     ),
+    # Criteria, the supervisor's recommendation and training attendance: the review's
+    # supervisor alone.
+    "accreditation:recommendation": Row(expect({"sam"}), world=ACCREDITATION, args=("review",)),
     # Programme dashboard
     "accreditation:dashboard": Row(expect({"ada"}), world=ACCREDITATION),
     "accreditation:dashboard_csv": Row(expect({"ada"}), world=ACCREDITATION),
