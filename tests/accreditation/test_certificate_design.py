@@ -17,7 +17,12 @@ import pytest
 import zxingcpp
 from pypdf import PdfReader
 
-from accreditation.demo_certificate import programme_mark_png, signature_png
+from accreditation.demo_certificate import (
+    SIGNATORY_NAME,
+    programme_mark_png,
+    seed_certificate_settings,
+    signature_png,
+)
 from accreditation.models import Certificate, CertificateSettings
 from accreditation.services import pdf as pdf_services
 
@@ -291,3 +296,17 @@ def test_it_embeds_renditions_that_keep_the_page_within_its_budget(certificate):
     assert len(html.encode()) < pdf_services.MAX_HTML_BYTES
     assert mark.renditions.count() == 1
     assert signature.renditions.count() == 1
+
+
+def test_it_seeds_the_demo_certificate_settings_once(certificate):
+    first = seed_certificate_settings(stdout=io.StringIO())
+    again = seed_certificate_settings(stdout=io.StringIO())
+
+    assert (again.programme_mark_id, again.signature_id) == (
+        first.programme_mark_id,
+        first.signature_id,
+    )
+    assert get_image_model().objects.count() == 2
+    reader = _render(certificate)
+    assert len(reader.pages[0].images) == 3
+    assert SIGNATORY_NAME in _text(reader)
