@@ -253,7 +253,8 @@ def test_it_embeds_the_images_read_through_storage_never_by_address(certificate,
     def no_url(*args, **kwargs):
         raise AssertionError("The certificate asked for an image's address.")
 
-    monkeypatch.setattr(type(mark.file.storage), "url", no_url)
+    # Nor does it make a rendition's address: both are read as files.
+    monkeypatch.setattr(FileSystemStorage, "url", no_url)
     _settings(programme_mark=mark)
 
     html = pdf_services.certificate_html(certificate)
@@ -262,7 +263,9 @@ def test_it_embeds_the_images_read_through_storage_never_by_address(certificate,
 
 
 @pytest.mark.parametrize(("persona", "allowed"), [("ada", True), ("ali", False), ("tess", False)])
-def test_it_lets_programme_staff_change_the_certificate_settings(client, persona, allowed, request):
+def test_it_lets_programme_staff_change_the_certificate_settings(
+    db, client, persona, allowed, request
+):
     site = Site.objects.get(is_default_site=True)
     url = reverse("wagtailsettings:edit", args=["accreditation", "certificatesettings", site.pk])
     client.force_login(request.getfixturevalue(persona))

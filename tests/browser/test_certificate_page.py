@@ -4,6 +4,7 @@ page of its own (checked with axe-core like every page the tier visits)."""
 
 import html
 import io
+from concurrent.futures import ThreadPoolExecutor
 
 import pypdfium2
 import pytest
@@ -11,6 +12,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from accreditation.demo_certificate import programme_mark_png, signature_png
+from accreditation.services import certificates as certificate_services
 from accreditation.services import pdf as pdf_services
 from tests.accreditation.award_builders import approve, make_ready, submit
 from tests.accreditation.test_certificate_design import _image, _settings
@@ -34,7 +36,13 @@ def _first_page_png(pdf: bytes) -> Image.Image:
         document.close()
 
 
-def test_it_shows_the_certificates_first_page(browser, tess, review, ali, screenshot_of):
+def test_it_shows_the_certificates_first_page(
+    browser, tess, review, ali, screenshot_of, monkeypatch
+):
+    # The approval's render task would run in this thread, where Playwright's event loop is
+    # running and pyHanko cannot start its own: the page is rendered below instead, and signed
+    # in a thread of its own.
+    monkeypatch.setattr(certificate_services, "certificate_enqueue_render", lambda **kw: None)
     make_ready(tess, review)
     certificate = approve(submit(tess), ali)
     certificate.awarded_at = certificate.issued_at.replace(year=certificate.issued_at.year - 3)
@@ -45,9 +53,9 @@ def test_it_shows_the_certificates_first_page(browser, tess, review, ali, screen
         signatory_name="Dr Alex Morgan",
         signatory_role="Director of Learning Together, Social Care Institute for Excellence",
     )
-    signed = pdf_services.sign_pdf(
-        pdf_services.html_to_pdf(pdf_services.certificate_html(certificate))
-    )
+    unsigned = pdf_services.html_to_pdf(pdf_services.certificate_html(certificate))
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        signed = executor.submit(pdf_services.sign_pdf, unsigned).result()
 
     picture = _first_page_png(signed)
     ARTIFACTS.mkdir(exist_ok=True)
