@@ -46,8 +46,8 @@ STALE_CLAIM_AFTER = timedelta(minutes=10)
 SIGNING_BUNDLE_NAME = "signing/certificate-signing.pem"
 _KEY_END = b"-----END PRIVATE KEY-----\n"
 # The site setting's images are read through their storage as renditions no larger than the
-# page prints them (at about 300 dpi), embedded as data URIs, and left out if they are not a
-# PNG or JPEG or are larger than this: a certificate never fails for want of a logo.
+# page prints them (at about 300 dpi), embedded as data URIs, and left out if even a JPEG of
+# them is larger than this: a certificate never fails for want of a logo.
 MARK_RENDITION = "max-1050x260"
 SIGNATURE_RENDITION = "max-600x180"
 MAX_IMAGE_BYTES = 64 * 1024
@@ -91,34 +91,37 @@ def _bounded(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def image_data_uri(image, filter_spec: str) -> str | None:
+def image_data_uri(image, size: str) -> str | None:
     """A Wagtail image as a data URI of a rendition read through its storage (never over
-    HTTP), or None if it is missing, broken, too large or not a PNG or JPEG."""
+    HTTP), or None if it is missing or broken.
+
+    The rendition keeps the upload's format when that is a PNG or JPEG small enough to embed;
+    otherwise (a photograph saved as PNG, a WebP or GIF) it is flattened onto white as a JPEG."""
     if image is None:
         return None
-    try:
-        rendition = image.get_rendition(filter_spec)
-        with rendition.file.open("rb") as handle:
-            data = handle.read(MAX_IMAGE_BYTES + 1)
-        if len(data) > MAX_IMAGE_BYTES:
+    for filter_spec in (size, f"{size}|bgcolor-ffffff|format-jpeg|jpegquality-80"):
+        try:
+            rendition = image.get_rendition(filter_spec)
+            with rendition.file.open("rb") as handle:
+                data = handle.read(MAX_IMAGE_BYTES + 1)
+            with Image.open(io.BytesIO(data)) as opened:
+                opened.verify()
+                media_type = _IMAGE_FORMATS.get(opened.format or "")
+        except Exception:
+            # Whatever a missing file, a corrupt upload or the image library raises: the
+            # certificate is issued without the image rather than not at all.
             logger.warning(
-                "Image %s is over %s bytes; left off the certificate.", image.pk, MAX_IMAGE_BYTES
+                "Image %s could not be read; left off the certificate.", image.pk, exc_info=True
             )
             return None
-        with Image.open(io.BytesIO(data)) as opened:
-            opened.verify()
-            media_type = _IMAGE_FORMATS.get(opened.format or "")
-        if media_type is None:
-            logger.warning("Image %s is not a PNG or JPEG; left off the certificate.", image.pk)
-            return None
-    except Exception:
-        # Whatever a missing file, a corrupt upload or the image library raises: the certificate
-        # is issued without the image rather than not at all.
-        logger.warning(
-            "Image %s could not be read; left off the certificate.", image.pk, exc_info=True
-        )
-        return None
-    return f"data:{media_type};base64,{base64.b64encode(data).decode('ascii')}"
+        if media_type is not None and len(data) <= MAX_IMAGE_BYTES:
+            return f"data:{media_type};base64,{base64.b64encode(data).decode('ascii')}"
+    logger.warning(
+        "Image %s is over %s bytes even as a JPEG; left off the certificate.",
+        image.pk,
+        MAX_IMAGE_BYTES,
+    )
+    return None
 
 
 def certificate_look() -> CertificateLook:

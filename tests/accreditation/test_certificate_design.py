@@ -5,6 +5,7 @@ printed as text and bounded."""
 import datetime
 import hashlib
 import io
+import random
 
 from django.core.files.images import ImageFile
 from django.core.files.storage import FileSystemStorage
@@ -15,6 +16,7 @@ from wagtail.models import Site
 
 import pytest
 import zxingcpp
+from PIL import Image
 from pypdf import PdfReader
 
 from accreditation.demo_certificate import (
@@ -160,6 +162,32 @@ def test_it_leaves_out_an_image_too_large_to_embed(certificate, monkeypatch):
     reader = _render(certificate)
 
     assert len(reader.pages[0].images) == 1
+
+
+def _photo_png() -> bytes:
+    """A photograph-like picture saved as PNG: too large to embed as it is."""
+    rng = random.Random(1)
+    picture = Image.new("RGB", (1000, 250))
+    pixels = picture.load()
+    for x in range(1000):
+        for y in range(250):
+            grain = rng.randint(-6, 6)
+            pixels[x, y] = (x // 5 + grain + 6, y // 2 + grain + 6, 120 + grain)
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_it_embeds_a_photograph_saved_as_png_as_a_jpeg(certificate):
+    photo = _photo_png()
+    assert len(photo) > pdf_services.MAX_IMAGE_BYTES
+    _settings(programme_mark=_image("Photo", photo, "photo.png"))
+
+    html = pdf_services.certificate_html(certificate)
+    reader = PdfReader(io.BytesIO(pdf_services.html_to_pdf(html)))
+
+    assert 'src="data:image/jpeg;base64,' in html
+    assert len(reader.pages[0].images) == 2
 
 
 def test_it_prints_hostile_typed_text_as_text(certificate):
