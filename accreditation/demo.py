@@ -9,6 +9,7 @@ from django.utils import timezone
 from learning_platform.accounts.models import Organisation, User
 
 from .demo_analysis import seed_review_analysis
+from .demo_certificate import seed_certificate_settings
 from .demo_conduct import seed_review_conduct
 from .models import ReviewStage, SupervisedReview, SupervisionSession
 from .services.evidence import evidence_add_note
@@ -31,6 +32,8 @@ def seed_accreditation(*, stdout, users: dict[str, User]) -> SupervisedReview:
         review = _review(stdout=stdout, users=users)
     conversations = seed_review_conduct(stdout=stdout, review=review)
     seed_review_analysis(stdout=stdout, review=review, conversations=conversations)
+    # The certificate's programme mark, signature and signatory (issue #14, the certificate).
+    seed_certificate_settings(stdout=stdout)
     return review
 
 

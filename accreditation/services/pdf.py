@@ -7,10 +7,12 @@ Rendering is claimed with a conditional UPDATE before any work, and the file is 
 second conditional UPDATE, so a duplicated or retried task never makes a second file.
 """
 
+import base64
 import hashlib
 import io
 import logging
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -23,11 +25,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from wagtail.models import Site
+
 import segno
+from PIL import Image
 from xhtml2pdf import pisa
 from xhtml2pdf.config.resources import ResourceAccessPolicy
 
-from ..models import Certificate
+from ..models import Certificate, CertificateSettings
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +45,20 @@ STALE_CLAIM_AFTER = timedelta(minutes=10)
 # The private key and its certificate, in one file so that they are created in one write.
 SIGNING_BUNDLE_NAME = "signing/certificate-signing.pem"
 _KEY_END = b"-----END PRIVATE KEY-----\n"
+# The site setting's images are read through their storage as renditions no larger than the
+# page prints them (at about 300 dpi), embedded as data URIs, and left out if even a JPEG of
+# them is larger than this: a certificate never fails for want of a logo.
+MARK_RENDITION = "max-1050x260"
+SIGNATURE_RENDITION = "max-600x180"
+MAX_IMAGE_BYTES = 64 * 1024
+_IMAGE_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg"}
+# Every piece of typed text is cut to a length the page has room for, so no value can push the
+# certificate onto a second page (tests/accreditation/test_certificate_design.py).
+MAX_HOLDER_NAME = 80
+MAX_SCHEME_NAME = 120
+MAX_STATEMENT = 420
+MAX_SIGNATORY_NAME = 60
+MAX_SIGNATORY_ROLE = 90
 _CERT_END = b"-----END CERTIFICATE-----"
 
 
@@ -56,18 +75,93 @@ def _qr_data_uri(url: str) -> str:
     return segno.make(url, error="m", micro=False).png_data_uri(scale=6, border=4)
 
 
-def certificate_html(certificate: Certificate) -> str:
-    url = verification_url(certificate)
-    return render_to_string(
-        TEMPLATE_NAME,
-        {
-            "certificate": certificate,
-            "holder_name": certificate.holder.get_full_name(),
-            "scheme_name": certificate.scheme.name,
-            "verification_url": url,
-            "qr_data_uri": _qr_data_uri(url),
-        },
+@dataclass(frozen=True)
+class CertificateLook:
+    """What the certificate prints that belongs to the site (Settings → Certificate)."""
+
+    programme_mark: str | None = None  # a data URI
+    signature: str | None = None  # a data URI
+    signatory_name: str = ""
+    signatory_role: str = ""
+
+
+def _bounded(text: str, limit: int) -> str:
+    """The text on one line, cut to ``limit`` characters."""
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def image_data_uri(image, size: str) -> str | None:
+    """A Wagtail image as a data URI of a rendition read through its storage (never over
+    HTTP), or None if it is missing or broken.
+
+    The rendition keeps the upload's format when that is a PNG or JPEG small enough to embed;
+    otherwise (a photograph saved as PNG, a WebP or GIF) it is flattened onto white as a JPEG."""
+    if image is None:
+        return None
+    for filter_spec in (size, f"{size}|bgcolor-ffffff|format-jpeg|jpegquality-80"):
+        try:
+            rendition = image.get_rendition(filter_spec)
+            with rendition.file.open("rb") as handle:
+                data = handle.read(MAX_IMAGE_BYTES + 1)
+            with Image.open(io.BytesIO(data)) as opened:
+                opened.verify()
+                media_type = _IMAGE_FORMATS.get(opened.format or "")
+        except Exception:
+            # Whatever a missing file, a corrupt upload or the image library raises: the
+            # certificate is issued without the image rather than not at all.
+            logger.warning(
+                "Image %s could not be read; left off the certificate.", image.pk, exc_info=True
+            )
+            return None
+        if media_type is not None and len(data) <= MAX_IMAGE_BYTES:
+            return f"data:{media_type};base64,{base64.b64encode(data).decode('ascii')}"
+    logger.warning(
+        "Image %s is over %s bytes even as a JPEG; left off the certificate.",
+        image.pk,
+        MAX_IMAGE_BYTES,
     )
+    return None
+
+
+def certificate_look() -> CertificateLook:
+    """The default site's certificate settings, read afresh for every render."""
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        return CertificateLook()
+    values = CertificateSettings.for_site(site)
+    return CertificateLook(
+        programme_mark=image_data_uri(values.programme_mark, MARK_RENDITION),
+        signature=image_data_uri(values.signature, SIGNATURE_RENDITION),
+        signatory_name=values.signatory_name,
+        signatory_role=values.signatory_role,
+    )
+
+
+def certificate_context(certificate: Certificate, *, look: CertificateLook | None = None) -> dict:
+    look = certificate_look() if look is None else look
+    url = verification_url(certificate)
+    return {
+        "certificate": certificate,
+        "holder_name": _bounded(certificate.holder.get_full_name(), MAX_HOLDER_NAME),
+        "scheme_name": _bounded(certificate.scheme.name, MAX_SCHEME_NAME),
+        "statement": _bounded(certificate.scheme.accreditation_statement, MAX_STATEMENT),
+        "accredited_since": (
+            certificate.awarded_at
+            if certificate.awarded_at and certificate.awarded_at != certificate.issued_at
+            else None
+        ),
+        "programme_mark": look.programme_mark,
+        "signature": look.signature,
+        "signatory_name": _bounded(look.signatory_name, MAX_SIGNATORY_NAME),
+        "signatory_role": _bounded(look.signatory_role, MAX_SIGNATORY_ROLE),
+        "verification_url": url,
+        "qr_data_uri": _qr_data_uri(url),
+    }
+
+
+def certificate_html(certificate: Certificate, *, look: CertificateLook | None = None) -> str:
+    return render_to_string(TEMPLATE_NAME, certificate_context(certificate, look=look))
 
 
 def _link_callback(uri: str, rel: str | None = None) -> str:
