@@ -162,12 +162,3 @@ class VerifyForm(forms.Form):
                 "Enter a verification code, or a certificate number and the holder's surname."
             )
         return cleaned
-
-
-class RegisterSearchForm(forms.Form):
-    name = forms.CharField(label="Name", required=False, max_length=100)
-    region = forms.ChoiceField(label="Region", required=False)
-
-    def __init__(self, *args, regions: list[str], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", "All regions"), *[(r, r) for r in regions]]

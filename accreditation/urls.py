@@ -10,6 +10,7 @@ from .views import (
     conduct,
     dashboard,
     evidence,
+    register,
     report,
     reviews,
     supervision,
@@ -216,4 +217,6 @@ urlpatterns = [
     ),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/export.csv", dashboard.dashboard_csv, name="dashboard_csv"),
+    # The public register: the holder's register profile
+    path("certificates/register-profile/", register.register_profile, name="register_profile"),
 ]

@@ -118,3 +118,15 @@ def register_conduct_log_actions(actions):
                 f"Review records: {verb} {noun}",
                 f"{noun.capitalize()} {past}",
             )
+
+
+# The public register ------------------------------------------------------------------------
+
+
+@hooks.register("register_log_actions")
+def register_register_log_actions(actions):
+    actions.register_action(
+        "accreditation.register_profile.update",
+        "Register profile: change",
+        "Register profile changed",
+    )
