@@ -107,3 +107,21 @@ def test_it_exports_the_profile_and_messages_and_erasure_deletes_both(client):
 
     assert not RegisterProfile.objects.filter(person=holder).exists()
     assert not ContactMessage.objects.filter(holder=holder).exists()
+
+
+def test_it_gives_demo_holders_a_listed_profile_once():
+    import io
+
+    from accreditation.demo import seed_register_profiles
+
+    certificate = listed_holder("Dee Demo", listed=False, organisation="Demo Board", profile=False)
+
+    seed_register_profiles(stdout=io.StringIO())
+    seed_register_profiles(stdout=io.StringIO())
+
+    profile = RegisterProfile.objects.get(person=certificate.holder)
+    assert profile.show_organisation and profile.contact_enabled
+    assert profile.regions.count() >= 1
+    certificate.refresh_from_db()
+    assert certificate.listed_on_register
+    assert RegisterProfile.objects.count() == 1
