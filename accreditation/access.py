@@ -300,3 +300,26 @@ def get_bulk_issue_for_user(user: User, pk) -> BulkIssue:
     if not user_is_programme_staff(user):
         raise Http404
     return get_or_404(BulkIssue.objects.select_related("cohort", "requested_by"), pk)
+
+
+# The public register ------------------------------------------------------------------------
+
+
+def require_register_holder(user: User) -> None:
+    """The register profile is for people who hold (or held) a certificate; 404 for anyone
+    else."""
+    from .selectors.register import user_holds_a_certificate
+
+    if not user_holds_a_certificate(user=user):
+        raise Http404
+
+
+def get_certificate_for_contact(number: str) -> Certificate:
+    """A certificate by its number, for its contact page: 404 unless it exists. Whether its
+    holder accepts messages is the page's to say (selectors.register.holder_accepts_messages)."""
+    from .selectors.register import contact_certificate
+
+    certificate = contact_certificate(number=number)
+    if certificate is None:
+        raise Http404
+    return certificate

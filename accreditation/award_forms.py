@@ -177,15 +177,6 @@ class VerifyForm(forms.Form):
         return cleaned
 
 
-class RegisterSearchForm(forms.Form):
-    name = forms.CharField(label="Name", required=False, max_length=100)
-    region = forms.ChoiceField(label="Region", required=False)
-
-    def __init__(self, *args, regions: list[str], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", "All regions"), *[(r, r) for r in regions]]
-
-
 class RecommendationForm(forms.Form):
     """The supervisor's recommendation for one trainee of the review (prefixed per trainee)."""
 

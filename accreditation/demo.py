@@ -34,6 +34,7 @@ def seed_accreditation(*, stdout, users: dict[str, User]) -> SupervisedReview:
     seed_review_analysis(stdout=stdout, review=review, conversations=conversations)
     # The certificate's programme mark, signature and signatory (issue #14, the certificate).
     seed_certificate_settings(stdout=stdout)
+    seed_register_profiles(stdout=stdout)
     return review
 
 
@@ -102,3 +103,37 @@ def _review(*, stdout, users: dict[str, User]) -> SupervisedReview:
         f"Created supervised review {review}: {approved} of {len(stage_status)} stages signed off"
     )
     return review
+
+
+# The public register ------------------------------------------------------------------------
+
+
+def seed_register_profiles(*, stdout) -> None:
+    """Every demo holder of a valid certificate is listed on the register, showing their
+    organisation, with a region or two (their organisation's, if it names one) and messages on.
+    Safe to run again: a holder who already has a profile keeps their own choices."""
+    from .models import Certificate, Region, RegisterProfile
+
+    regions = list(Region.objects.order_by("sort_order", "name"))
+    if not regions:
+        return
+    made = 0
+    for certificate in (
+        Certificate.objects.valid()
+        .filter(holder__register_profile__isnull=True, superseded_by__isnull=True)
+        .select_related("holder__organisation")
+        .order_by("pk")
+    ):
+        holder = certificate.holder
+        own = holder.organisation.region if holder.organisation else ""
+        chosen = [r for r in regions if r.name == own] or [regions[holder.pk % len(regions)]]
+        chosen.append(regions[(holder.pk + 3) % len(regions)])
+        profile = RegisterProfile.objects.create(
+            person=holder, show_organisation=True, contact_enabled=True
+        )
+        profile.regions.set(chosen)
+        if certificate.scheme.public_register_enabled and not certificate.listed_on_register:
+            Certificate.objects.filter(pk=certificate.pk).update(listed_on_register=True)
+        made += 1
+    if made:
+        stdout.write(f"Gave {made} demo holder(s) a register profile and listed them")

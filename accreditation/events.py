@@ -50,6 +50,8 @@ class AccreditationEvent(StrEnum):
     CERTIFICATE_EXPIRY_WARNING = "certificate_expiry_warning"
     # The supervisor's recommendation
     RECOMMENDATION_RECORDED = "recommendation_recorded"
+    # The public register
+    REGISTER_CONTACT = "register_contact"
 
 
 # Links ----------------------------------------------------------------------------------------
@@ -283,5 +285,50 @@ NOTIFICATION_EVENTS = (
         link=target_path,
         targets=(RECOMMENDATIONS,),
         template_dir=TEMPLATE_DIR,
+    ),
+)
+
+
+# The public register: a message sent to a holder through its contact form ---------------------
+
+
+def _contact_message(notification: Notification):
+    from .models import ContactMessage
+
+    target = notification.target
+    return target if isinstance(target, ContactMessage) else None
+
+
+def register_contact_context(notification: Notification) -> dict:
+    return {
+        "contact": _contact_message(notification),
+        "retention_days": settings.CONTACT_MESSAGE_RETENTION_DAYS,
+    }
+
+
+def register_contact_reply_to(notification: Notification) -> list[str]:
+    # A reply goes to the sender; the holder's own address is never shown to them.
+    contact = _contact_message(notification)
+    return [contact.sender_email] if contact else []
+
+
+def _contact_messages():
+    from .models import ContactMessage
+
+    return ContactMessage.objects.all()
+
+
+NOTIFICATION_EVENTS += (
+    EventType(
+        key=AccreditationEvent.REGISTER_CONTACT,
+        label="A message sent to you through the public register",
+        optional=False,
+        why_always_sent="You chose to accept messages through the register: switch that off on "
+        "your register profile.",
+        page="accreditation:register_profile",
+        targets=(_contact_messages(),),
+        template_dir=TEMPLATE_DIR,
+        body_context=register_contact_context,
+        reply_to=register_contact_reply_to,
     ),
 )

@@ -4,6 +4,7 @@ twice, and returns what it did. The sweeper is the project's (learning_platform.
 from learning_platform.background import background_task
 
 from .services.maintenance import evidence_purge_expired
+from .services.register import contact_messages_purge_expired
 from .services.reminders import (
     certificate_expiry_warnings_send,
     stage_waiting_reminders_send,
@@ -13,7 +14,9 @@ from .services.reminders import (
 
 @background_task()
 def purge_expired_evidence(self) -> int:
-    return evidence_purge_expired()
+    # The daily retention purge: evidence files past EVIDENCE_RETENTION_DAYS, and messages sent
+    # through the register past CONTACT_MESSAGE_RETENTION_DAYS.
+    return evidence_purge_expired() + contact_messages_purge_expired()
 
 
 @background_task()

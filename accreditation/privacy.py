@@ -30,6 +30,8 @@ Erasure decisions, field by field:
 - Certificates: number, status and dates stay, so a verifier is still answered; the
   verification page then says the name was withdrawn at the holder's request. The listing on
   the public register is withdrawn and the PDF (which prints the name) is deleted after commit.
+- The register profile (organisation shown, regions, contact on or off) and the messages sent
+  to the person through the register: deleted.
 - Bulk issue jobs: kept, with their counts and items, but the ZIP of any job that holds one of
   the person's certificates is deleted after commit (it holds a copy of the PDF); the job's page
   then says the ZIP was withdrawn because a holder's data was erased.
@@ -61,6 +63,7 @@ from .models import (
     CaseGroupParticipant,
     Certificate,
     CertificateEvent,
+    ContactMessage,
     ContributoryFactor,
     Conversation,
     CriterionJudgement,
@@ -70,6 +73,7 @@ from .models import (
     Finding,
     IssueForBoard,
     KeyPracticeEpisode,
+    RegisterProfile,
     ReviewMeeting,
     ReviewStage,
     ReviewTeamMember,
@@ -173,6 +177,7 @@ def user_data(user) -> dict:
         ],
         **_recommendation_data(user),
         "certificates": [certificate_record(certificate) for certificate in certificates],
+        **_register_data(user),
     }
 
 
@@ -353,6 +358,7 @@ def erase_user(user) -> None:
     for storage, name in pdfs:
         transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
     _withdraw_bulk_zips(certificates)
+    _erase_register(user)
 
 
 def _withdraw_bulk_zips(certificates) -> None:
@@ -392,3 +398,35 @@ def _delete_evidence(queryset) -> None:
     Evidence.objects.filter(pk__in=ids).delete()
     for storage, name in files:
         transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+
+
+# The public register ------------------------------------------------------------------------
+
+
+def _register_data(user) -> dict:
+    profile = RegisterProfile.objects.filter(person=user).prefetch_related("regions").first()
+    return {
+        "register_profile": None
+        if profile is None
+        else {
+            "show_organisation": profile.show_organisation,
+            "regions": [region.name for region in profile.regions.all()],
+            "accept_messages": profile.contact_enabled,
+            "updated_at": profile.updated_at,
+        },
+        "messages_received_through_the_register": [
+            {
+                "from": message.sender_name,
+                "organisation": message.sender_organisation,
+                "email": message.sender_email,
+                "message": message.message,
+                "at": message.created_at,
+            }
+            for message in ContactMessage.objects.filter(holder=user).order_by("created_at", "pk")
+        ],
+    }
+
+
+def _erase_register(user) -> None:
+    RegisterProfile.objects.filter(person=user).delete()
+    ContactMessage.objects.filter(holder=user).delete()

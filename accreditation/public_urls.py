@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import public
+from .views import public, register
 
 verify_urlpatterns = [
     path("", public.verify, name="certificate_verify"),
@@ -11,4 +11,5 @@ verify_urlpatterns = [
 
 register_urlpatterns = [
     path("", public.register, name="public_register"),
+    path("<str:number>/contact/", register.contact, name="public_register_contact"),
 ]

@@ -11,6 +11,7 @@ from .views import (
     dashboard,
     evidence,
     recommendations,
+    register,
     report,
     reviews,
     supervision,
@@ -223,4 +224,6 @@ urlpatterns = [
         recommendations.recommendation,
         name="recommendation",
     ),
+    # The public register: the holder's register profile
+    path("certificates/register-profile/", register.register_profile, name="register_profile"),
 ]

@@ -130,3 +130,15 @@ def register_recommendation_log_actions(actions):
         "Recommendation: record",
         "Supervisor's recommendation recorded",
     )
+
+
+# The public register ------------------------------------------------------------------------
+
+
+@hooks.register("register_log_actions")
+def register_register_log_actions(actions):
+    actions.register_action(
+        "accreditation.register_profile.update",
+        "Register profile: change",
+        "Register profile changed",
+    )

@@ -53,6 +53,8 @@ class EventType:
       events about the same model should share one.
     - ``template_dir``: holds ``<key>.subject.txt``, ``<key>.txt`` and ``<key>.html``.
     - ``body_context``: extra template variables for the email's plain text and HTML bodies.
+    - ``reply_to``: the addresses a reply to the email goes to (for an email that relays a
+      message from someone else); none when it returns an empty list.
     """
 
     key: str
@@ -65,6 +67,7 @@ class EventType:
     targets: tuple[QuerySet, ...] = ()
     template_dir: str = DEFAULT_TEMPLATE_DIR
     body_context: Callable[[Notification], dict] | None = None
+    reply_to: Callable[[Notification], list[str]] | None = None
 
     def __post_init__(self) -> None:
         # A StrEnum member works as a key; a plain str keeps comparisons and reprs simple.

@@ -227,8 +227,13 @@ def notification_send_email(*, notification_id: int) -> bool:
     notification = Notification.objects.select_related("recipient", "actor").get(pk=notification_id)
     try:
         rendered = render_email(notification)
+        event_type = registry.find(notification.event)
+        reply_to = event_type.reply_to(notification) if event_type and event_type.reply_to else []
         message = EmailMultiAlternatives(
-            subject=rendered.subject, body=rendered.text, to=[notification.recipient.email]
+            subject=rendered.subject,
+            body=rendered.text,
+            to=[notification.recipient.email],
+            reply_to=reply_to or None,
         )
         message.attach_alternative(rendered.html, "text/html")
         message.send()

@@ -108,6 +108,7 @@ def build_accreditation_world(*, tess, pat, uma, sam, ali, ada, review, capture_
         "draft_review": draft.review_id,
         "certificate": certificate.pk,
         "code": certificate.verification_code,
+        "certificate_number": certificate.number,
         "scheme": review.scheme_id,
         "category": categories()[0].pk,
         "finding_category": finding_categories()[0].pk,

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from learning_platform.accounts.models import Organisation, User
+from learning_platform.accounts.models import User
 
 from ..models import Certificate, CertificateEvent
 
@@ -211,36 +211,6 @@ def verify_by_number(*, number: str, surname: str) -> Verification | None:
     if _fold(surname_of(full_name=certificate.holder.full_name)) != _fold(surname):
         return None
     return _verification(certificate)
-
-
-def register_entries(*, name: str = "", region: str = "") -> QuerySet[Certificate]:
-    """Holders who opted in, on a scheme with a register, whose certificate is issued and in
-    date."""
-    entries = (
-        Certificate.objects.valid()
-        .filter(
-            listed_on_register=True,
-            scheme__public_register_enabled=True,
-            holder__erased_at__isnull=True,
-        )
-        .select_related("holder__organisation", "scheme")
-        .order_by("holder__full_name", "number")
-    )
-    if name.strip():
-        for word in name.split()[:5]:
-            entries = entries.filter(holder__full_name__icontains=word)
-    if region.strip():
-        entries = entries.filter(holder__organisation__region__iexact=region.strip())
-    return entries
-
-
-def register_regions() -> list[str]:
-    return list(
-        Organisation.objects.exclude(region="")
-        .order_by("region")
-        .values_list("region", flat=True)
-        .distinct()
-    )
 
 
 def certificates_for_holder(*, user: User) -> list[Certificate]:

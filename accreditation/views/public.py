@@ -11,16 +11,17 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from learning_platform.ratelimits import attempt
 
-from ..award_forms import RegisterSearchForm, VerifyForm
-from ..selectors.certificates import (
-    PublicStatus,
+from ..award_forms import VerifyForm
+from ..register_forms import RegisterSearchForm
+from ..selectors.certificates import PublicStatus, verify_by_code, verify_by_number
+from ..selectors.register import (
     register_entries,
-    register_regions,
-    verify_by_code,
-    verify_by_number,
+    register_region_choices,
+    register_review_type_choices,
+    register_rows,
 )
 
-REGISTER_PAGE_SIZE = 25
+REGISTER_PAGE_SIZE = 20
 
 
 def _too_many_attempts(request: HttpRequest, *, wait_seconds: int) -> HttpResponse:
@@ -85,13 +86,19 @@ def verify_code(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_GET
 def register(request: HttpRequest) -> HttpResponse:
-    form = RegisterSearchForm(request.GET or None, regions=register_regions())
-    name = region = ""
-    if form.is_valid():
-        name, region = form.cleaned_data["name"], form.cleaned_data["region"]
-    page = Paginator(register_entries(name=name, region=region), REGISTER_PAGE_SIZE).get_page(
-        request.GET.get("page")
+    form = RegisterSearchForm(
+        request.GET or None,
+        regions=register_region_choices(),
+        review_types=register_review_type_choices(),
     )
+    name = region = review_type = ""
+    if form.is_valid():
+        name = form.cleaned_data["name"]
+        region = form.cleaned_data["region"]
+        review_type = form.cleaned_data["review_type"]
+    page = Paginator(
+        register_entries(name=name, region=region, review_type=review_type), REGISTER_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -100,8 +107,9 @@ def register(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
+            "rows": register_rows(list(page.object_list)),
             "query": query.urlencode(),
-            "searched": bool(name or region),
+            "searched": bool(name or region or review_type),
             # The register lists valid certificates only.
             "listed_status": PublicStatus.VALID,
         },

@@ -176,10 +176,14 @@ CERTIFICATE_LOOKUP_RATE_LIMIT = env_rates("CERTIFICATE_LOOKUP_RATE_LIMIT", "30/h
 # acknowledgement goes to (key): each enquiry emails the address typed in, so the limit per key
 # keeps the form from being used to flood a stranger's inbox.
 ENQUIRY_RATE_LIMIT = env_rates("ENQUIRY_RATE_LIMIT", "10/h/ip,3/h/key")
+# Messages sent to a reviewer through the public register's contact form, per client address:
+# each one emails a holder, so one address cannot flood the register's reviewers.
+REGISTER_CONTACT_RATE_LIMIT = env_rates("REGISTER_CONTACT_RATE_LIMIT", "5/h/ip")
 ACCOUNT_RATE_LIMITS = {
     "certificate_lookup": CERTIFICATE_LOOKUP_RATE_LIMIT,
     "enquiry": ",".join(r for r in ENQUIRY_RATE_LIMIT.split(",") if r.endswith("/ip")),
     "enquiry_to_address": ",".join(r for r in ENQUIRY_RATE_LIMIT.split(",") if r.endswith("/key")),
+    "register_contact": REGISTER_CONTACT_RATE_LIMIT,
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Learning Together"
@@ -345,6 +349,9 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Days after an application is decided (approved or declined) before its evidence files go.
 EVIDENCE_RETENTION_DAYS = env_int("EVIDENCE_RETENTION_DAYS", 365)
+# Days a message sent to a holder through the register's contact form is kept (it has been
+# emailed to them; the copy here is only for abuse reports), then the daily purge deletes it.
+CONTACT_MESSAGE_RETENTION_DAYS = env_int("CONTACT_MESSAGE_RETENTION_DAYS", 90)
 # Days a submitted stage waits before its supervisor is reminded.
 STAGE_REMINDER_DAYS = env_int("STAGE_REMINDER_DAYS", 7)
 # Days without any activity before a trainee (and their supervisor's digest) hears about it.

@@ -21,11 +21,13 @@ from accreditation.models import (
     BulkIssueItem,
     CaseGroupParticipant,
     Certificate,
+    ContactMessage,
     Conversation,
     Evidence,
     FamilyInvolvement,
     Finding,
     KeyPracticeEpisode,
+    RegisterProfile,
     ReviewMeeting,
     ReviewStage,
     ReviewTeamMember,
@@ -587,3 +589,33 @@ REVIEW_ROWS += [
         ),
     ),
 ]
+
+
+# The public register: the holder's profile, and a message to a listed holder (anyone may send
+# one, signed in or not).
+def _list_tess(w):
+    Certificate.objects.filter(pk=w.ids["certificate"]).update(listed_on_register=True)
+
+
+REGISTER_ROWS = [
+    Row(
+        "accreditation:register_profile",
+        None,
+        frozenset({"tess"}),
+        lambda w: {"show_organisation": "on", "contact_enabled": "on"},
+        check=lambda w, user: RegisterProfile.objects.get(person=user).show_organisation,
+    ),
+    Row(
+        "public_register_contact",
+        "certificate_number",
+        frozenset({"anonymous", "tess", "pat", "uma", "sam", "ali", "ada"}),
+        lambda w: {
+            "sender_name": "Bea Board",
+            "sender_email": "bea@example.org",
+            "message": "Could we talk about a review?",
+        },
+        arrange=_list_tess,
+        check=lambda w, user: ContactMessage.objects.filter(sender_name="Bea Board").exists(),
+    ),
+]
+REVIEW_ROWS += REGISTER_ROWS

@@ -196,6 +196,12 @@ TABLE = [
     # supervisor alone; everyone else finds nothing there.
     ("accreditation:recommendation", "review", "GET", None, only("sam")),
     ("accreditation:recommendation", "review", "POST", {}, only("sam")),
+    # The public register: the holder's own register profile (Tess holds a certificate), and
+    # the public page that contacts a listed holder (Tess is not listed: it says so, to all).
+    ("accreditation:register_profile", None, "GET", None, only("tess")),
+    ("accreditation:register_profile", None, "POST", {}, only("tess")),
+    ("public_register_contact", "certificate_number", "GET", None, PUBLIC),
+    ("public_register_contact", "certificate_number", "POST", {}, PUBLIC),
 ]
 
 # The accreditation screens in the Wagtail admin, each with the object its URL takes.

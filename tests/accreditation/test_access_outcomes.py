@@ -127,6 +127,7 @@ def world(tess, pat, uma, sam, ali, ada, review, other_review):
             "draft": draft.pk,
             "certificate": certificate.pk,
             "code": certificate.verification_code,
+            "certificate_number": certificate.number,
             "scheme": review.scheme_id,
             "category": categories()[0].pk,
             "finding_category": finding_categories()[0].pk,

@@ -2,7 +2,7 @@ import datetime
 
 from django.urls import reverse
 
-from accreditation.models import Certificate
+from accreditation.models import Certificate, Region, RegisterProfile
 from accreditation.services import certificates as services
 
 from ..factories import OrganisationFactory
@@ -18,6 +18,9 @@ def _holder(name, email, region, sam, ali, *, listed=True):
     certificate = approve(submit(trainee), ali)
     if listed:
         services.certificate_set_listing(certificate=certificate, holder=trainee, listed=True)
+    # The register's region is the one the holder chose, not their organisation's.
+    profile = RegisterProfile.objects.create(person=trainee)
+    profile.regions.set(Region.objects.filter(name=region))
     return certificate
 
 

@@ -321,6 +321,10 @@ MATRIX: dict[str, Row] = {
     "certificate_verify": Row(EVERYONE, world=ACCREDITATION),
     "certificate_verify_code": Row(EVERYONE, world=ACCREDITATION, args=("code",)),
     "public_register": Row(EVERYONE, world=ACCREDITATION),
+    # The public register: the holder's profile, and the page that contacts a listed holder
+    # (Tess is not listed, so it says she accepts no messages).
+    "accreditation:register_profile": Row(expect({"tess"}), world=ACCREDITATION),
+    "public_register_contact": Row(EVERYONE, world=ACCREDITATION, args=("certificate_number",)),
     # The Wagtail admin: our screens -----------------------------------------------------
     **admin_rows("cohorts", COURSES, "cohort", _standard_admin()),
     **admin_rows("enrolments", COURSES, "tess_enrolment", _standard_admin(inspect=True)),
