@@ -370,6 +370,8 @@ MATRIX: dict[str, Row] = {
     **admin_rows("finding_categories", ACCREDITATION, "finding_category", _standard_admin()),
     **admin_rows("factor_levels", ACCREDITATION, "factor_level", _standard_admin()),
     **admin_rows("review_types", ACCREDITATION, "review_type", _standard_admin()),
+    **admin_rows("cpd_activity_types", ACCREDITATION, "cpd_activity_type", _standard_admin()),
+    **admin_rows("regions", ACCREDITATION, "region", _standard_admin()),
     "bulk_issues:index": Row(ADMIN, world=ACCREDITATION),
     "bulk_issues:start": Row(ADMIN, world=ACCREDITATION, args=("cohort",)),
     "bulk_issues:detail": Row(ADMIN, world=ACCREDITATION, args=("bulk",)),
