@@ -19,6 +19,8 @@ from notifications.registry import EventType
 
 from .models import (
     AccreditationApplication,
+    Appeal,
+    AppealDecision,
     Certificate,
     CertificateEvent,
     Decision,
@@ -47,6 +49,9 @@ class AccreditationEvent(StrEnum):
     STAGE_WAITING_REMINDER = "stage_waiting_reminder"
     SUPERVISOR_DIGEST = "supervisor_digest"
     CERTIFICATE_EXPIRY_WARNING = "certificate_expiry_warning"
+    # Appeals
+    APPEAL_LODGED = "appeal_lodged"
+    APPEAL_DECIDED = "appeal_decided"
 
 
 # Links ----------------------------------------------------------------------------------------
@@ -64,7 +69,20 @@ def target_path(target: Model) -> str:
         return reverse("accreditation:session_detail", args=[target.pk])
     if isinstance(target, Certificate | CertificateEvent):
         return reverse("accreditation:my_certificates")
+    if isinstance(target, AppealDecision):
+        return appellant_path(target.appeal)
     return ""
+
+
+def appellant_path(appeal: Appeal) -> str:
+    """The appellant's own page about what they appealed."""
+    if appeal.kind == Appeal.Kind.DECLINE:
+        return reverse("accreditation:application")
+    return reverse("accreditation:my_certificates")
+
+
+def appeal_assessor_path(target: Model) -> str:
+    return reverse("accreditation:appeal_detail", args=[target.pk])
 
 
 def assessor_path(target: Model) -> str:
@@ -82,6 +100,8 @@ APPLICATIONS = AccreditationApplication.objects.all()
 DECISIONS = Decision.objects.all()
 CERTIFICATES = Certificate.objects.all()
 CERTIFICATE_EVENTS = CertificateEvent.objects.select_related("certificate")
+APPEALS = Appeal.objects.all()
+APPEAL_DECISIONS = AppealDecision.objects.select_related("appeal")
 
 
 # Email bodies ---------------------------------------------------------------------------------
@@ -266,6 +286,24 @@ NOTIFICATION_EVENTS = (
         link=target_path,
         page="accreditation:my_certificates",
         targets=(CERTIFICATES,),
+        template_dir=TEMPLATE_DIR,
+    ),
+    # Appeals
+    EventType(
+        key=AccreditationEvent.APPEAL_LODGED,
+        label="An appeal is lodged that you may decide",
+        optional=True,
+        link=appeal_assessor_path,
+        targets=(APPEALS,),
+        template_dir=TEMPLATE_DIR,
+    ),
+    EventType(
+        key=AccreditationEvent.APPEAL_DECIDED,
+        label="A decision on your appeal",
+        optional=False,
+        why_always_sent="Decisions on your appeal are always sent.",
+        link=target_path,
+        targets=(APPEAL_DECISIONS,),
         template_dir=TEMPLATE_DIR,
     ),
 )
