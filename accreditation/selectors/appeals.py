@@ -49,32 +49,31 @@ def latest_decision(application: AccreditationApplication) -> Decision | None:
 
 
 def decline_appeal_opening(*, application: AccreditationApplication | None) -> AppealOpening | None:
-    """For a declined application: its appeal, or until when the decline may be appealed."""
-    if application is None or application.status != AccreditationApplication.Status.DECLINED:
-        # An appeal overturned returns the application to the queue; show its outcome still.
-        appeal = _appeal_on_application(application)
-        return AppealOpening(appeal=appeal, closes_on=None) if appeal else None
-    decision = latest_decision(application)
-    if decision is None or decision.outcome != Decision.Outcome.DECLINED:
-        return None
-    appeal = Appeal.objects.filter(decision=decision).select_related("outcome").first()
-    return AppealOpening(
-        appeal=appeal,
-        closes_on=appeal_window_closes(
-            decided_at=decision.created_at, window_days=application.scheme.appeal_window_days
-        ),
-        decision=decision,
-    )
-
-
-def _appeal_on_application(application) -> Appeal | None:
+    """For an application that was ever declined: the appeal against its decline, or until when
+    the decline may be appealed. Reads the application's decisions (prefetched, in order, by
+    the trainee's page), so an application never declined costs no query."""
     if application is None:
         return None
-    return (
-        Appeal.objects.filter(decision__application=application)
+    decisions = list(application.decisions.all())
+    declines = [d for d in decisions if d.outcome == Decision.Outcome.DECLINED]
+    if not declines:
+        return None
+    latest = decisions[-1]
+    appeal = (
+        Appeal.objects.filter(decision__in=declines)
         .select_related("outcome")
         .order_by("-lodged_at", "-pk")
         .first()
+    )
+    if application.status != AccreditationApplication.Status.DECLINED or latest not in declines:
+        # Overturned on appeal (back in the queue, perhaps decided again): say what happened.
+        return AppealOpening(appeal=appeal, closes_on=None) if appeal else None
+    return AppealOpening(
+        appeal=appeal if appeal and appeal.decision_id == latest.pk else None,
+        closes_on=appeal_window_closes(
+            decided_at=latest.created_at, window_days=application.scheme.appeal_window_days
+        ),
+        decision=latest,
     )
 
 

@@ -8,7 +8,7 @@ from django.db.models import Count, QuerySet, Sum
 
 from learning_platform.accounts.models import User
 
-from ..models import CpdEntry
+from ..models import CpdActivityType, CpdEntry
 
 
 @dataclass(frozen=True)
@@ -42,4 +42,19 @@ def cpd_summary(person: User, since: date, until: date) -> CpdSummary:
         hours=sum((hours for _, hours in by_type), Decimal("0.00")),
         entries=sum(row["entries"] for row in rows),
         by_type=by_type,
+    )
+
+
+def cpd_log_totals(entries: list[CpdEntry]) -> CpdSummary:
+    """The totals of entries already read (the log page lists them anyway: no extra query)."""
+    hours_by_type: dict[int, tuple[CpdActivityType, Decimal]] = {}
+    for entry in entries:
+        kind = entry.activity_type
+        _, hours = hours_by_type.get(kind.pk, (kind, Decimal("0.00")))
+        hours_by_type[kind.pk] = (kind, hours + entry.hours)
+    ordered = sorted(hours_by_type.values(), key=lambda pair: (pair[0].sort_order, pair[0].name))
+    return CpdSummary(
+        hours=sum((entry.hours for entry in entries), Decimal("0.00")),
+        entries=len(entries),
+        by_type=[(kind.name, hours) for kind, hours in ordered],
     )
