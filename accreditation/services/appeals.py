@@ -105,6 +105,7 @@ def appeal_lodge_against_decline(*, decision: Decision, appellant: User, grounds
         raise TransitionError("Only the decision to decline your application can be appealed.")
     if Appeal.objects.filter(decision=decision).exists():
         raise TransitionError("You have already appealed this decision.")
+    decision = latest  # as stored, not as the caller holds it
     _check_window(decision.created_at, application.scheme.appeal_window_days)
     return _lodge(appellant=appellant, kind=Appeal.Kind.DECLINE, decision=decision, grounds=grounds)
 
