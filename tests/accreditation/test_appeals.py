@@ -32,8 +32,8 @@ from .award_builders import approve, make_assessor, make_ready, submit
 Status = AccreditationApplication.Status
 GROUNDS = "The assessor missed the second conversation with the family, recorded in stage 4."
 QUEUE = reverse("accreditation:appeal_queue")
-QUEUE_QUERIES = 11
-DETAIL_QUERIES = 12
+QUEUE_QUERIES = 14
+DETAIL_QUERIES = 13
 
 
 @pytest.fixture

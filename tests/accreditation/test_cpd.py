@@ -20,7 +20,7 @@ from .factories import HTML_BYTES, PDF_BYTES, PNG_BYTES, upload
 
 LOG = reverse("accreditation:cpd_log")
 ADD = reverse("accreditation:cpd_add")
-LOG_QUERIES = 8
+LOG_QUERIES = 10
 
 
 @pytest.fixture
@@ -150,7 +150,7 @@ def test_it_keeps_evidence_private_and_replaces_it(
     response = client.get(download)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF_BYTES
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"].startswith("no-store")
     old = _stored_files(private_dir)
     assert len(old) == 1
 
