@@ -89,9 +89,7 @@ def revocation_appeal_opening(*, certificate: Certificate) -> AppealOpening | No
     event = revoking_event(certificate)
     if event is None:
         return None
-    appeal = getattr(event, "prefetched_appeal", None)
-    if appeal is None:
-        appeal = Appeal.objects.filter(certificate_event=event).select_related("outcome").first()
+    appeal = Appeal.objects.filter(certificate_event=event).select_related("outcome").first()
     if appeal is None and certificate.status != Certificate.Status.REVOKED:
         return None
     return AppealOpening(
