@@ -14,15 +14,22 @@ from django.http import Http404
 
 from courses.models import Cohort
 from learning_platform.accounts.models import User
-from learning_platform.accounts.roles import user_is_assessor, user_is_programme_staff
+from learning_platform.accounts.roles import (
+    user_is_assessor,
+    user_is_programme_staff,
+    user_is_trainee,
+)
 from learning_platform.shortcuts import get_or_404
 
 from .models import (
     AccreditationApplication,
+    Appeal,
     BulkIssue,
     CaseGroupParticipant,
     Certificate,
     Conversation,
+    CpdEntry,
+    Decision,
     Evidence,
     FamilyInvolvement,
     Finding,
@@ -34,6 +41,7 @@ from .models import (
     SupervisionSession,
 )
 from .models.review import review_carried_out_by
+from .selectors.appeals import appeals_for_assessor
 
 # Supervised reviews -------------------------------------------------------------------------
 
@@ -323,3 +331,65 @@ def get_certificate_for_contact(number: str) -> Certificate:
     if certificate is None:
         raise Http404
     return certificate
+
+
+# Appeals and the CPD log ----------------------------------------------------------------------
+
+
+def get_appeal_for_assessor(user: User, pk) -> Appeal:
+    """Any assessor reads an appeal (the page says whether they may decide it); 404 for others."""
+    if not user_is_assessor(user):
+        raise Http404
+    return get_or_404(appeals_for_assessor(), pk)
+
+
+def get_declined_decision_for_appellant(user: User) -> Decision:
+    """The decline on the trainee's own latest application, for them to appeal; 404 if there is
+    none (the service refuses a decline that is no longer the latest or whose window closed)."""
+    if not user.is_authenticated:
+        raise Http404
+    decision = (
+        Decision.objects.filter(
+            application__trainee=user,
+            outcome=Decision.Outcome.DECLINED,
+            application__status=AccreditationApplication.Status.DECLINED,
+        )
+        .select_related("application__scheme", "assessor")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if decision is None:
+        raise Http404
+    return decision
+
+
+def user_keeps_cpd_log(user: User) -> bool:
+    """Trainees and certificate holders keep a CPD log."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user_is_trainee(user) or Certificate.objects.filter(holder=user).exists()
+
+
+def require_cpd_log_keeper(user: User) -> None:
+    if not user_keeps_cpd_log(user):
+        raise Http404
+
+
+def get_cpd_entry_for_owner(user: User, pk) -> CpdEntry:
+    """An entry of the user's own CPD log; anyone else's is a 404."""
+    if not user.is_authenticated or not user.is_active:
+        raise Http404
+    return get_or_404(CpdEntry.objects.filter(person=user).select_related("activity_type"), pk)
+
+
+def user_may_read_cpd(user: User, entry: CpdEntry) -> bool:
+    """Who may read a CPD entry and download its evidence: its owner. (The assessor deciding the
+    owner's renewal is added here when renewals read the log.)"""
+    return user.is_authenticated and user.is_active and entry.person_id == user.pk
+
+
+def get_cpd_entry_for_reading(user: User, pk) -> CpdEntry:
+    entry = get_or_404(CpdEntry.objects.select_related("activity_type"), pk)
+    if not user_may_read_cpd(user, entry):
+        raise Http404
+    return entry

@@ -19,6 +19,8 @@ from notifications.registry import EventType
 
 from .models import (
     AccreditationApplication,
+    Appeal,
+    AppealDecision,
     Certificate,
     CertificateEvent,
     Decision,
@@ -52,6 +54,9 @@ class AccreditationEvent(StrEnum):
     RECOMMENDATION_RECORDED = "recommendation_recorded"
     # The public register
     REGISTER_CONTACT = "register_contact"
+    # Appeals
+    APPEAL_LODGED = "appeal_lodged"
+    APPEAL_DECIDED = "appeal_decided"
 
 
 # Links ----------------------------------------------------------------------------------------
@@ -71,7 +76,20 @@ def target_path(target: Model) -> str:
         return reverse("accreditation:my_certificates")
     if isinstance(target, SupervisorRecommendation):
         return reverse("accreditation:application")
+    if isinstance(target, AppealDecision):
+        return appellant_path(target.appeal)
     return ""
+
+
+def appellant_path(appeal: Appeal) -> str:
+    """The appellant's own page about what they appealed."""
+    if appeal.kind == Appeal.Kind.DECLINE:
+        return reverse("accreditation:application")
+    return reverse("accreditation:my_certificates")
+
+
+def appeal_assessor_path(target: Model) -> str:
+    return reverse("accreditation:appeal_detail", args=[target.pk])
 
 
 def assessor_path(target: Model) -> str:
@@ -90,6 +108,8 @@ DECISIONS = Decision.objects.all()
 CERTIFICATES = Certificate.objects.all()
 CERTIFICATE_EVENTS = CertificateEvent.objects.select_related("certificate")
 RECOMMENDATIONS = SupervisorRecommendation.objects.all()
+APPEALS = Appeal.objects.all()
+APPEAL_DECISIONS = AppealDecision.objects.select_related("appeal")
 
 
 # Email bodies ---------------------------------------------------------------------------------
@@ -330,5 +350,23 @@ NOTIFICATION_EVENTS += (
         template_dir=TEMPLATE_DIR,
         body_context=register_contact_context,
         reply_to=register_contact_reply_to,
+    ),
+    # Appeals
+    EventType(
+        key=AccreditationEvent.APPEAL_LODGED,
+        label="An appeal is lodged that you may decide",
+        optional=True,
+        link=appeal_assessor_path,
+        targets=(APPEALS,),
+        template_dir=TEMPLATE_DIR,
+    ),
+    EventType(
+        key=AccreditationEvent.APPEAL_DECIDED,
+        label="A decision on your appeal",
+        optional=False,
+        why_always_sent="Decisions on your appeal are always sent.",
+        link=target_path,
+        targets=(APPEAL_DECISIONS,),
+        template_dir=TEMPLATE_DIR,
     ),
 )

@@ -243,3 +243,42 @@ def conduct_record(review: SupervisedReview, user) -> dict:
             for meeting in review.meetings.all()
         ],
     }
+
+
+# Appeals and the CPD log ----------------------------------------------------------------------
+
+
+def appeal_record(appeal) -> dict:
+    outcome = getattr(appeal, "outcome", None)
+    return {
+        "kind": appeal.get_kind_display(),
+        "status": appeal.get_status_display(),
+        "grounds": appeal.grounds,
+        "lodged_at": appeal.lodged_at,
+        "outcome": (
+            {
+                "outcome": outcome.get_outcome_display(),
+                "reasons": outcome.reasons,
+                "assessor": _name(outcome.assessor),
+                "at": outcome.created_at,
+            }
+            if outcome is not None
+            else None
+        ),
+    }
+
+
+def cpd_evidence_path(entry) -> str:
+    filename = posixpath.basename(entry.evidence_filename or "") or "evidence"
+    return f"files/cpd/{entry.pk}-{filename}"
+
+
+def cpd_entry_record(entry) -> dict:
+    return {
+        "date": entry.date,
+        "activity_type": entry.activity_type.name,
+        "title": entry.title,
+        "hours": str(entry.hours),
+        "reflection": entry.reflection,
+        "evidence": cpd_evidence_path(entry) if entry.evidence else None,
+    }

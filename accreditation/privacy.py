@@ -32,6 +32,9 @@ Erasure decisions, field by field:
   the public register is withdrawn and the PDF (which prints the name) is deleted after commit.
 - The register profile (organisation shown, regions, contact on or off) and the messages sent
   to the person through the register: deleted.
+- Appeals: the grounds (the person's own account) are replaced whole; the kind, status, dates
+  and outcome stay, the outcome's reasons losing the person's identifiers. CPD entries: rows
+  deleted, evidence files deleted after commit, their audit entries losing title and file name.
 - Bulk issue jobs: kept, with their counts and items, but the ZIP of any job that holds one of
   the person's certificates is deleted after commit (it holds a copy of the PDF); the job's page
   then says the ZIP was withdrawn because a holder's data was erased.
@@ -46,10 +49,13 @@ from wagtail.models import ModelLogEntry
 from learning_platform.accounts.personal_data.redaction import REDACTED, redactor_for
 
 from .export_records import (
+    appeal_record,
     application_record,
     certificate_record,
     conduct_record,
     conversation_record,
+    cpd_entry_record,
+    cpd_evidence_path,
     evidence_path,
     judgement_records,
     recommendation_record,
@@ -59,6 +65,8 @@ from .export_records import (
 )
 from .models import (
     AccreditationApplication,
+    Appeal,
+    AppealDecision,
     BulkIssue,
     CaseGroupParticipant,
     Certificate,
@@ -66,6 +74,7 @@ from .models import (
     ContactMessage,
     ContributoryFactor,
     Conversation,
+    CpdEntry,
     CriterionJudgement,
     Decision,
     Evidence,
@@ -193,7 +202,60 @@ def _recommendation_data(user) -> dict:
         "supervisor_recommendations_made": [
             recommendation_record(row) for row in recommendations.filter(supervisor=user)
         ],
+        **_appeal_and_cpd_data(user),
     }
+
+
+# Appeals and the CPD log: the person's appeals (grounds and outcome), the appeal decisions they
+# made as an assessor, and their CPD entries with the evidence files (in user_files).
+
+
+def _appeal_and_cpd_data(user) -> dict:
+    appeals = (
+        Appeal.objects.filter(appellant=user)
+        .select_related("outcome__assessor")
+        .order_by("lodged_at", "pk")
+    )
+    return {
+        "appeals": [appeal_record(appeal) for appeal in appeals],
+        "appeal_decisions_made": [
+            {
+                "appeal_id": outcome.appeal_id,
+                "outcome": outcome.get_outcome_display(),
+                "reasons": outcome.reasons,
+                "at": outcome.created_at,
+            }
+            for outcome in AppealDecision.objects.filter(assessor=user).order_by("created_at", "pk")
+        ],
+        "cpd_entries": [
+            cpd_entry_record(entry)
+            for entry in CpdEntry.objects.filter(person=user)
+            .select_related("activity_type")
+            .order_by("date", "pk")
+        ],
+    }
+
+
+def _erase_appeals_and_cpd(user, redactor) -> None:
+    # The grounds are the person's own account, like a withdrawal reason: replaced whole. The
+    # outcome's reasons, another's record, lose only the person's identifiers.
+    Appeal.objects.filter(appellant=user).update(grounds=REDACTED)
+    redactor.redact_rows(
+        AppealDecision.objects.filter(Q(appeal__appellant=user) | Q(assessor=user)), ["reasons"]
+    )
+    entries = list(CpdEntry.objects.filter(person=user))
+    files = [(entry.evidence.storage, entry.evidence.name) for entry in entries if entry.evidence]
+    ids = [str(entry.pk) for entry in entries]
+    # The audit entries keep what was done and when, not what it was.
+    for log_entry in ModelLogEntry.objects.filter(
+        action__startswith="accreditation.cpd.", object_id__in=ids
+    ):
+        data = dict(log_entry.data or {})
+        data.update(title=REDACTED, filename=REDACTED)
+        ModelLogEntry.objects.filter(pk=log_entry.pk).update(data=data)
+    CpdEntry.objects.filter(person=user).delete()
+    for storage, name in files:
+        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
 
 
 def _conduct_data(user) -> dict:
@@ -250,6 +312,10 @@ def user_files(user) -> list:
         (f"files/certificates/{certificate.number}.pdf", _opener(certificate.pdf))
         for certificate in Certificate.objects.filter(holder=user).exclude(pdf="").order_by("pk")
     ]
+    files += [
+        (cpd_evidence_path(entry), _opener(entry.evidence))
+        for entry in CpdEntry.objects.filter(person=user).exclude(evidence="").order_by("pk")
+    ]
     return files
 
 
@@ -273,6 +339,8 @@ def erasure_counts(user) -> dict[str, int]:
         "evidence": evidence_to_erase(user).count(),
         "applications": AccreditationApplication.objects.filter(trainee=user).count(),
         "certificates": Certificate.objects.filter(holder=user).count(),
+        "appeals": Appeal.objects.filter(appellant=user).count(),
+        "cpd_entries": CpdEntry.objects.filter(person=user).count(),
     }
 
 
@@ -359,6 +427,7 @@ def erase_user(user) -> None:
         transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
     _withdraw_bulk_zips(certificates)
     _erase_register(user)
+    _erase_appeals_and_cpd(user, redactor)
 
 
 def _withdraw_bulk_zips(certificates) -> None:

@@ -3,11 +3,13 @@ from django.urls import path
 import learning_platform.converters  # noqa: F401 (registers <id:...>)
 
 from .views import (
+    appeals,
     applications,
     assessment,
     certificates,
     clock,
     conduct,
+    cpd,
     dashboard,
     evidence,
     recommendations,
@@ -226,4 +228,14 @@ urlpatterns = [
     ),
     # The public register: the holder's register profile
     path("certificates/register-profile/", register.register_profile, name="register_profile"),
+    # Appeals against a decline or a revocation, and the CPD log
+    path("application/appeal/", appeals.appeal_decline, name="appeal_decline"),
+    path("certificates/<id:pk>/appeal/", appeals.appeal_revocation, name="appeal_revocation"),
+    path("assessment/appeals/", appeals.appeal_queue, name="appeal_queue"),
+    path("assessment/appeals/<id:pk>/", appeals.appeal_detail, name="appeal_detail"),
+    path("cpd/", cpd.cpd_log, name="cpd_log"),
+    path("cpd/add/", cpd.cpd_add, name="cpd_add"),
+    path("cpd/<id:pk>/edit/", cpd.cpd_edit, name="cpd_edit"),
+    path("cpd/<id:pk>/remove/", cpd.cpd_remove, name="cpd_remove"),
+    path("cpd/<id:pk>/evidence/", cpd.cpd_evidence, name="cpd_evidence"),
 ]

@@ -142,3 +142,29 @@ def register_register_log_actions(actions):
         "Register profile: change",
         "Register profile changed",
     )
+
+
+# Appeals and the CPD log --------------------------------------------------------------------
+
+
+@hooks.register("register_log_actions")
+def register_appeal_and_cpd_log_actions(actions):
+    for action, label, message in (
+        ("accreditation.appeal.lodge", "Appeal: lodge", "Appeal lodged"),
+        ("accreditation.appeal.uphold", "Appeal: uphold", "Appeal decided: the decision stands"),
+        ("accreditation.appeal.overturn", "Appeal: overturn", "Appeal decided: overturned"),
+        (
+            "accreditation.application.appeal_overturned",
+            "Application: decline overturned on appeal",
+            "Decline overturned on appeal; the application is back in the assessment queue",
+        ),
+        (
+            "accreditation.certificate.appeal_reinstate",
+            "Certificate: reinstated on appeal",
+            "Revocation overturned on appeal; certificate reinstated",
+        ),
+        ("accreditation.cpd.add", "CPD: add entry", "CPD entry added"),
+        ("accreditation.cpd.edit", "CPD: change entry", "CPD entry changed"),
+        ("accreditation.cpd.remove", "CPD: remove entry", "CPD entry removed"),
+    ):
+        actions.register_action(action, label, message)

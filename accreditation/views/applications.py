@@ -18,6 +18,7 @@ from ..award_forms import (
 )
 from ..exceptions import TransitionError
 from ..models import AccreditationApplication, AssessmentCriterion, Certificate
+from ..selectors.appeals import decline_appeal_opening
 from ..selectors.applications import application_for_trainee
 from ..selectors.certificates import certificate_standing
 from ..selectors.readiness import (
@@ -108,6 +109,7 @@ def application_page(request: HttpRequest) -> HttpResponse:
             **_word_count(statement, readiness),
             "word_count_id": WORD_COUNT_ID,
             **_certificate(application),
+            "appeal_opening": decline_appeal_opening(application=application),
         },
         status=400 if form.errors else 200,
     )

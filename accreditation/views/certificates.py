@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .. import access
 from ..exceptions import TransitionError
+from ..selectors.appeals import revocation_appeal_opening
 from ..selectors.certificates import certificate_standing, certificates_for_holder
 from ..services.certificates import certificate_set_listing
 from ..services.pdf import verification_url
@@ -26,6 +27,7 @@ def my_certificates(request: HttpRequest) -> HttpResponse:
                 "standing": standing,
                 "status": standing.status,
                 "verification_url": verification_url(certificate),
+                "appeal_opening": revocation_appeal_opening(certificate=certificate),
             }
         )
     return render(request, "accreditation/certificates/my_certificates.html", {"rows": rows})

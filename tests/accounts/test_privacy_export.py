@@ -29,8 +29,9 @@ EXPORT_URL = "/accounts/profile/data/"
 # record, and the conversations the person led); who a conversation or meeting was with is read
 # only when there is one (see tests/accreditation/test_conduct_privacy.py).
 # Three more: the judgements against the criteria with the decisions, and the supervisor's
-# recommendations received and made.
-EXPORT_QUERIES = 50
+# recommendations received and made. Four read appeals, appeal decisions made, CPD entries and
+# their evidence files.
+EXPORT_QUERIES = 54
 
 
 @pytest.fixture

@@ -16,13 +16,17 @@ from django.utils import timezone
 
 from accreditation.models import (
     AccreditationApplication,
+    Appeal,
     AssessmentCriterion,
     BulkIssue,
     BulkIssueItem,
     CaseGroupParticipant,
     Certificate,
+    CertificateEvent,
     ContactMessage,
     Conversation,
+    CpdEntry,
+    Decision,
     Evidence,
     FamilyInvolvement,
     Finding,
@@ -42,6 +46,7 @@ from .factories import (
     PDF_BYTES,
     upload,
 )
+from .lifecycle_builders import cpd_form_data
 
 Status = ReviewStage.Status
 AppStatus = AccreditationApplication.Status
@@ -619,3 +624,79 @@ REGISTER_ROWS = [
     ),
 ]
 REVIEW_ROWS += REGISTER_ROWS
+# Appeals and the CPD log ----------------------------------------------------------------------
+
+
+def tess_declined(w):
+    """Tess's application declined by Ali today: her appeal's window is open."""
+    AccreditationApplication.objects.filter(pk=w.ids["application"]).update(
+        status=AppStatus.DECLINED
+    )
+    Decision.objects.create(
+        application_id=w.ids["application"],
+        assessor=w.users["ali"],
+        outcome=Decision.Outcome.DECLINED,
+        reasons="The analysis does not reach the system.",
+    )
+
+
+def tess_revoked(w):
+    """Tess's certificate revoked by Ali today: her appeal's window is open."""
+    Certificate.objects.filter(pk=w.ids["certificate"]).update(status=Certificate.Status.REVOKED)
+    CertificateEvent.objects.create(
+        certificate_id=w.ids["certificate"],
+        by=w.users["ali"],
+        from_status=Certificate.Status.ISSUED,
+        to_status=Certificate.Status.REVOKED,
+        reason="Misconduct.",
+    )
+
+
+LIFECYCLE_ROWS = [
+    Row(
+        "accreditation:appeal_decline",
+        None,
+        frozenset({"tess"}),
+        lambda w: {"grounds": "The family work was missed."},
+        arrange=tess_declined,
+        check=lambda w, user: Appeal.objects.filter(appellant=user, kind="decline").exists(),
+    ),
+    Row(
+        "accreditation:appeal_revocation",
+        "certificate",
+        frozenset({"tess"}),
+        lambda w: {"grounds": "The finding was withdrawn."},
+        arrange=tess_revoked,
+        check=lambda w, user: Appeal.objects.filter(appellant=user, kind="revocation").count() == 2,
+    ),
+    Row(
+        "accreditation:appeal_detail",
+        "appeal",
+        frozenset({"ali"}),
+        lambda w: {"outcome": "upheld", "reasons": "The revocation stands."},
+        check=lambda w, user: Appeal.objects.get(pk=w.ids["appeal"]).status == "upheld",
+    ),
+    Row(
+        "accreditation:cpd_add",
+        None,
+        frozenset({"tess", "pat", "uma"}),
+        lambda w: cpd_form_data("Read the panel's report"),
+        check=lambda w, user: CpdEntry.objects.filter(
+            person=user, title="Read the panel's report"
+        ).exists(),
+    ),
+    Row(
+        "accreditation:cpd_edit",
+        "cpd_entry",
+        frozenset({"tess"}),
+        lambda w: cpd_form_data("Led a review"),
+        check=lambda w, user: CpdEntry.objects.get(pk=w.ids["cpd_entry"]).title == "Led a review",
+    ),
+    Row(
+        "accreditation:cpd_remove",
+        "cpd_entry",
+        frozenset({"tess"}),
+        check=gone(CpdEntry, "cpd_entry"),
+    ),
+]
+REVIEW_ROWS += LIFECYCLE_ROWS

@@ -27,6 +27,7 @@ from .factories import (
     PDF_BYTES,
     upload,
 )
+from .lifecycle_builders import add_appeal_and_cpd
 
 pytestmark = pytest.mark.django_db
 
@@ -203,6 +204,34 @@ TABLE = [
     ("public_register_contact", "certificate_number", "GET", None, PUBLIC),
     ("public_register_contact", "certificate_number", "POST", {}, PUBLIC),
 ]
+
+# Appeals and the CPD log. Nobody in the world has a declined application, so the decline's
+# appeal page is hidden from all; Tess's appeal (against a revocation recorded by no assessor)
+# is decided by Ali. The CPD log is any trainee's or holder's own; the remove POST comes last.
+TRAINEES = only("tess", "pat", "uma")
+TABLE += [
+    ("accreditation:appeal_decline", None, "GET", None, only()),
+    ("accreditation:appeal_decline", None, "POST", {}, only()),
+    ("accreditation:appeal_revocation", "certificate", "GET", None, only("tess")),
+    ("accreditation:appeal_revocation", "certificate", "POST", {}, only("tess")),
+    ("accreditation:appeal_queue", None, "GET", None, only("ali")),
+    ("accreditation:appeal_detail", "appeal", "GET", None, only("ali")),
+    ("accreditation:appeal_detail", "appeal", "POST", {}, only("ali")),
+    ("accreditation:cpd_log", None, "GET", None, TRAINEES),
+    ("accreditation:cpd_add", None, "GET", None, TRAINEES),
+    ("accreditation:cpd_add", None, "POST", {}, TRAINEES),
+    ("accreditation:cpd_edit", "cpd_entry", "GET", None, only("tess")),
+    ("accreditation:cpd_edit", "cpd_entry", "POST", {}, only("tess")),
+    ("accreditation:cpd_evidence", "cpd_entry", "GET", None, only("tess")),
+    ("accreditation:cpd_remove", "cpd_entry", "GET", None, only("tess")),
+    ("accreditation:cpd_remove", "cpd_entry", "POST", {}, only("tess")),
+]
+
+
+@pytest.fixture
+def accreditation_world(accreditation_world, tess):
+    return {**accreditation_world, **add_appeal_and_cpd(tess=tess)}
+
 
 # The accreditation screens in the Wagtail admin, each with the object its URL takes.
 _ADMIN_OBJECTS = {

@@ -66,6 +66,7 @@ from .factories import (
     stage,
     upload,
 )
+from .lifecycle_builders import add_appeal_and_cpd
 from .outcome_rows import REVIEW_ROWS, AdminForm
 from .outcome_rows_admin import ADMIN_ROWS
 
@@ -138,6 +139,7 @@ def world(tess, pat, uma, sam, ali, ada, review, other_review):
             "cohort": enrolment.cohort_id,
             "bulk": bulk.pk,
             **conduct_ids,
+            **add_appeal_and_cpd(tess=tess),
         },
     )
 
@@ -182,6 +184,10 @@ READ_ONLY = {
     "certificate_verify": None,
     "certificate_verify_code": "code",
     "public_register": None,
+    # Appeals and the CPD log
+    "accreditation:appeal_queue": None,
+    "accreditation:cpd_log": None,
+    "accreditation:cpd_evidence": "cpd_entry",
     **{
         f"{viewset}:{view}": key if view not in ("index", "index_results") else None
         for viewset, key in _ADMIN_OBJECTS.items()

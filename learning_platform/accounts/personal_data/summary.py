@@ -15,6 +15,8 @@ class ErasureSummary:
     evidence: int = 0
     applications: int = 0
     certificates: int = 0
+    appeals: int = 0
+    cpd_entries: int = 0
 
 
 def user_erasure_summary(user) -> ErasureSummary:
