@@ -104,6 +104,8 @@ def image_data_uri(image, size: str) -> str | None:
             rendition = image.get_rendition(filter_spec)
             with rendition.file.open("rb") as handle:
                 data = handle.read(MAX_IMAGE_BYTES + 1)
+            if len(data) > MAX_IMAGE_BYTES:
+                continue  # read no further: try the JPEG
             with Image.open(io.BytesIO(data)) as opened:
                 opened.verify()
                 media_type = _IMAGE_FORMATS.get(opened.format or "")
@@ -114,7 +116,7 @@ def image_data_uri(image, size: str) -> str | None:
                 "Image %s could not be read; left off the certificate.", image.pk, exc_info=True
             )
             return None
-        if media_type is not None and len(data) <= MAX_IMAGE_BYTES:
+        if media_type is not None:
             return f"data:{media_type};base64,{base64.b64encode(data).decode('ascii')}"
     logger.warning(
         "Image %s is over %s bytes even as a JPEG; left off the certificate.",
