@@ -30,8 +30,8 @@ EXPORT_URL = "/accounts/profile/data/"
 # only when there is one (see tests/accreditation/test_conduct_privacy.py).
 # Three more: the judgements against the criteria with the decisions, and the supervisor's
 # recommendations received and made. Four read appeals, appeal decisions made, CPD entries and
-# their evidence files.
-EXPORT_QUERIES = 54
+# their evidence files; two the register profile and the messages sent through the register.
+EXPORT_QUERIES = 56
 
 
 @pytest.fixture

@@ -23,11 +23,10 @@ from accreditation.models import (
 )
 from accreditation.selectors.applications import assessment_queue
 from accreditation.services import appeals as services
-from accreditation.services import applications as application_services
 from accreditation.services import certificates as certificate_services
 from courses.models import Enrolment
 
-from .award_builders import approve, make_assessor, make_ready, submit
+from .award_builders import approve, decline, make_assessor, make_ready, refer, submit
 
 Status = AccreditationApplication.Status
 GROUNDS = "The assessor missed the second conversation with the family, recorded in stage 4."
@@ -46,9 +45,7 @@ def bea(db):
 def declined(tess, review, ali):
     make_ready(tess, review)
     application = submit(tess)
-    return application_services.application_decline(
-        application=application, assessor=ali, reasons="The analysis does not reach the system."
-    )
+    return decline(application, ali, reasons="The analysis does not reach the system.")
 
 
 @pytest.fixture
@@ -149,9 +146,7 @@ def test_it_refuses_empty_grounds_and_a_second_appeal(tess, declined):
 
 def test_it_refuses_an_appeal_against_a_referral(tess, review, ali):
     make_ready(tess, review)
-    decision = application_services.application_refer(
-        application=submit(tess), assessor=ali, reasons="More.", required_actions="Do more."
-    )
+    decision = refer(submit(tess), ali, reasons="More.", required_actions="Do more.")
     with pytest.raises(TransitionError, match="Only the decision to decline"):
         services.appeal_lodge_against_decline(decision=decision, appellant=tess, grounds=GROUNDS)
 

@@ -253,8 +253,9 @@ def test_it_offers_each_optional_email_and_explains_the_others(client, tess):
         "A weekly summary of what waits for you",
     ):
         assert label in content
-    assert content.count('type="checkbox"') == 7
-    assert content.count("checked") == 7
+    # Seven, and the appeals an assessor may decide (offered to everyone, sent to assessors).
+    assert content.count('type="checkbox"') == 8
+    assert content.count("checked") == 8
     assert "Emails you always get" in content
     assert "Decisions on your accreditation are always sent." in content
     assert "style=" not in content
@@ -280,6 +281,7 @@ def test_it_saves_the_choices(client, tess):
         AccreditationEvent.SUPERVISION_TO_CONFIRM,
         AccreditationEvent.APPLICATION_SUBMITTED,
         AccreditationEvent.STAGE_WAITING_REMINDER,
+        AccreditationEvent.APPEAL_LODGED,
         CourseEvent.TRAINEE_INACTIVITY_REMINDER,
     }
     page = client.get(PREFERENCES)
