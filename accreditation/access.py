@@ -9,7 +9,7 @@ Sections: supervised reviews (reviews, stages, evidence, registers); supervision
 assessment and certificates; bulk issuance.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from courses.models import Cohort
@@ -23,10 +23,12 @@ from .models import (
     CaseGroupParticipant,
     Certificate,
     Conversation,
+    CpdEntry,
     Evidence,
     FamilyInvolvement,
     Finding,
     KeyPracticeEpisode,
+    RenewalApplication,
     ReviewMeeting,
     ReviewStage,
     ReviewTeamMember,
@@ -253,7 +255,9 @@ def get_application_for_assessor(user: User, pk) -> AccreditationApplication:
 def get_certificate_for_holder(user: User, pk) -> Certificate:
     if not user.is_authenticated:
         raise Http404
-    return get_or_404(Certificate.objects.filter(holder=user).select_related("scheme"), pk)
+    return get_or_404(
+        Certificate.objects.filter(holder=user).select_related("scheme", "superseded_by"), pk
+    )
 
 
 def get_certificate_for_download(user: User, pk) -> Certificate:
@@ -272,7 +276,13 @@ def get_certificate_for_assessor(user: User, pk) -> Certificate:
     if not user_is_assessor(user):
         raise Http404
     return get_or_404(
-        Certificate.objects.select_related("holder__organisation", "scheme", "application__review"),
+        Certificate.objects.select_related(
+            "holder__organisation",
+            "scheme",
+            "application__review",
+            "renewal__application__review",
+            "superseded_by",
+        ),
         pk,
     )
 
@@ -292,3 +302,38 @@ def get_bulk_issue_for_user(user: User, pk) -> BulkIssue:
     if not user_is_programme_staff(user):
         raise Http404
     return get_or_404(BulkIssue.objects.select_related("cohort", "requested_by"), pk)
+
+
+# Renewal ----------------------------------------------------------------------------------
+
+
+def get_renewal_for_holder(user: User, pk) -> RenewalApplication:
+    if not user.is_authenticated:
+        raise Http404
+    renewals = RenewalApplication.objects.filter(holder=user).select_related(
+        "certificate__scheme", "scheme", "new_certificate"
+    )
+    return get_or_404(renewals, pk)
+
+
+def get_renewal_for_assessor(user: User, pk) -> RenewalApplication:
+    """Assessors read every renewal (each was submitted when it was made); a supervisor of the
+    holder reads it but may not decide."""
+    if not user_is_assessor(user):
+        raise Http404
+    renewals = RenewalApplication.objects.select_related(
+        "holder__organisation", "certificate__scheme", "scheme", "new_certificate"
+    )
+    return get_or_404(renewals, pk)
+
+
+def get_cpd_entry_for_renewal_assessor(user: User, pk) -> CpdEntry:
+    """An assessor may download the evidence of a CPD entry that a renewal rests on: one dated
+    within the validity of a certificate its holder applied to renew. Other entries stay the
+    holder's own."""
+    if not user_is_assessor(user):
+        raise Http404
+    renewed = RenewalApplication.objects.filter(
+        holder=OuterRef("person"), certificate__issued_at__lte=OuterRef("date")
+    )
+    return get_or_404(CpdEntry.objects.filter(Exists(renewed)), pk)

@@ -22,6 +22,8 @@ from .models import (
     Certificate,
     CertificateEvent,
     Decision,
+    RenewalApplication,
+    RenewalDecision,
     ReviewStage,
     SignOff,
     SupervisedReview,
@@ -47,6 +49,9 @@ class AccreditationEvent(StrEnum):
     STAGE_WAITING_REMINDER = "stage_waiting_reminder"
     SUPERVISOR_DIGEST = "supervisor_digest"
     CERTIFICATE_EXPIRY_WARNING = "certificate_expiry_warning"
+    # Renewal
+    RENEWAL_SUBMITTED = "renewal_submitted"
+    RENEWAL_DECIDED = "renewal_decided"
 
 
 # Links ----------------------------------------------------------------------------------------
@@ -64,6 +69,10 @@ def target_path(target: Model) -> str:
         return reverse("accreditation:session_detail", args=[target.pk])
     if isinstance(target, Certificate | CertificateEvent):
         return reverse("accreditation:my_certificates")
+    if isinstance(target, RenewalApplication):
+        return reverse("accreditation:renewal_status", args=[target.pk])
+    if isinstance(target, RenewalDecision):
+        return reverse("accreditation:renewal_status", args=[target.renewal_id])
     return ""
 
 
@@ -71,6 +80,15 @@ def assessor_path(target: Model) -> str:
     # Assessors read the portfolio; the trainee reads their own application page.
     if isinstance(target, AccreditationApplication):
         return reverse("accreditation:assessment_portfolio", args=[target.pk])
+    if isinstance(target, RenewalApplication):
+        return reverse("accreditation:renewal_portfolio", args=[target.pk])
+    return target_path(target)
+
+
+def renewal_form_path(target: Model) -> str:
+    """An expiry warning links to the form to renew the certificate."""
+    if isinstance(target, Certificate):
+        return reverse("accreditation:renewal", args=[target.pk])
     return target_path(target)
 
 
@@ -82,6 +100,8 @@ APPLICATIONS = AccreditationApplication.objects.all()
 DECISIONS = Decision.objects.all()
 CERTIFICATES = Certificate.objects.all()
 CERTIFICATE_EVENTS = CertificateEvent.objects.select_related("certificate")
+RENEWALS = RenewalApplication.objects.select_related("holder")
+RENEWAL_DECISIONS = RenewalDecision.objects.all()
 
 
 # Email bodies ---------------------------------------------------------------------------------
@@ -263,9 +283,27 @@ NOTIFICATION_EVENTS = (
         label="A warning before your certificate expires",
         optional=False,
         why_always_sent="You need to know before your accreditation lapses.",
-        link=target_path,
+        link=renewal_form_path,
         page="accreditation:my_certificates",
         targets=(CERTIFICATES,),
+        template_dir=TEMPLATE_DIR,
+    ),
+    # Renewal
+    EventType(
+        key=AccreditationEvent.RENEWAL_SUBMITTED,
+        label="A holder applies to renew their accreditation",
+        optional=True,
+        link=assessor_path,
+        targets=(RENEWALS,),
+        template_dir=TEMPLATE_DIR,
+    ),
+    EventType(
+        key=AccreditationEvent.RENEWAL_DECIDED,
+        label="A decision on your renewal",
+        optional=False,
+        why_always_sent="Decisions on your accreditation are always sent.",
+        link=target_path,
+        targets=(RENEWAL_DECISIONS,),
         template_dir=TEMPLATE_DIR,
     ),
 )

@@ -10,6 +10,7 @@ from .views import (
     conduct,
     dashboard,
     evidence,
+    renewal,
     report,
     reviews,
     supervision,
@@ -216,4 +217,15 @@ urlpatterns = [
     ),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/export.csv", dashboard.dashboard_csv, name="dashboard_csv"),
+    # Renewal, expiry and supersession
+    path("certificates/<id:pk>/renew/", renewal.renewal, name="renewal"),
+    path("renewals/<id:pk>/", renewal.renewal_status, name="renewal_status"),
+    path("renewals/<id:pk>/withdraw/", renewal.renewal_withdraw, name="renewal_withdraw"),
+    path("assessment/renewals/<id:pk>/", renewal.renewal_portfolio, name="renewal_portfolio"),
+    path("assessment/renewals/<id:pk>/decide/", renewal.renewal_decide, name="renewal_decide"),
+    path(
+        "assessment/renewal-cpd/<id:pk>/evidence/",
+        renewal.renewal_cpd_evidence,
+        name="renewal_cpd_evidence",
+    ),
 ]

@@ -118,3 +118,24 @@ def register_conduct_log_actions(actions):
                 f"Review records: {verb} {noun}",
                 f"{noun.capitalize()} {past}",
             )
+
+
+# Renewal, expiry and supersession -----------------------------------------------------------
+
+
+@hooks.register("register_log_actions")
+def register_renewal_log_actions(actions):
+    for action, label, message in (
+        ("accreditation.renewal.submit", "Renewal: submit", "Renewal submitted"),
+        ("accreditation.renewal.resubmit", "Renewal: resubmit", "Renewal resubmitted"),
+        ("accreditation.renewal.approve", "Renewal: approve", "Renewal approved"),
+        ("accreditation.renewal.refer", "Renewal: refer back", "Renewal referred"),
+        ("accreditation.renewal.decline", "Renewal: decline", "Renewal declined"),
+        ("accreditation.renewal.withdraw", "Renewal: withdraw", "Renewal withdrawn"),
+        (
+            "accreditation.certificate.supersede",
+            "Certificate: superseded",
+            "Certificate superseded on renewal",
+        ),
+    ):
+        actions.register_action(action, label, message)

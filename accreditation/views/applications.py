@@ -114,7 +114,9 @@ def application_page(request: HttpRequest) -> HttpResponse:
 def _certificate(application) -> dict:
     if application is None or application.status != Status.APPROVED:
         return {"certificate": None, "standing": None}
-    certificate = Certificate.objects.filter(application=application).first()
+    certificate = (
+        Certificate.objects.filter(application=application).select_related("superseded_by").first()
+    )
     return {
         "certificate": certificate,
         "standing": certificate_standing(certificate=certificate) if certificate else None,

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from .. import access
 from ..exceptions import TransitionError
 from ..selectors.certificates import certificate_standing, certificates_for_holder
+from ..selectors.renewal import certificate_renewable, renewal_window, renewals_open_for
 from ..services.certificates import certificate_set_listing
 from ..services.pdf import verification_url
 
@@ -18,14 +19,19 @@ from ..services.pdf import verification_url
 @require_GET
 def my_certificates(request: HttpRequest) -> HttpResponse:
     rows = []
-    for certificate in certificates_for_holder(user=request.user):
+    certificates = certificates_for_holder(user=request.user)
+    open_renewals = renewals_open_for(certificates=certificates)
+    for certificate in certificates:
         standing = certificate_standing(certificate=certificate)
+        renewable = certificate_renewable(certificate)
         rows.append(
             {
                 "certificate": certificate,
                 "standing": standing,
                 "status": standing.status,
                 "verification_url": verification_url(certificate),
+                "window": renewal_window(certificate=certificate) if renewable else None,
+                "open_renewal": open_renewals.get(certificate.pk),
             }
         )
     return render(request, "accreditation/certificates/my_certificates.html", {"rows": rows})
