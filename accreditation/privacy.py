@@ -49,6 +49,7 @@ from .export_records import (
     conduct_record,
     conversation_record,
     evidence_path,
+    renewal_record,
     review_record,
     session_record,
     sign_off_record,
@@ -61,12 +62,16 @@ from .models import (
     CertificateEvent,
     ContributoryFactor,
     Conversation,
+    CriterionJudgement,
     Decision,
     Evidence,
     FamilyInvolvement,
     Finding,
     IssueForBoard,
     KeyPracticeEpisode,
+    RenewalApplication,
+    RenewalDecision,
+    RenewalReview,
     ReviewMeeting,
     ReviewStage,
     ReviewTeamMember,
@@ -162,6 +167,34 @@ def user_data(user) -> dict:
             for decision in Decision.objects.filter(assessor=user).order_by("created_at", "pk")
         ],
         "certificates": [certificate_record(certificate) for certificate in certificates],
+        # Renewal, expiry and supersession
+        "renewals": [
+            renewal_record(renewal)
+            for renewal in RenewalApplication.objects.filter(holder=user)
+            .select_related("certificate", "scheme")
+            .prefetch_related(
+                "reviews",
+                Prefetch(
+                    "decisions",
+                    queryset=RenewalDecision.objects.select_related("assessor").prefetch_related(
+                        "judgements"
+                    ),
+                ),
+            )
+            .order_by("created_at", "pk")
+        ],
+        "renewal_decisions_made": [
+            {
+                "renewal_id": decision.renewal_id,
+                "outcome": decision.get_outcome_display(),
+                "reasons": decision.reasons,
+                "required_actions": decision.required_actions,
+                "at": decision.created_at,
+            }
+            for decision in RenewalDecision.objects.filter(assessor=user).order_by(
+                "created_at", "pk"
+            )
+        ],
     }
 
 
@@ -302,6 +335,17 @@ def erase_user(user) -> None:
 
     redactor.redact_rows(
         CertificateEvent.objects.filter(Q(certificate__holder=user) | Q(by=user)), ["reason"]
+    )
+    # Renewal, expiry and supersession: the holder's statement goes; the reviews they named and
+    # the decisions (with their judgements) stay as records, redacted of the person's name.
+    RenewalApplication.objects.filter(holder=user).update(practice_statement="")
+    redactor.redact_rows(RenewalReview.objects.filter(renewal__holder=user), ["title"])
+    redactor.redact_rows(
+        CriterionJudgement.objects.filter(renewal_decision__renewal__holder=user), ["comment"]
+    )
+    redactor.redact_rows(
+        RenewalDecision.objects.filter(Q(renewal__holder=user) | Q(assessor=user)),
+        ["reasons", "required_actions"],
     )
     # Locked (in number order, as a bulk job locks them to attach its ZIP), so a PDF a worker is
     # attaching right now is either seen here or refused there, and a ZIP being attached is

@@ -140,13 +140,6 @@ def certificate_issue_renewal(*, renewal: RenewalApplication, by: User) -> Certi
     CertificateEvent.objects.create(
         certificate=certificate, by=by, from_status="", to_status=Status.ISSUED, reason="Renewed"
     )
-    CertificateEvent.objects.create(
-        certificate=old,
-        by=by,
-        from_status=old.status,
-        to_status=old.status,
-        reason=f"Superseded by certificate {certificate.number} on renewal",
-    )
     log(
         instance=certificate,
         action="accreditation.certificate.issue",
