@@ -140,6 +140,10 @@ def certificate_issue_renewal(*, renewal: RenewalApplication, by: User) -> Certi
     CertificateEvent.objects.create(
         certificate=certificate, by=by, from_status="", to_status=Status.ISSUED, reason="Renewed"
     )
+    # The register lists the holder by their current certificate: the choice moves to it.
+    if old.listed_on_register:
+        old.listed_on_register = False
+        old.save(update_fields=["listed_on_register"])
     log(
         instance=certificate,
         action="accreditation.certificate.issue",
