@@ -333,3 +333,30 @@ def test_an_expired_certificate_leaves_the_register_after_the_grace_period(tess,
     assert not register_entries().exists()
     with pytest.raises(TransitionError, match="apply to re-accredit"):
         apply(certificate, tess)
+
+
+# Export and erasure --------------------------------------------------------------------------
+
+
+def test_it_exports_renewals_and_redacts_the_statement_on_erasure(certificate, tess, ali):
+    from accreditation import privacy
+
+    renewal = apply(certificate, tess, statement="Tess Trainee led Family N.")
+    answers = renewal_answers(certificate.scheme)
+    answers[next(iter(answers))] = (False, "Tess Trainee should add the report.")
+    services.renewal_refer(
+        renewal=renewal, assessor=ali, reasons="Tess Trainee: nearly.", answers=answers
+    )
+
+    exported = privacy.user_data(tess)["renewals"]
+    assert exported[0]["practice_statement"] == "Tess Trainee led Family N."
+    assert exported[0]["reviews"][0]["title"] == "Family N: a multi-agency review"
+    assert exported[0]["decisions"][0]["judgements"][0]["met"] is False
+    assert privacy.user_data(ali)["renewal_decisions_made"][0]["renewal_id"] == renewal.pk
+
+    privacy.erase_user(tess)
+    renewal.refresh_from_db()
+    assert renewal.practice_statement == ""
+    decision = renewal.decisions.get()
+    assert "Tess" not in decision.reasons
+    assert all("Tess" not in j.comment for j in decision.judgements.all())
