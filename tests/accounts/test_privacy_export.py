@@ -27,8 +27,10 @@ pytestmark = pytest.mark.django_db
 EXPORT_URL = "/accounts/profile/data/"
 # Seven of these read the reviews' people, conversations and meetings (the reviews, each kind of
 # record, and the conversations the person led); who a conversation or meeting was with is read
-# only when there is one (see tests/accreditation/test_conduct_privacy.py).
-EXPORT_QUERIES = 47
+# only when there is one (see tests/accreditation/test_conduct_privacy.py). Two read the person's
+# renewals and the renewal decisions they made (their reviews, decisions and judgements are read
+# only when there is a renewal).
+EXPORT_QUERIES = 49
 
 
 @pytest.fixture
