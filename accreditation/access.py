@@ -9,7 +9,7 @@ Sections: supervised reviews (reviews, stages, evidence, registers); supervision
 assessment and certificates; bulk issuance.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from courses.models import Cohort
@@ -34,6 +34,7 @@ from .models import (
     FamilyInvolvement,
     Finding,
     KeyPracticeEpisode,
+    RenewalApplication,
     ReviewMeeting,
     ReviewStage,
     ReviewTeamMember,
@@ -269,7 +270,9 @@ def get_application_for_assessor(user: User, pk) -> AccreditationApplication:
 def get_certificate_for_holder(user: User, pk) -> Certificate:
     if not user.is_authenticated:
         raise Http404
-    return get_or_404(Certificate.objects.filter(holder=user).select_related("scheme"), pk)
+    return get_or_404(
+        Certificate.objects.filter(holder=user).select_related("scheme", "superseded_by"), pk
+    )
 
 
 def get_certificate_for_download(user: User, pk) -> Certificate:
@@ -288,7 +291,13 @@ def get_certificate_for_assessor(user: User, pk) -> Certificate:
     if not user_is_assessor(user):
         raise Http404
     return get_or_404(
-        Certificate.objects.select_related("holder__organisation", "scheme", "application__review"),
+        Certificate.objects.select_related(
+            "holder__organisation",
+            "scheme",
+            "application__review",
+            "renewal__application__review",
+            "superseded_by",
+        ),
         pk,
     )
 
@@ -393,3 +402,38 @@ def get_cpd_entry_for_reading(user: User, pk) -> CpdEntry:
     if not user_may_read_cpd(user, entry):
         raise Http404
     return entry
+
+
+# Renewal ----------------------------------------------------------------------------------
+
+
+def get_renewal_for_holder(user: User, pk) -> RenewalApplication:
+    if not user.is_authenticated:
+        raise Http404
+    renewals = RenewalApplication.objects.filter(holder=user).select_related(
+        "certificate__scheme", "scheme", "new_certificate"
+    )
+    return get_or_404(renewals, pk)
+
+
+def get_renewal_for_assessor(user: User, pk) -> RenewalApplication:
+    """Assessors read every renewal (each was submitted when it was made); a supervisor of the
+    holder reads it but may not decide."""
+    if not user_is_assessor(user):
+        raise Http404
+    renewals = RenewalApplication.objects.select_related(
+        "holder__organisation", "certificate__scheme", "scheme", "new_certificate"
+    )
+    return get_or_404(renewals, pk)
+
+
+def get_cpd_entry_for_renewal_assessor(user: User, pk) -> CpdEntry:
+    """An assessor may download the evidence of a CPD entry that a renewal rests on: one dated
+    within the validity of a certificate its holder applied to renew. Other entries stay the
+    holder's own."""
+    if not user_is_assessor(user):
+        raise Http404
+    renewed = RenewalApplication.objects.filter(
+        holder=OuterRef("person"), certificate__issued_at__lte=OuterRef("date")
+    )
+    return get_or_404(CpdEntry.objects.filter(Exists(renewed)), pk)

@@ -24,6 +24,8 @@ from .models import (
     Certificate,
     CertificateEvent,
     Decision,
+    RenewalApplication,
+    RenewalDecision,
     ReviewStage,
     SignOff,
     SupervisedReview,
@@ -57,6 +59,9 @@ class AccreditationEvent(StrEnum):
     # Appeals
     APPEAL_LODGED = "appeal_lodged"
     APPEAL_DECIDED = "appeal_decided"
+    # Renewal
+    RENEWAL_SUBMITTED = "renewal_submitted"
+    RENEWAL_DECIDED = "renewal_decided"
 
 
 # Links ----------------------------------------------------------------------------------------
@@ -78,6 +83,10 @@ def target_path(target: Model) -> str:
         return reverse("accreditation:application")
     if isinstance(target, AppealDecision):
         return appellant_path(target.appeal)
+    if isinstance(target, RenewalApplication):
+        return reverse("accreditation:renewal_status", args=[target.pk])
+    if isinstance(target, RenewalDecision):
+        return reverse("accreditation:renewal_status", args=[target.renewal_id])
     return ""
 
 
@@ -96,6 +105,15 @@ def assessor_path(target: Model) -> str:
     # Assessors read the portfolio; the trainee reads their own application page.
     if isinstance(target, AccreditationApplication):
         return reverse("accreditation:assessment_portfolio", args=[target.pk])
+    if isinstance(target, RenewalApplication):
+        return reverse("accreditation:renewal_portfolio", args=[target.pk])
+    return target_path(target)
+
+
+def renewal_form_path(target: Model) -> str:
+    """An expiry warning links to the form to renew the certificate."""
+    if isinstance(target, Certificate):
+        return reverse("accreditation:renewal", args=[target.pk])
     return target_path(target)
 
 
@@ -110,6 +128,8 @@ CERTIFICATE_EVENTS = CertificateEvent.objects.select_related("certificate")
 RECOMMENDATIONS = SupervisorRecommendation.objects.all()
 APPEALS = Appeal.objects.all()
 APPEAL_DECISIONS = AppealDecision.objects.select_related("appeal")
+RENEWALS = RenewalApplication.objects.select_related("holder")
+RENEWAL_DECISIONS = RenewalDecision.objects.all()
 
 
 # Email bodies ---------------------------------------------------------------------------------
@@ -291,7 +311,7 @@ NOTIFICATION_EVENTS = (
         label="A warning before your certificate expires",
         optional=False,
         why_always_sent="You need to know before your accreditation lapses.",
-        link=target_path,
+        link=renewal_form_path,
         page="accreditation:my_certificates",
         targets=(CERTIFICATES,),
         template_dir=TEMPLATE_DIR,
@@ -367,6 +387,24 @@ NOTIFICATION_EVENTS += (
         why_always_sent="Decisions on your appeal are always sent.",
         link=target_path,
         targets=(APPEAL_DECISIONS,),
+        template_dir=TEMPLATE_DIR,
+    ),
+    # Renewal
+    EventType(
+        key=AccreditationEvent.RENEWAL_SUBMITTED,
+        label="A holder applies to renew their accreditation",
+        optional=True,
+        link=assessor_path,
+        targets=(RENEWALS,),
+        template_dir=TEMPLATE_DIR,
+    ),
+    EventType(
+        key=AccreditationEvent.RENEWAL_DECIDED,
+        label="A decision on your renewal",
+        optional=False,
+        why_always_sent="Decisions on your accreditation are always sent.",
+        link=target_path,
+        targets=(RENEWAL_DECISIONS,),
         template_dir=TEMPLATE_DIR,
     ),
 )

@@ -8,6 +8,7 @@ from .models import (
     Certificate,
     Conversation,
     Evidence,
+    RenewalApplication,
     SignOff,
     SupervisedReview,
     SupervisionSession,
@@ -281,4 +282,48 @@ def cpd_entry_record(entry) -> dict:
         "hours": str(entry.hours),
         "reflection": entry.reflection,
         "evidence": cpd_evidence_path(entry) if entry.evidence else None,
+    }
+
+
+# Renewal, expiry and supersession -----------------------------------------------------------
+
+
+def renewal_record(renewal: RenewalApplication) -> dict:
+    return {
+        "certificate": renewal.certificate.number,
+        "scheme": renewal.scheme.name,
+        "status": renewal.get_status_display(),
+        "practice_statement": renewal.practice_statement,
+        "declaration": renewal.declaration,
+        "cpd_hours": renewal.cpd_hours,
+        "cpd_entries": renewal.cpd_entries,
+        "submitted_at": renewal.submitted_at,
+        "reviews": [
+            {
+                "title": review.title,
+                "role": review.get_role_display(),
+                "completed_on": review.completed_on,
+                "published_report_url": review.published_report_url,
+                "on_the_platform": review.review_id is not None,
+            }
+            for review in renewal.reviews.all()
+        ],
+        "decisions": [
+            {
+                "outcome": decision.get_outcome_display(),
+                "reasons": decision.reasons,
+                "required_actions": decision.required_actions,
+                "assessor": _name(decision.assessor),
+                "at": decision.created_at,
+                "judgements": [
+                    {
+                        "criterion": judgement.criterion_title,
+                        "met": judgement.met,
+                        "comment": judgement.comment,
+                    }
+                    for judgement in decision.judgements.all()
+                ],
+            }
+            for decision in renewal.decisions.all()
+        ],
     }

@@ -59,6 +59,7 @@ from .export_records import (
     evidence_path,
     judgement_records,
     recommendation_record,
+    renewal_record,
     review_record,
     session_record,
     sign_off_record,
@@ -83,6 +84,9 @@ from .models import (
     IssueForBoard,
     KeyPracticeEpisode,
     RegisterProfile,
+    RenewalApplication,
+    RenewalDecision,
+    RenewalReview,
     ReviewMeeting,
     ReviewStage,
     ReviewTeamMember,
@@ -187,6 +191,34 @@ def user_data(user) -> dict:
         **_recommendation_data(user),
         "certificates": [certificate_record(certificate) for certificate in certificates],
         **_register_data(user),
+        # Renewal, expiry and supersession
+        "renewals": [
+            renewal_record(renewal)
+            for renewal in RenewalApplication.objects.filter(holder=user)
+            .select_related("certificate", "scheme")
+            .prefetch_related(
+                "reviews",
+                Prefetch(
+                    "decisions",
+                    queryset=RenewalDecision.objects.select_related("assessor").prefetch_related(
+                        "judgements"
+                    ),
+                ),
+            )
+            .order_by("created_at", "pk")
+        ],
+        "renewal_decisions_made": [
+            {
+                "renewal_id": decision.renewal_id,
+                "outcome": decision.get_outcome_display(),
+                "reasons": decision.reasons,
+                "required_actions": decision.required_actions,
+                "at": decision.created_at,
+            }
+            for decision in RenewalDecision.objects.filter(assessor=user).order_by(
+                "created_at", "pk"
+            )
+        ],
     }
 
 
@@ -412,6 +444,17 @@ def erase_user(user) -> None:
 
     redactor.redact_rows(
         CertificateEvent.objects.filter(Q(certificate__holder=user) | Q(by=user)), ["reason"]
+    )
+    # Renewal, expiry and supersession: the holder's statement goes; the reviews they named and
+    # the decisions (with their judgements) stay as records, redacted of the person's name.
+    RenewalApplication.objects.filter(holder=user).update(practice_statement="")
+    redactor.redact_rows(RenewalReview.objects.filter(renewal__holder=user), ["title"])
+    redactor.redact_rows(
+        CriterionJudgement.objects.filter(renewal_decision__renewal__holder=user), ["comment"]
+    )
+    redactor.redact_rows(
+        RenewalDecision.objects.filter(Q(renewal__holder=user) | Q(assessor=user)),
+        ["reasons", "required_actions"],
     )
     # Locked (in number order, as a bulk job locks them to attach its ZIP), so a PDF a worker is
     # attaching right now is either seen here or refused there, and a ZIP being attached is

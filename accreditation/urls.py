@@ -14,6 +14,7 @@ from .views import (
     evidence,
     recommendations,
     register,
+    renewal,
     report,
     reviews,
     supervision,
@@ -238,4 +239,15 @@ urlpatterns = [
     path("cpd/<id:pk>/edit/", cpd.cpd_edit, name="cpd_edit"),
     path("cpd/<id:pk>/remove/", cpd.cpd_remove, name="cpd_remove"),
     path("cpd/<id:pk>/evidence/", cpd.cpd_evidence, name="cpd_evidence"),
+    # Renewal, expiry and supersession
+    path("certificates/<id:pk>/renew/", renewal.renewal, name="renewal"),
+    path("renewals/<id:pk>/", renewal.renewal_status, name="renewal_status"),
+    path("renewals/<id:pk>/withdraw/", renewal.renewal_withdraw, name="renewal_withdraw"),
+    path("assessment/renewals/<id:pk>/", renewal.renewal_portfolio, name="renewal_portfolio"),
+    path("assessment/renewals/<id:pk>/decide/", renewal.renewal_decide, name="renewal_decide"),
+    path(
+        "assessment/renewal-cpd/<id:pk>/evidence/",
+        renewal.renewal_cpd_evidence,
+        name="renewal_cpd_evidence",
+    ),
 ]

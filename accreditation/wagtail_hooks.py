@@ -168,3 +168,24 @@ def register_appeal_and_cpd_log_actions(actions):
         ("accreditation.cpd.remove", "CPD: remove entry", "CPD entry removed"),
     ):
         actions.register_action(action, label, message)
+
+
+# Renewal, expiry and supersession -----------------------------------------------------------
+
+
+@hooks.register("register_log_actions")
+def register_renewal_log_actions(actions):
+    for action, label, message in (
+        ("accreditation.renewal.submit", "Renewal: submit", "Renewal submitted"),
+        ("accreditation.renewal.resubmit", "Renewal: resubmit", "Renewal resubmitted"),
+        ("accreditation.renewal.approve", "Renewal: approve", "Renewal approved"),
+        ("accreditation.renewal.refer", "Renewal: refer back", "Renewal referred"),
+        ("accreditation.renewal.decline", "Renewal: decline", "Renewal declined"),
+        ("accreditation.renewal.withdraw", "Renewal: withdraw", "Renewal withdrawn"),
+        (
+            "accreditation.certificate.supersede",
+            "Certificate: superseded",
+            "Certificate superseded on renewal",
+        ),
+    ):
+        actions.register_action(action, label, message)

@@ -30,6 +30,7 @@ from .accreditation.factories import (
     stage,
     upload,
 )
+from .accreditation.outcome_rows_renewal import add_renewal_world
 from .courses.factories import InvitationFactory, TrainingDayFactory
 
 TESS_REFLECTION = "Tess wrote this privately."
@@ -109,6 +110,8 @@ def build_accreditation_world(*, tess, pat, uma, sam, ali, ada, review, capture_
         "certificate": certificate.pk,
         "code": certificate.verification_code,
         "certificate_number": certificate.number,
+        # Renewal, expiry and supersession
+        **add_renewal_world(certificate),
         "scheme": review.scheme_id,
         "category": categories()[0].pk,
         "finding_category": finding_categories()[0].pk,

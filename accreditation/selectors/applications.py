@@ -160,7 +160,9 @@ def application_portfolio(*, application: AccreditationApplication) -> Portfolio
         .select_related("session__supervisor")
         .order_by("session__date", "session__pk")
     )
-    certificate = Certificate.objects.filter(application=application).first()
+    certificate = (
+        Certificate.objects.filter(application=application).select_related("superseded_by").first()
+    )
     return Portfolio(
         application=application,
         review=review,

@@ -28,6 +28,7 @@ class PublicStatus(models.TextChoices):
     SUSPENDED = "suspended", "Suspended"
     REVOKED = "revoked", "Revoked"
     PENDING = "pending", "Not yet issued"
+    SUPERSEDED = "superseded", "Superseded"
 
     @property
     def tag_colour(self) -> str:
@@ -41,7 +42,17 @@ _TAG_COLOURS = {
     PublicStatus.SUSPENDED: "yellow",
     PublicStatus.REVOKED: "red",
     PublicStatus.PENDING: "blue",
+    PublicStatus.SUPERSEDED: "grey",
 }
+
+
+def _superseded_by(certificate: Certificate) -> Certificate | None:
+    """The certificate that replaced this one on renewal (read from memory when the queryset
+    selected it, as every page's does)."""
+    try:
+        return certificate.superseded_by
+    except Certificate.DoesNotExist:
+        return None
 
 
 def certificate_public_status(
@@ -54,6 +65,8 @@ def certificate_public_status(
         return PublicStatus.SUSPENDED
     if certificate.status == Certificate.Status.PENDING:
         return PublicStatus.PENDING
+    if _superseded_by(certificate) is not None:
+        return PublicStatus.SUPERSEDED
     if certificate.valid_until < today:
         return PublicStatus.EXPIRED
     return PublicStatus.VALID
@@ -68,6 +81,10 @@ class CertificateStanding:
     valid_until: date
     changed_at: datetime | None = None
     reason: str = ""
+    # Superseded by a renewal: the new certificate's number and verification code, and when.
+    superseded_by_number: str = ""
+    superseded_by_code: str = ""
+    superseded_on: date | None = None
 
     @property
     def label(self) -> str:
@@ -90,10 +107,14 @@ class CertificateStanding:
         return self.status == PublicStatus.REVOKED
 
     @property
+    def is_superseded(self) -> bool:
+        return self.status == PublicStatus.SUPERSEDED
+
+    @property
     def holder_may_download(self) -> bool:
         """A suspended or revoked certificate's PDF would still read as a valid award to anyone
         shown it, so its holder cannot download it; an expired one prints its own end date."""
-        return self.status in (PublicStatus.VALID, PublicStatus.EXPIRED)
+        return self.status in (PublicStatus.VALID, PublicStatus.EXPIRED, PublicStatus.SUPERSEDED)
 
 
 def certificate_events_prefetch() -> Prefetch:
@@ -108,6 +129,15 @@ def certificate_standing(
     today: date | None = None,
 ) -> CertificateStanding:
     status = certificate_public_status(certificate=certificate, today=today)
+    if status == PublicStatus.SUPERSEDED:
+        new = _superseded_by(certificate)
+        return CertificateStanding(
+            status=status,
+            valid_until=certificate.valid_until,
+            superseded_by_number=new.number,
+            superseded_by_code=new.verification_code,
+            superseded_on=new.issued_at,
+        )
     if status not in (PublicStatus.SUSPENDED, PublicStatus.REVOKED):
         return CertificateStanding(status=status, valid_until=certificate.valid_until)
     # The latest event that put the certificate into its current status. Pass the events when the
@@ -141,15 +171,32 @@ class Verification:
     # The holder's personal data was erased at their request: the certificate still verifies,
     # without a name.
     holder_name_withdrawn: bool = False
+    # Renewal: when the holder was first accredited (shown when it differs from the issue date),
+    # and for a superseded certificate, the one that replaced it.
+    awarded_at: date | None = None
+    superseded_on: date | None = None
+    superseded_by_number: str = ""
+    superseded_by_code: str = ""
 
     @property
     def status_label(self) -> str:
         return PublicStatus(self.status).label
 
     @property
+    def accredited_since(self) -> date | None:
+        if self.awarded_at and self.awarded_at != self.issued_at:
+            return self.awarded_at
+        return None
+
+    @property
     def standing(self) -> CertificateStanding:
         return CertificateStanding(
-            status=self.status, valid_until=self.valid_until, changed_at=self.changed_at
+            status=self.status,
+            valid_until=self.valid_until,
+            changed_at=self.changed_at,
+            superseded_by_number=self.superseded_by_number,
+            superseded_by_code=self.superseded_by_code,
+            superseded_on=self.superseded_on,
         )
 
 
@@ -166,15 +213,23 @@ def _verification(certificate: Certificate) -> Verification:
         status=standing.status,
         changed_at=standing.changed_at,
         as_of=timezone.now(),
+        awarded_at=certificate.awarded_at,
+        superseded_on=standing.superseded_on,
+        superseded_by_number=standing.superseded_by_number,
+        superseded_by_code=standing.superseded_by_code,
     )
 
 
 def _public_queryset() -> QuerySet[Certificate]:
-    return Certificate.objects.select_related("holder", "scheme").only(
+    return Certificate.objects.select_related("holder", "scheme", "superseded_by").only(
         "number",
         "status",
+        "awarded_at",
         "issued_at",
         "valid_until",
+        "superseded_by__number",
+        "superseded_by__verification_code",
+        "superseded_by__issued_at",
         "holder__full_name",
         "holder__email",
         "holder__erased_at",
@@ -218,11 +273,13 @@ def certificates_for_holder(*, user: User) -> list[Certificate]:
         return []
     return list(
         Certificate.objects.filter(holder=user)
-        .select_related("scheme")
+        .select_related("scheme", "superseded_by")
         .prefetch_related(certificate_events_prefetch())
         .order_by("-issued_at", "-pk")
     )
 
 
 def certificates_for_assessor() -> QuerySet[Certificate]:
-    return Certificate.objects.select_related("holder", "scheme").order_by("-issued_at", "-pk")
+    return Certificate.objects.select_related("holder", "scheme", "superseded_by").order_by(
+        "-issued_at", "-pk"
+    )

@@ -127,10 +127,11 @@ def _current_review_supervisors(trainee_ids: set[int]) -> dict[int, int]:
 def certificates_expiring(*, today: date, within_days: int) -> QuerySet[Certificate]:
     """Issued certificates, not superseded by a renewal, whose validity ends within the given
     number of days (and has not ended yet). Suspended and revoked ones are left out: their
-    holders cannot renew them as they stand."""
+    holders cannot renew them as they stand; so are those whose holder has a renewal open."""
     return (
         Certificate.objects.valid(on=today)
         .filter(valid_until__lte=today + timedelta(days=within_days), superseded_by__isnull=True)
+        .exclude(renewals__status__in=("submitted", "referred"))
         .select_related("holder")
         .order_by("valid_until", "pk")
     )

@@ -12,6 +12,7 @@ import secrets
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from wagtail.log_actions import log
@@ -29,6 +30,7 @@ from ..models import (
     Certificate,
     CertificateEvent,
     CertificateNumberSequence,
+    RenewalApplication,
 )
 from ..selectors.applications import assessor_supervises_trainee
 from ..selectors.certificates import PublicStatus, certificate_public_status
@@ -103,6 +105,67 @@ def certificate_issue(*, application: AccreditationApplication, by: User) -> Cer
     return certificate
 
 
+@transaction.atomic
+def certificate_issue_renewal(*, renewal: RenewalApplication, by: User) -> Certificate:
+    """The certificate a renewal earns: a new number and verification code, superseding the one
+    renewed. The accreditation dates from the first award; the new validity runs on from the old
+    end date if renewed before it, otherwise from today. The old certificate keeps its status and
+    is marked superseded by the new one."""
+    if renewal.status != RenewalApplication.Status.APPROVED:
+        raise TransitionError("A certificate is issued only for an approved renewal.")
+    old = Certificate.objects.select_for_update(of=("self",)).get(pk=renewal.certificate_id)
+    if Certificate.objects.filter(Q(renewal=renewal) | Q(supersedes=old)).exists():
+        raise TransitionError("This certificate has already been renewed.")
+    if User.objects.filter(pk=renewal.holder_id, erased_at__isnull=False).exists():
+        raise TransitionError(
+            "No certificate is issued for this renewal: the holder's personal data was erased, "
+            "and a certificate would print their name."
+        )
+    today = timezone.localdate()
+    years = renewal.scheme.validity_years
+    valid_until = add_years(old.valid_until if today <= old.valid_until else today, years)
+    certificate = Certificate.objects.create(
+        renewal=renewal,
+        holder_id=renewal.holder_id,
+        scheme_id=renewal.scheme_id,
+        number=certificate_next_number(year=today.year),
+        verification_code=new_verification_code(),
+        status=Status.ISSUED,
+        awarded_at=old.awarded_at,
+        issued_at=today,
+        valid_until=valid_until,
+        listed_on_register=old.listed_on_register,
+        supersedes=old,
+    )
+    CertificateEvent.objects.create(
+        certificate=certificate, by=by, from_status="", to_status=Status.ISSUED, reason="Renewed"
+    )
+    # The register lists the holder by their current certificate: the choice moves to it.
+    if old.listed_on_register:
+        old.listed_on_register = False
+        old.save(update_fields=["listed_on_register"])
+    log(
+        instance=certificate,
+        action="accreditation.certificate.issue",
+        user=by,
+        data={"from": "", "to": Status.ISSUED, "reason": "Renewal approved"},
+    )
+    log(
+        instance=old,
+        action="accreditation.certificate.supersede",
+        user=by,
+        data={"superseded_by": certificate.number},
+    )
+    transaction.on_commit(lambda: certificate_enqueue_render(certificate_id=certificate.pk))
+    notify(
+        recipient=certificate.holder,
+        event=AccreditationEvent.CERTIFICATE_ISSUED,
+        actor=by,
+        target=certificate,
+    )
+    return certificate
+
+
 def certificate_enqueue_render(*, certificate_id: int) -> bool:
     """Ask a worker to render the PDF. A broker that cannot be reached is logged, not raised: the
     award is already committed, and the sweeper finds the certificate without a PDF and enqueues
@@ -136,12 +199,12 @@ def _change_status(
         raise TransitionError("Give a reason.")
     certificate = (
         Certificate.objects.select_for_update(of=("self",))
-        .select_related("application__review")
+        .select_related("application__review", "renewal__application__review")
         .get(pk=certificate.pk)
     )
     if certificate.holder_id == by.pk:
         raise TransitionError("You cannot change the status of your own certificate.")
-    if assessor_supervises_trainee(assessor=by, application=certificate.application):
+    if assessor_supervises_trainee(assessor=by, application=certificate.origin_application):
         raise TransitionError(
             "You supervise this holder, so another assessor must change their certificate's status."
         )

@@ -126,7 +126,9 @@ def _criteria(readiness: Readiness) -> list[AssessmentCriterion]:
 def _certificate(application) -> dict:
     if application is None or application.status != Status.APPROVED:
         return {"certificate": None, "standing": None}
-    certificate = Certificate.objects.filter(application=application).first()
+    certificate = (
+        Certificate.objects.filter(application=application).select_related("superseded_by").first()
+    )
     return {
         "certificate": certificate,
         "standing": certificate_standing(certificate=certificate) if certificate else None,

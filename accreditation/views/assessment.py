@@ -15,6 +15,7 @@ from ..award_forms import CertificateStatusForm, DecisionForm
 from ..exceptions import TransitionError
 from ..models import AccreditationApplication, AssessmentCriterion, Certificate, Decision
 from ..selectors import applications as selectors
+from ..selectors import renewal as renewal_selectors
 from ..selectors.certificates import (
     certificate_public_status,
     certificate_standing,
@@ -40,6 +41,8 @@ def assessment_queue(request: HttpRequest) -> HttpResponse:
         {
             "queue": list(selectors.assessment_queue(assessor=request.user)),
             "decisions": selectors.recent_decisions(),
+            "renewals": renewal_selectors.renewal_queue(assessor=request.user),
+            "renewal_decisions": renewal_selectors.recent_renewal_decisions(),
         },
     )
 
@@ -155,7 +158,7 @@ _CHANGE = {
 def certificate_manage(request: HttpRequest, pk: int) -> HttpResponse:
     certificate = access.get_certificate_for_assessor(request.user, pk)
     supervises = selectors.assessor_supervises_trainee(
-        assessor=request.user, application=certificate.application
+        assessor=request.user, application=certificate.origin_application
     )
     allowed = [] if supervises else _allowed_actions(certificate)
     form = CertificateStatusForm(

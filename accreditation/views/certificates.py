@@ -11,6 +11,7 @@ from .. import access
 from ..exceptions import TransitionError
 from ..selectors.appeals import revocation_appeal_opening
 from ..selectors.certificates import certificate_standing, certificates_for_holder
+from ..selectors.renewal import certificate_renewable, renewal_window, renewals_open_for
 from ..services.certificates import certificate_set_listing
 from ..services.pdf import verification_url
 
@@ -19,8 +20,11 @@ from ..services.pdf import verification_url
 @require_GET
 def my_certificates(request: HttpRequest) -> HttpResponse:
     rows = []
-    for certificate in certificates_for_holder(user=request.user):
+    certificates = certificates_for_holder(user=request.user)
+    open_renewals = renewals_open_for(certificates=certificates)
+    for certificate in certificates:
         standing = certificate_standing(certificate=certificate)
+        renewable = certificate_renewable(certificate)
         rows.append(
             {
                 "certificate": certificate,
@@ -28,6 +32,8 @@ def my_certificates(request: HttpRequest) -> HttpResponse:
                 "status": standing.status,
                 "verification_url": verification_url(certificate),
                 "appeal_opening": revocation_appeal_opening(certificate=certificate),
+                "window": renewal_window(certificate=certificate) if renewable else None,
+                "open_renewal": open_renewals.get(certificate.pk),
             }
         )
     return render(request, "accreditation/certificates/my_certificates.html", {"rows": rows})

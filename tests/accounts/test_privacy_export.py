@@ -31,7 +31,9 @@ EXPORT_URL = "/accounts/profile/data/"
 # Three more: the judgements against the criteria with the decisions, and the supervisor's
 # recommendations received and made. Four read appeals, appeal decisions made, CPD entries and
 # their evidence files; two the register profile and the messages sent through the register.
-EXPORT_QUERIES = 56
+# Two read the person's renewals and the renewal decisions they made (their reviews, decisions
+# and judgements are read only when there is a renewal).
+EXPORT_QUERIES = 58
 
 
 @pytest.fixture

@@ -185,6 +185,16 @@ TABLE = [
     ("accreditation:my_certificates", None, "GET", None, ANY_SIGNED_IN),
     ("accreditation:certificate_pdf", "certificate", "GET", None, only("tess", "ali")),
     ("accreditation:certificate_register", "certificate", "POST", {}, only("tess")),
+    # Renewal, expiry and supersession: the holder's form and renewal page (Tess's certificate
+    # is new, so the form explains when renewal opens; a POST is refused on the form), the
+    # assessor's renewal portfolio and decision, and the CPD evidence a renewal rests on.
+    ("accreditation:renewal", "certificate", "GET", None, only("tess")),
+    ("accreditation:renewal", "certificate", "POST", {}, only("tess")),
+    ("accreditation:renewal_status", "renewal", "GET", None, only("tess")),
+    ("accreditation:renewal_withdraw", "renewal", "POST", {}, only("tess")),
+    ("accreditation:renewal_portfolio", "renewal", "GET", None, only("ali")),
+    ("accreditation:renewal_decide", "renewal", "POST", {}, only("ali")),
+    ("accreditation:renewal_cpd_evidence", "cpd_entry", "GET", None, only("ali")),
     # Programme dashboard
     ("accreditation:dashboard", None, "GET", None, only("ada")),
     ("accreditation:dashboard_csv", None, "GET", None, only("ada")),

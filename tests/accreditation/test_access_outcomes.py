@@ -69,6 +69,7 @@ from .factories import (
 from .lifecycle_builders import add_appeal_and_cpd
 from .outcome_rows import REVIEW_ROWS, AdminForm
 from .outcome_rows_admin import ADMIN_ROWS
+from .outcome_rows_renewal import RENEWAL_READ_ONLY, RENEWAL_ROWS, add_renewal_world
 
 pytestmark = pytest.mark.django_db
 
@@ -140,12 +141,14 @@ def world(tess, pat, uma, sam, ali, ada, review, other_review):
             "bulk": bulk.pk,
             **conduct_ids,
             **add_appeal_and_cpd(tess=tess),
+            # Renewal, expiry and supersession
+            **add_renewal_world(certificate),
         },
     )
 
 
 # The rows live in outcome_rows.py and outcome_rows_admin.py.
-OUTCOMES = [*REVIEW_ROWS, *ADMIN_ROWS]
+OUTCOMES = [*REVIEW_ROWS, *ADMIN_ROWS, *RENEWAL_ROWS]
 
 
 # Every other accreditation URL, with the object it takes: pages, files and lookups that change
@@ -199,6 +202,8 @@ READ_ONLY = {
     "bulk_issues:detail": "bulk",
     "bulk_issues:status": "bulk",
     "bulk_issues:download": "bulk",
+    # Renewal, expiry and supersession
+    **RENEWAL_READ_ONLY,
 }
 
 

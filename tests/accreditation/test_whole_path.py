@@ -1,7 +1,8 @@
 """The whole path to accreditation, through the services and pages real users drive: modules,
 five stages signed off (one sent back and resubmitted), supervision, the application referred
 back and resubmitted, approval, the certificate PDF, the review's draft report in Word and as a
-PDF, verification, and revocation."""
+PDF, verification, expiry, renewal with a new certificate superseding the old, both
+verification pages, and revocation."""
 
 import io
 from datetime import timedelta
@@ -17,7 +18,11 @@ from pypdf import PdfReader
 
 from accreditation.models import (
     AccreditationApplication,
+    AssessmentCriterion,
     Certificate,
+    CpdActivityType,
+    CpdEntry,
+    RenewalApplication,
     ReviewStage,
     SignOff,
     SupervisionSession,
@@ -39,7 +44,7 @@ from .award_builders import STATEMENT, criteria_form
 from .factories import SupervisedReviewFactory, add_register_entries
 
 
-def test_it_walks_the_whole_path_to_a_revoked_certificate(
+def test_it_walks_the_whole_path_to_a_renewed_then_revoked_certificate(
     client,
     tess,
     pat,
@@ -226,13 +231,88 @@ def test_it_walks_the_whole_path_to_a_revoked_certificate(
         assert "Finding 1: Meetings exclude health" in text
         assert "How does the partnership make sure GPs are invited?" in text
 
-    # Ali revokes it; verification says so at once.
+    # Three years on, the certificate has expired: verification says so, and Tess, in the
+    # renewal grace period, is told how long she has to renew.
+    expired_on = timezone.localdate() - timedelta(days=5)
+    first_issued = expired_on.replace(year=expired_on.year - certificate.scheme.validity_years)
+    Certificate.objects.filter(pk=certificate.pk).update(
+        awarded_at=first_issued, issued_at=first_issued, valid_until=expired_on
+    )
+    assert "This certificate has expired" in client.get(verify).content.decode()
+    client.force_login(tess)
+    html = client.get(reverse("accreditation:my_certificates")).content.decode()
+    assert "in its renewal grace period until" in html
+    renew = reverse("accreditation:renewal", args=[certificate.pk])
+    assert f'href="{renew}"' in html
+
+    # She has logged her CPD and led a review outside the platform; she renews.
+    for number in range(3):
+        CpdEntry.objects.create(
+            person=tess,
+            date=timezone.localdate() - timedelta(days=30 + number),
+            activity_type=CpdActivityType.objects.order_by("pk").first(),
+            title=f"Practice workshop {number + 1}",
+            hours=10,
+        )
+    response = client.post(
+        renew,
+        {
+            "practice_statement": "I led the review of Family N and co-facilitated two more.",
+            "outside_title": "Family N",
+            "outside_role": "led",
+            "outside_completed_on": (timezone.localdate() - timedelta(days=200)).isoformat(),
+            "outside_url": "https://example.org/reports/family-n",
+            "declaration": "on",
+        },
+    )
+    assert response.status_code == 302
+    renewal = RenewalApplication.objects.get(certificate=certificate)
+    assert (renewal.status, renewal.cpd_hours) == ("submitted", 30)
+
+    # Ali approves it, judging every renewal criterion met; a new certificate supersedes the old.
+    client.force_login(ali)
+    assert (
+        "Family N"
+        in client.get(
+            reverse("accreditation:renewal_portfolio", args=[renewal.pk])
+        ).content.decode()
+    )
+    criteria = AssessmentCriterion.objects.filter(
+        scheme=certificate.scheme, purpose=AssessmentCriterion.Purpose.RENEWAL
+    )
+    judged = {f"criterion_{c.pk}": "met" for c in criteria}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("accreditation:renewal_decide", args=[renewal.pk]),
+            {"outcome": "approved", "reasons": "Active, reflective practice.", **judged},
+        )
+    assert response.status_code == 302
+    renewed = Certificate.objects.get(supersedes=certificate)
+    certificate.refresh_from_db()
+    assert renewed.pdf_sha256 and renewed.number != certificate.number
+    assert renewed.awarded_at == certificate.awarded_at
+    assert renewed.valid_until == timezone.localdate().replace(
+        year=timezone.localdate().year + certificate.scheme.validity_years
+    )
+    assert certificate.status == "issued"
+
+    # The old certificate's page says it was superseded and links to the new one's, which is
+    # valid and says since when Tess has been accredited.
+    client.logout()
+    new_verify = reverse("certificate_verify_code", args=[renewed.verification_code])
+    html = client.get(verify).content.decode()
+    assert "This certificate has been superseded" in html and new_verify in html
+    html = client.get(new_verify).content.decode()
+    assert "This certificate is valid" in html and "Accredited since" in html
+
+    # Ali revokes the current certificate; verification says so at once.
     client.force_login(ali)
     client.post(
-        reverse("accreditation:certificate_manage", args=[certificate.pk]),
+        reverse("accreditation:certificate_manage", args=[renewed.pk]),
         {"action": "revoke", "reason": "Conduct finding"},
     )
     client.logout()
-    html = client.get(verify).content.decode()
+    html = client.get(new_verify).content.decode()
     assert "This certificate has been revoked" in html
-    assert list(certificate.events.values_list("to_status", flat=True)) == ["issued", "revoked"]
+    assert list(renewed.events.values_list("to_status", flat=True)) == ["issued", "revoked"]
+    assert list(certificate.events.values_list("to_status", flat=True)) == ["issued"]
