@@ -20,9 +20,9 @@ from accreditation.models import (
 from accreditation.selectors.certificates import (
     PublicStatus,
     certificate_public_status,
-    register_entries,
     verify_by_code,
 )
+from accreditation.selectors.register import register_entries
 from accreditation.services import renewal as services
 from accreditation.services.renewal import ReviewClaim
 from courses.models import Enrolment
