@@ -157,7 +157,9 @@ def contact_certificate(*, number: str) -> Certificate | None:
     messages needs, in one query."""
     return (
         Certificate.objects.filter(number=(number or "").strip().upper())
-        .select_related("holder__organisation", "holder__register_profile", "scheme")
+        .select_related(
+            "holder__organisation", "holder__register_profile", "scheme", "superseded_by"
+        )
         .annotate(is_superseded=Exists(Certificate.objects.filter(supersedes=OuterRef("pk"))))
         .first()
     )

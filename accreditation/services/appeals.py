@@ -235,7 +235,7 @@ def _reinstate(appeal: Appeal, assessor: User, reasons: str) -> None:
     old = certificate.status
     certificate.status = Certificate.Status.ISSUED
     certificate.save(update_fields=["status"])
-    reason = f"Appeal upheld: the revocation was overturned. {reasons}"
+    reason = f"Revocation overturned on appeal. {reasons}"
     CertificateEvent.objects.create(
         certificate=certificate,
         by=assessor,

@@ -24,10 +24,12 @@ from ..events import AccreditationEvent
 from ..exceptions import TransitionError
 from ..models import (
     AccreditationApplication,
+    Appeal,
     AssessmentCriterion,
     Certificate,
     Decision,
     SupervisedReview,
+    SupervisorRecommendation,
 )
 from ..selectors.applications import assessor_supervises_trainee
 from ..selectors.readiness import accreditation_readiness
@@ -221,6 +223,25 @@ def _check_assessor(application: AccreditationApplication, assessor: User) -> No
         raise TransitionError(
             "You supervise this trainee, so another assessor must decide on their application."
         )
+    if Decision.objects.filter(
+        application=application, assessor=assessor, appeal__status=Appeal.Status.OVERTURNED
+    ).exists():
+        raise TransitionError(
+            "Your decline of this application was overturned on appeal, so another assessor "
+            "must decide on it."
+        )
+
+
+def _recommended(application: AccreditationApplication) -> bool:
+    """The supervisor's latest recommendation for this trainee on this review says ready."""
+    latest = (
+        SupervisorRecommendation.objects.filter(
+            review_id=application.review_id, trainee_id=application.trainee_id
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    return latest is not None and latest.ready
 
 
 def _decide(
@@ -251,6 +272,11 @@ def _decide(
             "A stage of this review is no longer approved (it was reopened), so the application "
             "cannot be approved until the supervisor signs that stage off again. You can refer "
             "it back instead."
+        )
+    if outcome == Decision.Outcome.APPROVED and not _recommended(application):
+        raise TransitionError(
+            "The supervisor's latest recommendation does not say this trainee is ready, so the "
+            "application cannot be approved. You can refer it back instead."
         )
     # Judged against the criteria as they are now, inside the lock; a scheme without criteria
     # decides as before.

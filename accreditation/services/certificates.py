@@ -116,6 +116,13 @@ def certificate_issue_renewal(*, renewal: RenewalApplication, by: User) -> Certi
     old = Certificate.objects.select_for_update(of=("self",)).get(pk=renewal.certificate_id)
     if Certificate.objects.filter(Q(renewal=renewal) | Q(supersedes=old)).exists():
         raise TransitionError("This certificate has already been renewed.")
+    # Re-checked inside the lock: a suspension or revocation committed a moment ago stops the
+    # renewal, so no valid certificate is issued from one that is not.
+    if old.status != Status.ISSUED:
+        raise TransitionError(
+            f"The certificate being renewed is {old.get_status_display().lower()}, so the "
+            "renewal cannot be approved."
+        )
     if User.objects.filter(pk=renewal.holder_id, erased_at__isnull=False).exists():
         raise TransitionError(
             "No certificate is issued for this renewal: the holder's personal data was erased, "
@@ -211,6 +218,11 @@ def _change_status(
     if certificate.status not in allowed_from:
         raise TransitionError(
             f"A {certificate.get_status_display().lower()} certificate cannot be {verb}."
+        )
+    if Certificate.objects.filter(supersedes=certificate).exists():
+        raise TransitionError(
+            "This certificate was superseded when its holder renewed; change the status of the "
+            "current certificate instead."
         )
     old = certificate.status
     certificate.status = to

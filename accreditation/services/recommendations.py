@@ -30,7 +30,7 @@ def recommendation_record(
     # Locked so the state checked is the state the recommendation is made on (a stage reopened
     # at the same moment waits for this, or this waits for it).
     review = (
-        SupervisedReview.objects.select_for_update()
+        SupervisedReview.objects.select_for_update(of=("self",))
         .select_related("trainee", "partner")
         .get(pk=review.pk)
     )

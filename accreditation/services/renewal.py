@@ -272,6 +272,13 @@ def renewal_apply(
         certificate=certificate, status__in=OPEN_STATUSES
     ).exists():
         raise TransitionError("You have already applied to renew this certificate.")
+    if RenewalApplication.objects.filter(
+        certificate=certificate, status=RenewalApplication.Status.DECLINED
+    ).exists():
+        raise TransitionError(
+            "Your renewal of this certificate was declined, so it cannot be renewed again. "
+            "To be accredited again, you re-accredit through a new supervised review."
+        )
     _check_window(certificate, today)
     renewal = RenewalApplication(
         holder=holder,

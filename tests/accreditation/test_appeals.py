@@ -93,6 +93,12 @@ def test_it_returns_a_declined_application_to_the_queue_when_overturned(
         action="accreditation.application.appeal_overturned", object_id=str(application.pk)
     ).exists()
 
+    # The assessor whose decline was overturned does not decide on it again.
+    with pytest.raises(TransitionError, match="overturned on appeal"):
+        decline(application, ali)
+    application.refresh_from_db()
+    assert application.status == Status.SUBMITTED
+
     # And it can then be approved, by an assessor who may decide on it.
     certificate = approve(application, bea)
     assert certificate.status == Certificate.Status.ISSUED
@@ -226,7 +232,7 @@ def test_it_reinstates_a_revoked_certificate_when_overturned(client, tess, bea, 
     assert revoked.status == Certificate.Status.ISSUED
     last = CertificateEvent.objects.filter(certificate=revoked).order_by("-pk").first()
     assert (last.from_status, last.to_status, last.by) == ("revoked", "issued", bea)
-    assert last.reason.startswith("Appeal upheld:")
+    assert last.reason.startswith("Revocation overturned on appeal.")
     page = client.get(reverse("certificate_verify_code", args=[revoked.verification_code]))
     assert "Valid" in page.content.decode()
 

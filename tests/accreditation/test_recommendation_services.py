@@ -12,7 +12,7 @@ from accreditation.selectors.readiness import Requirement, accreditation_readine
 from accreditation.services.recommendations import recommendation_record
 from notifications.models import Notification
 
-from .award_builders import approve_all_stages, make_ready, recommend
+from .award_builders import approve, approve_all_stages, make_ready, recommend, submit
 from .factories import stage
 
 pytestmark = pytest.mark.django_db
@@ -132,3 +132,15 @@ def test_it_counts_only_this_trainees_recommendation(review, tess, pat, sam):
     recommend(pat, review, ready=True)
 
     assert not _item(tess).met
+
+
+def test_it_refuses_approval_when_the_latest_recommendation_is_not_yet(review, tess, sam, ali):
+    make_ready(tess, review)
+    application = submit(tess)
+    # The supervisor changes their mind after the trainee applied.
+    _record(review, tess, sam, ready=False, statement="Not yet: the findings need evidence.")
+    with pytest.raises(TransitionError, match="latest recommendation does not say"):
+        approve(application, ali)
+    application.refresh_from_db()
+    assert application.status == "submitted"
+    assert not application.decisions.exists()

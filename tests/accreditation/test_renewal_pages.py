@@ -88,7 +88,8 @@ def test_it_says_how_to_re_accredit_after_the_grace_period(client, tess, review,
     client.force_login(tess)
     html = client.get(reverse("accreditation:my_certificates")).content.decode()
     assert "can no longer be renewed" in html
-    assert f'href="{reverse("accreditation:application")}">apply to re-accredit' in html
+    assert "To be accredited again you re-accredit" in html
+    assert "Ask the programme team to enrol you on a supervised review" in html
     form = client.get(reverse("accreditation:renewal", args=[certificate.pk])).content.decode()
     assert "The grace period ended on" in form and '<form method="post" novalidate>' not in form
 

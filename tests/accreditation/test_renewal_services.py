@@ -23,6 +23,7 @@ from accreditation.selectors.certificates import (
     verify_by_code,
 )
 from accreditation.selectors.register import register_entries
+from accreditation.services import certificates as certificate_services
 from accreditation.services import renewal as services
 from accreditation.services.renewal import ReviewClaim
 from courses.models import Enrolment
@@ -222,6 +223,26 @@ def test_it_runs_the_validity_from_today_when_renewed_in_the_grace_period(tess, 
     assert new.valid_until == today.replace(year=today.year + certificate.scheme.validity_years)
 
 
+def test_it_keeps_a_superseded_certificates_status(tess, review, ali):
+    certificate = ready_to_renew(tess, review, ali, days_to_expiry=-5)
+    new = services.renewal_approve(
+        renewal=apply(certificate, tess),
+        assessor=ali,
+        reasons="Fine.",
+        answers=renewal_answers(certificate.scheme),
+    )
+    with pytest.raises(TransitionError, match="superseded when its holder renewed"):
+        certificate_services.certificate_revoke(
+            certificate=certificate, by=ali, reason="Misconduct."
+        )
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.Status.ISSUED
+    # The current certificate's status is the one that changes.
+    certificate_services.certificate_revoke(certificate=new, by=ali, reason="Misconduct.")
+    new.refresh_from_db()
+    assert new.status == Certificate.Status.REVOKED
+
+
 def test_both_verification_pages_tell_the_story(certificate, tess, ali):
     renewal = apply(certificate, tess)
     new = services.renewal_approve(
@@ -286,6 +307,27 @@ def test_it_declines(certificate, tess, ali):
     renewal.refresh_from_db()
     assert renewal.status == Status.DECLINED
     assert certificate_public_status(certificate=certificate) == PublicStatus.VALID
+    # A decline stands: the holder cannot simply apply again for the same certificate.
+    with pytest.raises(TransitionError, match="was declined"):
+        apply(certificate, tess)
+    assert RenewalApplication.objects.filter(certificate=certificate).count() == 1
+
+
+def test_it_refuses_to_approve_a_renewal_of_a_certificate_revoked_meanwhile(
+    certificate, tess, ali, sam
+):
+    renewal = apply(certificate, tess)
+    Certificate.objects.filter(pk=certificate.pk).update(status=Certificate.Status.REVOKED)
+    with pytest.raises(TransitionError, match="revoked, so the renewal cannot be approved"):
+        services.renewal_approve(
+            renewal=renewal,
+            assessor=ali,
+            reasons="Fine.",
+            answers=renewal_answers(certificate.scheme, met=True),
+        )
+    renewal.refresh_from_db()
+    assert renewal.status == Status.SUBMITTED
+    assert not Certificate.objects.filter(supersedes=certificate).exists()
 
 
 def test_it_withdraws_and_the_holder_may_apply_again(certificate, tess):
