@@ -10,6 +10,7 @@ assessment and certificates; bulk issuance.
 """
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.http import Http404
 
 from courses.models import Cohort
@@ -429,11 +430,18 @@ def get_renewal_for_assessor(user: User, pk) -> RenewalApplication:
 
 def get_cpd_entry_for_renewal_assessor(user: User, pk) -> CpdEntry:
     """An assessor may download the evidence of a CPD entry that a renewal rests on: one dated
-    within the validity of a certificate its holder applied to renew. Other entries stay the
-    holder's own."""
+    from the renewed certificate's issue to the day the renewal was submitted, of a renewal not
+    withdrawn. Other entries stay the holder's own."""
     if not user_is_assessor(user):
         raise Http404
-    renewed = RenewalApplication.objects.filter(
-        holder=OuterRef("person"), certificate__issued_at__lte=OuterRef("date")
+    renewed = (
+        RenewalApplication.objects.filter(
+            holder=OuterRef("person"),
+            submitted_at__isnull=False,
+            certificate__issued_at__lte=OuterRef("date"),
+        )
+        .exclude(status=RenewalApplication.Status.WITHDRAWN)
+        .annotate(submitted_on=TruncDate("submitted_at"))
+        .filter(submitted_on__gte=OuterRef("date"))
     )
     return get_or_404(CpdEntry.objects.filter(Exists(renewed)), pk)

@@ -17,9 +17,10 @@ Erasure decisions, field by field:
   partner's record, with the person's identifiers replaced in its title, note and file name
   (the file's contents are the partner's and are not rewritten). The audit entries about
   deleted evidence keep their action and time but lose the title and file name.
-- Sign-offs, decisions and certificate events: append-only audit, kept with who and when. The
-  person's name and addresses are replaced by "Erased user #<id>" in their comments and
-  reasons, on the person's own records and on those they wrote.
+- Sign-offs, decisions (with their criterion judgements, on applications and on renewals,
+  the person's own and those they made as an assessor) and certificate events: append-only
+  audit, kept with who and when. The person's name and addresses are replaced by "Erased user
+  #<id>" in their comments and reasons, on the person's own records and on those they wrote.
 - Reviews the person leads or partners on: kept (the case reference is pseudonymous), with the
   person's identifiers replaced in the registers' free text and in that of the review's
   people, conversations and meetings.
@@ -30,8 +31,9 @@ Erasure decisions, field by field:
 - Certificates: number, status and dates stay, so a verifier is still answered; the
   verification page then says the name was withdrawn at the holder's request. The listing on
   the public register is withdrawn and the PDF (which prints the name) is deleted after commit.
-- The register profile (organisation shown, regions, contact on or off) and the messages sent
-  to the person through the register: deleted.
+- The register profile (organisation shown, regions, contact on or off), the messages sent
+  to the person through the register and those sent from one of their verified addresses:
+  deleted (this app's erasure runs before the accounts app replaces the addresses).
 - Appeals: the grounds (the person's own account) are replaced whole; the kind, status, dates
   and outcome stay, the outcome's reasons losing the person's identifiers. CPD entries: rows
   deleted, evidence files deleted after commit, their audit entries losing title and file name.
@@ -42,9 +44,12 @@ Erasure decisions, field by field:
 
 from django.db import transaction
 from django.db.models import Prefetch, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from wagtail.models import ModelLogEntry
+
+from allauth.account.models import EmailAddress
 
 from learning_platform.accounts.personal_data.redaction import REDACTED, redactor_for
 
@@ -214,10 +219,11 @@ def user_data(user) -> dict:
                 "reasons": decision.reasons,
                 "required_actions": decision.required_actions,
                 "at": decision.created_at,
+                "criteria": judgement_records(decision),
             }
-            for decision in RenewalDecision.objects.filter(assessor=user).order_by(
-                "created_at", "pk"
-            )
+            for decision in RenewalDecision.objects.filter(assessor=user)
+            .prefetch_related("judgements")
+            .order_by("created_at", "pk")
         ],
     }
 
@@ -450,7 +456,10 @@ def erase_user(user) -> None:
     RenewalApplication.objects.filter(holder=user).update(practice_statement="")
     redactor.redact_rows(RenewalReview.objects.filter(renewal__holder=user), ["title"])
     redactor.redact_rows(
-        CriterionJudgement.objects.filter(renewal_decision__renewal__holder=user), ["comment"]
+        CriterionJudgement.objects.filter(
+            Q(renewal_decision__renewal__holder=user) | Q(renewal_decision__assessor=user)
+        ),
+        ["comment"],
     )
     redactor.redact_rows(
         RenewalDecision.objects.filter(Q(renewal__holder=user) | Q(assessor=user)),
@@ -536,9 +545,39 @@ def _register_data(user) -> dict:
             }
             for message in ContactMessage.objects.filter(holder=user).order_by("created_at", "pk")
         ],
+        "messages_sent_through_the_register": [
+            {
+                "to": message.holder.full_name,
+                "from": message.sender_name,
+                "organisation": message.sender_organisation,
+                "email": message.sender_email,
+                "message": message.message,
+                "at": message.created_at,
+            }
+            for message in _messages_sent_by(user)
+            .select_related("holder")
+            .order_by("created_at", "pk")
+        ],
     }
+
+
+def _messages_sent_by(user):
+    """Messages sent through the register from one of the person's own addresses (those they
+    verified here, as for enquiries through the contact form: an address anyone could type
+    proves nothing). A match on the address, not proof of authorship; it errs towards the
+    person. Read before the accounts app replaces the person's addresses."""
+    verified = (
+        EmailAddress.objects.filter(user=user, verified=True)
+        .annotate(address=Lower("email"))
+        .values("address")
+    )
+    # One query: the addresses are compared lower-cased, as ``user_emails`` lists them.
+    return ContactMessage.objects.annotate(sent_from=Lower("sender_email")).filter(
+        sent_from__in=verified
+    )
 
 
 def _erase_register(user) -> None:
     RegisterProfile.objects.filter(person=user).delete()
     ContactMessage.objects.filter(holder=user).delete()
+    _messages_sent_by(user).delete()

@@ -30,6 +30,7 @@ from .accreditation.factories import (
     stage,
     upload,
 )
+from .accreditation.lifecycle_builders import add_appeal_and_cpd
 from .accreditation.outcome_rows_renewal import add_renewal_world
 from .courses.factories import InvitationFactory, TrainingDayFactory
 
@@ -110,8 +111,9 @@ def build_accreditation_world(*, tess, pat, uma, sam, ali, ada, review, capture_
         "certificate": certificate.pk,
         "code": certificate.verification_code,
         "certificate_number": certificate.number,
-        # Renewal, expiry and supersession
+        # Renewal, expiry and supersession; appeals and the CPD log
         **add_renewal_world(certificate),
+        **add_appeal_and_cpd(tess=certificate.holder),
         "scheme": review.scheme_id,
         "category": categories()[0].pk,
         "finding_category": finding_categories()[0].pk,

@@ -285,9 +285,11 @@ def recent_renewal_decisions(*, limit: int = 20) -> list[RenewalDecision]:
 
 
 def renewal_cpd_entries(*, renewal: RenewalApplication, today: date | None = None):
-    """The holder's CPD entries over the renewed certificate's validity, up to the decision (or
-    today while it is open)."""
+    """The holder's CPD entries the renewal counted: over the renewed certificate's validity,
+    up to the day it was (last) submitted."""
     until = today or timezone.localdate()
+    if renewal.submitted_at is not None:
+        until = min(until, timezone.localdate(renewal.submitted_at))
     return list(
         CpdEntry.objects.filter(
             person_id=renewal.holder_id,

@@ -11,14 +11,17 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from wagtail.log_actions import log
 
 from learning_platform.accounts.models import User
 
 from ..exceptions import TransitionError
-from ..models import CpdActivityType, CpdEntry
+from ..models import CpdActivityType, CpdEntry, RenewalApplication
 from .evidence import _download_name, evidence_file_type
 
 TITLE_MAX_LENGTH = 200
@@ -63,6 +66,73 @@ def _clean(*, day: date, activity_type: CpdActivityType, title: str, hours, refl
             f"Your reflection is too long: keep it under {REFLECTION_MAX_LENGTH:,} characters."
         )
     return title, cpd_clean_hours(hours), reflection
+
+
+def _day(day: date) -> str:
+    return date_format(day, "j F Y")
+
+
+def _hours_text(hours: Decimal) -> str:
+    text = f"{hours.normalize():f}"
+    return f"{text} hour" if hours == 1 else f"{text} hours"
+
+
+def _lock_person(person: User) -> None:
+    """Lock the person's user row, so two changes to their log on the same day take turns (the
+    second then sees the first's hours)."""
+    User.objects.select_for_update().get(pk=person.pk)
+
+
+def _check_day_total(person: User, day: date, hours: Decimal, *, entry: CpdEntry | None = None):
+    """No more than 24 hours in a day across all the person's entries (``entry``, being changed,
+    left out). Call with the person's row locked."""
+    others = CpdEntry.objects.filter(person=person, date=day)
+    if entry is not None:
+        others = others.exclude(pk=entry.pk)
+    logged = others.aggregate(total=Sum("hours"))["total"] or Decimal("0")
+    if logged + hours > MAX_HOURS:
+        raise TransitionError(
+            f"You have already logged {_hours_text(logged)} on {_day(day)}; "
+            "no more than 24 hours in a day."
+        )
+
+
+def _counting_renewal(person: User, day: date) -> RenewalApplication | None:
+    """The person's renewal whose CPD period, from the renewed certificate's issue to the
+    renewal's submission, includes ``day``: the one submitted last. A withdrawn renewal counts
+    nothing, and one referred back lets the holder put their log right before resubmitting."""
+    return (
+        RenewalApplication.objects.filter(
+            holder=person, submitted_at__isnull=False, certificate__issued_at__lte=day
+        )
+        .exclude(
+            status__in=(RenewalApplication.Status.WITHDRAWN, RenewalApplication.Status.REFERRED)
+        )
+        .annotate(submitted_on=TruncDate("submitted_at"))
+        .filter(submitted_on__gte=day)
+        .order_by("-submitted_at", "-pk")
+        .first()
+    )
+
+
+def _check_not_counted(person: User, entry: CpdEntry, new_day: date | None = None) -> None:
+    """Refuse changing or removing an entry a renewal counted, or moving one into such a period:
+    the assessors judge the log as it stood when the holder applied."""
+    renewal = _counting_renewal(person, entry.date)
+    if renewal is not None:
+        raise TransitionError(
+            "This activity counts towards your renewal submitted on "
+            f"{_day(timezone.localdate(renewal.submitted_at))}, so it can no longer be changed "
+            "or removed."
+        )
+    if new_day is not None and new_day != entry.date:
+        renewal = _counting_renewal(person, new_day)
+        if renewal is not None:
+            raise TransitionError(
+                f"Your renewal submitted on {_day(timezone.localdate(renewal.submitted_at))} "
+                f"counted your CPD up to that day, so an activity cannot be moved to "
+                f"{_day(new_day)}."
+            )
 
 
 def _file_type(upload: UploadedFile):
@@ -116,6 +186,8 @@ def cpd_entry_add(
     stored_name = ""
     try:
         with transaction.atomic():
+            _lock_person(person)
+            _check_day_total(person, date, hours)
             entry = CpdEntry(
                 person=person,
                 date=date,
@@ -164,7 +236,10 @@ def cpd_entry_change(
     stored_name = ""
     try:
         with transaction.atomic():
+            _lock_person(person)
             entry = _lock_own(entry, person)
+            _check_not_counted(person, entry, date)
+            _check_day_total(person, date, hours, entry=entry)
             old_name = entry.evidence.name if entry.evidence else ""
             entry.date = date
             entry.activity_type = activity_type
@@ -193,6 +268,7 @@ def cpd_entry_change(
 def cpd_entry_remove(*, entry: CpdEntry, person: User) -> None:
     with transaction.atomic():
         entry = _lock_own(entry, person)
+        _check_not_counted(person, entry)
         _log(entry, "remove", person)
         stored_name = entry.evidence.name if entry.evidence else ""
         entry.delete()

@@ -32,8 +32,9 @@ EXPORT_URL = "/accounts/profile/data/"
 # recommendations received and made. Four read appeals, appeal decisions made, CPD entries and
 # their evidence files; two the register profile and the messages sent through the register.
 # Two read the person's renewals and the renewal decisions they made (their reviews, decisions
-# and judgements are read only when there is a renewal).
-EXPORT_QUERIES = 58
+# and judgements are read only when there is a renewal). One more reads the messages the person
+# sent through the register.
+EXPORT_QUERIES = 59
 
 
 @pytest.fixture

@@ -40,7 +40,7 @@ def add_renewal_world(certificate: Certificate) -> dict:
         declaration=True,
         submitted_at=timezone.now(),
     )
-    return {"renewal": renewal.pk, "cpd_entry": entry.pk}
+    return {"renewal": renewal.pk, "renewal_cpd_entry": entry.pk}
 
 
 def _window_open(w) -> None:
@@ -120,5 +120,5 @@ RENEWAL_ROWS = [
 RENEWAL_READ_ONLY = {
     "accreditation:renewal_status": "renewal",
     "accreditation:renewal_portfolio": "renewal",
-    "accreditation:renewal_cpd_evidence": "cpd_entry",
+    "accreditation:renewal_cpd_evidence": "renewal_cpd_entry",
 }

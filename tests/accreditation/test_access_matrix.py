@@ -27,7 +27,6 @@ from .factories import (
     PDF_BYTES,
     upload,
 )
-from .lifecycle_builders import add_appeal_and_cpd
 
 pytestmark = pytest.mark.django_db
 
@@ -194,7 +193,7 @@ TABLE = [
     ("accreditation:renewal_withdraw", "renewal", "POST", {}, only("tess")),
     ("accreditation:renewal_portfolio", "renewal", "GET", None, only("ali")),
     ("accreditation:renewal_decide", "renewal", "POST", {}, only("ali")),
-    ("accreditation:renewal_cpd_evidence", "cpd_entry", "GET", None, only("ali")),
+    ("accreditation:renewal_cpd_evidence", "renewal_cpd_entry", "GET", None, only("ali")),
     # Programme dashboard
     ("accreditation:dashboard", None, "GET", None, only("ada")),
     ("accreditation:dashboard_csv", None, "GET", None, only("ada")),
@@ -236,11 +235,6 @@ TABLE += [
     ("accreditation:cpd_remove", "cpd_entry", "GET", None, only("tess")),
     ("accreditation:cpd_remove", "cpd_entry", "POST", {}, only("tess")),
 ]
-
-
-@pytest.fixture
-def accreditation_world(accreditation_world, tess):
-    return {**accreditation_world, **add_appeal_and_cpd(tess=tess)}
 
 
 # The accreditation screens in the Wagtail admin, each with the object its URL takes.

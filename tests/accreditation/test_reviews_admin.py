@@ -120,9 +120,29 @@ def _scheme_post(scheme, stages) -> dict:
             "validity_years": scheme.validity_years,
             "renewal_evidence": scheme.renewal_evidence,
             "public_register_enabled": "on" if scheme.public_register_enabled else "",
+            "min_training_days": scheme.min_training_days or "",
+            "accreditation_statement": scheme.accreditation_statement,
+            "appeal_window_days": scheme.appeal_window_days,
+            "renewal_window_days": scheme.renewal_window_days,
+            "renewal_grace_days": scheme.renewal_grace_days,
+            "renewal_cpd_hours": scheme.renewal_cpd_hours,
+            "renewal_reviews_required": scheme.renewal_reviews_required,
             "stages": inline_formset(stages, initial=len(stages)),
+            "criteria": inline_formset(_criteria_rows(scheme), initial=scheme.criteria.count()),
         }
     )
+
+
+def _criteria_rows(scheme) -> list[dict]:
+    return [
+        {
+            "id": criterion.pk,
+            "purpose": criterion.purpose,
+            "title": criterion.title,
+            "description": criterion.description,
+        }
+        for criterion in scheme.criteria.order_by("sort_order")
+    ]
 
 
 def _stage_rows(scheme, **changes) -> list[dict]:

@@ -253,9 +253,10 @@ def test_it_offers_each_optional_email_and_explains_the_others(client, tess):
         "A weekly summary of what waits for you",
     ):
         assert label in content
-    # Seven, and the appeals an assessor may decide (offered to everyone, sent to assessors).
-    assert content.count('type="checkbox"') == 8
-    assert content.count("checked") == 8
+    # Seven, and the appeals and renewals an assessor may decide (offered to everyone, sent to
+    # assessors).
+    assert content.count('type="checkbox"') == 9
+    assert content.count("checked") == 9
     assert "Emails you always get" in content
     assert "Decisions on your accreditation are always sent." in content
     assert "style=" not in content
@@ -282,6 +283,7 @@ def test_it_saves_the_choices(client, tess):
         AccreditationEvent.APPLICATION_SUBMITTED,
         AccreditationEvent.STAGE_WAITING_REMINDER,
         AccreditationEvent.APPEAL_LODGED,
+        AccreditationEvent.RENEWAL_SUBMITTED,
         CourseEvent.TRAINEE_INACTIVITY_REMINDER,
     }
     page = client.get(PREFERENCES)

@@ -314,6 +314,34 @@ MATRIX: dict[str, Row] = {
     # Criteria, the supervisor's recommendation and training attendance: the review's
     # supervisor alone.
     "accreditation:recommendation": Row(expect({"sam"}), world=ACCREDITATION, args=("review",)),
+    # Renewal: Tess's submitted renewal; Ali decides it (an empty decision form is a 400) and
+    # reads the CPD evidence it rests on.
+    "accreditation:renewal": Row(expect({"tess"}), world=ACCREDITATION, args=("certificate",)),
+    "accreditation:renewal_status": Row(expect({"tess"}), world=ACCREDITATION, args=("renewal",)),
+    "accreditation:renewal_withdraw": Row(
+        expect({"tess"}, status=REDIRECT), world=ACCREDITATION, args=("renewal",), method="POST"
+    ),
+    "accreditation:renewal_portfolio": Row(expect({"ali"}), world=ACCREDITATION, args=("renewal",)),
+    "accreditation:renewal_decide": Row(
+        expect({"ali"}, status="400"), world=ACCREDITATION, args=("renewal",), method="POST"
+    ),
+    "accreditation:renewal_cpd_evidence": Row(
+        expect({"ali"}), world=ACCREDITATION, args=("renewal_cpd_entry",)
+    ),
+    # Appeals: nobody has a decline to appeal; Tess may appeal her certificate's revocation
+    # page (it says whether she can); Ali reads the queue and Tess's appeal.
+    "accreditation:appeal_decline": Row(expect(()), world=ACCREDITATION),
+    "accreditation:appeal_revocation": Row(
+        expect({"tess"}), world=ACCREDITATION, args=("certificate",)
+    ),
+    "accreditation:appeal_queue": Row(expect({"ali"}), world=ACCREDITATION),
+    "accreditation:appeal_detail": Row(expect({"ali"}), world=ACCREDITATION, args=("appeal",)),
+    # The CPD log: trainees and holders keep one; an entry is its owner's alone.
+    "accreditation:cpd_log": Row(expect({"tess", "pat", "uma"}), world=ACCREDITATION),
+    "accreditation:cpd_add": Row(expect({"tess", "pat", "uma"}), world=ACCREDITATION),
+    "accreditation:cpd_edit": Row(expect({"tess"}), world=ACCREDITATION, args=("cpd_entry",)),
+    "accreditation:cpd_remove": Row(expect({"tess"}), world=ACCREDITATION, args=("cpd_entry",)),
+    "accreditation:cpd_evidence": Row(expect({"tess"}), world=ACCREDITATION, args=("cpd_entry",)),
     # Programme dashboard
     "accreditation:dashboard": Row(expect({"ada"}), world=ACCREDITATION),
     "accreditation:dashboard_csv": Row(expect({"ada"}), world=ACCREDITATION),

@@ -83,6 +83,8 @@ ACCREDITATION_PREFIXES = (
     "finding_categories:",
     "factor_levels:",
     "review_types:",
+    "cpd_activity_types:",
+    "regions:",
     "bulk_issues:",
 )
 
