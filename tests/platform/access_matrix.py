@@ -328,11 +328,11 @@ MATRIX: dict[str, Row] = {
     "accreditation:renewal_cpd_evidence": Row(
         expect({"ali"}), world=ACCREDITATION, args=("renewal_cpd_entry",)
     ),
-    # Appeals: nobody has a decline to appeal; Tess may appeal her certificate's revocation
-    # page (it says whether she can); Ali reads the queue and Tess's appeal.
+    # Appeals: nobody has a decline to appeal; Tess's certificate is not revoked, so its appeal
+    # page sends her back to her certificates, saying so; Ali reads the queue and Tess's appeal.
     "accreditation:appeal_decline": Row(expect(()), world=ACCREDITATION),
     "accreditation:appeal_revocation": Row(
-        expect({"tess"}), world=ACCREDITATION, args=("certificate",)
+        expect({"tess"}, status=REDIRECT), world=ACCREDITATION, args=("certificate",)
     ),
     "accreditation:appeal_queue": Row(expect({"ali"}), world=ACCREDITATION),
     "accreditation:appeal_detail": Row(expect({"ali"}), world=ACCREDITATION, args=("appeal",)),
