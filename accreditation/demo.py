@@ -11,6 +11,7 @@ from learning_platform.accounts.models import Organisation, User
 from .demo_analysis import seed_review_analysis
 from .demo_certificate import seed_certificate_settings
 from .demo_conduct import seed_review_conduct
+from .demo_world import seed_accredited_world
 from .models import ReviewStage, SupervisedReview, SupervisionSession
 from .services.evidence import evidence_add_note
 from .services.reviews import default_scheme, review_create
@@ -35,6 +36,7 @@ def seed_accreditation(*, stdout, users: dict[str, User]) -> SupervisedReview:
     # The certificate's programme mark, signature and signatory (issue #14, the certificate).
     seed_certificate_settings(stdout=stdout)
     seed_register_profiles(stdout=stdout)
+    seed_accredited_world(stdout=stdout, users=users)
     return review
 
 

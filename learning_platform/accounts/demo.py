@@ -20,10 +20,19 @@ DEMO_TOTP_SECRET = "LEARNINGTOGETHERDEMOSTAFFTOTPKEY"
 
 CAMDEN = "Camden Safeguarding Children Partnership"
 SCIE = "Social Care Institute for Excellence"
+# Fictional partnerships for the accredited demo reviewers.
+NORTHSHIRE = "Northshire Safeguarding Adults Board"
+RIVERSIDE = "Riverside Safeguarding Children Partnership"
 
 ORGANISATIONS = (
     {"name": CAMDEN, "kind": Organisation.Kind.SAFEGUARDING_PARTNERSHIP, "region": "London"},
     {"name": SCIE, "kind": Organisation.Kind.SCIE, "region": "London"},
+    {"name": NORTHSHIRE, "kind": Organisation.Kind.ADULTS_BOARD, "region": "North West"},
+    {
+        "name": RIVERSIDE,
+        "kind": Organisation.Kind.SAFEGUARDING_PARTNERSHIP,
+        "region": "West Midlands",
+    },
 )
 
 
@@ -35,6 +44,8 @@ class DemoUser:
     role: Role
     organisation: str
     job_title: str
+    # What signing in as this person shows a newcomer (the login table's last column).
+    shows: str
     is_staff: bool = False
 
 
@@ -46,13 +57,99 @@ DEMO_USERS = (
         Role.PROGRAMME_ADMIN,
         SCIE,
         "Programme manager",
+        "the Wagtail admin: cohorts, invitations, certificates in bulk",
         is_staff=True,
     ),
-    DemoUser("sam", "Sam Supervisor", "sam@example.org", Role.SUPERVISOR, SCIE, "Lead reviewer"),
-    DemoUser("ali", "Ali Assessor", "ali@example.org", Role.ASSESSOR, SCIE, "Accreditation lead"),
-    DemoUser("tess", "Tess Trainee", "tess@example.org", Role.TRAINEE, CAMDEN, "Social worker"),
-    DemoUser("pat", "Pat Partner", "pat@example.org", Role.TRAINEE, CAMDEN, "Detective sergeant"),
-    DemoUser("uma", "Uma Unrelated", "uma@example.org", Role.TRAINEE, CAMDEN, "Health visitor"),
+    DemoUser(
+        "sam",
+        "Sam Supervisor",
+        "sam@example.org",
+        Role.SUPERVISOR,
+        SCIE,
+        "Lead reviewer",
+        "the sign-off queue; supervises every demo trainee",
+    ),
+    DemoUser(
+        "ali",
+        "Ali Assessor",
+        "ali@example.org",
+        Role.ASSESSOR,
+        SCIE,
+        "Accreditation lead",
+        "the assessment queue, with Wren's application waiting",
+    ),
+    DemoUser(
+        "tess",
+        "Tess Trainee",
+        "tess@example.org",
+        Role.TRAINEE,
+        CAMDEN,
+        "Social worker",
+        "a review in progress (Child K), with Pat",
+    ),
+    DemoUser(
+        "pat",
+        "Pat Partner",
+        "pat@example.org",
+        Role.TRAINEE,
+        CAMDEN,
+        "Detective sergeant",
+        "Tess's review partner",
+    ),
+    DemoUser(
+        "uma",
+        "Uma Unrelated",
+        "uma@example.org",
+        Role.TRAINEE,
+        CAMDEN,
+        "Health visitor",
+        "a trainee not enrolled on a cohort",
+    ),
+    DemoUser(
+        "vic",
+        "Vic Verified",
+        "vic@example.org",
+        Role.TRAINEE,
+        RIVERSIDE,
+        "Independent safeguarding consultant",
+        "an accredited reviewer: valid certificate, listed on the register",
+    ),
+    DemoUser(
+        "wren",
+        "Wren Waiting",
+        "wren@example.org",
+        Role.TRAINEE,
+        RIVERSIDE,
+        "Designated nurse",
+        "an application referred back, resubmitted and waiting for Ali",
+    ),
+    DemoUser(
+        "sid",
+        "Sid Suspended",
+        "sid@example.org",
+        Role.TRAINEE,
+        NORTHSHIRE,
+        "Adult social care team manager",
+        "a suspended certificate",
+    ),
+    DemoUser(
+        "rex",
+        "Rex Revoked",
+        "rex@example.org",
+        Role.TRAINEE,
+        CAMDEN,
+        "Education safeguarding lead",
+        "a revoked certificate",
+    ),
+    DemoUser(
+        "rene",
+        "Rene Renewing",
+        "rene@example.org",
+        Role.TRAINEE,
+        NORTHSHIRE,
+        "Safeguarding adults manager",
+        "a certificate in its renewal window, with a CPD log: renew it",
+    ),
 )
 
 
@@ -109,15 +206,15 @@ def _give_demo_authenticator(user: User) -> None:
 
 def login_table(users: dict[str, User]) -> str:
     """The demo logins as a plain-text table, with how staff get past two-factor setup."""
-    rows = [("Role", "Name", "Email")]
+    rows = [("Role", "Name", "Email", "Shows")]
     notes = []
     for demo in DEMO_USERS:
         if demo.key not in users:
             continue
-        rows.append((demo.role.label, demo.full_name, demo.email))
+        rows.append((demo.role.label, demo.full_name, demo.email, demo.shows))
         if demo.role in MFA_REQUIRED_ROLES:
             notes.append(f"  {demo.email}: make totp EMAIL={demo.email}")
-    widths = [max(len(row[column]) for row in rows) for column in range(3)]
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
     lines = [f"Demo logins (password for every one: {DEMO_PASSWORD})", ""]
     for index, row in enumerate(rows):
         lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))

@@ -3,6 +3,7 @@ import io
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.db.models import Q
 from django.urls import reverse
 
 from wagtail.contrib.forms.models import FormSubmission
@@ -24,6 +25,7 @@ from accreditation.models import (
     SupervisionSession,
 )
 from content.models import EnquiryFormField, HomePage, LegalPage, LegalPageKind
+from courses.demo_cohorts import COHORT_NAME
 from courses.models import (
     Cohort,
     Enrolment,
@@ -85,9 +87,9 @@ def test_it_creates_nothing_twice(db, debug):
     after_first = counts()
     seed_demo()
     assert counts() == after_first
-    assert after_first["User"] == 6
+    assert after_first["User"] == 11
     assert after_first["Document"] == 5
-    assert after_first["Organisation"] == 2
+    assert after_first["Organisation"] == 4
     assert HomePage.objects.count() == 1
 
 
@@ -102,7 +104,7 @@ def test_it_refuses_without_debug(db, settings):
 def test_it_prints_the_logins(db, debug):
     output = seed_demo()
     assert DEMO_PASSWORD in output
-    for email in ("ada", "sam", "ali", "tess", "pat", "uma"):
+    for email in ("ada", "sam", "ali", "tess", "pat", "uma", "vic", "wren", "sid", "rex", "rene"):
         assert f"{email}@example.org" in output
     for staff in ("ada", "sam", "ali"):
         assert f"make totp EMAIL={staff}@example.org" in output
@@ -119,6 +121,11 @@ def test_it_creates_users_who_can_sign_in_with_their_roles(db, debug):
         "tess@example.org": Role.TRAINEE,
         "pat@example.org": Role.TRAINEE,
         "uma@example.org": Role.TRAINEE,
+        "vic@example.org": Role.TRAINEE,
+        "wren@example.org": Role.TRAINEE,
+        "sid@example.org": Role.TRAINEE,
+        "rex@example.org": Role.TRAINEE,
+        "rene@example.org": Role.TRAINEE,
     }
     for email, role in expected.items():
         user = authenticate(email=email, password=DEMO_PASSWORD)
@@ -130,7 +137,7 @@ def test_it_creates_users_who_can_sign_in_with_their_roles(db, debug):
     assert User.objects.get(email="ada@example.org").is_staff
     assert not User.objects.get(email="sam@example.org").is_staff
     assert Organisation.objects.get(name="Social Care Institute for Excellence").kind == "scie"
-    assert Group.objects.get(name=Role.TRAINEE).user_set.count() == 3
+    assert Group.objects.get(name=Role.TRAINEE).user_set.count() == 8
 
 
 def test_it_keeps_seeded_personas_and_their_accounts(db, debug, tess):
@@ -156,13 +163,23 @@ def test_it_leaves_out_the_personal_contact_address(db, debug, client):
 def test_it_enrols_the_demo_trainees_and_starts_their_supervised_review(db, debug):
     output = seed_demo()
 
-    enrolments = Enrolment.objects.filter(status=Enrolment.Status.ACTIVE)
+    enrolments = Enrolment.objects.filter(status=Enrolment.Status.ACTIVE, cohort__name=COHORT_NAME)
     assert set(enrolments.values_list("user__email", flat=True)) == {
         "tess@example.org",
         "pat@example.org",
     }
     assert set(enrolments.values_list("supervisor__email", flat=True)) == {"sam@example.org"}
     review = SupervisedReview.objects.get(trainee__email="tess@example.org")
+    # The demo's finished reviews belong to the accredited people, in cohorts of their own.
+    assert (
+        SupervisedReview.objects.exclude(pk=review.pk)
+        .filter(
+            Q(trainee__email__in=["tess@example.org", "pat@example.org"])
+            | Q(partner__email__in=["tess@example.org", "pat@example.org"])
+        )
+        .count()
+        == 0
+    )
     assert (review.partner.email, review.supervisor.email) == ("pat@example.org", "sam@example.org")
     assert review.stages.filter(status=ReviewStage.Status.APPROVED).count() == 1
     assert "Created supervised review" in output

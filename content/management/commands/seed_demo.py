@@ -6,11 +6,18 @@ Safe to run again: each step only adds what is missing.
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
 from accreditation.demo import seed_accreditation
+from accreditation.demo_world import certificate_table, demo_certificates
 from content.demo import seed_site
 from courses.demo import seed_courses
 from learning_platform.accounts.demo import login_table, seed_demo_users
+
+# The demo's history notifies people as real use does (sign-offs, decisions, certificates). Its
+# emails belong to that history, so they are not printed: each person's notifications page
+# holds them.
+QUIET_EMAIL = "django.core.mail.backends.dummy.EmailBackend"
 
 
 class Command(BaseCommand):
@@ -22,7 +29,7 @@ class Command(BaseCommand):
                 "seed_demo refuses to run in production (DEBUG is off): it creates logins "
                 "with a published password."
             )
-        with transaction.atomic():
+        with override_settings(EMAIL_BACKEND=QUIET_EMAIL), transaction.atomic():
             self.stdout.write("Demo users")
             users = seed_demo_users(stdout=self.stdout)
             self.stdout.write("Public site")
@@ -34,3 +41,5 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         self.stdout.write("")
         self.stdout.write(login_table(users))
+        self.stdout.write("")
+        self.stdout.write(certificate_table(demo_certificates(users=users)))

@@ -1,0 +1,857 @@
+"""The demo's accredited world: one person in each state a newcomer needs to see.
+
+- Vic: a completed review, an approved application and a valid certificate, listed on the
+  public register.
+- Wren: Vic's review partner; her application was referred back, and she has resubmitted it,
+  so it waits in Ali's assessment queue.
+- Sid: accredited, then suspended while a complaint is looked into.
+- Rex: accredited, then revoked.
+- Rene: accredited nearly three years ago, so her certificate is inside its renewal window; her
+  CPD log is full enough to renew.
+
+Each history is played through the services at the dates it would have happened (the clock is
+moved back for each step), so its audit entries, sign-offs, notifications and certificates are
+exactly what real use makes. Every name, case and organisation is fictional.
+"""
+
+import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+
+import time_machine
+
+from courses.models import Cohort, CoursePage, Enrolment, ModulePage, TrainingDay
+from courses.services.assignments import enrolment_assign
+from courses.services.cohorts import attendance_record, enrolment_create
+from courses.services.progress import (
+    knowledge_check_submit,
+    module_progress_start,
+    reflection_answer_save,
+)
+from learning_platform.accounts.models import Organisation, User
+from notifications.models import Notification
+from notifications.services import notification_mark_read
+
+from .events import AccreditationEvent
+from .models import (
+    AccreditationApplication,
+    AccreditationScheme,
+    AssessmentCriterion,
+    CaseGroupParticipant,
+    Certificate,
+    Conversation,
+    CpdActivityType,
+    FamilyInvolvement,
+    FindingCategory,
+    Region,
+    ReviewMeeting,
+    ReviewStage,
+    ReviewType,
+    SupervisedReview,
+    SupervisionSession,
+)
+from .selectors.certificates import PublicStatus, certificate_public_status
+from .services.applications import (
+    application_approve,
+    application_refer,
+    application_resubmit,
+    application_save_draft,
+    application_submit,
+)
+from .services.certificates import add_years, certificate_revoke, certificate_suspend
+from .services.clock import review_details_update
+from .services.conduct import (
+    conversation_create,
+    family_create,
+    meeting_create,
+    participant_create,
+    team_member_create,
+)
+from .services.cpd import cpd_entry_add
+from .services.criteria import scheme_criteria
+from .services.evidence import evidence_add_note
+from .services.pdf import verification_url
+from .services.recommendations import recommendation_record
+from .services.register import register_profile_update
+from .services.registers import episode_create, finding_create
+from .services.reminders import certificate_expiry_warnings_send
+from .services.reviews import default_scheme, review_create
+from .services.stages import stage_approve, stage_submit
+from .services.supervision import supervision_attendance_confirm, supervision_session_record
+
+# When each step of a supervised review happens. Before the review starts (day 0): days. During
+# it: fractions of its type's expected duration, so a focused review runs shorter than a full one
+# and each is published on time. After its expected end: days.
+ENROLLED = -75
+TRAINING_DAYS = (
+    (-65, "Day 1: systems thinking"),
+    (-64, "Day 2: systems thinking in practice"),
+    (-37, "Day 3: the analytic tools"),
+    (-36, "Day 4: the analytic tools in practice"),
+)
+MODULES_FROM = -60
+PEOPLE_RECORDED = 0.04
+STAGE_SUBMITTED = (0.12, 0.38, 0.58, 0.76, 0.92)
+CONVERSATIONS_HELD = (0.15, 0.35)
+TEAM_MEETINGS = (0.06, 0.85)
+JOINT_MEETINGS = (0.5, 0.8)
+GROUP_SUPERVISION = (0.1, 0.3, 0.5, 0.7)
+INDIVIDUAL_SUPERVISION = 0.85
+BOARD_AGREED = 0.95
+PUBLISHED = 0.97
+# Days after the review's expected end.
+RECOMMENDED = 5
+APPLIED = 12
+APPROVED = 35
+
+STAGE_NOTES = (
+    (
+        "Scope and research questions",
+        "Agreed with the commissioning board: how did agencies understand and respond to the "
+        "risks in this case, and what helped or hindered them?",
+    ),
+    (
+        "Conversation log",
+        "One-to-one conversations held with every member of the case group; each account "
+        "checked with the person afterwards.",
+    ),
+    (
+        "Analysis notes",
+        "Key practice episodes appraised with the review team; contributory factors agreed "
+        "at the second joint meeting with the case group.",
+    ),
+    (
+        "Findings workshop",
+        "Findings prioritised with the review team by how far they reach beyond this case.",
+    ),
+    (
+        "Final report",
+        "Report agreed by the case group and accepted by the board, with its responses to the "
+        "issues raised.",
+    ),
+)
+
+STATEMENT = (
+    "Before this review I thought of a case review as a search for the moment when someone "
+    "should have acted differently. Leading {case} with {partner} changed that. The one-to-one "
+    "conversations were the turning point: when practitioners described what they knew at the "
+    "time, what pressures they were under and which tools they had to hand, decisions that look "
+    "careless in hindsight made sense in their local context. Holding hindsight back was harder "
+    "than I expected, and supervision with {supervisor} helped me notice when I slipped into "
+    "judging outcomes rather than understanding practice.\n\n"
+    "Organising the data into key practice episodes taught me to separate what happened from "
+    "why it made sense, and to test every appraisal against the records and the case group's "
+    "view. Where the case group disagreed with our first account we went back to the "
+    "conversations, and the episode we rewrote became one of our strongest. The contributory "
+    "factors showed the same conditions of work and inter-agency habits recurring across "
+    "agencies, and that is what led us from single episodes to findings about the system.\n\n"
+    "Writing the findings was the most demanding part. Each had to show how we knew it was "
+    "underlying rather than particular to this family, and what it means for the reliability "
+    "of the wider safeguarding system. Framing issues for the board, rather than "
+    "recommendations, kept the ownership of solutions with the partnership, and the board's "
+    "responses showed that they recognised the patterns in their own services.\n\n"
+    "I have learnt to plan a review around the people who will give their time to it: "
+    "preparing the case group carefully, keeping the review team engaged between meetings, "
+    "and sharing drafts early enough for practitioners to correct us. I would now feel "
+    "confident leading a review of this kind with an accredited partner, and I want to keep "
+    "developing my facilitation of joint meetings where views differ."
+)
+
+
+@dataclass(frozen=True)
+class Holder:
+    """One accredited (or applying) person of a story."""
+
+    key: str
+    regions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Story:
+    """A supervised review, its trainee and partner, and what happened after its approval."""
+
+    case_reference: str
+    review_type: str
+    commissioned_by: str
+    trainee: Holder
+    partner: Holder | None
+    # The day the assessor approves the trainee's application: days from today.
+    approved_in: int
+    cohort: str
+    accredited_partner: str = ""
+    # "children" or "adults": who the review team and case group are.
+    safeguarding: str = "children"
+    episode: str = ""
+    finding: str = ""
+
+
+STORIES = (
+    Story(
+        case_reference="Child F (demo)",
+        review_type="full",
+        commissioned_by="Camden Safeguarding Children Partnership",
+        trainee=Holder("rene", regions=("North West", "Yorkshire and the Humber")),
+        partner=Holder("rex", regions=("London",)),
+        approved_in=0,  # set by _approval_day: its certificate ends inside the renewal window
+        cohort="London boards 2023",
+        episode="Closing the referral after one home visit",
+        finding="A single reassuring visit outweighs a history of concerns",
+    ),
+    Story(
+        case_reference="Family S (demo)",
+        review_type="mid_range",
+        commissioned_by="Riverside Safeguarding Children Partnership",
+        trainee=Holder("vic", regions=("West Midlands", "East Midlands")),
+        partner=Holder("wren"),
+        approved_in=-150,
+        cohort="Midlands boards 2025",
+        episode="The strategy discussion held without health",
+        finding="Strategy discussions are arranged around who can be reached that day",
+    ),
+    Story(
+        case_reference="Adult D (demo)",
+        review_type="focused",
+        commissioned_by="Northshire Safeguarding Adults Board",
+        trainee=Holder("sid", regions=("North West",)),
+        partner=None,
+        accredited_partner="rene",
+        safeguarding="adults",
+        approved_in=-120,
+        cohort="Northern boards 2025",
+        episode="The carer's assessment that was never offered",
+        finding="Carers' own needs are assessed only when they ask",
+    ),
+)
+
+DIRECT = CaseGroupParticipant.Involvement.DIRECT
+MANAGER = CaseGroupParticipant.Involvement.MANAGER
+# Who takes part in a review, by the safeguarding it is about: the review team (role, agency),
+# the case group (role, agency, involvement) and the family member involved.
+PEOPLE = {
+    "children": {
+        "team": [
+            ("Head of service", "Children's social care"),
+            ("Detective inspector", "Police"),
+            ("Designated nurse for safeguarding", "Integrated care board"),
+            ("Head of inclusion", "Education"),
+        ],
+        "group": [
+            ("Social worker", "Children's social care", DIRECT),
+            ("Team manager", "Children's social care", MANAGER),
+            ("Health visitor", "Health visiting", DIRECT),
+            ("Police constable", "Police", DIRECT),
+            ("Class teacher", "Primary school", DIRECT),
+        ],
+        "family": ("Mother", "A home visit by both lead reviewers."),
+    },
+    "adults": {
+        "team": [
+            ("Head of adult safeguarding", "Adult social care"),
+            ("Detective inspector", "Police"),
+            ("Named nurse for safeguarding adults", "Integrated care board"),
+            ("Housing services manager", "Housing"),
+        ],
+        "group": [
+            ("Social worker", "Adult social care", DIRECT),
+            ("Team manager", "Adult social care", MANAGER),
+            ("District nurse", "Community health", DIRECT),
+            ("GP", "Primary care", DIRECT),
+            ("Housing officer", "Housing", DIRECT),
+        ],
+        "family": ("Daughter", "A conversation at her home: she was her father's main carer."),
+    },
+}
+
+RENEWAL_WINDOW_DAYS_LEFT = 45
+REX_REVOKED = -100
+SID_SUSPENDED = -12
+WREN_RESUBMITS = -4
+
+# (days from today, title, hours, activity type, reflection)
+RENE_CPD = (
+    (
+        -900,
+        "Safeguarding adults board's annual conference",
+        6,
+        "Training received",
+        "The self-neglect workshop gave me questions to ask in one-to-one conversations.",
+    ),
+    (
+        -760,
+        "Read the national panel's annual report",
+        3,
+        "Reading",
+        "Its themes match ours: information shared but not understood.",
+    ),
+    (
+        -450,
+        "Facilitated a learning event on the Child F findings",
+        4,
+        "Training given",
+        "Practitioners recognised the pattern at once; managers wanted a checklist instead.",
+    ),
+    (
+        -200,
+        "Co-led the review of Adult D",
+        12,
+        "Review led or co-led",
+        "Co-leading with a trainee made me explain choices I now make without thinking.",
+    ),
+    (
+        -120,
+        "Peer supervision with two accredited reviewers",
+        3,
+        "Other",
+        "We compared how we keep hindsight out of the appraisal of an episode.",
+    ),
+    (
+        -75,
+        "Systems thinking refresher day",
+        6,
+        "Training received",
+        "A reminder to test each finding against how we know it is underlying.",
+    ),
+)
+
+
+@contextmanager
+def on_day(day: datetime.date, hour: int = 10) -> Iterator[None]:
+    """Run the block as if it were `hour` o'clock on `day` (the clock keeps ticking)."""
+    moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+    with time_machine.travel(moment):
+        yield
+
+
+def spread(first: float, last: float, count: int) -> list[float]:
+    """`count` points evenly from `first` to `last`."""
+    if count <= 1:
+        return [first][:count]
+    step = (last - first) / (count - 1)
+    return [first + step * index for index in range(count)]
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """A review's calendar: `at(0)` is the day it starts; a whole number is days from then, a
+    fraction is that part of its type's expected duration; `days` moves the day on."""
+
+    starts: datetime.date
+    months: int
+
+    def at(self, point: float, days: int = 0) -> datetime.date:
+        offset = point if isinstance(point, int) else round(point * self.months * 30)
+        return self.starts + timedelta(days=offset + days)
+
+    def after(self, days: int) -> datetime.date:
+        """Days after the review's expected end."""
+        return self.at(self.months * 30, days)
+
+
+@transaction.atomic
+def seed_accredited_world(*, stdout, users: dict[str, User]) -> list[Certificate]:
+    """Safe to run again: a story whose review exists is left as it is."""
+    scheme = default_scheme()
+    course = scheme.course if scheme else None
+    if scheme is None or course is None:
+        stdout.write("No accreditation scheme with a course: the accredited demo is skipped")
+        return []
+    today = timezone.localdate()
+    world = _World(users=users, scheme=scheme, course=course, today=today)
+    played = False
+    for story in STORIES:
+        if SupervisedReview.objects.filter(case_reference=story.case_reference).exists():
+            stdout.write(f"Supervised review {story.case_reference} already exists")
+            continue
+        world.play(story)
+        played = True
+        stdout.write(f"Played the history of {story.case_reference}")
+    if played:
+        read_old_notifications(users=users, today=today)
+    return demo_certificates(users=users)
+
+
+def read_old_notifications(*, users: dict[str, User], today: datetime.date) -> None:
+    """People read their notifications as they come: each one more than two weeks old is read
+    the day after it arrived. An expiry warning is left unread: Rene has not acted on it yet."""
+    cutoff = timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
+    old = (
+        Notification.objects.filter(
+            recipient__in=users.values(),
+            read_at__isnull=True,
+            created_at__lt=cutoff - timedelta(days=14),
+        )
+        .exclude(event=AccreditationEvent.CERTIFICATE_EXPIRY_WARNING)
+        .select_related("recipient")
+        .order_by("created_at", "pk")
+    )
+    for notification in old:
+        with time_machine.travel(notification.created_at + timedelta(days=1)):
+            notification_mark_read(notification=notification, user=notification.recipient)
+
+
+def demo_certificates(*, users: dict[str, User]) -> list[Certificate]:
+    """The demo holders' certificates, the current one of each, in the login table's order."""
+    order = {user.pk: index for index, user in enumerate(users.values())}
+    certificates = (
+        Certificate.objects.filter(holder__in=users.values(), superseded_by__isnull=True)
+        .select_related("holder", "scheme")
+        .order_by("pk")
+    )
+    return sorted(certificates, key=lambda c: order[c.holder_id])
+
+
+class _World:
+    def __init__(self, *, users, scheme: AccreditationScheme, course: CoursePage, today):
+        self.users = users
+        self.scheme = scheme
+        self.course = course
+        self.today = today
+        self.ada, self.sam, self.ali = users["ada"], users["sam"], users["ali"]
+
+    def day(self, offset: int) -> datetime.date:
+        return self.today + timedelta(days=offset)
+
+    def approval_day(self, story: Story) -> datetime.date:
+        if story.trainee.key == "rene":
+            # Issued so that it ends inside the renewal window: three years less some weeks.
+            end = self.day(RENEWAL_WINDOW_DAYS_LEFT)
+            return add_years(end, -self.scheme.validity_years)
+        return self.day(story.approved_in)
+
+    # A whole story -------------------------------------------------------------------------
+
+    def play(self, story: Story) -> None:
+        approved = self.approval_day(story)
+        review_type = ReviewType.objects.get(code=story.review_type)
+        timeline = Timeline(
+            starts=approved - timedelta(days=review_type.expected_duration_months * 30 + APPROVED),
+            months=review_type.expected_duration_months,
+        )
+        at = timeline.at
+
+        trainee = self.users[story.trainee.key]
+        partner = self.users[story.partner.key] if story.partner else None
+        accredited = self.users.get(story.accredited_partner)
+        learners = [trainee] + ([partner] if partner else [])
+
+        cohort = self.cohort(story.cohort, starts=at(TRAINING_DAYS[0][0]))
+        with on_day(at(ENROLLED)):
+            enrolments = [
+                enrolment_create(user=person, cohort=cohort, by=self.ada, supervisor=self.sam)
+                for person in learners
+            ]
+            if partner is not None:
+                enrolment_assign(
+                    enrolment=enrolments[0],
+                    supervisor=self.sam,
+                    review_partner=partner,
+                    by=self.ada,
+                )
+        for _offset, title in TRAINING_DAYS:
+            day = TrainingDay.objects.get(cohort=cohort, title=title)
+            with on_day(day.date, hour=17):
+                attendance_record(
+                    training_day=day,
+                    present_enrolment_ids=[e.pk for e in enrolments],
+                    user=self.ada,
+                )
+        for index, enrolment in enumerate(enrolments):
+            self.complete_course(enrolment, starting=at(MODULES_FROM + index))
+
+        with on_day(at(0)):
+            review = review_create(
+                trainee=trainee,
+                partner=partner or accredited,
+                partner_is_accredited=accredited is not None,
+                supervisor=self.sam,
+                commissioning_organisation=Organisation.objects.get(name=story.commissioned_by),
+                case_reference=story.case_reference,
+                review_type=story.review_type,
+                start_date=at(0),
+                scheme=self.scheme,
+            )
+        leads = learners + ([accredited] if accredited else [])
+        conversations = self.run_the_review(review, story, at=at, leads=leads)
+        self.carry_out(review, story, at=at, writers=leads, conversations=conversations)
+        self.supervise(review, learners, at=at)
+        with on_day(at(PUBLISHED)):
+            # The board agreed the report, and published it: the review now counts as led (or
+            # co-led) on the register and towards renewal.
+            slug = story.case_reference.removesuffix(" (demo)").lower().replace(" ", "-")
+            review_details_update(
+                review=review,
+                user=trainee,
+                board_agreed_on=at(BOARD_AGREED),
+                published_on=at(PUBLISHED),
+                published_report_url=f"https://example.org/reviews/{slug}",
+            )
+
+        with on_day(timeline.after(RECOMMENDED)):
+            for person in learners:
+                recommendation_record(
+                    review=review,
+                    trainee=person,
+                    supervisor=self.sam,
+                    ready=True,
+                    statement=(
+                        f"{person.full_name.split()[0]} held the case group's trust throughout "
+                        "and kept hindsight out of the analysis. Ready to lead reviews."
+                    ),
+                )
+        applications = []
+        with on_day(timeline.after(APPLIED)):
+            for person in learners:
+                other = partner if person == trainee else trainee
+                applications.append(self.apply(person, review, partner=other or accredited))
+        with on_day(approved, hour=14):
+            certificate = application_approve(
+                application=applications[0],
+                assessor=self.ali,
+                reasons="A careful, well-evidenced review; the statement shows real reflection "
+                "on local rationality.",
+                answers=self.answers(met=True),
+            )
+            certificates = {trainee.pk: certificate}
+            if partner is not None and story.partner.key == "wren":
+                application_refer(
+                    application=applications[1],
+                    assessor=self.ali,
+                    reasons="The portfolio is strong, but the statement does not yet show how "
+                    "the findings were prioritised.",
+                    answers=self.answers(met=True, first_not_met=True),
+                    required_actions="Add a paragraph on how you and Vic prioritised the "
+                    "findings, and what the board did with the issues you raised.",
+                )
+            elif partner is not None:
+                certificates[partner.pk] = application_approve(
+                    application=applications[1],
+                    assessor=self.ali,
+                    reasons="A thorough review, well supervised.",
+                    answers=self.answers(met=True),
+                )
+        for holder in (story.trainee, story.partner):
+            if holder is not None and holder.regions:
+                with on_day(approved + timedelta(days=3), hour=19):
+                    register_profile_update(
+                        person=self.users[holder.key],
+                        show_organisation=True,
+                        regions=Region.objects.filter(name__in=holder.regions),
+                        contact_enabled=True,
+                        listed=True,
+                    )
+        self.aftermath(story, certificates, applications)
+
+    # Steps -----------------------------------------------------------------------------------
+
+    def cohort(self, name: str, *, starts: datetime.date) -> Cohort:
+        """The story's cohort, made as the programme team makes one in the admin."""
+        cohort = Cohort.objects.filter(name=name).first()
+        if cohort is not None:
+            return cohort
+        with on_day(starts - timedelta(days=60)):
+            cohort = Cohort.objects.create(
+                name=name,
+                course=self.course,
+                funding_strand="DfE VCS grant",
+                start_date=starts,
+                end_date=starts + timedelta(days=330),
+                capacity=16,
+                status=Cohort.Status.COMPLETED
+                if starts + timedelta(days=330) < self.today
+                else Cohort.Status.IN_PROGRESS,
+            )
+            cohort.supervisors.add(self.sam)
+            for offset, title in TRAINING_DAYS:
+                TrainingDay.objects.create(
+                    cohort=cohort,
+                    title=title,
+                    date=starts + timedelta(days=offset - TRAINING_DAYS[0][0]),
+                    venue="SCIE London",
+                    starts_at=datetime.time(9, 30),
+                    ends_at=datetime.time(16, 30),
+                )
+        return cohort
+
+    def complete_course(self, enrolment: Enrolment, *, starting: datetime.date) -> None:
+        """Every module, in order: read, its knowledge checks passed, its reflections written."""
+        modules = ModulePage.objects.child_of(self.course).live().order_by("path")
+        for number, module in enumerate(modules):
+            with on_day(starting + timedelta(days=7 * number), hour=20):
+                module_progress_start(enrolment=enrolment, module=module)
+                for item in module.body.raw_data:
+                    if item["type"] == "knowledge_check":
+                        check = module.find_block(block_id=item["id"], block_type=item["type"])
+                        answers = {
+                            q: next(i for i, c in enumerate(question["choices"]) if c["correct"])
+                            for q, question in enumerate(check.value["questions"])
+                        }
+                        knowledge_check_submit(
+                            enrolment=enrolment, module=module, block_id=item["id"], answers=answers
+                        )
+                    elif item["type"] == "reflective_question":
+                        reflection_answer_save(
+                            enrolment=enrolment,
+                            module=module,
+                            block_id=item["id"],
+                            answer="In my own agency, the same pressure shaped how we read a "
+                            "family's progress: one good week counted for more than it should.",
+                        )
+
+    def run_the_review(self, review: SupervisedReview, story: Story, *, at, leads) -> list:
+        """The review team, the case group and the family; a one-to-one conversation with each
+        member of the case group (where the review's type holds them); the meetings its type
+        expects. Returns the conversations, in the order they were held."""
+        people = PEOPLE[story.safeguarding]
+        recorder = leads[0]
+        with on_day(at(PEOPLE_RECORDED)):
+            team = [
+                team_member_create(review=review, user=recorder, name="", role=role, agency=agency)
+                for role, agency in people["team"]
+            ]
+            group = [
+                participant_create(
+                    review=review, user=recorder, role=role, agency=agency, involvement=involvement
+                )
+                for role, agency, involvement in people["group"]
+            ]
+            relationship, how = people["family"]
+            family_create(
+                review=review,
+                user=recorder,
+                relationship=relationship,
+                status=FamilyInvolvement.Status.TOOK_PART,
+                how=how,
+            )
+        conversations = []
+        held = group if review.review_type.has_conversations else []
+        for index, (participant, point) in enumerate(
+            zip(held, spread(*CONVERSATIONS_HELD, len(held)), strict=True)
+        ):
+            lead = leads[index % len(leads)]
+            with on_day(at(point), hour=11):
+                conversations.append(
+                    conversation_create(
+                        review=review,
+                        user=lead,
+                        date=at(point),
+                        lead_reviewer=lead,
+                        participants=[participant],
+                        status=Conversation.Status.HELD,
+                        notes="What they knew at the time, and what made sense to them then.",
+                    )
+                )
+        review_type = review.review_type
+        meetings = [(PEOPLE_RECORDED, ReviewMeeting.Kind.INTRODUCTORY, team, group)]
+        meetings += [
+            (point, ReviewMeeting.Kind.REVIEW_TEAM, team, [])
+            for point in spread(*TEAM_MEETINGS, review_type.expected_team_meetings)
+        ]
+        meetings += [
+            (point, ReviewMeeting.Kind.JOINT, team, group)
+            for point in spread(*JOINT_MEETINGS, review_type.expected_joint_meetings)
+        ]
+        for point, kind, team_present, group_present in sorted(meetings, key=lambda m: m[0]):
+            day = at(point, 2) if kind == ReviewMeeting.Kind.INTRODUCTORY else at(point)
+            with on_day(day, hour=14):
+                meeting_create(
+                    review=review,
+                    user=recorder,
+                    kind=kind,
+                    date=day,
+                    status=ReviewMeeting.Status.HELD,
+                    team_attendees=team_present,
+                    group_attendees=group_present,
+                )
+        return conversations
+
+    def carry_out(
+        self, review: SupervisedReview, story: Story, *, at, writers, conversations
+    ) -> None:
+        """Each stage evidenced, its register written, submitted and signed off by Sam."""
+        trainee = review.trainee
+        stages = list(review.stages.select_related("definition").order_by("sort_order"))
+        episode = None
+        for number, (stage, submitted, (title, note)) in enumerate(
+            zip(stages, STAGE_SUBMITTED, STAGE_NOTES, strict=False), start=1
+        ):
+            with on_day(at(submitted, -5)):
+                evidence_add_note(
+                    stage=stage, user=writers[(number - 1) % len(writers)], title=title, note=note
+                )
+                if number == 3:
+                    episode = episode_create(
+                        stage=stage,
+                        user=trainee,
+                        title=story.episode,
+                        what_happened="The decision was taken on the information to hand that "
+                        "day, by a practitioner carrying a full caseload.",
+                        assessment="problematic",
+                        assessment_explanation="Earlier concerns held by other agencies were "
+                        "not brought into the decision.",
+                        local_rationality="Each earlier concern had been closed as resolved, "
+                        "and nothing in the record invited the practitioner to reopen them.",
+                        data_sources="Conversations with the case group; agency records.",
+                        case_group_view="agreed",
+                        conversations=conversations[:2],
+                    )
+                if number == 4:
+                    finding_create(
+                        stage=stage,
+                        user=trainee,
+                        title=story.finding,
+                        category=FindingCategory.objects.order_by("sort_order", "pk").first(),
+                        in_this_case="Shown in the key practice episode, and echoed in the "
+                        "review team's own experience.",
+                        how_we_know="Every agency on the review team recognised it in cases "
+                        "of its own.",
+                        system_reliability="Protection depends on who happens to be reachable, "
+                        "not on the needs of the case.",
+                        priority=1,
+                        episodes=[episode],
+                        issues_for_board=[
+                            "How does the partnership know that the right agencies take part "
+                            "in each decision?"
+                        ],
+                    )
+            with on_day(at(submitted)):
+                stage_submit(stage=stage, user=trainee, comment="Ready for sign-off.")
+            with on_day(at(submitted, 3), hour=16):
+                stage_approve(stage=stage, user=self.sam, comment="Signed off: well evidenced.")
+        assert not review.stages.exclude(status=ReviewStage.Status.APPROVED).exists()
+
+    def supervise(self, review: SupervisedReview, learners: list[User], *, at) -> None:
+        for offset in GROUP_SUPERVISION:
+            with on_day(at(offset), hour=13):
+                session = supervision_session_record(
+                    supervisor=self.sam,
+                    kind=SupervisionSession.Kind.GROUP,
+                    date=at(offset),
+                    duration_minutes=120,
+                    attendees=learners,
+                    notes=f"Group supervision on {review.case_reference}.",
+                )
+            with on_day(at(offset, 1)):
+                for person in learners:
+                    supervision_attendance_confirm(session=session, trainee=person)
+        for person in learners:
+            with on_day(at(INDIVIDUAL_SUPERVISION), hour=15):
+                session = supervision_session_record(
+                    supervisor=self.sam,
+                    kind=SupervisionSession.Kind.INDIVIDUAL,
+                    date=at(INDIVIDUAL_SUPERVISION),
+                    duration_minutes=60,
+                    attendees=[person],
+                    notes="Structuring the findings chapter.",
+                    during_report_writing=True,
+                )
+                supervision_attendance_confirm(session=session, trainee=person)
+
+    def apply(self, person: User, review: SupervisedReview, *, partner) -> AccreditationApplication:
+        statement = STATEMENT.format(
+            case=review.case_reference.removesuffix(" (demo)"),
+            partner=partner.full_name.split()[0] if partner else "my partner",
+            supervisor=self.sam.full_name.split()[0],
+        )
+        application = application_save_draft(trainee=person, reflective_statement=statement)
+        return application_submit(application=application, trainee=person)
+
+    def answers(self, *, met: bool, first_not_met: bool = False) -> dict:
+        criteria = scheme_criteria(
+            scheme=self.scheme, purpose=AssessmentCriterion.Purpose.ACCREDITATION
+        )
+        answers = {c.pk: (met, "Shown clearly in the portfolio.") for c in criteria}
+        if first_not_met and criteria:
+            answers[criteria[0].pk] = (False, "See the required actions.")
+        return answers
+
+    def aftermath(self, story: Story, certificates: dict, applications: list) -> None:
+        """What happened to each person after the decision."""
+        users = self.users
+        if story.partner and story.partner.key == "wren":
+            wren, application = users["wren"], applications[1]
+            with on_day(self.day(WREN_RESUBMITS), hour=21):
+                application_save_draft(
+                    trainee=wren,
+                    reflective_statement=application.reflective_statement
+                    + "\n\nVic and I prioritised the findings by how widely each reached across "
+                    "agencies and how much it shaped the family's experience. The board accepted "
+                    "both issues and asked the health partners to report back in six months.",
+                )
+                application_resubmit(application=application, trainee=wren)
+        if story.partner and story.partner.key == "rex":
+            with on_day(self.day(REX_REVOKED), hour=11):
+                certificate_revoke(
+                    certificate=certificates[users["rex"].pk],
+                    by=self.ali,
+                    reason="Revoked after his employer's conduct finding, which he did not "
+                    "appeal (a fictional demo record).",
+                )
+            rene = users["rene"]
+            # The seeded activity types, or the first type if an administrator renamed one.
+            activity_types = {t.name: t for t in CpdActivityType.objects.order_by("-sort_order")}
+            for offset, title, hours, kind, reflection in RENE_CPD:
+                activity = activity_types.get(kind) or next(iter(activity_types.values()))
+                with on_day(self.day(offset), hour=18):
+                    cpd_entry_add(
+                        person=rene,
+                        date=self.day(offset),
+                        activity_type=activity,
+                        title=title,
+                        hours=hours,
+                        reflection=reflection,
+                    )
+            # The daily sweep warned her when her certificate entered its renewal window.
+            warned_on = certificates[rene.pk].valid_until - timedelta(days=89)
+            with on_day(min(warned_on, self.today), hour=7):
+                certificate_expiry_warnings_send()
+        if story.trainee.key == "sid":
+            with on_day(self.day(SID_SUSPENDED), hour=11):
+                certificate_suspend(
+                    certificate=certificates[users["sid"].pk],
+                    by=self.ali,
+                    reason="Suspended while a complaint about a published review is looked "
+                    "into (a fictional demo record).",
+                )
+
+
+def certificate_table(certificates: list[Certificate]) -> str:
+    """Each demo certificate's number, holder's surname, state and verification address, so a
+    newcomer can try /verify/ straight away."""
+    if not certificates:
+        return ""
+    today = timezone.localdate()
+    rows = [("Number", "Surname", "State", "Verification address")]
+    for certificate in certificates:
+        standing = certificate_public_status(certificate=certificate, today=today)
+        state = standing.label
+        if standing == PublicStatus.VALID:
+            state += f" until {date_format(certificate.valid_until)}"
+            window = timedelta(days=certificate.scheme.renewal_window_days)
+            if certificate.valid_until - window <= today:
+                state += ", renewal open"
+        rows.append(
+            (
+                certificate.number,
+                certificate.holder.full_name.split()[-1],
+                state,
+                verification_url(certificate),
+            )
+        )
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    lines = [
+        f"Demo certificates: check one at {settings.SITE_URL.rstrip('/')}/verify/ by its number "
+        "and the holder's surname, or open its address",
+        "",
+    ]
+    for index, row in enumerate(rows):
+        lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+        if index == 0:
+            lines.append("  ".join("-" * width for width in widths))
+    return "\n".join(line.rstrip() for line in lines)
