@@ -182,8 +182,10 @@ class Story:
     commissioned_by: str
     trainee: Holder
     partner: Holder | None
-    # The day the assessor approves the trainee's application: days from today.
-    approved_in: int
+    # The day the assessor approves the trainee's application, in days from today; None: three
+    # years before a day inside the renewal window, so the certificate is up for renewal now.
+    approved_in: int | None
+    # The cohort's name, before the year its training starts.
     cohort: str
     accredited_partner: str = ""
     # "children" or "adults": who the review team and case group are.
@@ -199,8 +201,8 @@ STORIES = (
         commissioned_by="Camden Safeguarding Children Partnership",
         trainee=Holder("rene", regions=("North West", "Yorkshire and the Humber")),
         partner=Holder("rex", regions=("London",)),
-        approved_in=0,  # set by _approval_day: its certificate ends inside the renewal window
-        cohort="London boards 2023",
+        approved_in=None,
+        cohort="London boards",
         episode="Closing the referral after one home visit",
         finding="A single reassuring visit outweighs a history of concerns",
     ),
@@ -211,7 +213,7 @@ STORIES = (
         trainee=Holder("vic", regions=("West Midlands", "East Midlands")),
         partner=Holder("wren"),
         approved_in=-150,
-        cohort="Midlands boards 2025",
+        cohort="Midlands boards",
         episode="The strategy discussion held without health",
         finding="Strategy discussions are arranged around who can be reached that day",
     ),
@@ -224,7 +226,7 @@ STORIES = (
         accredited_partner="rene",
         safeguarding="adults",
         approved_in=-120,
-        cohort="Northern boards 2025",
+        cohort="Northern boards",
         episode="The carer's assessment that was never offered",
         finding="Carers' own needs are assessed only when they ask",
     ),
@@ -419,9 +421,10 @@ class _World:
         return self.today + timedelta(days=offset)
 
     def approval_day(self, story: Story) -> datetime.date:
-        if story.trainee.key == "rene":
-            # Issued so that it ends inside the renewal window: three years less some weeks.
-            end = self.day(RENEWAL_WINDOW_DAYS_LEFT)
+        if story.approved_in is None:
+            # Well inside the window, however long the scheme makes it.
+            window = self.scheme.renewal_window_days
+            end = self.day(min(RENEWAL_WINDOW_DAYS_LEFT, max(window // 2, 1)))
             return add_years(end, -self.scheme.validity_years)
         return self.day(story.approved_in)
 
@@ -441,7 +444,8 @@ class _World:
         accredited = self.users.get(story.accredited_partner)
         learners = [trainee] + ([partner] if partner else [])
 
-        cohort = self.cohort(story.cohort, starts=at(TRAINING_DAYS[0][0]))
+        first_day = at(TRAINING_DAYS[0][0])
+        cohort = self.cohort(f"{story.cohort} {first_day.year}", starts=first_day)
         with on_day(at(ENROLLED)):
             enrolments = [
                 enrolment_create(user=person, cohort=cohort, by=self.ada, supervisor=self.sam)
