@@ -15,21 +15,24 @@ exactly what real use makes. Every name, case and organisation is fictional.
 """
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from wagtail.log_actions import log
+
 import time_machine
 
 from courses.models import Cohort, CoursePage, Enrolment, ModulePage, TrainingDay
 from courses.services.assignments import enrolment_assign
-from courses.services.cohorts import attendance_record, enrolment_create
+from courses.services.cohorts import attendance_record, enrolment_create, enrolment_transition
 from courses.services.progress import (
     knowledge_check_submit,
     module_progress_start,
@@ -89,7 +92,9 @@ from .services.supervision import supervision_attendance_confirm, supervision_se
 # When each step of a supervised review happens. Before the review starts (day 0): days. During
 # it: fractions of its type's expected duration, so a focused review runs shorter than a full one
 # and each is published on time. After its expected end: days.
+COHORT_OPENED = -120
 ENROLLED = -75
+COHORT_DAYS = 330
 TRAINING_DAYS = (
     (-65, "Day 1: systems thinking"),
     (-64, "Day 2: systems thinking in practice"),
@@ -97,10 +102,11 @@ TRAINING_DAYS = (
     (-36, "Day 4: the analytic tools in practice"),
 )
 MODULES_FROM = -60
-PEOPLE_RECORDED = 0.04
+PEOPLE_RECORDED = 0.02
+INTRODUCTORY_MEETING = 0.04
 STAGE_SUBMITTED = (0.12, 0.38, 0.58, 0.76, 0.92)
 CONVERSATIONS_HELD = (0.15, 0.35)
-TEAM_MEETINGS = (0.06, 0.85)
+TEAM_MEETINGS = (0.07, 0.85)
 JOINT_MEETINGS = (0.5, 0.8)
 GROUP_SUPERVISION = (0.1, 0.3, 0.5, 0.7)
 INDIVIDUAL_SUPERVISION = 0.85
@@ -190,6 +196,8 @@ class Story:
     accredited_partner: str = ""
     # "children" or "adults": who the review team and case group are.
     safeguarding: str = "children"
+    # The partner's application is referred back, and resubmitted a few days ago.
+    partner_referred: bool = False
     episode: str = ""
     finding: str = ""
 
@@ -198,11 +206,11 @@ STORIES = (
     Story(
         case_reference="Child F (demo)",
         review_type="full",
-        commissioned_by="Camden Safeguarding Children Partnership",
+        commissioned_by="Thameside Safeguarding Children Partnership",
         trainee=Holder("rene", regions=("North West", "Yorkshire and the Humber")),
         partner=Holder("rex", regions=("London",)),
         approved_in=None,
-        cohort="London boards",
+        cohort="Thames boards",
         episode="Closing the referral after one home visit",
         finding="A single reassuring visit outweighs a history of concerns",
     ),
@@ -212,6 +220,7 @@ STORIES = (
         commissioned_by="Riverside Safeguarding Children Partnership",
         trainee=Holder("vic", regions=("West Midlands", "East Midlands")),
         partner=Holder("wren"),
+        partner_referred=True,
         approved_in=-150,
         cohort="Midlands boards",
         episode="The strategy discussion held without health",
@@ -274,7 +283,7 @@ PEOPLE = {
 RENEWAL_WINDOW_DAYS_LEFT = 45
 REX_REVOKED = -100
 SID_SUSPENDED = -12
-WREN_RESUBMITS = -4
+PARTNER_RESUBMITS = -4
 
 # (days from today, title, hours, activity type, reflection)
 RENE_CPD = (
@@ -366,6 +375,8 @@ def seed_accredited_world(*, stdout, users: dict[str, User]) -> list[Certificate
         return []
     today = timezone.localdate()
     world = _World(users=users, scheme=scheme, course=course, today=today)
+    # Only what this run makes is read below: a database seeded before keeps its own state.
+    first_new = (Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
     played = False
     for story in STORIES:
         if SupervisedReview.objects.filter(case_reference=story.case_reference).exists():
@@ -375,16 +386,18 @@ def seed_accredited_world(*, stdout, users: dict[str, User]) -> list[Certificate
         played = True
         stdout.write(f"Played the history of {story.case_reference}")
     if played:
-        read_old_notifications(users=users, today=today)
+        read_old_notifications(users=users, today=today, first_new=first_new)
     return demo_certificates(users=users)
 
 
-def read_old_notifications(*, users: dict[str, User], today: datetime.date) -> None:
-    """People read their notifications as they come: each one more than two weeks old is read
-    the day after it arrived. An expiry warning is left unread: Rene has not acted on it yet."""
+def read_old_notifications(*, users: dict[str, User], today: datetime.date, first_new: int) -> None:
+    """People read their notifications as they come: each one the world made that is more than
+    two weeks old is read the day after it arrived. An expiry warning is left unread: Rene has
+    not acted on it yet."""
     cutoff = timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
     old = (
         Notification.objects.filter(
+            pk__gte=first_new,
             recipient__in=users.values(),
             read_at__isnull=True,
             created_at__lt=cutoff - timedelta(days=14),
@@ -407,6 +420,23 @@ def demo_certificates(*, users: dict[str, User]) -> list[Certificate]:
         .order_by("pk")
     )
     return sorted(certificates, key=lambda c: order[c.holder_id])
+
+
+class Agenda:
+    """A story's steps, each at its moment, played in date order (steps at the same moment in
+    the order they were added). A step may read what an earlier one made from `made`."""
+
+    def __init__(self):
+        self.steps: list[tuple[datetime.date, int, int, Callable[[], object]]] = []
+        self.made: dict = {}
+
+    def add(self, day: datetime.date, step: Callable[[], object], *, hour: int = 10) -> None:
+        self.steps.append((day, hour, len(self.steps), step))
+
+    def play(self) -> None:
+        for day, hour, _order, step in sorted(self.steps, key=lambda s: s[:3]):
+            with on_day(day, hour):
+                step()
 
 
 class _World:
@@ -437,70 +467,123 @@ class _World:
             starts=approved - timedelta(days=review_type.expected_duration_months * 30 + APPROVED),
             months=review_type.expected_duration_months,
         )
-        at = timeline.at
+        agenda = Agenda()
+        self.train(agenda, story, timeline)
+        self.review(agenda, story, timeline, review_type)
+        self.accredit(agenda, story, timeline, approved)
+        self.aftermath(agenda, story)
+        agenda.play()
 
-        trainee = self.users[story.trainee.key]
+    def people(self, story: Story) -> tuple[User, User | None, User | None]:
+        """The trainee, their trainee partner (or None), and their accredited partner (or None)."""
         partner = self.users[story.partner.key] if story.partner else None
-        accredited = self.users.get(story.accredited_partner)
-        learners = [trainee] + ([partner] if partner else [])
+        return self.users[story.trainee.key], partner, self.users.get(story.accredited_partner)
 
+    def train(self, agenda: Agenda, story: Story, timeline: Timeline) -> None:
+        """The cohort, its enrolments, its training days' registers and every module."""
+        trainee, partner, _accredited = self.people(story)
+        learners = [trainee] + ([partner] if partner else [])
+        at, made = timeline.at, agenda.made
         first_day = at(TRAINING_DAYS[0][0])
-        cohort = self.cohort(f"{story.cohort} {first_day.year}", starts=first_day)
-        with on_day(at(ENROLLED)):
-            enrolments = [
-                enrolment_create(user=person, cohort=cohort, by=self.ada, supervisor=self.sam)
+        cohort_name = f"{story.cohort} {first_day.year}"
+        ends = first_day + timedelta(days=COHORT_DAYS)
+
+        def open_cohort():
+            made["cohort"] = self.cohort(cohort_name, starts=first_day, ends=ends)
+
+        def enrol():
+            made["enrolments"] = [
+                enrolment_create(
+                    user=person, cohort=made["cohort"], by=self.ada, supervisor=self.sam
+                )
                 for person in learners
             ]
             if partner is not None:
                 enrolment_assign(
-                    enrolment=enrolments[0],
+                    enrolment=made["enrolments"][0],
                     supervisor=self.sam,
                     review_partner=partner,
                     by=self.ada,
                 )
-        for _offset, title in TRAINING_DAYS:
-            day = TrainingDay.objects.get(cohort=cohort, title=title)
-            with on_day(day.date, hour=17):
-                attendance_record(
-                    training_day=day,
-                    present_enrolment_ids=[e.pk for e in enrolments],
-                    user=self.ada,
-                )
-        for index, enrolment in enumerate(enrolments):
-            self.complete_course(enrolment, starting=at(MODULES_FROM + index))
 
-        with on_day(at(0)):
-            review = review_create(
+        agenda.add(at(COHORT_OPENED), open_cohort)
+        agenda.add(at(ENROLLED), enrol)
+        for offset, title in TRAINING_DAYS:
+            agenda.add(at(offset), partial(self.take_register, made, title), hour=17)
+        modules = list(ModulePage.objects.child_of(self.course).live().order_by("path"))
+        for index in range(len(learners)):
+            for number, module in enumerate(modules):
+                day = at(MODULES_FROM + index + 7 * number)
+                step = partial(self.complete_module, made, index, module)
+                agenda.add(day, step, hour=20)
+
+        def close_cohort():
+            for enrolment in made["enrolments"]:
+                enrolment_transition(
+                    enrolment=enrolment, to_status=Enrolment.Status.COMPLETED, user=self.ada
+                )
+            cohort = made["cohort"]
+            cohort.status = Cohort.Status.COMPLETED
+            cohort.save(update_fields=["status"])
+            log(instance=cohort, action="wagtail.edit", user=self.ada)
+
+        if ends < self.today:
+            agenda.add(ends, close_cohort, hour=17)
+
+    def review(
+        self, agenda: Agenda, story: Story, timeline: Timeline, review_type: ReviewType
+    ) -> None:
+        """The review, run and written stage by stage, supervised and published."""
+        trainee, partner, accredited = self.people(story)
+        learners = [trainee] + ([partner] if partner else [])
+        leads = learners + ([accredited] if accredited else [])
+        at, made = timeline.at, agenda.made
+
+        def create():
+            made["review"] = review_create(
                 trainee=trainee,
                 partner=partner or accredited,
                 partner_is_accredited=accredited is not None,
                 supervisor=self.sam,
                 commissioning_organisation=Organisation.objects.get(name=story.commissioned_by),
                 case_reference=story.case_reference,
-                review_type=story.review_type,
+                review_type=review_type,
                 start_date=at(0),
                 scheme=self.scheme,
             )
-        leads = learners + ([accredited] if accredited else [])
-        conversations = self.run_the_review(review, story, at=at, leads=leads)
-        self.carry_out(review, story, at=at, writers=leads, conversations=conversations)
-        self.supervise(review, learners, at=at)
-        with on_day(at(PUBLISHED)):
-            # The board agreed the report, and published it: the review now counts as led (or
+
+        agenda.add(at(0), create, hour=9)
+        self.run_the_review(agenda, story, timeline, review_type, leads=leads)
+        self.write_the_review(agenda, story, timeline, writers=leads)
+        self.supervise(agenda, timeline, learners)
+
+        def publish():
+            # The board agreed the report and published it: the review now counts as led (or
             # co-led) on the register and towards renewal.
             slug = story.case_reference.removesuffix(" (demo)").lower().replace(" ", "-")
             review_details_update(
-                review=review,
+                review=made["review"],
                 user=trainee,
                 board_agreed_on=at(BOARD_AGREED),
                 published_on=at(PUBLISHED),
                 published_report_url=f"https://example.org/reviews/{slug}",
             )
 
-        with on_day(timeline.after(RECOMMENDED)):
+        agenda.add(at(PUBLISHED), publish)
+
+    def accredit(
+        self, agenda: Agenda, story: Story, timeline: Timeline, approved: datetime.date
+    ) -> None:
+        """The supervisor's recommendation, the applications and the assessor's decisions; the
+        holders' register profiles."""
+        trainee, partner, accredited = self.people(story)
+        learners = [trainee] + ([partner] if partner else [])
+        made = agenda.made
+
+        def recommend():
             for person in learners:
                 recommendation_record(
-                    review=review,
+                    review=made["review"],
                     trainee=person,
                     supervisor=self.sam,
                     ready=True,
@@ -509,117 +592,128 @@ class _World:
                         "and kept hindsight out of the analysis. Ready to lead reviews."
                     ),
                 )
-        applications = []
-        with on_day(timeline.after(APPLIED)):
-            for person in learners:
-                other = partner if person == trainee else trainee
-                applications.append(self.apply(person, review, partner=other or accredited))
-        with on_day(approved, hour=14):
-            certificate = application_approve(
-                application=applications[0],
-                assessor=self.ali,
-                reasons="A careful, well-evidenced review; the statement shows real reflection "
-                "on local rationality.",
-                answers=self.answers(met=True),
-            )
-            certificates = {trainee.pk: certificate}
-            if partner is not None and story.partner.key == "wren":
+
+        def apply():
+            made["applications"] = [
+                self.apply(
+                    person,
+                    made["review"],
+                    partner=(partner if person == trainee else trainee) or accredited,
+                )
+                for person in learners
+            ]
+
+        def decide():
+            applications = made["applications"]
+            made["certificates"] = {
+                story.trainee.key: application_approve(
+                    application=applications[0],
+                    assessor=self.ali,
+                    reasons="A careful, well-evidenced review; the statement shows real "
+                    "reflection on local rationality.",
+                    answers=self.answers(),
+                )
+            }
+            if story.partner is None:
+                return
+            if story.partner_referred:
                 application_refer(
                     application=applications[1],
                     assessor=self.ali,
                     reasons="The portfolio is strong, but the statement does not yet show how "
                     "the findings were prioritised.",
-                    answers=self.answers(met=True, first_not_met=True),
-                    required_actions="Add a paragraph on how you and Vic prioritised the "
-                    "findings, and what the board did with the issues you raised.",
+                    answers=self.answers(first_not_met=True),
+                    required_actions="Add a paragraph on how you and "
+                    f"{trainee.full_name.split()[0]} prioritised the findings, and what the "
+                    "board did with the issues you raised.",
                 )
-            elif partner is not None:
-                certificates[partner.pk] = application_approve(
+            else:
+                made["certificates"][story.partner.key] = application_approve(
                     application=applications[1],
                     assessor=self.ali,
                     reasons="A thorough review, well supervised.",
-                    answers=self.answers(met=True),
+                    answers=self.answers(),
                 )
+
+        agenda.add(timeline.after(RECOMMENDED), recommend)
+        agenda.add(timeline.after(APPLIED), apply)
+        agenda.add(approved, decide, hour=14)
         for holder in (story.trainee, story.partner):
             if holder is not None and holder.regions:
-                with on_day(approved + timedelta(days=3), hour=19):
-                    register_profile_update(
-                        person=self.users[holder.key],
-                        show_organisation=True,
-                        regions=Region.objects.filter(name__in=holder.regions),
-                        contact_enabled=True,
-                        listed=True,
-                    )
-        self.aftermath(story, certificates, applications)
+                step = partial(self.list_on_register, holder)
+                agenda.add(approved + timedelta(days=3), step, hour=19)
 
     # Steps -----------------------------------------------------------------------------------
 
-    def cohort(self, name: str, *, starts: datetime.date) -> Cohort:
+    def cohort(self, name: str, *, starts: datetime.date, ends: datetime.date) -> Cohort:
         """The story's cohort, made as the programme team makes one in the admin."""
-        cohort = Cohort.objects.filter(name=name).first()
-        if cohort is not None:
-            return cohort
-        with on_day(starts - timedelta(days=60)):
-            cohort = Cohort.objects.create(
-                name=name,
-                course=self.course,
-                funding_strand="DfE VCS grant",
-                start_date=starts,
-                end_date=starts + timedelta(days=330),
-                capacity=16,
-                status=Cohort.Status.COMPLETED
-                if starts + timedelta(days=330) < self.today
-                else Cohort.Status.IN_PROGRESS,
+        cohort = Cohort.objects.create(
+            name=name,
+            course=self.course,
+            funding_strand="DfE VCS grant",
+            start_date=starts,
+            end_date=ends,
+            capacity=16,
+            status=Cohort.Status.IN_PROGRESS,
+        )
+        cohort.supervisors.add(self.sam)
+        for offset, title in TRAINING_DAYS:
+            TrainingDay.objects.create(
+                cohort=cohort,
+                title=title,
+                date=starts + timedelta(days=offset - TRAINING_DAYS[0][0]),
+                venue="SCIE London",
+                starts_at=datetime.time(9, 30),
+                ends_at=datetime.time(16, 30),
             )
-            cohort.supervisors.add(self.sam)
-            for offset, title in TRAINING_DAYS:
-                TrainingDay.objects.create(
-                    cohort=cohort,
-                    title=title,
-                    date=starts + timedelta(days=offset - TRAINING_DAYS[0][0]),
-                    venue="SCIE London",
-                    starts_at=datetime.time(9, 30),
-                    ends_at=datetime.time(16, 30),
-                )
+        log(instance=cohort, action="wagtail.create", user=self.ada)
         return cohort
 
-    def complete_course(self, enrolment: Enrolment, *, starting: datetime.date) -> None:
-        """Every module, in order: read, its knowledge checks passed, its reflections written."""
-        modules = ModulePage.objects.child_of(self.course).live().order_by("path")
-        for number, module in enumerate(modules):
-            with on_day(starting + timedelta(days=7 * number), hour=20):
-                module_progress_start(enrolment=enrolment, module=module)
-                for item in module.body.raw_data:
-                    if item["type"] == "knowledge_check":
-                        check = module.find_block(block_id=item["id"], block_type=item["type"])
-                        answers = {
-                            q: next(i for i, c in enumerate(question["choices"]) if c["correct"])
-                            for q, question in enumerate(check.value["questions"])
-                        }
-                        knowledge_check_submit(
-                            enrolment=enrolment, module=module, block_id=item["id"], answers=answers
-                        )
-                    elif item["type"] == "reflective_question":
-                        reflection_answer_save(
-                            enrolment=enrolment,
-                            module=module,
-                            block_id=item["id"],
-                            answer="In my own agency, the same pressure shaped how we read a "
-                            "family's progress: one good week counted for more than it should.",
-                        )
+    def take_register(self, made: dict, title: str) -> None:
+        day = TrainingDay.objects.get(cohort=made["cohort"], title=title)
+        present = [enrolment.pk for enrolment in made["enrolments"]]
+        attendance_record(training_day=day, present_enrolment_ids=present, user=self.ada)
 
-    def run_the_review(self, review: SupervisedReview, story: Story, *, at, leads) -> list:
+    def complete_module(self, made: dict, index: int, module: ModulePage) -> None:
+        """One module: read, its knowledge checks passed, its reflections written."""
+        enrolment = made["enrolments"][index]
+        module_progress_start(enrolment=enrolment, module=module)
+        for item in module.body.raw_data:
+            if item["type"] == "knowledge_check":
+                check = module.find_block(block_id=item["id"], block_type=item["type"])
+                answers = {
+                    q: next(i for i, c in enumerate(question["choices"]) if c["correct"])
+                    for q, question in enumerate(check.value["questions"])
+                }
+                knowledge_check_submit(
+                    enrolment=enrolment, module=module, block_id=item["id"], answers=answers
+                )
+            elif item["type"] == "reflective_question":
+                reflection_answer_save(
+                    enrolment=enrolment,
+                    module=module,
+                    block_id=item["id"],
+                    answer="In my own agency, the same pressure shaped how we read a "
+                    "family's progress: one good week counted for more than it should.",
+                )
+
+    def run_the_review(
+        self, agenda: Agenda, story: Story, timeline: Timeline, review_type, *, leads
+    ) -> None:
         """The review team, the case group and the family; a one-to-one conversation with each
         member of the case group (where the review's type holds them); the meetings its type
-        expects. Returns the conversations, in the order they were held."""
+        expects."""
         people = PEOPLE[story.safeguarding]
         recorder = leads[0]
-        with on_day(at(PEOPLE_RECORDED)):
-            team = [
+        at, made = timeline.at, agenda.made
+
+        def record_people():
+            review = made["review"]
+            made["team"] = [
                 team_member_create(review=review, user=recorder, name="", role=role, agency=agency)
                 for role, agency in people["team"]
             ]
-            group = [
+            made["group"] = [
                 participant_create(
                     review=review, user=recorder, role=role, agency=agency, involvement=involvement
                 )
@@ -633,129 +727,159 @@ class _World:
                 status=FamilyInvolvement.Status.TOOK_PART,
                 how=how,
             )
-        conversations = []
-        held = group if review.review_type.has_conversations else []
-        for index, (participant, point) in enumerate(
-            zip(held, spread(*CONVERSATIONS_HELD, len(held)), strict=True)
-        ):
+            made["conversations"] = []
+
+        agenda.add(at(PEOPLE_RECORDED), record_people)
+
+        def converse(index: int, day: datetime.date):
             lead = leads[index % len(leads)]
-            with on_day(at(point), hour=11):
-                conversations.append(
-                    conversation_create(
-                        review=review,
-                        user=lead,
-                        date=at(point),
-                        lead_reviewer=lead,
-                        participants=[participant],
-                        status=Conversation.Status.HELD,
-                        notes="What they knew at the time, and what made sense to them then.",
-                    )
+            made["conversations"].append(
+                conversation_create(
+                    review=made["review"],
+                    user=lead,
+                    date=day,
+                    lead_reviewer=lead,
+                    participants=[made["group"][index]],
+                    status=Conversation.Status.HELD,
+                    notes="What they knew at the time, and what made sense to them then.",
                 )
-        review_type = review.review_type
-        meetings = [(PEOPLE_RECORDED, ReviewMeeting.Kind.INTRODUCTORY, team, group)]
+            )
+
+        if review_type.has_conversations:
+            count = len(people["group"])
+            for index, point in enumerate(spread(*CONVERSATIONS_HELD, count)):
+                agenda.add(at(point), partial(converse, index, at(point)), hour=11)
+
+        def meet(kind: str, day: datetime.date, with_group: bool):
+            meeting_create(
+                review=made["review"],
+                user=recorder,
+                kind=kind,
+                date=day,
+                status=ReviewMeeting.Status.HELD,
+                team_attendees=made["team"],
+                group_attendees=made["group"] if with_group else [],
+            )
+
+        meetings = [(INTRODUCTORY_MEETING, ReviewMeeting.Kind.INTRODUCTORY, True)]
         meetings += [
-            (point, ReviewMeeting.Kind.REVIEW_TEAM, team, [])
+            (point, ReviewMeeting.Kind.REVIEW_TEAM, False)
             for point in spread(*TEAM_MEETINGS, review_type.expected_team_meetings)
         ]
         meetings += [
-            (point, ReviewMeeting.Kind.JOINT, team, group)
+            (point, ReviewMeeting.Kind.JOINT, True)
             for point in spread(*JOINT_MEETINGS, review_type.expected_joint_meetings)
         ]
-        for point, kind, team_present, group_present in sorted(meetings, key=lambda m: m[0]):
-            day = at(point, 2) if kind == ReviewMeeting.Kind.INTRODUCTORY else at(point)
-            with on_day(day, hour=14):
-                meeting_create(
-                    review=review,
-                    user=recorder,
-                    kind=kind,
-                    date=day,
-                    status=ReviewMeeting.Status.HELD,
-                    team_attendees=team_present,
-                    group_attendees=group_present,
-                )
-        return conversations
+        for point, kind, with_group in meetings:
+            agenda.add(at(point), partial(meet, kind, at(point), with_group), hour=14)
 
-    def carry_out(
-        self, review: SupervisedReview, story: Story, *, at, writers, conversations
+    def write_the_review(
+        self, agenda: Agenda, story: Story, timeline: Timeline, *, writers
     ) -> None:
-        """Each stage evidenced, its register written, submitted and signed off by Sam."""
-        trainee = review.trainee
-        stages = list(review.stages.select_related("definition").order_by("sort_order"))
-        episode = None
-        for number, (stage, submitted, (title, note)) in enumerate(
-            zip(stages, STAGE_SUBMITTED, STAGE_NOTES, strict=False), start=1
-        ):
-            with on_day(at(submitted, -5)):
-                evidence_add_note(
-                    stage=stage, user=writers[(number - 1) % len(writers)], title=title, note=note
-                )
-                if number == 3:
-                    episode = episode_create(
-                        stage=stage,
-                        user=trainee,
-                        title=story.episode,
-                        what_happened="The decision was taken on the information to hand that "
-                        "day, by a practitioner carrying a full caseload.",
-                        assessment="problematic",
-                        assessment_explanation="Earlier concerns held by other agencies were "
-                        "not brought into the decision.",
-                        local_rationality="Each earlier concern had been closed as resolved, "
-                        "and nothing in the record invited the practitioner to reopen them.",
-                        data_sources="Conversations with the case group; agency records.",
-                        case_group_view="agreed",
-                        conversations=conversations[:2],
-                    )
-                if number == 4:
-                    finding_create(
-                        stage=stage,
-                        user=trainee,
-                        title=story.finding,
-                        category=FindingCategory.objects.order_by("sort_order", "pk").first(),
-                        in_this_case="Shown in the key practice episode, and echoed in the "
-                        "review team's own experience.",
-                        how_we_know="Every agency on the review team recognised it in cases "
-                        "of its own.",
-                        system_reliability="Protection depends on who happens to be reachable, "
-                        "not on the needs of the case.",
-                        priority=1,
-                        episodes=[episode],
-                        issues_for_board=[
-                            "How does the partnership know that the right agencies take part "
-                            "in each decision?"
-                        ],
-                    )
-            with on_day(at(submitted)):
-                stage_submit(stage=stage, user=trainee, comment="Ready for sign-off.")
-            with on_day(at(submitted, 3), hour=16):
-                stage_approve(stage=stage, user=self.sam, comment="Signed off: well evidenced.")
-        assert not review.stages.exclude(status=ReviewStage.Status.APPROVED).exists()
+        """Each stage evidenced and its register written, submitted and signed off by Sam."""
+        trainee = self.users[story.trainee.key]
+        at, made = timeline.at, agenda.made
 
-    def supervise(self, review: SupervisedReview, learners: list[User], *, at) -> None:
-        for offset in GROUP_SUPERVISION:
-            with on_day(at(offset), hour=13):
-                session = supervision_session_record(
-                    supervisor=self.sam,
-                    kind=SupervisionSession.Kind.GROUP,
-                    date=at(offset),
-                    duration_minutes=120,
-                    attendees=learners,
-                    notes=f"Group supervision on {review.case_reference}.",
+        def stage(number: int) -> ReviewStage:
+            return made["review"].stages.order_by("sort_order", "pk")[number - 1]
+
+        def write(number: int, title: str, note: str):
+            evidence_add_note(
+                stage=stage(number),
+                user=writers[(number - 1) % len(writers)],
+                title=title,
+                note=note,
+            )
+            if number == 3:
+                made["episode"] = episode_create(
+                    stage=stage(number),
+                    user=trainee,
+                    title=story.episode,
+                    what_happened="The decision was taken on the information to hand that "
+                    "day, by a practitioner carrying a full caseload.",
+                    assessment="problematic",
+                    assessment_explanation="Earlier concerns held by other agencies were "
+                    "not brought into the decision.",
+                    local_rationality="Each earlier concern had been closed as resolved, "
+                    "and nothing in the record invited the practitioner to reopen them.",
+                    data_sources="Conversations with the case group; agency records.",
+                    case_group_view="agreed",
+                    conversations=made["conversations"][:2],
                 )
-            with on_day(at(offset, 1)):
-                for person in learners:
-                    supervision_attendance_confirm(session=session, trainee=person)
+            if number == 4:
+                finding_create(
+                    stage=stage(number),
+                    user=trainee,
+                    title=story.finding,
+                    category=FindingCategory.objects.order_by("sort_order", "pk").first(),
+                    in_this_case="Shown in the key practice episode, and echoed in the "
+                    "review team's own experience.",
+                    how_we_know="Every agency on the review team recognised it in cases "
+                    "of its own.",
+                    system_reliability="Protection depends on who happens to be reachable, "
+                    "not on the needs of the case.",
+                    priority=1,
+                    episodes=[made["episode"]],
+                    issues_for_board=[
+                        "How does the partnership know that the right agencies take part "
+                        "in each decision?"
+                    ],
+                )
+
+        def submit(number: int):
+            stage_submit(stage=stage(number), user=trainee, comment="Ready for sign-off.")
+
+        def approve(number: int):
+            stage_approve(stage=stage(number), user=self.sam, comment="Signed off: well evidenced.")
+
+        for number, (submitted, (title, note)) in enumerate(
+            zip(STAGE_SUBMITTED, STAGE_NOTES, strict=True), start=1
+        ):
+            agenda.add(at(submitted, -5), partial(write, number, title, note))
+            agenda.add(at(submitted), partial(submit, number), hour=17)
+            agenda.add(at(submitted, 3), partial(approve, number), hour=16)
+
+    def supervise(self, agenda: Agenda, timeline: Timeline, learners: list[User]) -> None:
+        at, made = timeline.at, agenda.made
+
+        def record(point: float, kind: str, attendees: list[User]):
+            individual = kind == SupervisionSession.Kind.INDIVIDUAL
+            session = supervision_session_record(
+                supervisor=self.sam,
+                kind=kind,
+                date=at(point),
+                duration_minutes=60 if individual else 120,
+                attendees=attendees,
+                notes="Structuring the findings chapter."
+                if individual
+                else f"Group supervision on {made['review'].case_reference}.",
+                during_report_writing=individual,
+            )
+            made.setdefault("sessions", {})[(point, attendees[0].pk)] = session
+
+        def confirm(point: float, person: User, first: User):
+            session = made["sessions"][(point, first.pk)]
+            supervision_attendance_confirm(session=session, trainee=person)
+
+        for point in GROUP_SUPERVISION:
+            group = SupervisionSession.Kind.GROUP
+            agenda.add(at(point), partial(record, point, group, learners), hour=13)
+            for person in learners:
+                agenda.add(at(point, 1), partial(confirm, point, person, learners[0]))
         for person in learners:
-            with on_day(at(INDIVIDUAL_SUPERVISION), hour=15):
-                session = supervision_session_record(
-                    supervisor=self.sam,
-                    kind=SupervisionSession.Kind.INDIVIDUAL,
-                    date=at(INDIVIDUAL_SUPERVISION),
-                    duration_minutes=60,
-                    attendees=[person],
-                    notes="Structuring the findings chapter.",
-                    during_report_writing=True,
-                )
-                supervision_attendance_confirm(session=session, trainee=person)
+            point = INDIVIDUAL_SUPERVISION
+            individual = SupervisionSession.Kind.INDIVIDUAL
+            agenda.add(at(point), partial(record, point, individual, [person]), hour=15)
+            agenda.add(at(point, 1), partial(confirm, point, person, person))
+
+    def list_on_register(self, holder: Holder) -> None:
+        register_profile_update(
+            person=self.users[holder.key],
+            show_organisation=True,
+            regions=Region.objects.filter(name__in=holder.regions),
+            contact_enabled=True,
+            listed=True,
+        )
 
     def apply(self, person: User, review: SupervisedReview, *, partner) -> AccreditationApplication:
         statement = STATEMENT.format(
@@ -766,63 +890,73 @@ class _World:
         application = application_save_draft(trainee=person, reflective_statement=statement)
         return application_submit(application=application, trainee=person)
 
-    def answers(self, *, met: bool, first_not_met: bool = False) -> dict:
+    def answers(self, *, first_not_met: bool = False) -> dict:
+        """Every accreditation criterion judged met, or all but the first."""
         criteria = scheme_criteria(
             scheme=self.scheme, purpose=AssessmentCriterion.Purpose.ACCREDITATION
         )
-        answers = {c.pk: (met, "Shown clearly in the portfolio.") for c in criteria}
+        answers = {c.pk: (True, "Shown clearly in the portfolio.") for c in criteria}
         if first_not_met and criteria:
             answers[criteria[0].pk] = (False, "See the required actions.")
         return answers
 
-    def aftermath(self, story: Story, certificates: dict, applications: list) -> None:
+    def aftermath(self, agenda: Agenda, story: Story) -> None:
         """What happened to each person after the decision."""
-        users = self.users
-        if story.partner and story.partner.key == "wren":
-            wren, application = users["wren"], applications[1]
-            with on_day(self.day(WREN_RESUBMITS), hour=21):
-                application_save_draft(
-                    trainee=wren,
-                    reflective_statement=application.reflective_statement
-                    + "\n\nVic and I prioritised the findings by how widely each reached across "
-                    "agencies and how much it shaped the family's experience. The board accepted "
-                    "both issues and asked the health partners to report back in six months.",
-                )
-                application_resubmit(application=application, trainee=wren)
+        made = agenda.made
+        if story.partner_referred:
+            agenda.add(self.day(PARTNER_RESUBMITS), partial(self.resubmit, made, story), hour=21)
         if story.partner and story.partner.key == "rex":
-            with on_day(self.day(REX_REVOKED), hour=11):
-                certificate_revoke(
-                    certificate=certificates[users["rex"].pk],
-                    by=self.ali,
-                    reason="Revoked after his employer's conduct finding, which he did not "
-                    "appeal (a fictional demo record).",
-                )
-            rene = users["rene"]
-            # The seeded activity types, or the first type if an administrator renamed one.
-            activity_types = {t.name: t for t in CpdActivityType.objects.order_by("-sort_order")}
-            for offset, title, hours, kind, reflection in RENE_CPD:
-                activity = activity_types.get(kind) or next(iter(activity_types.values()))
-                with on_day(self.day(offset), hour=18):
-                    cpd_entry_add(
-                        person=rene,
-                        date=self.day(offset),
-                        activity_type=activity,
-                        title=title,
-                        hours=hours,
-                        reflection=reflection,
-                    )
-            # The daily sweep warned her when her certificate entered its renewal window.
-            warned_on = certificates[rene.pk].valid_until - timedelta(days=89)
-            with on_day(min(warned_on, self.today), hour=7):
-                certificate_expiry_warnings_send()
+            agenda.add(self.day(REX_REVOKED), partial(self.revoke_rex, made), hour=11)
+            for entry in RENE_CPD:
+                agenda.add(self.day(entry[0]), partial(self.log_cpd, "rene", *entry), hour=18)
+            # The daily sweep warned Rene as her certificate reached the first warning.
+            thresholds = settings.CERTIFICATE_EXPIRY_WARNING_DAYS
+            if thresholds:
+                valid_until = add_years(self.approval_day(story), self.scheme.validity_years)
+                warned_on = valid_until - timedelta(days=max(thresholds))
+                agenda.add(min(warned_on, self.today), certificate_expiry_warnings_send, hour=7)
         if story.trainee.key == "sid":
-            with on_day(self.day(SID_SUSPENDED), hour=11):
-                certificate_suspend(
-                    certificate=certificates[users["sid"].pk],
-                    by=self.ali,
-                    reason="Suspended while a complaint about a published review is looked "
-                    "into (a fictional demo record).",
-                )
+            agenda.add(self.day(SID_SUSPENDED), partial(self.suspend_sid, made), hour=11)
+
+    def resubmit(self, made: dict, story: Story) -> None:
+        person, application = self.users[story.partner.key], made["applications"][1]
+        trainee = self.users[story.trainee.key].full_name.split()[0]
+        application_save_draft(
+            trainee=person,
+            reflective_statement=application.reflective_statement
+            + f"\n\n{trainee} and I prioritised the findings by how widely each reached across "
+            "agencies and how much it shaped the family's experience. The board accepted both "
+            "issues and asked the health partners to report back in six months.",
+        )
+        application_resubmit(application=application, trainee=person)
+
+    def revoke_rex(self, made: dict) -> None:
+        certificate_revoke(
+            certificate=made["certificates"]["rex"],
+            by=self.ali,
+            reason="Revoked after his employer's conduct finding, which he did not appeal (a "
+            "fictional demo record).",
+        )
+
+    def suspend_sid(self, made: dict) -> None:
+        certificate_suspend(
+            certificate=made["certificates"]["sid"],
+            by=self.ali,
+            reason="Suspended while a complaint about a published review is looked into (a "
+            "fictional demo record).",
+        )
+
+    def log_cpd(self, key: str, days: int, title: str, hours: int, kind: str, reflection: str):
+        # The seeded activity type, or the last one if an administrator renamed it.
+        types = {t.name: t for t in CpdActivityType.objects.order_by("sort_order", "pk")}
+        cpd_entry_add(
+            person=self.users[key],
+            date=self.day(days),
+            activity_type=types.get(kind) or list(types.values())[-1],
+            title=title,
+            hours=hours,
+            reflection=reflection,
+        )
 
 
 def certificate_table(certificates: list[Certificate]) -> str:

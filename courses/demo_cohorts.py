@@ -70,7 +70,7 @@ def seed_cohorts(*, stdout, users: dict[str, User], course: CoursePage) -> Cohor
             cohort=cohort,
             email=INVITEE_EMAIL,
             full_name="Nia Jones",
-            organisation=Organisation.objects.filter(name__icontains="Camden").first(),
+            organisation=Organisation.objects.filter(name__icontains="Kingsmere").first(),
             job_title="Safeguarding partnership business manager",
             token_hash=hash_token(secrets.token_urlsafe(32)),
             invited_by=users.get("ada"),

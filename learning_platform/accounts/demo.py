@@ -18,16 +18,18 @@ DEMO_PASSWORD = "learning-together-demo"
 # the README: like the password, it only ever exists in a database seeded with DEBUG on.
 DEMO_TOTP_SECRET = "LEARNINGTOGETHERDEMOSTAFFTOTPKEY"
 
-CAMDEN = "Camden Safeguarding Children Partnership"
+KINGSMERE = "Kingsmere Safeguarding Children Partnership"
 SCIE = "Social Care Institute for Excellence"
 # Fictional partnerships for the accredited demo reviewers.
 NORTHSHIRE = "Northshire Safeguarding Adults Board"
 RIVERSIDE = "Riverside Safeguarding Children Partnership"
+THAMESIDE = "Thameside Safeguarding Children Partnership"
 
 ORGANISATIONS = (
-    {"name": CAMDEN, "kind": Organisation.Kind.SAFEGUARDING_PARTNERSHIP, "region": "London"},
+    {"name": KINGSMERE, "kind": Organisation.Kind.SAFEGUARDING_PARTNERSHIP, "region": "London"},
     {"name": SCIE, "kind": Organisation.Kind.SCIE, "region": "London"},
     {"name": NORTHSHIRE, "kind": Organisation.Kind.ADULTS_BOARD, "region": "North West"},
+    {"name": THAMESIDE, "kind": Organisation.Kind.SAFEGUARDING_PARTNERSHIP, "region": "London"},
     {
         "name": RIVERSIDE,
         "kind": Organisation.Kind.SAFEGUARDING_PARTNERSHIP,
@@ -83,7 +85,7 @@ DEMO_USERS = (
         "Tess Trainee",
         "tess@example.org",
         Role.TRAINEE,
-        CAMDEN,
+        KINGSMERE,
         "Social worker",
         "a review in progress (Child K), with Pat",
     ),
@@ -92,7 +94,7 @@ DEMO_USERS = (
         "Pat Partner",
         "pat@example.org",
         Role.TRAINEE,
-        CAMDEN,
+        KINGSMERE,
         "Detective sergeant",
         "Tess's review partner",
     ),
@@ -101,7 +103,7 @@ DEMO_USERS = (
         "Uma Unrelated",
         "uma@example.org",
         Role.TRAINEE,
-        CAMDEN,
+        KINGSMERE,
         "Health visitor",
         "a trainee not enrolled on a cohort",
     ),
@@ -137,7 +139,7 @@ DEMO_USERS = (
         "Rex Revoked",
         "rex@example.org",
         Role.TRAINEE,
-        CAMDEN,
+        THAMESIDE,
         "Education safeguarding lead",
         "a revoked certificate",
     ),

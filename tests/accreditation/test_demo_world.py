@@ -26,7 +26,10 @@ from accreditation.models import (
     ReviewStage,
     SignOff,
     SupervisedReview,
+    SupervisionSession,
 )
+from courses.demo_cohorts import COHORT_NAME
+from courses.models import Cohort, Enrolment
 from learning_platform.accounts.demo import DEMO_USERS
 from learning_platform.accounts.models import User
 from notifications.models import Notification
@@ -38,6 +41,7 @@ def seed(db, settings, monkeypatch, tmp_path, django_capture_on_commit_callbacks
     monkeypatch.setattr(
         Certificate._meta.get_field("pdf"), "storage", FileSystemStorage(location=tmp_path)
     )
+    settings.CERTIFICATE_EXPIRY_WARNING_DAYS = [90, 30]
 
     def run() -> str:
         settings.DEBUG = True
@@ -58,16 +62,21 @@ def certificate_of(key: str) -> Certificate:
     return Certificate.objects.get(holder=person(key))
 
 
-def test_it_seeds_one_person_in_each_state(seed, client):
+def test_it_seeds_one_person_in_each_state(seed, client, settings):
     output = seed()
 
-    # The register lists the accredited reviewers, with their regions and the review types led;
-    # nobody whose certificate is suspended or revoked, and nobody still applying.
-    register = client.get(reverse("public_register")).content.decode()
-    for listed in ("Vic Verified", "Rene Renewing", "West Midlands", "Mid-range", "Full"):
-        assert listed in register, listed
-    for unlisted in ("Sid Suspended", "Rex Revoked", "Wren Waiting", "Tess Trainee"):
-        assert unlisted not in register, unlisted
+    # The register lists the accredited reviewers, with their regions and the review types
+    # they led or co-led; nobody whose certificate is suspended or revoked.
+    register = client.get(reverse("public_register"))
+    rows = {row.name: row for row in register.context["rows"]}
+    assert set(rows) == {"Vic Verified", "Rene Renewing"}
+    assert rows["Vic Verified"].regions == ["East Midlands", "West Midlands"]
+    assert rows["Vic Verified"].review_types == ["Mid-range"]
+    assert rows["Vic Verified"].organisation == "Riverside Safeguarding Children Partnership"
+    assert rows["Rene Renewing"].review_types == ["Focused", "Full"]
+    assert "Vic Verified" in register.content.decode()
+    by_region = client.get(reverse("public_register"), {"region": "North West"})
+    assert [row.name for row in by_region.context["rows"]] == ["Rene Renewing"]
 
     # Each certificate's verification address is printed, with its number and the holder's
     # surname, and answers with the certificate's state; the holder reads the reason for a
@@ -118,9 +127,13 @@ def test_it_seeds_one_person_in_each_state(seed, client):
     child_k = SupervisedReview.objects.get(trainee=person("tess"))
     assert child_k.stages.exclude(status=ReviewStage.Status.APPROVED).exists()
 
-    # The README's login table names the new people and what each shows.
+    # The printed login table names each person and what signing in as them shows; so does
+    # the README's.
+    readme = (settings.BASE_DIR / "README.md").read_text()
     for demo in DEMO_USERS:
         assert demo.email in output and demo.shows in output
+        row = next(line for line in readme.splitlines() if line.startswith(f"| {demo.email} |"))
+        assert len(row.split(" | ")) == 3, row
 
 
 def test_it_plays_every_history_through_the_services(seed):
@@ -157,6 +170,21 @@ def test_it_plays_every_history_through_the_services(seed):
     assert logged("accreditation.register_profile.update") == 4
     assert logged("accreditation.cpd.add") == CpdEntry.objects.count() == 6
     assert logged("courses.attendance.record") == 12
+    assert logged("courses.enrolment.create") == 5
+    assert logged("accreditation.review.create") == 4
+    # Every sign-off and every supervision session has its audit entry; the finished reviews
+    # have fifteen sign-offs of each kind.
+    for decision, action in (("submitted", "submit"), ("approved", "approve")):
+        sign_offs = SignOff.objects.filter(decision=decision)
+        assert logged(f"accreditation.stage.{action}") == sign_offs.count()
+        assert sign_offs.filter(stage__review__in=finished).count() == 15
+    assert logged("accreditation.supervision.record") == SupervisionSession.objects.count()
+    cohorts = Cohort.objects.exclude(name=COHORT_NAME)
+    assert cohorts.count() == 3
+    for cohort in cohorts:
+        assert ModelLogEntry.objects.filter(
+            action="wagtail.create", object_id=str(cohort.pk), user=person("ada")
+        ).exists()
     # Each finished review was agreed by its board and published.
     assert all(review.published_on and review.published_report_url for review in finished)
     # The history happened at its dates: Rene's application was decided three years ago.
@@ -180,13 +208,23 @@ def test_it_changes_nothing_the_second_time(seed):
         if model._meta.app_label
         in {"accreditation", "courses", "accounts", "notifications", "wagtailcore"}
     ]
-    before = {model._meta.label: model.objects.count() for model in models}
-    certificates = list(Certificate.objects.values_list("number", "status", "pdf_sha256"))
+
+    def state() -> dict:
+        """Every row's count, and the values that change as people act."""
+        return {
+            "counts": {model._meta.label: model.objects.count() for model in models},
+            "certificates": list(Certificate.objects.values_list("number", "status", "pdf_sha256")),
+            "applications": list(AccreditationApplication.objects.values_list("pk", "status")),
+            "enrolments": list(Enrolment.objects.order_by("pk").values_list("pk", "status")),
+            "read": list(Notification.objects.order_by("pk").values_list("pk", "read_at")),
+            "stages": list(ReviewStage.objects.order_by("pk").values_list("pk", "status")),
+        }
+
+    before = state()
 
     output = seed()
 
-    assert {model._meta.label: model.objects.count() for model in models} == before
-    assert list(Certificate.objects.values_list("number", "status", "pdf_sha256")) == certificates
+    assert state() == before
     for case in ("Child F (demo)", "Family S (demo)", "Adult D (demo)"):
         assert f"Supervised review {case} already exists" in output
 

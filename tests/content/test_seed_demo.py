@@ -89,7 +89,7 @@ def test_it_creates_nothing_twice(db, debug):
     assert counts() == after_first
     assert after_first["User"] == 11
     assert after_first["Document"] == 5
-    assert after_first["Organisation"] == 4
+    assert after_first["Organisation"] == 5
     assert HomePage.objects.count() == 1
 
 

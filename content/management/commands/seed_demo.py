@@ -21,7 +21,10 @@ QUIET_EMAIL = "django.core.mail.backends.dummy.EmailBackend"
 
 
 class Command(BaseCommand):
-    help = "Create demo users, the public site, courses and a supervised review (DEBUG only)."
+    help = (
+        "Create demo users, the public site, courses, a supervised review in progress and "
+        "accredited reviewers in every certificate state (DEBUG only)."
+    )
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
