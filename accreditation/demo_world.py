@@ -94,6 +94,7 @@ from .services.supervision import supervision_attendance_confirm, supervision_se
 # and each is published on time. After its expected end: days.
 COHORT_OPENED = -120
 ENROLLED = -75
+# How long a cohort runs from its first training day.
 COHORT_DAYS = 330
 TRAINING_DAYS = (
     (-65, "Day 1: systems thinking"),
@@ -914,7 +915,8 @@ class _World:
             if thresholds:
                 valid_until = add_years(self.approval_day(story), self.scheme.validity_years)
                 warned_on = valid_until - timedelta(days=max(thresholds))
-                agenda.add(min(warned_on, self.today), certificate_expiry_warnings_send, hour=7)
+                if warned_on < self.today:
+                    agenda.add(warned_on, certificate_expiry_warnings_send, hour=7)
         if story.trainee.key == "sid":
             agenda.add(self.day(SID_SUSPENDED), partial(self.suspend_sid, made), hour=11)
 
