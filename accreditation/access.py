@@ -48,6 +48,12 @@ from .selectors.appeals import appeals_for_assessor
 # Supervised reviews -------------------------------------------------------------------------
 
 
+def require_assessor(user: User) -> None:
+    """An assessor's page is a 404 to anyone else: it does not say it exists."""
+    if not user_is_assessor(user):
+        raise Http404
+
+
 def _assessable_applications() -> QuerySet[AccreditationApplication]:
     """An assessor reads a portfolio only once the trainee has submitted it for a decision: not
     a draft, nor a draft the trainee withdrew without ever submitting it."""

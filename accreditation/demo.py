@@ -112,9 +112,11 @@ def _review(*, stdout, users: dict[str, User]) -> SupervisedReview:
 
 def seed_register_profiles(*, stdout) -> None:
     """Every demo holder of a valid certificate is listed on the register, showing their
-    organisation, with a region or two (their organisation's, if it names one) and messages on.
-    Safe to run again: a holder who already has a profile keeps their own choices."""
-    from .models import Certificate, Region, RegisterProfile
+    organisation, with a region or two (their organisation's, if it names one) and messages on,
+    as the holder would set it on their register profile page. Safe to run again: a holder who
+    already has a profile keeps their own choices."""
+    from .models import Certificate, Region
+    from .services.register import register_profile_update
 
     regions = list(Region.objects.order_by("sort_order", "name"))
     if not regions:
@@ -123,19 +125,21 @@ def seed_register_profiles(*, stdout) -> None:
     for certificate in (
         Certificate.objects.valid()
         .filter(holder__register_profile__isnull=True, superseded_by__isnull=True)
-        .select_related("holder__organisation")
+        .select_related("holder__organisation", "scheme")
         .order_by("pk")
     ):
         holder = certificate.holder
         own = holder.organisation.region if holder.organisation else ""
         chosen = [r for r in regions if r.name == own] or [regions[holder.pk % len(regions)]]
         chosen.append(regions[(holder.pk + 3) % len(regions)])
-        profile = RegisterProfile.objects.create(
-            person=holder, show_organisation=True, contact_enabled=True
+        register_profile_update(
+            person=holder,
+            show_organisation=True,
+            regions=chosen,
+            contact_enabled=True,
+            # A scheme without a public register leaves the listing as it is.
+            listed=True if certificate.scheme.public_register_enabled else None,
         )
-        profile.regions.set(chosen)
-        if certificate.scheme.public_register_enabled and not certificate.listed_on_register:
-            Certificate.objects.filter(pk=certificate.pk).update(listed_on_register=True)
         made += 1
     if made:
         stdout.write(f"Gave {made} demo holder(s) a register profile and listed them")

@@ -30,14 +30,11 @@ from wagtail.log_actions import log
 
 import time_machine
 
+from courses.demo import complete_module
 from courses.models import Cohort, CoursePage, Enrolment, ModulePage, TrainingDay
 from courses.services.assignments import enrolment_assign
 from courses.services.cohorts import attendance_record, enrolment_create, enrolment_transition
-from courses.services.progress import (
-    knowledge_check_submit,
-    module_progress_start,
-    reflection_answer_save,
-)
+from learning_platform.accounts.demo import text_table
 from learning_platform.accounts.models import Organisation, User
 from notifications.models import Notification
 from notifications.services import notification_mark_read
@@ -61,6 +58,7 @@ from .models import (
     SupervisionSession,
 )
 from .selectors.certificates import PublicStatus, certificate_public_status
+from .selectors.renewal import renewal_window
 from .services.applications import (
     application_approve,
     application_refer,
@@ -676,27 +674,12 @@ class _World:
         attendance_record(training_day=day, present_enrolment_ids=present, user=self.ada)
 
     def complete_module(self, made: dict, index: int, module: ModulePage) -> None:
-        """One module: read, its knowledge checks passed, its reflections written."""
-        enrolment = made["enrolments"][index]
-        module_progress_start(enrolment=enrolment, module=module)
-        for item in module.body.raw_data:
-            if item["type"] == "knowledge_check":
-                check = module.find_block(block_id=item["id"], block_type=item["type"])
-                answers = {
-                    q: next(i for i, c in enumerate(question["choices"]) if c["correct"])
-                    for q, question in enumerate(check.value["questions"])
-                }
-                knowledge_check_submit(
-                    enrolment=enrolment, module=module, block_id=item["id"], answers=answers
-                )
-            elif item["type"] == "reflective_question":
-                reflection_answer_save(
-                    enrolment=enrolment,
-                    module=module,
-                    block_id=item["id"],
-                    answer="In my own agency, the same pressure shaped how we read a "
-                    "family's progress: one good week counted for more than it should.",
-                )
+        complete_module(
+            enrolment=made["enrolments"][index],
+            module=module,
+            reflection="In my own agency, the same pressure shaped how we read a family's "
+            "progress: one good week counted for more than it should.",
+        )
 
     def run_the_review(
         self, agenda: Agenda, story: Story, timeline: Timeline, review_type, *, leads
@@ -973,8 +956,7 @@ def certificate_table(certificates: list[Certificate]) -> str:
         state = standing.label
         if standing == PublicStatus.VALID:
             state += f" until {date_format(certificate.valid_until)}"
-            window = timedelta(days=certificate.scheme.renewal_window_days)
-            if certificate.valid_until - window <= today:
+            if renewal_window(certificate=certificate, today=today).is_open:
                 state += ", renewal open"
         rows.append(
             (
@@ -984,14 +966,10 @@ def certificate_table(certificates: list[Certificate]) -> str:
                 verification_url(certificate),
             )
         )
-    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
     lines = [
         f"Demo certificates: check one at {settings.SITE_URL.rstrip('/')}/verify/ by its number "
         "and the holder's surname, or open its address",
         "",
+        *text_table(rows),
     ]
-    for index, row in enumerate(rows):
-        lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
-        if index == 0:
-            lines.append("  ".join("-" * width for width in widths))
-    return "\n".join(line.rstrip() for line in lines)
+    return "\n".join(lines)

@@ -1121,38 +1121,47 @@ def _cohort(*, stdout, users: dict[str, User], course: CoursePage) -> Cohort:
 
 def _tess_has_started(*, cohort: Cohort, users: dict[str, User], modules) -> None:
     """Give Tess one finished module, so My learning shows progress straight away."""
-    from .services.progress import (
-        knowledge_check_submit,
-        module_progress_start,
-        reflection_answer_save,
-    )
-
     enrolment = Enrolment.objects.filter(user=users["tess"], cohort=cohort).first()
     first = modules.get(MODULES[0]["slug"])
     if enrolment is None or first is None:
         return
     if ModuleProgress.objects.filter(enrolment=enrolment).exists():
         return
-    module_progress_start(enrolment=enrolment, module=first)
-    block_ids = {item["type"]: item["id"] for item in first.body.raw_data}
-    check = first.find_block(block_id=block_ids["knowledge_check"], block_type="knowledge_check")
-    correct = {
-        q: next(i for i, choice in enumerate(question["choices"]) if choice["correct"])
-        for q, question in enumerate(check.value["questions"])
-    }
-    knowledge_check_submit(
-        enrolment=enrolment, module=first, block_id=block_ids["knowledge_check"], answers=correct
-    )
-    reflection_answer_save(
+    complete_module(
         enrolment=enrolment,
         module=first,
-        block_id=block_ids["reflective_question"],
-        answer=(
+        reflection=(
             "A duty social worker closed a referral after a home visit where the house was "
             "tidy and the parent was calm. At the time she had 28 open cases and no access "
             "to the health visitor's notes, so a single good visit carried great weight."
         ),
     )
+
+
+def complete_module(*, enrolment: Enrolment, module: ModulePage, reflection: str) -> None:
+    """A trainee works through a module as the page lets them: open it, pass each knowledge
+    check and answer each reflective question."""
+    from .services.progress import (
+        knowledge_check_submit,
+        module_progress_start,
+        reflection_answer_save,
+    )
+
+    module_progress_start(enrolment=enrolment, module=module)
+    for item in module.body.raw_data:
+        if item["type"] == "knowledge_check":
+            check = module.find_block(block_id=item["id"], block_type=item["type"])
+            correct = {
+                q: next(i for i, choice in enumerate(question["choices"]) if choice["correct"])
+                for q, question in enumerate(check.value["questions"])
+            }
+            knowledge_check_submit(
+                enrolment=enrolment, module=module, block_id=item["id"], answers=correct
+            )
+        elif item["type"] == "reflective_question":
+            reflection_answer_save(
+                enrolment=enrolment, module=module, block_id=item["id"], answer=reflection
+            )
 
 
 @transaction.atomic

@@ -46,7 +46,7 @@ _TAG_COLOURS = {
 }
 
 
-def _superseded_by(certificate: Certificate) -> Certificate | None:
+def certificate_superseded_by(certificate: Certificate) -> Certificate | None:
     """The certificate that replaced this one on renewal (read from memory when the queryset
     selected it, as every page's does)."""
     try:
@@ -65,7 +65,7 @@ def certificate_public_status(
         return PublicStatus.SUSPENDED
     if certificate.status == Certificate.Status.PENDING:
         return PublicStatus.PENDING
-    if _superseded_by(certificate) is not None:
+    if certificate_superseded_by(certificate) is not None:
         return PublicStatus.SUPERSEDED
     if certificate.valid_until < today:
         return PublicStatus.EXPIRED
@@ -130,7 +130,7 @@ def certificate_standing(
 ) -> CertificateStanding:
     status = certificate_public_status(certificate=certificate, today=today)
     if status == PublicStatus.SUPERSEDED:
-        new = _superseded_by(certificate)
+        new = certificate_superseded_by(certificate)
         return CertificateStanding(
             status=status,
             valid_until=certificate.valid_until,

@@ -160,21 +160,17 @@ def contact_certificate(*, number: str) -> Certificate | None:
         .select_related(
             "holder__organisation", "holder__register_profile", "scheme", "superseded_by"
         )
-        .annotate(is_superseded=Exists(Certificate.objects.filter(supersedes=OuterRef("pk"))))
         .first()
     )
 
 
 def certificate_is_listed(certificate: Certificate) -> bool:
-    """Whether the certificate is on the public register now (see listed_certificates)."""
-    superseded = getattr(certificate, "is_superseded", None)
-    if superseded is None:
-        superseded = Certificate.objects.filter(supersedes=certificate).exists()
+    """Whether the certificate is on the public register now (see listed_certificates). Its
+    public status is valid only while it is issued, in date and not superseded by a renewal."""
     return (
         certificate.listed_on_register
         and certificate.scheme.public_register_enabled
         and certificate.holder.erased_at is None
-        and not superseded
         and certificate_public_status(certificate=certificate) == PublicStatus.VALID
     )
 

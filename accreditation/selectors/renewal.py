@@ -21,6 +21,7 @@ from ..models import (
     RenewalReview,
     SupervisedReview,
 )
+from .certificates import certificate_superseded_by
 from .cpd import CpdSummary, cpd_summary
 from .readiness import ReadinessItem
 
@@ -72,17 +73,11 @@ def renewal_window(*, certificate: Certificate, today: date | None = None) -> Re
     )
 
 
-def certificate_is_superseded(certificate: Certificate) -> bool:
-    try:
-        return certificate.superseded_by is not None
-    except Certificate.DoesNotExist:
-        return False
-
-
 def certificate_renewable(certificate: Certificate) -> bool:
     """Issued (not suspended, revoked or pending) and not already superseded by a renewal."""
-    return certificate.status == Certificate.Status.ISSUED and not certificate_is_superseded(
-        certificate
+    return (
+        certificate.status == Certificate.Status.ISSUED
+        and certificate_superseded_by(certificate) is None
     )
 
 

@@ -35,7 +35,7 @@ from ..selectors.applications import assessor_supervises_trainee
 from ..selectors.readiness import accreditation_readiness
 from ..selectors.reviews import review_for_trainee, stages_all_approved
 from .certificates import certificate_issue
-from .criteria import judgements_check, judgements_record, required_actions_from, scheme_criteria
+from .criteria import judgements_for_decision, judgements_record, required_actions_from
 
 Status = AccreditationApplication.Status
 Answers = Mapping[int, tuple[bool | None, str]]
@@ -278,12 +278,12 @@ def _decide(
             "The supervisor's latest recommendation does not say this trainee is ready, so the "
             "application cannot be approved. You can refer it back instead."
         )
-    # Judged against the criteria as they are now, inside the lock; a scheme without criteria
-    # decides as before.
-    criteria = scheme_criteria(
-        scheme=application.scheme, purpose=AssessmentCriterion.Purpose.ACCREDITATION
+    judgements = judgements_for_decision(
+        scheme=application.scheme,
+        purpose=AssessmentCriterion.Purpose.ACCREDITATION,
+        answers=answers,
+        outcome=outcome,
     )
-    judgements = judgements_check(criteria=criteria, answers=answers or {}, outcome=outcome)
     required_actions = "\n".join(
         part for part in (required_actions_from(judgements), extra_actions) if part
     )

@@ -41,6 +41,19 @@ def scheme_criteria(*, scheme: AccreditationScheme, purpose: str) -> list[Assess
     )
 
 
+def judgements_for_decision(
+    *,
+    scheme: AccreditationScheme,
+    purpose: str,
+    answers: Mapping[int, tuple[bool | None, str]] | None,
+    outcome: str,
+) -> list[Judgement]:
+    """The judgements of a decision against the scheme's criteria for this purpose as they are
+    now (read inside the deciding transaction); a scheme without criteria decides as before."""
+    criteria = scheme_criteria(scheme=scheme, purpose=purpose)
+    return judgements_check(criteria=criteria, answers=answers or {}, outcome=outcome)
+
+
 def judgements_check(
     *,
     criteria: Sequence[AssessmentCriterion],

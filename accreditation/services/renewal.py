@@ -33,11 +33,11 @@ from ..models import (
     RenewalReview,
     SupervisedReview,
 )
+from ..selectors.certificates import certificate_superseded_by
 from ..selectors.cpd import cpd_summary
 from ..selectors.renewal import (
     OPEN_STATUSES,
     assessor_supervises_holder,
-    certificate_is_superseded,
     cpd_item,
     platform_reviews_for_renewal,
     renewal_window,
@@ -45,14 +45,7 @@ from ..selectors.renewal import (
     reviews_item,
 )
 from .certificates import certificate_issue_renewal
-from .criteria import (
-    APPROVED,
-    REFERRED,
-    judgements_check,
-    judgements_record,
-    required_actions_from,
-    scheme_criteria,
-)
+from .criteria import judgements_for_decision, judgements_record, required_actions_from
 
 Status = RenewalApplication.Status
 STATEMENT_MAX_LENGTH = 20_000
@@ -117,7 +110,7 @@ def _check_window(certificate: Certificate, today: date) -> None:
 def _check_certificate(certificate: Certificate, holder: User) -> None:
     if certificate.holder_id != holder.pk:
         raise TransitionError("Only the holder can renew their certificate.")
-    if certificate_is_superseded(certificate):
+    if certificate_superseded_by(certificate) is not None:
         raise TransitionError("This certificate has already been renewed.")
     if certificate.status != Certificate.Status.ISSUED:
         raise TransitionError(
@@ -389,11 +382,11 @@ def _decide(
             f"{renewal.get_status_display().lower()}); it may just have been decided by another "
             "assessor."
         )
-    criteria = scheme_criteria(scheme=renewal.scheme, purpose=AssessmentCriterion.Purpose.RENEWAL)
-    judgements = judgements_check(
-        criteria=criteria,
+    judgements = judgements_for_decision(
+        scheme=renewal.scheme,
+        purpose=AssessmentCriterion.Purpose.RENEWAL,
         answers=answers,
-        outcome={"approved": APPROVED, "referred": REFERRED}.get(outcome, outcome),
+        outcome=outcome,
     )
     required_actions = ""
     if outcome == RenewalDecision.Outcome.REFERRED:

@@ -3,11 +3,9 @@ assessors' queue of lodged appeals, and the appeal page with the form to decide 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
-
-from learning_platform.accounts.roles import user_is_assessor
 
 from .. import access
 from ..exceptions import TransitionError
@@ -106,15 +104,10 @@ def appeal_revocation(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _require_assessor(request: HttpRequest) -> None:
-    if not user_is_assessor(request.user):
-        raise Http404
-
-
 @login_required
 @require_GET
 def appeal_queue(request: HttpRequest) -> HttpResponse:
-    _require_assessor(request)
+    access.require_assessor(request.user)
     return render(
         request,
         "accreditation/appeals/queue.html",

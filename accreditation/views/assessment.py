@@ -4,11 +4,9 @@ and managing certificates (suspend, reinstate, revoke)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-
-from learning_platform.accounts.roles import user_is_assessor
 
 from .. import access
 from ..award_forms import CertificateStatusForm, DecisionForm
@@ -26,15 +24,10 @@ from ..services import certificates as certificate_services
 from ..services.criteria import scheme_criteria
 
 
-def _require_assessor(request: HttpRequest) -> None:
-    if not user_is_assessor(request.user):
-        raise Http404
-
-
 @login_required
 @require_GET
 def assessment_queue(request: HttpRequest) -> HttpResponse:
-    _require_assessor(request)
+    access.require_assessor(request.user)
     return render(
         request,
         "accreditation/assessment/queue.html",
@@ -130,7 +123,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def certificate_list(request: HttpRequest) -> HttpResponse:
-    _require_assessor(request)
+    access.require_assessor(request.user)
     page = Paginator(certificates_for_assessor(), 50).get_page(request.GET.get("page"))
     rows = [(c, certificate_public_status(certificate=c)) for c in page.object_list]
     return render(

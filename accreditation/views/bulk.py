@@ -7,7 +7,7 @@ refuse (403) anyone in the admin who is not programme staff."""
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.formats import date_format
@@ -36,6 +36,7 @@ from ..services.bulk import (
     bulk_issue_start_for_applications,
     bulk_issue_start_for_cohort,
 )
+from .downloads import private_download
 
 NAME = "bulk_issues"
 
@@ -253,17 +254,11 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
     if not user_is_programme_staff(request.user):
         raise PermissionDenied
     bulk = get_bulk_issue_for_user(request.user, pk)
-    if not bulk.zip_file:
-        raise Http404
-    response = FileResponse(
-        bulk.zip_file.open("rb"),
-        as_attachment=True,
-        filename=bulk.zip_file.name.rsplit("/", 1)[-1],
+    return private_download(
+        bulk.zip_file,
+        filename=(bulk.zip_file.name or "").rsplit("/", 1)[-1],
         content_type="application/zip",
     )
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 class BulkIssueMenuItem(MenuItem):

@@ -3,7 +3,7 @@ appear on the public register."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -14,6 +14,7 @@ from ..selectors.certificates import certificate_standing, certificates_for_hold
 from ..selectors.renewal import certificate_renewable, renewal_window, renewals_open_for
 from ..services.certificates import certificate_set_listing
 from ..services.pdf import verification_url
+from .downloads import private_download
 
 
 @login_required
@@ -43,17 +44,9 @@ def my_certificates(request: HttpRequest) -> HttpResponse:
 @require_GET
 def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     certificate = access.get_certificate_for_download(request.user, pk)
-    if not certificate.pdf:
-        raise Http404
-    response = FileResponse(
-        certificate.pdf.open("rb"),
-        as_attachment=True,
-        filename=f"{certificate.number}.pdf",
-        content_type="application/pdf",
+    return private_download(
+        certificate.pdf, filename=f"{certificate.number}.pdf", content_type="application/pdf"
     )
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @login_required

@@ -3,7 +3,7 @@ page) and the evidence download. Anyone else's entry is a 404."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -13,6 +13,7 @@ from ..lifecycle_forms import CpdEntryForm
 from ..models import CpdEntry
 from ..selectors.cpd import cpd_entries_for, cpd_log_totals
 from ..services import cpd as services
+from .downloads import cpd_evidence_download
 
 
 @login_required
@@ -112,19 +113,4 @@ def cpd_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def cpd_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     entry = access.get_cpd_entry_for_reading(request.user, pk)
-    if not entry.evidence:
-        raise Http404
-    try:
-        handle = entry.evidence.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=entry.evidence_filename or "evidence",
-        content_type=entry.evidence_content_type or "application/octet-stream",
-    )
-    # Private: no copy in any cache, and never sniffed into something the browser runs.
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return cpd_evidence_download(entry)

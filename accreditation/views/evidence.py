@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,6 +18,7 @@ from ..forms import EvidenceFileForm, EvidenceNoteForm
 from ..models import Evidence
 from ..selectors.reviews import stage_change_refusal
 from ..services import evidence as services
+from .downloads import private_download
 from .reviews import already_removed, render_stage
 
 
@@ -171,19 +172,10 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
             },
             status=410,
         )
-    if evidence.kind != Evidence.Kind.FILE or not evidence.file:
+    if evidence.kind != Evidence.Kind.FILE:
         raise Http404
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle,
-        as_attachment=True,
+    return private_download(
+        evidence.file,
         filename=evidence.original_filename or "evidence",
         content_type=evidence.content_type or "application/octet-stream",
     )
-    # Confidential: no copy in any cache, and never sniffed into something the browser runs.
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

@@ -3,7 +3,7 @@ portfolio with the decision form, and the CPD evidence it rests on."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,6 +15,7 @@ from ..renewal_forms import RenewalDecisionForm, RenewalForm, WithdrawRenewalFor
 from ..selectors import renewal as selectors
 from ..services import renewal as services
 from ..services.criteria import scheme_criteria
+from .downloads import cpd_evidence_download
 
 Status = RenewalApplication.Status
 
@@ -204,18 +205,4 @@ def renewal_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def renewal_cpd_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     entry = access.get_cpd_entry_for_renewal_assessor(request.user, pk)
-    if not entry.evidence:
-        raise Http404
-    try:
-        handle = entry.evidence.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=entry.evidence_filename or "evidence",
-        content_type=entry.evidence_content_type or "application/octet-stream",
-    )
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return cpd_evidence_download(entry)

@@ -206,6 +206,18 @@ def _give_demo_authenticator(user: User) -> None:
         RecoveryCodes.activate(user)
 
 
+def text_table(rows: list[tuple[str, ...]]) -> list[str]:
+    """Rows as aligned plain-text lines, the first row a heading underlined with dashes."""
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    lines = []
+    for index, row in enumerate(rows):
+        line = "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        lines.append(line.rstrip())
+        if index == 0:
+            lines.append("  ".join("-" * width for width in widths))
+    return lines
+
+
 def login_table(users: dict[str, User]) -> str:
     """The demo logins as a plain-text table, with how staff get past two-factor setup."""
     rows = [("Role", "Name", "Email", "Shows")]
@@ -216,12 +228,7 @@ def login_table(users: dict[str, User]) -> str:
         rows.append((demo.role.label, demo.full_name, demo.email, demo.shows))
         if demo.role in MFA_REQUIRED_ROLES:
             notes.append(f"  {demo.email}: make totp EMAIL={demo.email}")
-    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
-    lines = [f"Demo logins (password for every one: {DEMO_PASSWORD})", ""]
-    for index, row in enumerate(rows):
-        lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
-        if index == 0:
-            lines.append("  ".join("-" * width for width in widths))
+    lines = [f"Demo logins (password for every one: {DEMO_PASSWORD})", "", *text_table(rows)]
     if notes:
         lines += [
             "",
