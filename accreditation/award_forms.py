@@ -6,6 +6,7 @@ from django import forms
 from .criteria_forms import CriteriaFormMixin
 from .models import Decision
 from .selectors.certificates import CERTIFICATE_NUMBER_RE, VERIFICATION_CODE_RE
+from .selectors.credential_check import MAX_CREDENTIAL_CHARS
 from .services.applications import STATEMENT_MAX_LENGTH, WITHDRAWAL_REASON_MAX_LENGTH
 from .services.recommendations import STATEMENT_MAX_LENGTH as RECOMMENDATION_MAX_LENGTH
 
@@ -210,3 +211,62 @@ class RecommendationForm(forms.Form):
 
     def is_ready(self) -> bool:
         return self.cleaned_data["ready"] == self.READY
+
+
+class CredentialCheckForm(forms.Form):
+    """A credential pasted in, or its file: one or the other."""
+
+    credential = forms.CharField(
+        label="Paste the credential",
+        required=False,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false", "autocomplete": "off"}),
+        help_text="The signed credential (a long line in three parts separated by dots), or the "
+        "credential in JSON.",
+    )
+    file = forms.FileField(
+        label="Or choose the credential's file",
+        required=False,
+        help_text="The .jwt or .json file you downloaded or were sent.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.fields:
+            self.fields[name].hide_optional = True
+
+    def clean_credential(self):
+        text = self.cleaned_data.get("credential") or ""
+        if len(text) > MAX_CREDENTIAL_CHARS:
+            raise forms.ValidationError(
+                "That is far longer than any credential: paste the credential only."
+            )
+        return text
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            return None
+        if upload.size > MAX_CREDENTIAL_CHARS:
+            raise forms.ValidationError(
+                "That file is far larger than any credential: choose the .jwt or .json file."
+            )
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(
+                "That file is not text: choose the .jwt or .json file of the credential."
+            ) from None
+
+    def clean(self):
+        cleaned = super().clean()
+        text = cleaned.get("credential") or ""
+        uploaded = cleaned.get("file") or ""
+        if self.errors:
+            return cleaned
+        if text and uploaded:
+            raise forms.ValidationError("Paste a credential or choose a file, not both.")
+        if not (text or uploaded).strip():
+            raise forms.ValidationError("Paste a credential, or choose its file.")
+        cleaned["text"] = (text or uploaded).strip()
+        return cleaned

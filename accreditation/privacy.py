@@ -31,6 +31,8 @@ Erasure decisions, field by field:
 - Certificates: number, status and dates stay, so a verifier is still answered; the
   verification page then says the name was withdrawn at the holder's request. The listing on
   the public register is withdrawn and the PDF (which prints the name) is deleted after commit.
+  Each certificate's Open Badges credential is revoked in the status list and withdrawn: its
+  signed copy (which carries the name) is deleted, and its endpoints answer 410.
 - The register profile (organisation shown, regions, contact on or off), the messages sent
   to the person through the register and those sent from one of their verified addresses:
   deleted (this app's erasure runs before the accounts app replaces the addresses).
@@ -102,6 +104,7 @@ from .models import (
     SupervisorRecommendation,
 )
 from .models.review import review_carried_out_by
+from .services.credentials import credentials_withdraw
 
 
 def user_data(user) -> dict:
@@ -475,6 +478,7 @@ def erase_user(user) -> None:
         if item.pdf
     ]
     certificates.update(listed_on_register=False, pdf="", pdf_sha256="")
+    credentials_withdraw(holder=user)
     for storage, name in pdfs:
         transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
     _withdraw_bulk_zips(certificates)

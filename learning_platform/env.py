@@ -49,6 +49,21 @@ def env_required(name: str) -> str:
     return value
 
 
+def env_pem(name: str) -> str:
+    """PEM text from NAME, or from the file NAME_FILE names (a secret mounted as a file)."""
+    path = os.environ.get(f"{name}_FILE", "").strip()
+    if path:
+        try:
+            with open(path, encoding="ascii") as pem_file:
+                return pem_file.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ImproperlyConfigured(
+                f"{name}_FILE names {path!r}, which cannot be read."
+            ) from exc
+    # An environment variable cannot always hold line breaks: "\n" stands for one.
+    return os.environ.get(name, "").replace("\\n", "\n").strip()
+
+
 def env_int_list(name: str, default: list[int] | None = None) -> list[int]:
     raw = os.environ.get(name)
     if raw is None or not raw.strip():

@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accreditation import public_urls as accreditation_public_urls
+from accreditation.views import credentials as accreditation_credentials
 from content import views as content_views
 from content.models import LegalPageKind
 
@@ -25,6 +26,8 @@ urlpatterns = [
     path("accreditation/", include("accreditation.urls")),
     path("verify/", include(accreditation_public_urls.verify_urlpatterns)),
     path("register/", include(accreditation_public_urls.register_urlpatterns)),
+    path("credentials/", include(accreditation_public_urls.credential_urlpatterns)),
+    path(".well-known/jwks.json", accreditation_credentials.jwks, name="credential_jwks"),
     path("notifications/", include("notifications.urls")),
     path("search/", content_views.search, name="search"),
     # The footer's links to the legal pages: each finds the live page of its kind.

@@ -18,6 +18,7 @@ from .conduct import (
     ReviewTeamMember,
 )
 from .cpd import CpdEntry
+from .credential import IssuedCredential
 from .lifecycle import (
     Appeal,
     AppealDecision,
@@ -74,6 +75,7 @@ __all__ = [
     "Finding",
     "FindingCategory",
     "IssueForBoard",
+    "IssuedCredential",
     "KeyPracticeEpisode",
     "Region",
     "RegisterProfile",

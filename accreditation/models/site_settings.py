@@ -1,5 +1,6 @@
-"""What the certificate prints that belongs to the site, not the scheme: the programme's mark and
-who signs. Staff set them under Settings in the admin."""
+"""What the certificate prints that belongs to the site, not the scheme: the programme's mark,
+who signs, and the issuer its digital credential names. Staff set them under Settings in the
+admin."""
 
 from django.db import models
 
@@ -28,6 +29,22 @@ class CertificateSettings(BaseSiteSetting):
         on_delete=models.SET_NULL,
         related_name="+",
         help_text="An optional image of the signatory's signature, printed above their name.",
+    )
+    # The issuer named in every Open Badges credential, and in the issuer profile it links to.
+    issuer_name = models.CharField(
+        "issuer's name",
+        max_length=200,
+        default="Social Care Institute for Excellence",
+        help_text="Names the issuer of every digital credential issued from now on.",
+    )
+    issuer_url = models.URLField(
+        "issuer's website", default="https://www.scie.org.uk/", help_text="The issuer's home page."
+    )
+    issuer_email = models.EmailField(
+        "issuer's contact email",
+        blank=True,
+        help_text="Where anyone checking a credential can write. Blank: the address the site's "
+        "emails are sent from.",
     )
 
     class Meta:

@@ -177,6 +177,8 @@ class Verification:
     superseded_on: date | None = None
     superseded_by_number: str = ""
     superseded_by_code: str = ""
+    # The verification code, which names the certificate's digital credential.
+    code: str = ""
 
     @property
     def status_label(self) -> str:
@@ -217,12 +219,14 @@ def _verification(certificate: Certificate) -> Verification:
         superseded_on=standing.superseded_on,
         superseded_by_number=standing.superseded_by_number,
         superseded_by_code=standing.superseded_by_code,
+        code=certificate.verification_code,
     )
 
 
 def _public_queryset() -> QuerySet[Certificate]:
     return Certificate.objects.select_related("holder", "scheme", "superseded_by").only(
         "number",
+        "verification_code",
         "status",
         "awarded_at",
         "issued_at",

@@ -3,7 +3,9 @@ issued → suspended → issued and issued | suspended → revoked (final), and 
 appear on the public register.
 
 A certificate is issued at once on approval: the award is the decision, and the PDF is only its
-printable copy, which a Celery task renders after the transaction commits. Until the PDF exists
+printable copy, which a Celery task renders after the transaction commits. Its Open Badges
+credential is signed in the same transaction, and a revocation sets the credential's bit in the
+status list in the transaction that revokes. Until the PDF exists
 the holder's page says it is being prepared; verification already says valid.
 """
 
@@ -34,6 +36,7 @@ from ..models import (
 )
 from ..selectors.applications import assessor_supervises_trainee
 from ..selectors.certificates import PublicStatus, certificate_public_status
+from .credentials import credential_issue, credential_revoke
 
 Status = Certificate.Status
 logger = logging.getLogger(__name__)
@@ -87,6 +90,7 @@ def certificate_issue(*, application: AccreditationApplication, by: User) -> Cer
     CertificateEvent.objects.create(
         certificate=certificate, by=by, from_status="", to_status=Status.ISSUED, reason="Approved"
     )
+    credential_issue(certificate=certificate)
     log(
         instance=certificate,
         action="accreditation.certificate.issue",
@@ -147,6 +151,9 @@ def certificate_issue_renewal(*, renewal: RenewalApplication, by: User) -> Certi
     CertificateEvent.objects.create(
         certificate=certificate, by=by, from_status="", to_status=Status.ISSUED, reason="Renewed"
     )
+    # A new certificate, a new credential; the old one's stays as it was, and its verification
+    # page says it was superseded.
+    credential_issue(certificate=certificate)
     # The register lists the holder by their current certificate: the choice moves to it.
     if old.listed_on_register:
         old.listed_on_register = False
@@ -230,6 +237,8 @@ def _change_status(
     event = CertificateEvent.objects.create(
         certificate=certificate, by=by, from_status=old, to_status=to, reason=reason
     )
+    if to == Status.REVOKED:
+        credential_revoke(certificate=certificate)
     log(
         instance=certificate,
         action=f"accreditation.certificate.{_ACTIONS[verb]}",

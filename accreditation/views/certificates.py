@@ -1,5 +1,5 @@
-"""A holder's certificates: download the PDF, copy the verification link, and choose whether to
-appear on the public register."""
+"""A holder's certificates: download the PDF and the digital credential, add the certification
+to LinkedIn, copy the verification link, and choose whether to appear on the public register."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,6 +11,12 @@ from .. import access
 from ..exceptions import TransitionError
 from ..selectors.appeals import revocation_appeal_opening
 from ..selectors.certificates import certificate_standing, certificates_for_holder
+from ..selectors.credentials import (
+    credential_json_url,
+    credential_jwt_url,
+    issuer,
+    linkedin_add_url,
+)
 from ..selectors.renewal import certificate_renewable, renewal_window, renewals_open_for
 from ..services.certificates import certificate_set_listing
 from ..services.pdf import verification_url
@@ -23,6 +29,7 @@ def my_certificates(request: HttpRequest) -> HttpResponse:
     rows = []
     certificates = certificates_for_holder(user=request.user)
     open_renewals = renewals_open_for(certificates=certificates)
+    who = issuer() if certificates else None
     for certificate in certificates:
         standing = certificate_standing(certificate=certificate)
         renewable = certificate_renewable(certificate)
@@ -35,6 +42,9 @@ def my_certificates(request: HttpRequest) -> HttpResponse:
                 "appeal_opening": revocation_appeal_opening(certificate=certificate),
                 "window": renewal_window(certificate=certificate) if renewable else None,
                 "open_renewal": open_renewals.get(certificate.pk),
+                "credential_json_url": credential_json_url(certificate),
+                "credential_jwt_url": credential_jwt_url(certificate),
+                "linkedin_url": linkedin_add_url(certificate, who),
             }
         )
     return render(request, "accreditation/certificates/my_certificates.html", {"rows": rows})

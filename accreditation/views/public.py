@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from learning_platform.ratelimits import attempt
 
-from ..award_forms import VerifyForm
+from ..award_forms import CredentialCheckForm, VerifyForm
 from ..register_forms import RegisterSearchForm
 from ..selectors.certificates import PublicStatus, verify_by_code, verify_by_number
 from ..selectors.register import (
@@ -24,7 +24,7 @@ from ..selectors.register import (
 REGISTER_PAGE_SIZE = 20
 
 
-def _too_many_attempts(request: HttpRequest, *, wait_seconds: int) -> HttpResponse:
+def too_many_attempts(request: HttpRequest, *, wait_seconds: int) -> HttpResponse:
     response = render(
         request,
         "accreditation/public/too_many_attempts.html",
@@ -58,7 +58,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         # certificate number. A code is a long random token and is not limited.
         wait = attempt(request, action="certificate_lookup", key=form.cleaned_data["number"])
         if wait is not None:
-            return _too_many_attempts(request, wait_seconds=wait)
+            return too_many_attempts(request, wait_seconds=wait)
         result = verify_by_number(
             number=form.cleaned_data["number"], surname=form.cleaned_data["surname"]
         )
@@ -68,7 +68,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accreditation/public/verify.html",
-        {"form": form},
+        {"form": form, "credential_form": CredentialCheckForm()},
         status=400 if form.errors else 200,
     )
 

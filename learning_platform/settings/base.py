@@ -11,6 +11,7 @@ from learning_platform.env import (
     env_int,
     env_int_list,
     env_list,
+    env_pem,
     env_rates,
     env_str,
 )
@@ -172,6 +173,8 @@ ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_str("TRUSTED_CLIENT_IP_HEADER") or None
 # so neither one address walking the numbers nor many addresses guessing one holder's surname
 # gets far. Counted in the cache with allauth's own limits (see learning_platform/ratelimits.py).
 CERTIFICATE_LOOKUP_RATE_LIMIT = env_rates("CERTIFICATE_LOOKUP_RATE_LIMIT", "30/h/ip,5/h/key")
+# Checking a pasted or uploaded credential on /verify/, per client address, as the lookup above.
+CREDENTIAL_CHECK_RATE_LIMIT = env_rates("CREDENTIAL_CHECK_RATE_LIMIT", "30/h/ip")
 # Enquiries sent through the contact form, per client address (ip) and per address the
 # acknowledgement goes to (key): each enquiry emails the address typed in, so the limit per key
 # keeps the form from being used to flood a stranger's inbox.
@@ -181,6 +184,7 @@ ENQUIRY_RATE_LIMIT = env_rates("ENQUIRY_RATE_LIMIT", "10/h/ip,3/h/key")
 REGISTER_CONTACT_RATE_LIMIT = env_rates("REGISTER_CONTACT_RATE_LIMIT", "5/h/ip")
 ACCOUNT_RATE_LIMITS = {
     "certificate_lookup": CERTIFICATE_LOOKUP_RATE_LIMIT,
+    "credential_check": CREDENTIAL_CHECK_RATE_LIMIT,
     "enquiry": ",".join(r for r in ENQUIRY_RATE_LIMIT.split(",") if r.endswith("/ip")),
     "enquiry_to_address": ",".join(r for r in ENQUIRY_RATE_LIMIT.split(",") if r.endswith("/key")),
     "register_contact": REGISTER_CONTACT_RATE_LIMIT,
@@ -362,6 +366,13 @@ CERTIFICATE_EXPIRY_WARNING_DAYS = env_int_list("CERTIFICATE_EXPIRY_WARNING_DAYS"
 # long a worker's claim on an email holds before the sweeper may hand it to another.
 NOTIFICATION_EMAIL_RETRY_SECONDS = env_int("NOTIFICATION_EMAIL_RETRY_SECONDS", 60)
 NOTIFICATION_EMAIL_CLAIM_TIMEOUT = env_int("NOTIFICATION_EMAIL_CLAIM_TIMEOUT", 600)
+
+# Open Badges credentials are signed (ES256) with the issuer's key, a P-256 private key in PEM.
+# Unset in development: one is made on first use and kept in private storage. Production refuses
+# to start without it. The keys used before a rotation stay published in the JWKS, so the
+# credentials they signed still verify: PEM blocks, private or public, one after another.
+CREDENTIAL_SIGNING_KEY = env_pem("CREDENTIAL_SIGNING_KEY")
+CREDENTIAL_PREVIOUS_KEYS = env_pem("CREDENTIAL_PREVIOUS_KEYS")
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Learning Together"

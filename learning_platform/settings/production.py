@@ -2,6 +2,9 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
 from learning_platform.env import env_bool, env_int, env_list, env_required, env_str
 
 from .base import *  # noqa: F403
@@ -17,6 +20,24 @@ if not ALLOWED_HOSTS:
 env_required("DATABASE_URL")  # the SQLite fallback is for development only
 CELERY_BROKER_URL = env_required("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = False
+
+# The issuer's key signs every Open Badges credential; a key made on first use would differ
+# between machines and vanish with one, so production takes it from the environment only.
+if not CREDENTIAL_SIGNING_KEY:  # noqa: F405
+    raise ImproperlyConfigured(
+        "CREDENTIAL_SIGNING_KEY (or CREDENTIAL_SIGNING_KEY_FILE) must be set in production: the "
+        "P-256 private key, in PEM, that signs credentials. See the README's Credentials section."
+    )
+try:
+    _issuer_key = load_pem_private_key(CREDENTIAL_SIGNING_KEY.encode(), password=None)  # noqa: F405
+except (ValueError, TypeError) as exc:
+    raise ImproperlyConfigured(
+        "CREDENTIAL_SIGNING_KEY is not an unencrypted private key in PEM."
+    ) from exc
+if not (
+    isinstance(_issuer_key, ec.EllipticCurvePrivateKey) and _issuer_key.curve.name == "secp256r1"
+):
+    raise ImproperlyConfigured("CREDENTIAL_SIGNING_KEY must be a P-256 (ES256) private key.")
 
 CACHES = {
     "default": {

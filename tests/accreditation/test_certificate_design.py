@@ -314,10 +314,15 @@ def test_it_lets_programme_staff_change_the_certificate_settings(
             "signatory_name": "Dr Alex Morgan",
             "signatory_role": "Director of Learning Together",
             "signature": "",
+            "issuer_name": "Social Care Institute for Excellence",
+            "issuer_url": "https://www.scie.org.uk/",
+            "issuer_email": "credentials@scie.example",
         },
     )
     assert response.status_code == 302
-    assert CertificateSettings.for_site(site).signatory_name == "Dr Alex Morgan"
+    saved = CertificateSettings.for_site(site)
+    assert saved.signatory_name == "Dr Alex Morgan"
+    assert saved.issuer_email == "credentials@scie.example"
 
 
 def test_it_embeds_renditions_that_keep_the_page_within_its_budget(certificate):
