@@ -304,6 +304,7 @@ def get_certificate_for_assessor(user: User, pk) -> Certificate:
             "application__review",
             "renewal__application__review",
             "superseded_by",
+            "credential",
         ),
         pk,
     )

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from django.db import models
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
@@ -29,6 +30,7 @@ from .credentials import (
     absolute,
     bit_is_set,
     credential_live_status,
+    current_certificate,
     decode_bitstring,
     encode_bitstring,
     issuer_id,
@@ -42,6 +44,15 @@ logger = logging.getLogger(__name__)
 MAX_CREDENTIAL_CHARS = 64 * 1024
 _COMPACT_JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
 _OB_TYPES = {"OpenBadgeCredential", "AchievementCredential"}
+
+
+# The checks, in the order they are made.
+SIGNATURE, ISSUER, DATES, STATUS = "Signature", "Issuer", "Dates", "Status"
+
+
+class CredentialForm(models.TextChoices):
+    JWT = "vc+jwt", "Signed credential (vc+jwt)"
+    JSON = "json", "Credential in JSON"
 
 
 @dataclass(frozen=True)
@@ -58,7 +69,7 @@ class CredentialCheck:
     readable: bool
     message: str = ""
     checks: list[Check] = field(default_factory=list)
-    form: str = ""  # "vc+jwt" or "JSON"
+    form: CredentialForm | None = None
     name: str = ""
     holder_name: str = ""
     issuer_name: str = ""
@@ -66,6 +77,11 @@ class CredentialCheck:
     valid_until: datetime | None = None
     credential_id: str = ""
     certificate_number: str = ""
+
+    @property
+    def authentic(self) -> bool:
+        """The signature (or, for JSON, our signed copy) vouches for what it says."""
+        return bool(self.checks) and self.checks[0].passed is True
 
     @property
     def is_valid(self) -> bool:
@@ -80,8 +96,10 @@ class CredentialCheck:
 
     @property
     def first_problem(self) -> str:
-        failed = next((c for c in self.checks if c.passed is False), None)
-        return failed.detail if failed else self.message
+        # Another issuer's credential says so first: nothing else about it is ours to judge.
+        failed = [c for c in self.checks if c.passed is False]
+        failed.sort(key=lambda c: c.label != ISSUER)
+        return failed[0].detail if failed else self.message
 
 
 def _unreadable(message: str) -> CredentialCheck:
@@ -156,14 +174,15 @@ def _check_jwt(token: str) -> CredentialCheck:
         claimed = _b64_json(payload_segment)
     except (binascii.Error, ValueError, UnicodeDecodeError):
         claimed = None
-    result = CredentialCheck(readable=True, form="vc+jwt")
+    result = CredentialCheck(readable=True, form=CredentialForm.JWT)
     signature = _signature_check(token, header)
     result.checks.append(signature)
     if not signature.passed:
-        if _is_credential(claimed):
-            result.checks.append(_issuer_check(claimed))
+        # Nothing it says can be trusted; another issuer's name is still worth saying.
+        issuer = _issuer_check(claimed) if _is_credential(claimed) else None
+        result.checks += [issuer] if issuer and not issuer.passed else _not_checked(ISSUER)
         _describe(result, claimed if _is_credential(claimed) else None)
-        result.checks += _not_checked("Dates", "Status")
+        result.checks += _not_checked(DATES, STATUS)
         return result
     document = json.loads(jws.extract_compact(token.encode()).payload)
     if not _is_credential(document):
@@ -176,7 +195,7 @@ def _check_jwt(token: str) -> CredentialCheck:
 
 
 def _signature_check(token: str, header: dict) -> Check:
-    label = "Signature"
+    label = SIGNATURE
     algorithm = header.get("alg")
     if not isinstance(algorithm, str) or algorithm.lower() == "none":
         return Check(label, False, "The credential is not signed (its algorithm is “none”).")
@@ -227,9 +246,13 @@ def _issuer_check(document: dict) -> Check:
     claimed = document.get("issuer")
     claimed_id = claimed.get("id") if isinstance(claimed, dict) else claimed
     if claimed_id == issuer_id():
-        return Check("Issuer", True, "Issued by us.")
-    shown = str(claimed_id)[:120] if claimed_id else "no issuer"
-    return Check("Issuer", False, f"Issued by {shown}, not by us: we can check only our own.")
+        name = claimed.get("name") if isinstance(claimed, dict) else ""
+        return Check(ISSUER, True, f"Issued by {name or 'us'}, with the keys this site publishes.")
+    if not claimed_id:
+        return Check(ISSUER, False, "It names no issuer.")
+    return Check(
+        ISSUER, False, f"Issued by {str(claimed_id)[:120]}, not by us: we can check only our own."
+    )
 
 
 def _dates_check(document: dict) -> Check:
@@ -237,16 +260,16 @@ def _dates_check(document: dict) -> Check:
     valid_from = _parse_time(document.get("validFrom"))
     valid_until = _parse_time(document.get("validUntil"))
     if valid_from is None:
-        return Check("Dates", False, "The credential does not say when it is valid from.")
+        return Check(DATES, False, "The credential does not say when it is valid from.")
     if valid_from > now:
-        return Check("Dates", False, f"Not valid until {timezone.localtime(valid_from):%-d %B %Y}.")
+        return Check(DATES, False, f"Not valid until {timezone.localtime(valid_from):%-d %B %Y}.")
     if document.get("validUntil") is not None and valid_until is None:
-        return Check("Dates", False, "The credential's end date cannot be read.")
+        return Check(DATES, False, "The credential's end date cannot be read.")
     if valid_until is not None and valid_until <= now:
-        return Check("Dates", False, f"Expired: it was valid until {_last_day(valid_until)}.")
+        return Check(DATES, False, f"Expired: it was valid until {_last_day(valid_until)}.")
     if valid_until is not None:
-        return Check("Dates", True, f"In date: valid until {_last_day(valid_until)}.")
-    return Check("Dates", True, "In date.")
+        return Check(DATES, True, f"In date: valid until {_last_day(valid_until)}.")
+    return Check(DATES, True, "In date.")
 
 
 def _last_day(valid_until: datetime) -> str:
@@ -258,7 +281,7 @@ def _last_day(valid_until: datetime) -> str:
 def _status_checks(document: dict) -> list[Check]:
     status = document.get("credentialStatus")
     if not isinstance(status, dict):
-        return [Check("Status", False, "The credential has no status entry to check.")]
+        return [Check(STATUS, False, "The credential has no status entry to check.")]
     list_url = status.get("statusListCredential")
     number = _our_list_number(list_url)
     try:
@@ -266,21 +289,21 @@ def _status_checks(document: dict) -> list[Check]:
     except (TypeError, ValueError):
         index = -1
     if number is None or status.get("statusPurpose") != "revocation" or index < 0:
-        return [Check("Status", False, "Its status entry does not point into our status list.")]
+        return [Check(STATUS, False, "Its status entry does not point into our status list.")]
     bits = decode_bitstring(encode_bitstring(revoked_indexes(number)))
     if index >= len(bits) * 8:
-        return [Check("Status", False, "Its status entry does not point into our status list.")]
+        return [Check(STATUS, False, "Its status entry does not point into our status list.")]
     credential = (
         IssuedCredential.objects.select_related("certificate__superseded_by")
         .filter(status_list=number, status_index=index)
         .first()
     )
     if credential is not None and credential.withdrawn_at is not None:
-        return [Check("Status", False, "Withdrawn at the holder's request.")]
+        return [Check(STATUS, False, "Withdrawn at the holder's request.")]
     if bit_is_set(bits, index):
-        return [Check("Status", False, "Revoked: the certificate is no longer valid.")]
+        return [Check(STATUS, False, "Revoked: the certificate is no longer valid.")]
     if credential is None:
-        return [Check("Status", False, "We hold no credential with this status entry.")]
+        return [Check(STATUS, False, "We hold no credential with this status entry.")]
     return [_live_check(credential.certificate)]
 
 
@@ -310,21 +333,30 @@ def _live_check(certificate: Certificate) -> Check:
             else ""
         )
         return Check(
-            "Status",
+            STATUS,
             False,
             f"Suspended{since}: not valid while the suspension lasts. It may be reinstated.",
         )
     if standing.status == PublicStatus.REVOKED:
-        return Check("Status", False, "Revoked: the certificate is no longer valid.")
+        return Check(STATUS, False, "Revoked: the certificate is no longer valid.")
     if standing.status == PublicStatus.SUPERSEDED:
+        current = current_certificate(certificate)
+        now = credential_live_status(certificate=current)
+        if now.status in (PublicStatus.SUSPENDED, PublicStatus.REVOKED):
+            return Check(
+                STATUS,
+                False,
+                f"The holder renewed, and their current certificate, {current.number}, is "
+                f"{now.label.lower()}: this one is not valid either.",
+            )
         return Check(
-            "Status",
+            STATUS,
             True,
             f"Not revoked or suspended. The holder has renewed: certificate "
             f"{standing.superseded_by_number} replaced this one on "
             f"{standing.superseded_on:%-d %B %Y}.",
         )
-    return Check("Status", True, "Not revoked or suspended, as of now.")
+    return Check(STATUS, True, "Not revoked or suspended, as of now.")
 
 
 def _describe(result: CredentialCheck, document: dict | None) -> None:
@@ -355,14 +387,16 @@ def _check_json(text: str) -> CredentialCheck:
             "This JSON is not an Open Badges credential: it has no type VerifiableCredential "
             "with OpenBadgeCredential, or no credentialSubject."
         )
-    result = CredentialCheck(readable=True, form="JSON")
+    result = CredentialCheck(readable=True, form=CredentialForm.JSON)
     _describe(result, document)
     match = _match_check(document)
     result.checks.append(match)
-    result.checks.append(_issuer_check(document))
+    issuer = _issuer_check(document)
     if not match.passed:
-        result.checks += _not_checked("Dates", "Status")
+        result.checks += [issuer] if not issuer.passed else _not_checked(ISSUER)
+        result.checks += _not_checked(DATES, STATUS)
         return result
+    result.checks.append(issuer)
     result.checks += [_dates_check(document), *_status_checks(document)]
     return result
 
@@ -370,7 +404,7 @@ def _check_json(text: str) -> CredentialCheck:
 def _match_check(document: dict) -> Check:
     """A JSON credential has no signature: it is genuine if it is, field for field, the payload
     of the signed credential we hold for its id."""
-    label = "Signature"
+    label = SIGNATURE
     if "proof" in document:
         return Check(
             label,

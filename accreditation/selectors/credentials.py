@@ -33,7 +33,12 @@ from ..models import (
 )
 from ..services.credential_keys import JWT_TYPE, issuer_keys, sign_credential
 from ..services.pdf import verification_url
-from .certificates import VERIFICATION_CODE_RE, CertificateStanding, certificate_standing
+from .certificates import (
+    VERIFICATION_CODE_RE,
+    CertificateStanding,
+    certificate_standing,
+    certificate_superseded_by,
+)
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -64,14 +69,6 @@ def achievement_id(scheme_id: int) -> str:
 
 def status_list_id(number: int) -> str:
     return absolute(reverse("credential_status_list", args=[number]))
-
-
-def credential_json_url(certificate: Certificate) -> str:
-    return absolute(reverse("certificate_credential_json", args=[certificate.verification_code]))
-
-
-def credential_jwt_url(certificate: Certificate) -> str:
-    return absolute(reverse("certificate_credential_jwt", args=[certificate.verification_code]))
 
 
 def _utc(moment: datetime) -> str:
@@ -264,6 +261,9 @@ class PublishedCredential:
 
     @property
     def withdrawn(self) -> bool:
+        """Withdrawn at the holder's request: their personal data was erased."""
+        if self.certificate.holder.erased_at is not None:
+            return True
         return self.credential is not None and self.credential.withdrawn_at is not None
 
     @property
@@ -301,6 +301,18 @@ def published_credential(*, code: str) -> PublishedCredential | None:
 def credential_live_status(*, certificate: Certificate) -> CertificateStanding:
     """The certificate's status now: what a credential cannot say, as a suspension can end."""
     return certificate_standing(certificate=certificate)
+
+
+def current_certificate(certificate: Certificate) -> Certificate:
+    """The certificate that holds the accreditation now: this one, or the last of the renewals
+    that superseded it."""
+    seen = {certificate.pk}
+    while (successor := certificate_superseded_by(certificate)) is not None:
+        if successor.pk in seen:
+            break
+        seen.add(successor.pk)
+        certificate = Certificate.objects.select_related("superseded_by").get(pk=successor.pk)
+    return certificate
 
 
 # The revocation status lists -----------------------------------------------------------------
@@ -374,7 +386,8 @@ def signed_status_list(number: int) -> SignedStatusList:
     summary = _revocations(number).aggregate(count=Count("pk"), latest=Max("revoked_at"))
     latest = summary["latest"]
     kid = issuer_keys().current_kid
-    version = f"{number}.{summary['count']}.{latest.timestamp() if latest else 0}.{kid}"
+    stamp = latest.timestamp() if latest else 0
+    version = f"{settings.SITE_URL}|{number}.{summary['count']}.{stamp}.{kid}"
     key = f"credential-status-list:{JWT_TYPE}:{version}"
     jwt = cache.get(key)
     if jwt is None:
@@ -409,6 +422,12 @@ def live_status_document(*, code: str) -> dict | None:
         document["supersededBy"] = absolute(
             reverse("certificate_verify_code", args=[standing.superseded_by_code])
         )
+        # The accreditation's status now is its current certificate's.
+        current = current_certificate(certificate)
+        document["currentCertificate"] = {
+            "id": verification_url(current),
+            "status": str(credential_live_status(certificate=current).status),
+        }
     if published.withdrawn:
         document["credentialWithdrawn"] = "The credential was withdrawn at the holder's request."
     return document

@@ -105,8 +105,19 @@ def credential_for(*, certificate: Certificate) -> IssuedCredential | None:
 
 
 def credential_revoke(*, certificate: Certificate) -> None:
-    """Set the certificate's revocation bit. Must run in the transaction that revokes it."""
-    IssuedCredential.objects.filter(certificate=certificate, revoked_at__isnull=True).update(
+    """Set the revocation bit of the certificate's credential, and of the credentials of the
+    certificates it renewed: they attest the same accreditation, and one still in date must not
+    outlive its revocation. Must run in the transaction that revokes the certificate."""
+    chain = []
+    current: Certificate | None = certificate
+    while current is not None:
+        chain.append(current.pk)
+        current = (
+            Certificate.objects.filter(pk=current.supersedes_id).first()
+            if current.supersedes_id
+            else None
+        )
+    IssuedCredential.objects.filter(certificate__in=chain, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
 

@@ -11,12 +11,7 @@ from .. import access
 from ..exceptions import TransitionError
 from ..selectors.appeals import revocation_appeal_opening
 from ..selectors.certificates import certificate_standing, certificates_for_holder
-from ..selectors.credentials import (
-    credential_json_url,
-    credential_jwt_url,
-    issuer,
-    linkedin_add_url,
-)
+from ..selectors.credentials import issuer, linkedin_add_url
 from ..selectors.renewal import certificate_renewable, renewal_window, renewals_open_for
 from ..services.certificates import certificate_set_listing
 from ..services.pdf import verification_url
@@ -42,8 +37,6 @@ def my_certificates(request: HttpRequest) -> HttpResponse:
                 "appeal_opening": revocation_appeal_opening(certificate=certificate),
                 "window": renewal_window(certificate=certificate) if renewable else None,
                 "open_renewal": open_renewals.get(certificate.pk),
-                "credential_json_url": credential_json_url(certificate),
-                "credential_jwt_url": credential_jwt_url(certificate),
                 "linkedin_url": linkedin_add_url(certificate, who),
             }
         )

@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, quote_etag
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from learning_platform.ratelimits import attempt
 
@@ -85,7 +85,7 @@ def _gone(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def jwks(request: HttpRequest) -> HttpResponse:
     return _document(
         request,
@@ -95,14 +95,14 @@ def jwks(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def issuer_document(request: HttpRequest) -> HttpResponse:
     return _document(
         request, _json(issuer_profile(issuer())), content_type=JSON, max_age=STABLE_MAX_AGE
     )
 
 
-@require_GET
+@require_safe
 def achievement(request: HttpRequest, pk: int) -> HttpResponse:
     scheme = achievement_scheme(pk)
     if scheme is None:
@@ -119,17 +119,16 @@ def _credential(code: str):
     """The published credential for a code, issued now for a certificate awarded before
     credentials existed; None when there is none."""
     published = published_credential(code=code)
-    if published is None:
-        return None
+    if published is None or published.withdrawn:
+        return published
     if published.credential is None:
-        credential = credential_for(certificate=published.certificate)
-        if credential is None:
-            return None
+        if credential_for(certificate=published.certificate) is None:
+            return published  # the holder's data was erased before it was ever issued
         published = published_credential(code=code)
     return published
 
 
-@require_GET
+@require_safe
 def credential_json(request: HttpRequest, code: str) -> HttpResponse:
     published = _credential(code)
     if published is None:
@@ -144,7 +143,7 @@ def credential_json(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def credential_jwt(request: HttpRequest, code: str) -> HttpResponse:
     published = _credential(code)
     if published is None:
@@ -159,7 +158,7 @@ def credential_jwt(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def credential_status(request: HttpRequest, code: str) -> HttpResponse:
     """The certificate's status now, for machines: what the signed credential cannot say."""
     document = live_status_document(code=code)
@@ -168,7 +167,7 @@ def credential_status(request: HttpRequest, code: str) -> HttpResponse:
     return _document(request, _json(document), content_type=JSON)
 
 
-@require_GET
+@require_safe
 def status_list(request: HttpRequest, number: int) -> HttpResponse:
     if number not in status_list_numbers():
         raise Http404("No such status list.")

@@ -186,6 +186,12 @@ READ_ONLY = {
     "accreditation:dashboard_csv": None,
     "certificate_verify": None,
     "certificate_verify_code": "code",
+    # The credential's documents answer GET only; the credential check reads, and counts only
+    # an attempt against the rate limit (in the cache, not the database).
+    "certificate_credential_json": "code",
+    "certificate_credential_jwt": "code",
+    "certificate_credential_status": "code",
+    "credential_check": None,
     "public_register": None,
     # Appeals and the CPD log
     "accreditation:appeal_queue": None,
