@@ -217,17 +217,20 @@ class CredentialCheckForm(forms.Form):
     """A credential pasted in, or its file: one or the other."""
 
     credential = forms.CharField(
-        label="Paste the credential",
+        label="Credential",
         required=False,
         strip=True,
         widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false", "autocomplete": "off"}),
-        help_text="The signed credential (a long line in three parts separated by dots), or the "
-        "credential in JSON.",
+        help_text="Paste the signed credential (a long line in three parts separated by dots), "
+        "or the credential in JSON.",
     )
     file = forms.FileField(
-        label="Or choose the credential's file",
+        label="Credential file",
         required=False,
-        help_text="The .jwt or .json file you downloaded or were sent.",
+        help_text="Or choose the .jwt or .json file you downloaded or were sent.",
+        error_messages={
+            "empty": "The file you chose is empty: choose the credential's .jwt or .json file."
+        },
     )
 
     def __init__(self, *args, **kwargs):

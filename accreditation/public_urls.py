@@ -3,6 +3,8 @@ also serve the issuer's keys at /.well-known/jwks.json)."""
 
 from django.urls import path
 
+import learning_platform.converters  # noqa: F401 (registers <id:...>)
+
 from .views import credentials, public, register
 
 verify_urlpatterns = [
@@ -26,8 +28,8 @@ verify_urlpatterns = [
 
 credential_urlpatterns = [
     path("issuer.json", credentials.issuer_document, name="credential_issuer"),
-    path("achievements/<int:pk>.json", credentials.achievement, name="credential_achievement"),
-    path("status/<int:number>", credentials.status_list, name="credential_status_list"),
+    path("achievements/<id:pk>.json", credentials.achievement, name="credential_achievement"),
+    path("status/<id:number>.jwt", credentials.status_list, name="credential_status_list"),
 ]
 
 register_urlpatterns = [

@@ -236,7 +236,7 @@ def _not_checked(*labels: str) -> list[Check]:
         Check(
             label,
             None,
-            "Not checked: nothing a credential says can be trusted until its signature is.",
+            "Nothing a credential says can be trusted until its signature is.",
         )
         for label in labels
     ]

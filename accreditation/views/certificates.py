@@ -24,7 +24,7 @@ def my_certificates(request: HttpRequest) -> HttpResponse:
     rows = []
     certificates = certificates_for_holder(user=request.user)
     open_renewals = renewals_open_for(certificates=certificates)
-    who = issuer() if certificates else None
+    who = None
     for certificate in certificates:
         standing = certificate_standing(certificate=certificate)
         renewable = certificate_renewable(certificate)
@@ -37,9 +37,12 @@ def my_certificates(request: HttpRequest) -> HttpResponse:
                 "appeal_opening": revocation_appeal_opening(certificate=certificate),
                 "window": renewal_window(certificate=certificate) if renewable else None,
                 "open_renewal": open_renewals.get(certificate.pk),
-                "linkedin_url": linkedin_add_url(certificate, who),
             }
         )
+        if standing.is_valid:
+            # The issuer's name is read once, and only when a certificate can go on LinkedIn.
+            who = who or issuer()
+            rows[-1]["linkedin_url"] = linkedin_add_url(certificate, who)
     return render(request, "accreditation/certificates/my_certificates.html", {"rows": rows})
 
 

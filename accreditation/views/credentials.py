@@ -62,7 +62,13 @@ def _document(
         patch_cache_control(response, public=True, max_age=max_age)
     if filename and request.GET.get("download"):
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return get_conditional_response(request, etag=etag, response=response) or response
+    not_modified = get_conditional_response(request, etag=etag, response=response)
+    if not_modified is None or not_modified is response:
+        return response
+    # Django's 304 is a new response: a browser script reading it needs the CORS header too.
+    not_modified["Access-Control-Allow-Origin"] = "*"
+    not_modified["X-Content-Type-Options"] = "nosniff"
+    return not_modified
 
 
 def _json(document: dict) -> bytes:
@@ -128,34 +134,29 @@ def _credential(code: str):
     return published
 
 
-@require_safe
-def credential_json(request: HttpRequest, code: str) -> HttpResponse:
+def _credential_document(request: HttpRequest, code: str, *, signed: bool) -> HttpResponse:
+    """The credential as JSON (the JWT's payload) or as the signed JWT itself."""
     published = _credential(code)
     if published is None:
         raise Http404("No credential has this code.")
     if published.withdrawn:
         return _gone(request)
-    return _document(
-        request,
-        published.payload(),
-        content_type=JSON,
-        filename=f"{published.certificate.number}.json",
-    )
+    number = published.certificate.number
+    if signed:
+        body, content_type, filename = published.jwt.encode("ascii"), JWT, f"{number}.jwt"
+    else:
+        body, content_type, filename = published.payload(), JSON, f"{number}.json"
+    return _document(request, body, content_type=content_type, filename=filename)
+
+
+@require_safe
+def credential_json(request: HttpRequest, code: str) -> HttpResponse:
+    return _credential_document(request, code, signed=False)
 
 
 @require_safe
 def credential_jwt(request: HttpRequest, code: str) -> HttpResponse:
-    published = _credential(code)
-    if published is None:
-        raise Http404("No credential has this code.")
-    if published.withdrawn:
-        return _gone(request)
-    return _document(
-        request,
-        published.jwt.encode("ascii"),
-        content_type=JWT,
-        filename=f"{published.certificate.number}.jwt",
-    )
+    return _credential_document(request, code, signed=True)
 
 
 @require_safe
@@ -164,7 +165,10 @@ def credential_status(request: HttpRequest, code: str) -> HttpResponse:
     document = live_status_document(code=code)
     if document is None:
         raise Http404("No credential has this code.")
-    return _document(request, _json(document), content_type=JSON)
+    # The status, not the moment it was read, decides whether a cached copy is still good.
+    unchanged = {key: value for key, value in document.items() if key != "checkedAt"}
+    etag = hashlib.sha256(_json(unchanged)).hexdigest()[:32]
+    return _document(request, _json(document), content_type=JSON, etag=etag)
 
 
 @require_safe
@@ -191,7 +195,11 @@ def check(request: HttpRequest) -> HttpResponse:
         )
     wait = attempt(request, action="credential_check")
     if wait is not None:
-        return too_many_attempts(request, wait_seconds=wait)
+        return too_many_attempts(
+            request,
+            wait_seconds=wait,
+            template="accreditation/public/too_many_credential_checks.html",
+        )
     result = check_credential(form.cleaned_data["text"])
     response = render(
         request,

@@ -24,10 +24,15 @@ from ..selectors.register import (
 REGISTER_PAGE_SIZE = 20
 
 
-def too_many_attempts(request: HttpRequest, *, wait_seconds: int) -> HttpResponse:
+def too_many_attempts(
+    request: HttpRequest,
+    *,
+    wait_seconds: int,
+    template: str = "accreditation/public/too_many_attempts.html",
+) -> HttpResponse:
     response = render(
         request,
-        "accreditation/public/too_many_attempts.html",
+        template,
         {
             "wait_minutes": -(-wait_seconds // 60),
             "try_again_at": timezone.localtime() + timedelta(seconds=wait_seconds),
