@@ -202,6 +202,17 @@ TABLE = [
     ("certificate_verify", None, "POST", {"code": "x"}, PUBLIC),
     ("certificate_verify_code", "code", "GET", None, PUBLIC),
     ("public_register", None, "GET", None, PUBLIC),
+    # The digital credential: the check (a GET is sent to the verify page) and the public,
+    # machine-readable documents, open to anyone who has the code.
+    ("credential_check", None, "GET", None, PUBLIC),
+    ("credential_check", None, "POST", {"credential": "not a credential"}, PUBLIC),
+    ("certificate_credential_json", "code", "GET", None, PUBLIC),
+    ("certificate_credential_jwt", "code", "GET", None, PUBLIC),
+    ("certificate_credential_status", "code", "GET", None, PUBLIC),
+    ("credential_issuer", None, "GET", None, PUBLIC),
+    ("credential_achievement", "scheme", "GET", None, PUBLIC),
+    ("credential_status_list", "status_list", "GET", None, PUBLIC),
+    ("credential_jwks", None, "GET", None, PUBLIC),
     # Criteria, the supervisor's recommendation and training attendance: the review's
     # supervisor alone; everyone else finds nothing there.
     ("accreditation:recommendation", "review", "GET", None, only("sam")),
@@ -339,6 +350,9 @@ def test_it_has_a_row_for_every_accreditation_url(db):
         *_pattern_names(accreditation_urls.urlpatterns, f"{accreditation_urls.app_name}:"),
         *_pattern_names(public_urls.verify_urlpatterns),
         *_pattern_names(public_urls.register_urlpatterns),
+        *_pattern_names(public_urls.credential_urlpatterns),
+        # Served from the project's URLconf, at the address verifiers look for it.
+        "credential_jwks",
         *(name for name, _ in _admin_url_names()),
     }
     covered = {row[0] for row in TABLE}

@@ -349,6 +349,21 @@ MATRIX: dict[str, Row] = {
     "certificate_verify": Row(EVERYONE, world=ACCREDITATION),
     "certificate_verify_code": Row(EVERYONE, world=ACCREDITATION, args=("code",)),
     "public_register": Row(EVERYONE, world=ACCREDITATION),
+    # The digital credential: the check (a GET is sent to the verify page; something that is
+    # not a credential gets a verdict) and the public documents, open to anyone with the code.
+    "credential_check": Row(
+        EVERYONE,
+        world=ACCREDITATION,
+        method="POST",
+        data=lambda o: {"credential": "not a credential"},
+    ),
+    "certificate_credential_json": Row(EVERYONE, world=ACCREDITATION, args=("code",)),
+    "certificate_credential_jwt": Row(EVERYONE, world=ACCREDITATION, args=("code",)),
+    "certificate_credential_status": Row(EVERYONE, world=ACCREDITATION, args=("code",)),
+    "credential_issuer": Row(EVERYONE, world=ACCREDITATION),
+    "credential_achievement": Row(EVERYONE, world=ACCREDITATION, args=("scheme",)),
+    "credential_status_list": Row(EVERYONE, world=ACCREDITATION, args=("status_list",)),
+    "credential_jwks": Row(EVERYONE, world=ACCREDITATION),
     # The public register: the holder's profile, and the page that contacts a listed holder
     # (Tess is not listed, so it says she accepts no messages).
     "accreditation:register_profile": Row(expect({"tess"}), world=ACCREDITATION),

@@ -52,6 +52,7 @@ from django.urls import reverse
 import pytest
 
 from accreditation.events import AccreditationEvent
+from accreditation.models import AccreditationScheme
 from courses.models import Invitation
 from learning_platform.accounts.models import User
 from learning_platform.accounts.roles import Role
@@ -76,6 +77,8 @@ pytestmark = pytest.mark.django_db
 ACCREDITATION_PREFIXES = (
     "accreditation:",
     "certificate_verify",
+    "certificate_credential_",
+    "credential_check",
     "public_register",
     "supervised_reviews:",
     "accreditation_schemes:",
@@ -114,6 +117,11 @@ READ_ONLY = {
     "courses:cohort_grid_xlsx",
     "invitations:import_template",
     "courses:supervisor_home",
+    # The issuer's public credential documents: GET only.
+    "credential_jwks",
+    "credential_issuer",
+    "credential_achievement",
+    "credential_status_list",
     *(
         f"{namespace}:{view}"
         for namespace in ("cohorts", "enrolments", "invitations", "organisations")
@@ -135,6 +143,8 @@ READ_ONLY_ARGS = {
     "courses:cohort_grid_csv": ("cohort",),
     "courses:cohort_grid_xlsx": ("cohort",),
     "invitations:import_template": (),
+    "credential_achievement": ("scheme",),
+    "credential_status_list": ("status_list",),
 }
 ADMIN_OBJECT = {
     "cohorts": "cohort",
@@ -200,6 +210,8 @@ def objects(ctx, tess, pat, uma, sam, ali, ada, pat_enrolment):
         "sam": sam,
         "ada": ada,
         "people": [tess, pat, uma, sam, ali, ada],
+        "scheme": AccreditationScheme.objects.first(),
+        "status_list": 1,
     }
 
 
