@@ -298,13 +298,12 @@ def get_certificate_for_assessor(user: User, pk) -> Certificate:
     if not user_is_assessor(user):
         raise Http404
     return get_or_404(
-        Certificate.objects.select_related(
+        Certificate.objects.with_credential().select_related(
             "holder__organisation",
             "scheme",
             "application__review",
             "renewal__application__review",
             "superseded_by",
-            "credential",
         ),
         pk,
     )

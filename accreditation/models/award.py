@@ -150,6 +150,15 @@ class CertificateQuerySet(models.QuerySet):
         """Issued at some point, whatever happened since: all but the pending."""
         return self.exclude(status=Certificate.Status.PENDING)
 
+    def with_credential(self) -> "CertificateQuerySet":
+        """Each certificate with its current Open Badges credential (None before one is
+        issued) as ``current_credential``, in the same query."""
+        return self.annotate(
+            current_credential=models.FilteredRelation(
+                "credentials", condition=models.Q(credentials__replaced_at__isnull=True)
+            )
+        ).select_related("current_credential")
+
 
 class Certificate(models.Model):
     class Status(models.TextChoices):

@@ -7,12 +7,15 @@ from .award import Certificate
 
 
 class IssuedCredential(models.Model):
-    """One certificate's Open Badges credential, as it was signed. The JWT's payload is the
+    """A certificate's Open Badges credential, as it was signed. The JWT's payload is the
     credential itself, so the JSON and the JWT served for it are the same document. A renewed
-    certificate is a new certificate, with a new credential of its own."""
+    certificate is a new certificate, with a new credential of its own.
 
-    certificate = models.OneToOneField(
-        Certificate, on_delete=models.PROTECT, related_name="credential"
+    A certificate has one current credential. Only a revocation overturned on appeal replaces
+    it: the old one keeps its bit set (a bit is never cleared), and a new one takes a new bit."""
+
+    certificate = models.ForeignKey(
+        Certificate, on_delete=models.PROTECT, related_name="credentials"
     )
     # Emptied when the holder's personal data is erased: the credential carries their name.
     jwt = models.TextField(blank=True)
@@ -28,13 +31,21 @@ class IssuedCredential(models.Model):
     withdrawn_at = models.DateTimeField(
         null=True, blank=True, help_text="Withdrawn at the holder's request (erasure)."
     )
+    replaced_at = models.DateTimeField(
+        null=True, blank=True, help_text="Replaced by a new credential (a revocation overturned)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["status_list", "status_index"], name="credential_status_slot_unique"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["certificate"],
+                condition=models.Q(replaced_at__isnull=True),
+                name="credential_one_current_per_certificate",
+            ),
         ]
         indexes = [
             models.Index(

@@ -128,14 +128,22 @@ def _is_credential(document) -> bool:
     )
 
 
+# Dates outside these years are no credential's, and near the ends of the calendar a shift to
+# local time would overflow.
+_YEARS = range(1900, 9000)
+
+
 def _parse_time(value) -> datetime | None:
-    if not isinstance(value, str):
+    if not isinstance(value, str) or len(value) > 40:
         return None
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        moment = moment.astimezone(UTC)
+    except (ValueError, OverflowError):
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return moment if moment.year in _YEARS else None
 
 
 def check_credential(text: str) -> CredentialCheck:

@@ -30,6 +30,7 @@ from ..selectors.appeals import (
     assessors_for_appeal,
     latest_decision,
 )
+from .credentials import credential_reissue
 
 GROUNDS_MAX_LENGTH = 10_000
 REASONS_MAX_LENGTH = 10_000
@@ -235,6 +236,8 @@ def _reinstate(appeal: Appeal, assessor: User, reasons: str) -> None:
     old = certificate.status
     certificate.status = Certificate.Status.ISSUED
     certificate.save(update_fields=["status"])
+    # The revoked credential's bit stays set; the reinstated certificate gets a new credential.
+    credential_reissue(certificate=certificate)
     reason = f"Revocation overturned on appeal. {reasons}"
     CertificateEvent.objects.create(
         certificate=certificate,

@@ -69,6 +69,8 @@ def _keys(signing_pem: str, previous_pems: str) -> IssuerKeys:
         raise KeyConfigurationError("The credential signing key must be a private key.")
     current = _with_kid(signing, private=True)
     published = [_with_kid(current, private=False)]
+    if (previous_pems or "").strip() and not _PEM_BLOCK.search(previous_pems):
+        raise KeyConfigurationError("CREDENTIAL_PREVIOUS_KEYS holds no key in PEM.")
     for match in _PEM_BLOCK.finditer(previous_pems or ""):
         try:
             previous = _with_kid(ECKey.import_key(match.group(0)), private=False)

@@ -18,6 +18,8 @@ from django.db.models import Count
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from learning_platform.accounts.models import User
+
 from ..models import Certificate, IssuedCredential
 from ..selectors.credentials import (
     STATUS_LIST_CAPACITY,
@@ -56,7 +58,7 @@ def _sign_and_store(certificate: Certificate, *, who: Issuer) -> IssuedCredentia
     salt = secrets.token_hex(16)
     kid = issuer_keys().current_kid
     number = _filling_list()
-    revoked_at = timezone.now() if certificate.status == Certificate.Status.REVOKED else None
+    revoked_at = timezone.now() if _revoked(certificate) else None
     for _ in range(_SLOT_TRIES):
         index = _random_free_index(number)
         document = credential_document(
@@ -75,9 +77,27 @@ def _sign_and_store(certificate: Certificate, *, who: Issuer) -> IssuedCredentia
                     revoked_at=revoked_at,
                 )
         except IntegrityError:
-            if IssuedCredential.objects.filter(certificate=certificate).exists():
+            if _current(certificate) is not None:
                 raise
     raise RuntimeError(f"No free bit could be taken in status list {number}.")
+
+
+def _current(certificate: Certificate) -> IssuedCredential | None:
+    return IssuedCredential.objects.filter(
+        certificate=certificate, replaced_at__isnull=True
+    ).first()
+
+
+def _revoked(certificate: Certificate) -> bool:
+    """Revoked, or renewed by a certificate that was: its credential is born revoked."""
+    seen: set[int] = set()
+    current: Certificate | None = certificate
+    while current is not None and current.pk not in seen:
+        if current.status == Certificate.Status.REVOKED:
+            return True
+        seen.add(current.pk)
+        current = Certificate.objects.filter(supersedes=current).first()
+    return False
 
 
 def credential_issue(*, certificate: Certificate) -> IssuedCredential:
@@ -88,20 +108,46 @@ def credential_issue(*, certificate: Certificate) -> IssuedCredential:
 
 
 def credential_for(*, certificate: Certificate) -> IssuedCredential | None:
-    """The certificate's credential, issued now if it was awarded before credentials existed.
-    None for a certificate that was never issued or whose holder's data was erased."""
-    try:
-        return certificate.credential
-    except IssuedCredential.DoesNotExist:
-        pass
-    if certificate.status == Certificate.Status.PENDING or certificate.holder.erased_at:
-        return None
+    """The certificate's current credential, issued now if it was awarded before credentials
+    existed. None for a certificate that was never issued or whose holder's data was erased.
+
+    The certificate's row is locked first, as a revocation or an erasure locks it: either that
+    change finds this credential and sets its bit, or this finds the change and honours it."""
+    existing = _current(certificate)
+    if existing is not None:
+        return existing
     try:
         with transaction.atomic():
+            certificate = (
+                Certificate.objects.select_for_update(of=("self",))
+                .select_related("scheme")
+                .get(pk=certificate.pk)
+            )
+            existing = _current(certificate)
+            if existing is not None:
+                return existing
+            # Read after the lock, so an erasure committed a moment ago is seen.
+            holder = User.objects.get(pk=certificate.holder_id)
+            if certificate.status == Certificate.Status.PENDING or holder.erased_at:
+                return None
+            certificate.holder = holder
             return _sign_and_store(certificate, who=issuer())
     except IntegrityError:
-        # Another request issued it first.
-        return IssuedCredential.objects.get(certificate=certificate)
+        # Another request issued it first (SQLite has no row lock to wait on).
+        return _current(certificate)
+
+
+def credential_reissue(*, certificate: Certificate) -> IssuedCredential | None:
+    """A revocation overturned on appeal: the revoked credential is replaced, keeping its bit
+    (a bit is never cleared, and its holder may still hold a copy), and a new credential takes
+    a new bit. Must run in the transaction that reinstates the certificate."""
+    IssuedCredential.objects.filter(certificate=certificate, replaced_at__isnull=True).update(
+        replaced_at=timezone.now()
+    )
+    certificate = Certificate.objects.select_related("holder", "scheme").get(pk=certificate.pk)
+    if certificate.holder.erased_at:
+        return None
+    return _sign_and_store(certificate, who=issuer())
 
 
 def credential_revoke(*, certificate: Certificate) -> None:

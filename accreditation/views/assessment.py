@@ -176,7 +176,7 @@ def certificate_manage(request: HttpRequest, pk: int) -> HttpResponse:
             "certificate": certificate,
             "events": events,
             "standing": certificate_standing(certificate=certificate, events=events),
-            "credential": getattr(certificate, "credential", None),
+            "credential": getattr(certificate, "current_credential", None),
             "form": form,
             "allowed": allowed,
             "supervises": supervises,

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from learning_platform.ratelimits import attempt
 
 from ..award_forms import CredentialCheckForm, VerifyForm
-from ..selectors.credential_check import check_credential
+from ..selectors.credential_check import MAX_CREDENTIAL_CHARS, check_credential
 from ..selectors.credentials import (
     achievement_document,
     achievement_scheme,
@@ -40,6 +40,9 @@ JWT = "application/vc+jwt"
 # The issuer, achievement and key documents change rarely; a rotated key must reach verifiers
 # within this many seconds.
 STABLE_MAX_AGE = 300
+# The most a credential check may send: the pasted text or the file, at most MAX_CREDENTIAL_CHARS
+# (up to four bytes a character), with the form's other fields and the multipart framing.
+MAX_CHECK_BODY_BYTES = 4 * MAX_CREDENTIAL_CHARS + 16 * 1024
 
 
 def _document(
@@ -179,12 +182,27 @@ def status_list(request: HttpRequest, number: int) -> HttpResponse:
     return _document(request, signed.jwt.encode("ascii"), content_type=JWT, etag=signed.version)
 
 
+def _content_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
 @require_http_methods(["GET", "POST"])
 def check(request: HttpRequest) -> HttpResponse:
     """Anyone pastes or uploads a credential; the page checks it against our keys, our issuer,
     its dates and its live status."""
     if request.method == "GET":
         return redirect("certificate_verify")
+    # Refused before the body is read: a credential is a few kilobytes.
+    if _content_length(request) > MAX_CHECK_BODY_BYTES:
+        return render(
+            request,
+            "accreditation/public/credential_too_large.html",
+            {"limit_kb": MAX_CREDENTIAL_CHARS // 1024},
+            status=413,
+        )
     form = CredentialCheckForm(request.POST, request.FILES)
     if not form.is_valid():
         return render(
