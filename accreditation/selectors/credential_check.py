@@ -409,6 +409,17 @@ def _check_json(text: str) -> CredentialCheck:
     return result
 
 
+def _signed_payloads(published):
+    """The current credential's payload, then those of the credentials it replaced (a
+    revocation overturned on appeal): a copy of a replaced one is genuine, and revoked."""
+    yield json.loads(published.payload())
+    replaced = IssuedCredential.objects.filter(
+        certificate=published.certificate, replaced_at__isnull=False
+    ).exclude(jwt="")
+    for credential in replaced.only("jwt"):
+        yield json.loads(jws.extract_compact(credential.jwt.encode()).payload)
+
+
 def _match_check(document: dict) -> Check:
     """A JSON credential has no signature: it is genuine if it is, field for field, the payload
     of the signed credential we hold for its id."""
@@ -427,7 +438,7 @@ def _match_check(document: dict) -> Check:
         return Check(label, False, "We issued no credential with this id.")
     if published.withdrawn:
         return Check(label, False, "This credential was withdrawn at the holder's request.")
-    if json.loads(published.payload()) != document:
+    if not any(payload == document for payload in _signed_payloads(published)):
         return Check(
             label,
             False,

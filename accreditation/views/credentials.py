@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, quote_etag
 from django.views.decorators.http import require_http_methods, require_safe
 
+from learning_platform.body_limits import body_limit
 from learning_platform.ratelimits import attempt
 
 from ..award_forms import CredentialCheckForm, VerifyForm
@@ -182,27 +183,23 @@ def status_list(request: HttpRequest, number: int) -> HttpResponse:
     return _document(request, signed.jwt.encode("ascii"), content_type=JWT, etag=signed.version)
 
 
-def _content_length(request: HttpRequest) -> int:
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return 0
+def _too_large(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "accreditation/public/credential_too_large.html",
+        {"limit_kb": MAX_CREDENTIAL_CHARS // 1024},
+        status=413,
+    )
 
 
+# Refused before the body is read (by the CSRF check, or here): a credential is a few kilobytes.
+@body_limit(MAX_CHECK_BODY_BYTES, _too_large)
 @require_http_methods(["GET", "POST"])
 def check(request: HttpRequest) -> HttpResponse:
     """Anyone pastes or uploads a credential; the page checks it against our keys, our issuer,
     its dates and its live status."""
     if request.method == "GET":
         return redirect("certificate_verify")
-    # Refused before the body is read: a credential is a few kilobytes.
-    if _content_length(request) > MAX_CHECK_BODY_BYTES:
-        return render(
-            request,
-            "accreditation/public/credential_too_large.html",
-            {"limit_kb": MAX_CREDENTIAL_CHARS // 1024},
-            status=413,
-        )
     form = CredentialCheckForm(request.POST, request.FILES)
     if not form.is_valid():
         return render(

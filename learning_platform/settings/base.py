@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     # Inside CommonMiddleware, which sets Content-Length after the title is changed.
     "learning_platform.form_errors.ErrorTitleMiddleware",
+    # Before the CSRF check, which reads a form's whole body.
+    "learning_platform.body_limits.BodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
