@@ -112,7 +112,7 @@ def build_accreditation_world(*, tess, pat, uma, sam, ali, ada, review, capture_
         "code": certificate.verification_code,
         "certificate_number": certificate.number,
         # The revocation status list that holds the certificate's credential.
-        "status_list": certificate.credential.status_list,
+        "status_list": certificate.credentials.get().status_list,
         # Renewal, expiry and supersession; appeals and the CPD log
         **add_renewal_world(certificate),
         **add_appeal_and_cpd(tess=certificate.holder),

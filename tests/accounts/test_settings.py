@@ -4,7 +4,7 @@ import re
 
 import pytest
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from joserfc.jwk import ECKey
 
 from tests.production import PRODUCTION_ENV, manage
@@ -119,3 +119,63 @@ def test_it_takes_the_credential_signing_key_from_a_file_or_one_line(tmp_path):
 
         assert result.returncode == 0, result.stderr
         assert result.stdout.split() == [kid]
+
+
+def _p256_public_pem() -> str:
+    return _public_pem(ec.generate_private_key(ec.SECP256R1()))
+
+
+@pytest.mark.parametrize(
+    ("previous_keys", "message"),
+    [
+        pytest.param(
+            _public_pem(rsa.generate_private_key(public_exponent=65537, key_size=2048)),
+            "Every key in CREDENTIAL_PREVIOUS_KEYS must be P-256.",
+            id="rsa-public",
+        ),
+        pytest.param(
+            _p256_public_pem()
+            + _private_pem(rsa.generate_private_key(public_exponent=65537, key_size=2048)),
+            "Every key in CREDENTIAL_PREVIOUS_KEYS must be P-256.",
+            id="p-256-then-rsa-private",
+        ),
+        pytest.param(
+            _public_pem(ed25519.Ed25519PrivateKey.generate()),
+            "Every key in CREDENTIAL_PREVIOUS_KEYS must be P-256.",
+            id="ed25519-public",
+        ),
+        pytest.param(
+            _private_pem(ed25519.Ed25519PrivateKey.generate()),
+            "Every key in CREDENTIAL_PREVIOUS_KEYS must be P-256.",
+            id="ed25519-private",
+        ),
+        pytest.param(
+            "the key from before the rotation",
+            "CREDENTIAL_PREVIOUS_KEYS holds no key in PEM.",
+            id="no-pem-block",
+        ),
+    ],
+)
+def test_it_refuses_a_previous_credential_key_that_is_not_p256(previous_keys, message):
+    result = manage("check", env={**PRODUCTION_ENV, "CREDENTIAL_PREVIOUS_KEYS": previous_keys})
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
+    assert "CREDENTIAL_PREVIOUS_KEYS" in result.stderr.splitlines()[-1]
+
+
+def test_it_starts_with_a_p256_public_key_among_the_previous_credential_keys():
+    previous = _p256_public_pem()
+    show = (
+        "from accreditation.services.credential_keys import jwks; "
+        "print(*[key['kid'] for key in jwks()['keys']])"
+    )
+    current_kid = ECKey.import_key(PRODUCTION_ENV["CREDENTIAL_SIGNING_KEY"]).thumbprint()
+
+    result = manage(
+        "shell", "-v", "0", "-c", show, env={**PRODUCTION_ENV, "CREDENTIAL_PREVIOUS_KEYS": previous}
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [current_kid, ECKey.import_key(previous).thumbprint()]

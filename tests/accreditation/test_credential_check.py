@@ -11,6 +11,7 @@ import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,7 +23,8 @@ from joserfc.jwk import ECKey, OctKey
 from accreditation.models import IssuedCredential
 from accreditation.services import certificates as services
 from accreditation.services.certificates import certificate_issue
-from accreditation.services.credential_keys import issuer_keys
+from accreditation.services.credential_keys import issuer_keys, sign_credential
+from accreditation.views.credentials import MAX_CHECK_BODY_BYTES
 from learning_platform.accounts.personal_data.erasure import user_erase
 from learning_platform.env import env_rates
 
@@ -421,6 +423,77 @@ def test_it_says_a_credential_withdrawn_at_the_holders_request_is_withdrawn(
     )
 
 
+# Dates at the ends of the calendar -------------------------------------------------------------
+
+# The first moment of year 1, and the last of year 9999 five hours west of UTC: year 10000 in UTC.
+# Neither survives a shift to local time, and neither is any credential's date.
+CALENDAR_ENDS = ["0001-01-01T00:00:00Z", "9999-12-31T23:59:59-05:00"]
+DATE_ROWS = {"validFrom": "Valid from</dt>", "validUntil": "Valid until</dt>"}
+
+
+def _with_date(credential_json: bytes, field: str, value: str) -> dict:
+    document = json.loads(credential_json)
+    document[field] = value
+    return document
+
+
+def _tampered(token: str, document: dict) -> str:
+    """Our credential with its payload changed and its signature kept."""
+    header, _, signature = token.split(".")
+    return f"{header}.{_b64(_compact(document))}.{signature}"
+
+
+@pytest.mark.parametrize("value", CALENDAR_ENDS, ids=["year-1", "year-10000"])
+@pytest.mark.parametrize("field", ["validFrom", "validUntil"])
+def test_it_gives_a_verdict_on_a_forgery_dated_at_the_ends_of_the_calendar(
+    client, certificate, token, credential_json, field, value
+):
+    document = _with_date(credential_json, field, value)
+    stranger = ECKey.generate_key("P-256", private=True)
+    forgeries = {
+        "json": (json.dumps(document), "It differs from the credential we signed"),
+        "foreign key": (_signed_by(stranger, document), "Signed with a key we do not publish"),
+        "our signature kept": (_tampered(token, document), "The signature does not match"),
+    }
+    (other_field,) = set(DATE_ROWS) - {field}
+
+    for name, (pasted, says) in forgeries.items():
+        response = _check(client, pasted)
+
+        page = _assert_not_valid(response, failed="Signature", says=says)
+        assert "passed" not in _checks(page).values(), name
+        assert _checks(page)["Dates"] == "skipped", name
+        # What it claims is shown, but for the date that no calendar can show.
+        assert "What it claims" in page, name
+        assert "Tess Trainee" in page, name
+        assert DATE_ROWS[field] not in page, name
+        assert DATE_ROWS[other_field] in page, name
+
+
+@pytest.mark.parametrize("value", CALENDAR_ENDS, ids=["year-1", "year-10000"])
+@pytest.mark.parametrize(
+    ("field", "says"),
+    [
+        ("validFrom", "The credential does not say when it is valid from."),
+        ("validUntil", "The credential's end date cannot be read."),
+    ],
+)
+def test_it_reports_a_date_at_the_ends_of_the_calendar_that_we_signed_unreadable(
+    client, certificate, credential_json, field, says, value
+):
+    signed = sign_credential(_with_date(credential_json, field, value))
+
+    page = _assert_not_valid(_check(client, signed), failed="Dates", says=says)
+
+    assert _checks(page) == {
+        "Signature": "passed",
+        "Issuer": "passed",
+        "Dates": "failed",
+        "Status": "passed",
+    }
+    assert DATE_ROWS[field] not in page
+
+
 # Input that is not a credential ----------------------------------------------------------------
 
 
@@ -556,6 +629,67 @@ def test_it_shows_the_check_form_on_the_verify_page(client, db):
     assert f'action="{CHECK}"' in page
     assert 'enctype="multipart/form-data"' in page
     assert 'name="credential"' in page and 'name="file"' in page
+
+
+# A body too large to read ------------------------------------------------------------------------
+
+TOO_LARGE = "That is too large to be a credential"
+
+
+def _multipart(size: int) -> bytes:
+    """A form with a pasted credential, ``size`` bytes in all."""
+    framing = len(encode_multipart(BOUNDARY, {"credential": ""}))
+    body = encode_multipart(BOUNDARY, {"credential": "A" * (size - framing)})
+    assert len(body) == size
+    return body
+
+
+def _post_body(client: Client, body: bytes):
+    return client.generic("POST", CHECK, body, content_type=MULTIPART_CONTENT)
+
+
+def _assert_too_large(response):
+    page = _page(response)
+    assert response.status_code == 413
+    assert f"<h1>{TOO_LARGE}</h1>" in page
+    assert f"at most {LIMIT // 1024} KB" in page
+    assert CHECK_HEADING not in page
+    assert not _checks(page) and _verdict(page) == ""
+    assert int(response.wsgi_request.META["CONTENT_LENGTH"]) > MAX_CHECK_BODY_BYTES
+
+
+def test_it_refuses_a_body_over_the_limit_as_too_large(client, db):
+    _assert_too_large(_post_body(client, _multipart(MAX_CHECK_BODY_BYTES + 1)))
+    _assert_too_large(_check(client, upload=_file("big.jwt", b"A" * MAX_CHECK_BODY_BYTES)))
+
+    # A body of the limit itself is read, and its paste refused by the form as too long.
+    at_limit = _post_body(client, _multipart(MAX_CHECK_BODY_BYTES))
+    assert at_limit.status_code == 400
+    assert "That is far longer than any credential" in _page(at_limit)
+    assert TOO_LARGE not in _page(at_limit)
+
+
+def test_it_refuses_a_browsers_post_too_large_to_read_as_too_large(settings, db):
+    # A browser sends the form's CSRF token in the body, as the verify page's form does.
+    browser = Client(enforce_csrf_checks=True)
+    form = browser.get(reverse("certificate_verify")).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    # Over the limit, and over what Django will read of a form's fields into memory.
+    pasted = "A" * (max(MAX_CHECK_BODY_BYTES, settings.DATA_UPLOAD_MAX_MEMORY_SIZE) + 1)
+
+    response = browser.post(CHECK, {"csrfmiddlewaretoken": token, "credential": pasted})
+
+    _assert_too_large(response)
+
+
+def test_it_does_not_count_a_body_too_large_as_a_check(settings, client, token):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "credential_check": "1/h/ip"}
+
+    for _ in range(3):
+        _assert_too_large(_post_body(client, _multipart(MAX_CHECK_BODY_BYTES + 1)))
+
+    assert _verdict(_page(_check(client, token))) == VALID
+    assert _check(client, token).status_code == 429
 
 
 # Rate limits -------------------------------------------------------------------------------------

@@ -124,7 +124,7 @@ def test_it_lets_a_holder_share_and_download_her_credential_and_anyone_check_it(
     credential_file = tmp_path / download.value.suggested_filename
     download.value.save_as(credential_file)
     token = credential_file.read_text(encoding="ascii")
-    assert token == Certificate.objects.get(pk=certificate.pk).credential.jwt
+    assert token == Certificate.objects.get(pk=certificate.pk).credentials.get().jwt
     screenshot_of(holder, "credential-holder-certificates")
     context.close()
 
