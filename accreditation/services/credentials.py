@@ -7,8 +7,10 @@ time one is asked for.
 
 Each credential takes one bit in a revocation status list, drawn at random from the free bits of
 the list that is filling. Revoking the certificate, or erasing its holder, sets the bit in the
-same transaction; nothing clears it. A suspension is not written into the list, as it can end:
-the verification page, the status endpoint and the verify-anything page report it live.
+same transaction; nothing clears it. A revocation overturned on appeal therefore replaces the
+credential: the reinstated certificate's new one takes a new bit. A suspension is not written
+into the list, as it can end: the verification page, the status endpoint and the
+verify-anything page report it live.
 """
 
 import secrets
