@@ -64,6 +64,14 @@ def env_pem(name: str) -> str:
     return os.environ.get(name, "").replace("\\n", "\n").strip()
 
 
+_PEM_BLOCK = re.compile(r"-----BEGIN ([A-Z ]+)-----[A-Za-z0-9+/=\s]+?-----END \1-----")
+
+
+def pem_blocks(text: str) -> list[tuple[str, str]]:
+    """Each PEM block in the text, as its label ("PRIVATE KEY", "PUBLIC KEY", ...) and the block."""
+    return [(match.group(1), match.group(0)) for match in _PEM_BLOCK.finditer(text or "")]
+
+
 def env_int_list(name: str, default: list[int] | None = None) -> list[int]:
     raw = os.environ.get(name)
     if raw is None or not raw.strip():

@@ -24,18 +24,15 @@ from joserfc import jws
 from joserfc.errors import JoseError
 
 from ..models import Certificate, IssuedCredential
-from ..services.credential_keys import ALGORITHM, JWT_TYPE, issuer_keys
-from .certificates import PublicStatus
+from ..services.credential_keys import ALGORITHM, JWT_TYPE, issuer_keys, signed_payload
+from .certificates import PublicStatus, certificate_standing
 from .credentials import (
+    STATUS_LIST_SIZE,
+    STATUS_PURPOSE,
     absolute,
-    bit_is_set,
-    credential_live_status,
     current_certificate,
-    decode_bitstring,
-    encode_bitstring,
     issuer_id,
     published_credential,
-    revoked_indexes,
 )
 
 logger = logging.getLogger(__name__)
@@ -192,7 +189,7 @@ def _check_jwt(token: str) -> CredentialCheck:
         _describe(result, claimed if _is_credential(claimed) else None)
         result.checks += _not_checked(DATES, STATUS)
         return result
-    document = json.loads(jws.extract_compact(token.encode()).payload)
+    document = json.loads(signed_payload(token))
     if not _is_credential(document):
         return _unreadable(
             "The signature is ours, but what it signs is not an Open Badges credential."
@@ -296,11 +293,13 @@ def _status_checks(document: dict) -> list[Check]:
         index = int(status.get("statusListIndex"))
     except (TypeError, ValueError):
         index = -1
-    if number is None or status.get("statusPurpose") != "revocation" or index < 0:
+    if (
+        number is None
+        or status.get("statusPurpose") != STATUS_PURPOSE
+        or not 0 <= index < STATUS_LIST_SIZE
+    ):
         return [Check(STATUS, False, "Its status entry does not point into our status list.")]
-    bits = decode_bitstring(encode_bitstring(revoked_indexes(number)))
-    if index >= len(bits) * 8:
-        return [Check(STATUS, False, "Its status entry does not point into our status list.")]
+    # The published list's bit is this row's revoked_at: read the row, not the whole list.
     credential = (
         IssuedCredential.objects.select_related("certificate__superseded_by")
         .filter(status_list=number, status_index=index)
@@ -308,7 +307,7 @@ def _status_checks(document: dict) -> list[Check]:
     )
     if credential is not None and credential.withdrawn_at is not None:
         return [Check(STATUS, False, "Withdrawn at the holder's request.")]
-    if bit_is_set(bits, index):
+    if credential is not None and credential.revoked_at is not None:
         return [Check(STATUS, False, "Revoked: the certificate is no longer valid.")]
     if credential is None:
         return [Check(STATUS, False, "We hold no credential with this status entry.")]
@@ -333,7 +332,7 @@ def _our_list_number(url) -> int | None:
 
 
 def _live_check(certificate: Certificate) -> Check:
-    standing = credential_live_status(certificate=certificate)
+    standing = certificate_standing(certificate=certificate)
     if standing.status == PublicStatus.SUSPENDED:
         since = (
             f" on {timezone.localtime(standing.changed_at):%-d %B %Y}"
@@ -349,7 +348,7 @@ def _live_check(certificate: Certificate) -> Check:
         return Check(STATUS, False, "Revoked: the certificate is no longer valid.")
     if standing.status == PublicStatus.SUPERSEDED:
         current = current_certificate(certificate)
-        now = credential_live_status(certificate=current)
+        now = certificate_standing(certificate=current)
         if now.status in (PublicStatus.SUSPENDED, PublicStatus.REVOKED):
             return Check(
                 STATUS,
@@ -417,7 +416,7 @@ def _signed_payloads(published):
         certificate=published.certificate, replaced_at__isnull=False
     ).exclude(jwt="")
     for credential in replaced.only("jwt"):
-        yield json.loads(jws.extract_compact(credential.jwt.encode()).payload)
+        yield json.loads(signed_payload(credential.jwt))
 
 
 def _match_check(document: dict) -> Check:

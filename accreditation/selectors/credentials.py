@@ -31,11 +31,10 @@ from ..models import (
     CertificateSettings,
     IssuedCredential,
 )
-from ..services.credential_keys import JWT_TYPE, issuer_keys, sign_credential
+from ..services.credential_keys import JWT_TYPE, issuer_keys, sign_credential, signed_payload
 from ..services.pdf import verification_url
 from .certificates import (
     VERIFICATION_CODE_RE,
-    CertificateStanding,
     certificate_standing,
     certificate_superseded_by,
 )
@@ -272,11 +271,7 @@ class PublishedCredential:
 
     def payload(self) -> bytes:
         """The credential as JSON: the JWT's payload, byte for byte."""
-        return base64.urlsafe_b64decode(_padded(self.jwt.split(".")[1]))
-
-
-def _padded(segment: str) -> str:
-    return segment + "=" * (-len(segment) % 4)
+        return signed_payload(self.jwt)
 
 
 def published_credential(*, code: str) -> PublishedCredential | None:
@@ -295,11 +290,6 @@ def published_credential(*, code: str) -> PublishedCredential | None:
     # The join sets no attribute when the certificate has no credential yet.
     credential = getattr(certificate, "current_credential", None)
     return PublishedCredential(certificate=certificate, credential=credential)
-
-
-def credential_live_status(*, certificate: Certificate) -> CertificateStanding:
-    """The certificate's status now: what a credential cannot say, as a suspension can end."""
-    return certificate_standing(certificate=certificate)
 
 
 def current_certificate(certificate: Certificate) -> Certificate:
@@ -339,16 +329,6 @@ def encode_bitstring(indexes: list[int], *, size: int = STATUS_LIST_SIZE) -> str
         bits[index // 8] |= 0x80 >> (index % 8)
     compressed = gzip.compress(bytes(bits), mtime=0)
     return "u" + base64.urlsafe_b64encode(compressed).rstrip(b"=").decode("ascii")
-
-
-def decode_bitstring(encoded: str) -> bytes:
-    if not encoded.startswith("u"):
-        raise ValueError("The encoded list is not multibase base64url.")
-    return gzip.decompress(base64.urlsafe_b64decode(_padded(encoded[1:])))
-
-
-def bit_is_set(bits: bytes, index: int) -> bool:
-    return bool(bits[index // 8] & (0x80 >> (index % 8)))
 
 
 def status_list_document(number: int, *, indexes: list[int], issued: datetime) -> dict:
@@ -409,7 +389,7 @@ def live_status_document(*, code: str) -> dict | None:
     if published is None:
         return None
     certificate = published.certificate
-    standing = credential_live_status(certificate=certificate)
+    standing = certificate_standing(certificate=certificate)
     document = {
         "id": verification_url(certificate),
         "certificateNumber": certificate.number,
@@ -428,7 +408,7 @@ def live_status_document(*, code: str) -> dict | None:
         current = current_certificate(certificate)
         document["currentCertificate"] = {
             "id": verification_url(current),
-            "status": str(credential_live_status(certificate=current).status),
+            "status": str(certificate_standing(certificate=current).status),
         }
     if published.withdrawn:
         document["credentialWithdrawn"] = "The credential was withdrawn at the holder's request."

@@ -9,7 +9,6 @@ verification are joserfc's; nothing here touches a signature by hand.
 
 import functools
 import json
-import re
 import time
 from dataclasses import dataclass
 
@@ -21,13 +20,12 @@ from joserfc import jws
 from joserfc.errors import JoseError
 from joserfc.jwk import ECKey
 
+from learning_platform.env import pem_blocks
+
 ALGORITHM = "ES256"
 # vc+jwt (VC-JOSE-COSE): the JWT's payload is the credential itself.
 JWT_TYPE = "vc+jwt"
 KEY_FILE_NAME = "signing/credential-issuer-key.pem"
-_PEM_BLOCK = re.compile(
-    r"-----BEGIN ([A-Z ]+)-----[A-Za-z0-9+/=\s]+?-----END \1-----", re.MULTILINE
-)
 
 
 class KeyConfigurationError(Exception):
@@ -69,11 +67,12 @@ def _keys(signing_pem: str, previous_pems: str) -> IssuerKeys:
         raise KeyConfigurationError("The credential signing key must be a private key.")
     current = _with_kid(signing, private=True)
     published = [_with_kid(current, private=False)]
-    if (previous_pems or "").strip() and not _PEM_BLOCK.search(previous_pems):
+    blocks = pem_blocks(previous_pems)
+    if (previous_pems or "").strip() and not blocks:
         raise KeyConfigurationError("CREDENTIAL_PREVIOUS_KEYS holds no key in PEM.")
-    for match in _PEM_BLOCK.finditer(previous_pems or ""):
+    for _label, block in blocks:
         try:
-            previous = _with_kid(ECKey.import_key(match.group(0)), private=False)
+            previous = _with_kid(ECKey.import_key(block), private=False)
         except (JoseError, ValueError, TypeError) as exc:
             raise KeyConfigurationError(
                 "A key in CREDENTIAL_PREVIOUS_KEYS is not a P-256 key in PEM."
@@ -114,6 +113,12 @@ def jwks() -> dict:
 
 def canonical_json(document: dict) -> bytes:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def signed_payload(jwt: str) -> bytes:
+    """What a compact JWS signs, read without checking the signature: for a JWT we signed and
+    stored, or one whose signature is checked apart."""
+    return jws.extract_compact(jwt.encode("ascii")).payload
 
 
 def sign_credential(document: dict) -> str:

@@ -56,11 +56,13 @@ def _random_free_index(number: int) -> int:
     raise RuntimeError(f"No free bit found in status list {number}.")
 
 
-def _sign_and_store(certificate: Certificate, *, who: Issuer) -> IssuedCredential:
+def _sign_and_store(
+    certificate: Certificate, *, who: Issuer, revoked: bool = False
+) -> IssuedCredential:
     salt = secrets.token_hex(16)
     kid = issuer_keys().current_kid
     number = _filling_list()
-    revoked_at = timezone.now() if _revoked(certificate) else None
+    revoked_at = timezone.now() if revoked else None
     for _ in range(_SLOT_TRIES):
         index = _random_free_index(number)
         document = credential_document(
@@ -133,7 +135,7 @@ def credential_for(*, certificate: Certificate) -> IssuedCredential | None:
             if certificate.status == Certificate.Status.PENDING or holder.erased_at:
                 return None
             certificate.holder = holder
-            return _sign_and_store(certificate, who=issuer())
+            return _sign_and_store(certificate, who=issuer(), revoked=_revoked(certificate))
     except IntegrityError:
         # Another request issued it first (SQLite has no row lock to wait on).
         return _current(certificate)

@@ -10,6 +10,7 @@ a revocation or a withdrawal shows on the next request.
 
 import hashlib
 import json
+from dataclasses import replace
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -132,9 +133,10 @@ def _credential(code: str):
     if published is None or published.withdrawn:
         return published
     if published.credential is None:
-        if credential_for(certificate=published.certificate) is None:
+        credential = credential_for(certificate=published.certificate)
+        if credential is None:
             return published  # the holder's data was erased before it was ever issued
-        published = published_credential(code=code)
+        published = replace(published, credential=credential)
     return published
 
 

@@ -1,7 +1,5 @@
 """Production: refuses to start without its secrets, a database and a broker."""
 
-import re
-
 from django.core.exceptions import ImproperlyConfigured
 
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -10,7 +8,14 @@ from cryptography.hazmat.primitives.serialization import (
     load_pem_public_key,
 )
 
-from learning_platform.env import env_bool, env_int, env_list, env_required, env_str
+from learning_platform.env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_required,
+    env_str,
+    pem_blocks,
+)
 
 from .base import *  # noqa: F403
 
@@ -44,22 +49,15 @@ if not (
 ):
     raise ImproperlyConfigured("CREDENTIAL_SIGNING_KEY must be a P-256 (ES256) private key.")
 # The keys still published after a rotation: each must load, or every key document would fail.
-_blocks = list(
-    re.finditer(
-        r"-----BEGIN ([A-Z ]+)-----.+?-----END \1-----",
-        CREDENTIAL_PREVIOUS_KEYS,  # noqa: F405
-        flags=re.DOTALL,
-    )
-)
+_blocks = pem_blocks(CREDENTIAL_PREVIOUS_KEYS)  # noqa: F405
 if CREDENTIAL_PREVIOUS_KEYS.strip() and not _blocks:  # noqa: F405
     raise ImproperlyConfigured("CREDENTIAL_PREVIOUS_KEYS holds no key in PEM.")
-for _block in _blocks:
+for _label, _block in _blocks:
     try:
-        _pem = _block.group(0).encode()
         _key = (
-            load_pem_private_key(_pem, password=None)
-            if "PRIVATE" in _block.group(1)
-            else load_pem_public_key(_pem)
+            load_pem_private_key(_block.encode(), password=None)
+            if "PRIVATE" in _label
+            else load_pem_public_key(_block.encode())
         )
     except (ValueError, TypeError) as exc:
         raise ImproperlyConfigured("A key in CREDENTIAL_PREVIOUS_KEYS cannot be read.") from exc

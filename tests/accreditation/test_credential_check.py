@@ -22,14 +22,13 @@ from joserfc.jwk import ECKey, OctKey
 
 from accreditation.models import IssuedCredential
 from accreditation.services import certificates as services
-from accreditation.services.certificates import certificate_issue
 from accreditation.services.credential_keys import issuer_keys, sign_credential
 from accreditation.views.credentials import MAX_CHECK_BODY_BYTES
 from learning_platform.accounts.personal_data.erasure import user_erase
 from learning_platform.env import env_rates
 
 from .award_builders import approve, make_ready, submit
-from .bulk_builders import make_approved_applications
+from .credential_builders import issue_many
 
 CHECK = reverse("credential_check")
 # A credential of ours is a few kilobytes; the form refuses anything over 64 KB.
@@ -769,11 +768,6 @@ def test_it_tells_a_visitor_refused_a_credential_check_about_credential_checks(s
 CHECK_QUERIES = 4
 
 
-def _issue_to_others(count: int, *, by) -> list:
-    _, applications = make_approved_applications(count, prefix="other")
-    return [certificate_issue(application=application, by=by) for application in applications]
-
-
 def test_it_checks_a_credential_in_a_fixed_number_of_queries(
     client, certificate, token, ali, django_assert_max_num_queries
 ):
@@ -785,7 +779,7 @@ def test_it_checks_a_credential_in_a_fixed_number_of_queries(
 
     # Twenty credentials in the list, five of them revoked, and a long history on this one's
     # certificate: the same queries.
-    others = _issue_to_others(19, by=ali)
+    others = issue_many(19, by=ali)
     for other in others[:5]:
         services.certificate_revoke(certificate=other, by=ali, reason="Revoked.")
     for n in range(10):

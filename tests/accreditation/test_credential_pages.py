@@ -31,7 +31,13 @@ from accreditation.services.certificates import certificate_issue
 from learning_platform.accounts.personal_data.erasure import user_erase
 
 from .award_builders import approve, make_ready, submit
-from .bulk_builders import make_approved_applications
+from .credential_builders import (
+    credential_json_url,
+    credential_jwt_url,
+    credential_status_url,
+    issue_many,
+    verify_page_url,
+)
 from .factories import SupervisedReviewFactory
 
 MINE = reverse("accreditation:my_certificates")
@@ -52,22 +58,6 @@ def issuer_named():
     values = CertificateSettings.for_site(Site.objects.get(is_default_site=True))
     values.issuer_name = ISSUER_NAME
     values.save()
-
-
-def _json_url(certificate) -> str:
-    return reverse("certificate_credential_json", args=[certificate.verification_code])
-
-
-def _jwt_url(certificate) -> str:
-    return reverse("certificate_credential_jwt", args=[certificate.verification_code])
-
-
-def _status_url(certificate) -> str:
-    return reverse("certificate_credential_status", args=[certificate.verification_code])
-
-
-def _verify_url(certificate) -> str:
-    return reverse("certificate_verify_code", args=[certificate.verification_code])
 
 
 def _hrefs(page: str) -> list[str]:
@@ -126,10 +116,10 @@ def test_it_offers_the_holder_their_credential_and_a_filled_in_linkedin_link(
     page = _holder_page(client, tess)
 
     paths = _paths(page)
-    assert _jwt_url(certificate) + "?download=1" in paths
-    assert _json_url(certificate) + "?download=1" in paths
+    assert credential_jwt_url(certificate) + "?download=1" in paths
+    assert credential_json_url(certificate) + "?download=1" in paths
     [query] = _linkedin_links(page)
-    verification_url = settings.SITE_URL.rstrip("/") + _verify_url(certificate)
+    verification_url = settings.SITE_URL.rstrip("/") + verify_page_url(certificate)
     assert query == {
         "startTask": ["CERTIFICATION_NAME"],
         "name": [certificate.scheme.name],
@@ -158,10 +148,13 @@ def test_it_serves_each_download_as_an_attachment_of_the_credential_signed(
     stored = IssuedCredential.objects.get(certificate=certificate).jwt
     page = _holder_page(client, tess)
     links = {p for p in _paths(page) if p.endswith("?download=1") and "/credential." in p}
-    assert links == {_jwt_url(certificate) + "?download=1", _json_url(certificate) + "?download=1"}
+    assert links == {
+        credential_jwt_url(certificate) + "?download=1",
+        credential_json_url(certificate) + "?download=1",
+    }
 
-    jwt = client.get(_jwt_url(certificate), {"download": "1"})
-    as_json = client.get(_json_url(certificate), {"download": "1"})
+    jwt = client.get(credential_jwt_url(certificate), {"download": "1"})
+    as_json = client.get(credential_json_url(certificate), {"download": "1"})
 
     assert jwt.status_code == 200
     assert jwt["Content-Type"] == "application/vc+jwt"
@@ -174,8 +167,8 @@ def test_it_serves_each_download_as_an_attachment_of_the_credential_signed(
     payload = stored.split(".")[1]
     assert as_json.content == base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
     # Read in place (not downloaded), neither is an attachment.
-    assert "Content-Disposition" not in client.get(_jwt_url(certificate))
-    assert "Content-Disposition" not in client.get(_json_url(certificate))
+    assert "Content-Disposition" not in client.get(credential_jwt_url(certificate))
+    assert "Content-Disposition" not in client.get(credential_json_url(certificate))
 
 
 @pytest.mark.parametrize("change", ["suspend", "revoke"])
@@ -194,7 +187,7 @@ def test_it_offers_no_credential_or_linkedin_link_for_a_certificate_not_in_force
     assert "Digital credential" not in page
     assert f'data-copy="verification-link-{certificate.pk}"' not in page
     # The verification page, which tells anyone its status now, is still linked.
-    assert _verify_url(certificate) in _paths(page)
+    assert verify_page_url(certificate) in _paths(page)
 
 
 def test_it_offers_the_credential_again_once_a_suspension_ends(client, certificate, tess, ali):
@@ -205,7 +198,7 @@ def test_it_offers_the_credential_again_once_a_suspension_ends(client, certifica
 
     page = _holder_page(client, tess)
     assert len(_linkedin_links(page)) == 1
-    assert _jwt_url(certificate) + "?download=1" in _paths(page)
+    assert credential_jwt_url(certificate) + "?download=1" in _paths(page)
 
 
 def test_it_offers_an_expired_certificates_credential_but_not_to_linkedin(
@@ -217,8 +210,8 @@ def test_it_offers_an_expired_certificates_credential_but_not_to_linkedin(
 
     page = _holder_page(client, tess)
 
-    assert _jwt_url(certificate) + "?download=1" in _paths(page)
-    assert _json_url(certificate) + "?download=1" in _paths(page)
+    assert credential_jwt_url(certificate) + "?download=1" in _paths(page)
+    assert credential_json_url(certificate) + "?download=1" in _paths(page)
     assert "anyone who checks it is told its status now" in page
     assert not _linkedin_links(page)
 
@@ -233,8 +226,8 @@ def test_it_shows_each_trainee_only_their_own_credential_links(
     uma_page = _holder_page(client, uma)
     pat_page = _holder_page(client, pat)
 
-    assert _jwt_url(certificate) + "?download=1" in _paths(tess_page)
-    assert _jwt_url(umas) + "?download=1" in _paths(uma_page)
+    assert credential_jwt_url(certificate) + "?download=1" in _paths(tess_page)
+    assert credential_jwt_url(umas) + "?download=1" in _paths(uma_page)
     for page, others in ((tess_page, [umas]), (uma_page, [certificate]), (pat_page, [])):
         for other in others:
             assert other.verification_code not in page
@@ -260,7 +253,7 @@ def test_it_gives_each_of_a_holders_certificates_its_own_links(client, certifica
         c.number for c in in_force
     )
     for each in in_force:
-        assert _jwt_url(each) + "?download=1" in _paths(page)
+        assert credential_jwt_url(each) + "?download=1" in _paths(page)
     assert not any(later[0].verification_code in p and "/credential." in p for p in _paths(page))
 
 
@@ -268,10 +261,14 @@ def test_it_gives_each_of_a_holders_certificates_its_own_links(client, certifica
 
 
 def test_it_links_the_verification_page_to_the_credential_documents(client, certificate):
-    page = client.get(_verify_url(certificate)).content.decode()
+    page = client.get(verify_page_url(certificate)).content.decode()
 
     paths = _paths(page)
-    for url in (_jwt_url(certificate), _json_url(certificate), _status_url(certificate)):
+    for url in (
+        credential_jwt_url(certificate),
+        credential_json_url(certificate),
+        credential_status_url(certificate),
+    ):
         assert url in paths
         assert client.get(url).status_code == 200
     assert WITHDRAWN not in page
@@ -280,12 +277,12 @@ def test_it_links_the_verification_page_to_the_credential_documents(client, cert
 def test_it_says_an_erased_holders_credential_was_withdrawn(client, certificate, ada):
     user_erase(user=certificate.holder, by=ada)
 
-    page = client.get(_verify_url(certificate)).content.decode()
+    page = client.get(verify_page_url(certificate)).content.decode()
 
     assert WITHDRAWN in page
     assert not any("/credential." in path for path in _paths(page))
     assert "Tess" not in page
-    for url in (_jwt_url(certificate), _json_url(certificate)):
+    for url in (credential_jwt_url(certificate), credential_json_url(certificate)):
         response = client.get(url)
         assert response.status_code == 410
         assert b"withdrawn at the holder's request" in response.content
@@ -319,9 +316,9 @@ def _document_urls(certificate) -> dict[str, str]:
         "jwks": reverse("credential_jwks"),
         "issuer": reverse("credential_issuer"),
         "achievement": reverse("credential_achievement", args=[certificate.scheme_id]),
-        "credential_json": _json_url(certificate),
-        "credential_jwt": _jwt_url(certificate),
-        "credential_status": _status_url(certificate),
+        "credential_json": credential_json_url(certificate),
+        "credential_jwt": credential_jwt_url(certificate),
+        "credential_status": credential_status_url(certificate),
     }
 
 
@@ -343,7 +340,7 @@ def _assert_document_queries(client, certificate, assert_max):
 def _assert_suspended_status_queries(client, certificate, ali, assert_max):
     services.certificate_suspend(certificate=certificate, by=ali, reason="Complaint again.")
     with assert_max(SUSPENDED_STATUS_QUERIES):
-        status = client.get(_status_url(certificate)).json()
+        status = client.get(credential_status_url(certificate)).json()
     assert status["status"] == "suspended"
     services.certificate_reinstate(certificate=certificate, by=ali, reason="Cleared again.")
 
@@ -356,7 +353,7 @@ def test_it_serves_every_credential_document_in_a_fixed_number_of_queries(
 
     # Twenty credentials in the list, five revoked, and a long history on this certificate: the
     # same queries for each document.
-    others = _issue_to_others(19, by=ali)
+    others = issue_many(19, by=ali)
     for other in others[:5]:
         services.certificate_revoke(certificate=other, by=ali, reason="Revoked.")
     for n in range(10):
@@ -367,11 +364,6 @@ def test_it_serves_every_credential_document_in_a_fixed_number_of_queries(
 
     _assert_document_queries(client, certificate, django_assert_max_num_queries)
     _assert_suspended_status_queries(client, certificate, ali, django_assert_max_num_queries)
-
-
-def _issue_to_others(count: int, *, by) -> list[Certificate]:
-    _, applications = make_approved_applications(count, prefix="other")
-    return [certificate_issue(application=application, by=by) for application in applications]
 
 
 def _holder_page_queries(client) -> int:
