@@ -53,6 +53,7 @@ from wagtail.models import ModelLogEntry
 
 from allauth.account.models import EmailAddress
 
+from learning_platform import public_cache
 from learning_platform.accounts.personal_data.redaction import REDACTED, redactor_for
 
 from .export_records import (
@@ -478,6 +479,8 @@ def erase_user(user) -> None:
         if item.pdf
     ]
     certificates.update(listed_on_register=False, pdf="", pdf_sha256="")
+    # An update sends no signal: the register and verification pages must drop the holder now.
+    public_cache.invalidate(public_cache.CERTIFICATES)
     credentials_withdraw(holder=user)
     for storage, name in pdfs:
         transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))

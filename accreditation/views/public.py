@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from learning_platform import public_cache
 from learning_platform.ratelimits import attempt
 
 from ..award_forms import CredentialCheckForm, VerifyForm
@@ -78,6 +79,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_cache.public_page(public_cache.CERTIFICATES)
 @require_GET
 def verify_code(request: HttpRequest, code: str) -> HttpResponse:
     result = verify_by_code(code=code)
@@ -89,6 +91,8 @@ def verify_code(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
+# Searches are not kept: any text could be typed, and each would be a new entry.
+@public_cache.public_page(public_cache.CERTIFICATES, params=["page"])
 @require_GET
 def register(request: HttpRequest) -> HttpResponse:
     form = RegisterSearchForm(

@@ -80,6 +80,9 @@ MIDDLEWARE = [
     "learning_platform.security.PermissionsPolicyMiddleware",
     "learning_platform.security.SignedInNoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
+    # After every middleware that decides who the visitor is. A page served from the cache goes
+    # back out through all the middleware above, which add their headers as to any response.
+    "learning_platform.public_cache.AnonymousPublicCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -113,7 +116,9 @@ WSGI_APPLICATION = "learning_platform.wsgi.application"
 
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=env_int("CONN_MAX_AGE", 0)
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=env_int("CONN_MAX_AGE", 0),
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -134,6 +139,11 @@ else:
             "LOCATION": "cache_table",
         }
     }
+
+# How long an anonymous visitor's public page is kept in the shared cache at most (see
+# learning_platform/public_cache.py); 0 turns the cache off. Events that change a page drop it
+# at once, so this only bounds what the cache holds.
+PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 60 * 60)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

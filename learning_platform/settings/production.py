@@ -28,6 +28,10 @@ if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production.")
 
 env_required("DATABASE_URL")  # the SQLite fallback is for development only
+# Keep each worker's PostgreSQL connection between requests (opening one costs more than most
+# pages' queries), checked before reuse so a connection the server dropped is replaced.
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 600)  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
 CELERY_BROKER_URL = env_required("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = False
 

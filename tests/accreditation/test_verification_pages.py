@@ -6,6 +6,7 @@ import pytest
 
 from accreditation.models import Certificate
 from accreditation.services import certificates as services
+from learning_platform import public_cache
 
 from .award_builders import approve, make_ready, submit
 
@@ -112,9 +113,13 @@ def test_it_computes_expiry_from_the_valid_until_date(client, certificate):
 def test_it_runs_a_fixed_number_of_queries(client, certificate, ali, django_assert_num_queries):
     # The first request after a cache clear also looks up the Wagtail site.
     client.get(_code_url(certificate))
+    public_cache.invalidate(public_cache.CERTIFICATES)
     with django_assert_num_queries(VERIFY_QUERIES):
         response = client.get(_code_url(certificate))
     assert response.status_code == 200
+    # Drawn once, the page is served to the next anonymous visitor from the shared cache.
+    with django_assert_num_queries(0):
+        assert client.get(_code_url(certificate)).content == response.content
 
     # A long history of suspensions and reinstatements is read in the same queries.
     for n in range(15):
