@@ -37,6 +37,7 @@ NAMESPACES = (PAGES, CERTIFICATES)
 
 _GENERATION_KEY = "public-cache:generation:{}"
 _ENTRY_KEY = "public-cache:entry:{}"
+_FRAGMENT_KEY = "public-cache:fragment:{}"
 # The URL name Wagtail serves every site page under.
 _WAGTAIL_SERVE = "wagtail_serve"
 _WAGTAIL_PARAMS = frozenset({"page"})
@@ -95,6 +96,23 @@ def _current_generation(namespace: str) -> int:
         cache.add(key, time.time_ns(), timeout=None)
         generation = cache.get(key)
     return generation
+
+
+def fragment(namespace: str, name: str, build: Callable[[], object]) -> object:
+    """A piece of a page kept in the shared cache under ``namespace`` (the menu every page
+    shows, say): built by ``build`` when missing or drawn under an older generation. ``name``
+    must say everything the piece depends on besides the namespace's rows."""
+    key = _FRAGMENT_KEY.format(hashlib.sha256(f"{namespace}|{name}".encode()).hexdigest())
+    found = cache.get_many([key, _generation_key(namespace)])
+    generation = found.get(_generation_key(namespace))
+    if generation is None:
+        generation = _current_generation(namespace)
+    entry = found.get(key)
+    if entry is not None and entry[0] == generation:
+        return entry[1]
+    value = build()
+    cache.set(key, (generation, value), timeout=settings.PUBLIC_CACHE_SECONDS or 60)
+    return value
 
 
 def _view_spec(request: HttpRequest, view_func) -> PublicView | None:

@@ -19,7 +19,7 @@ from content.models import (
 from learning_platform import public_cache
 
 HOME_QUERIES = 12
-SIGNED_IN_HOME_QUERIES = 20
+SIGNED_IN_HOME_QUERIES = 19
 PAGE_TEMPLATES = {
     HomePage: "content/home_page.html",
     StandardPage: "content/standard_page.html",

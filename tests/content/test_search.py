@@ -2,7 +2,7 @@ from django.urls import reverse
 
 from content.models import NewsIndexPage, NewsPage, PublicationPage
 
-SEARCH_QUERIES = 6
+SEARCH_QUERIES = 5
 
 
 def test_it_shows_an_empty_state_before_a_search(client, home):

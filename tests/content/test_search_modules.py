@@ -14,7 +14,7 @@ from courses.access import module_access_for_user, modules_with_hidden_body
 from courses.models import ModulePage, ModuleProgress
 from tests.courses.factories import add_module, text_block
 
-QUERIES = 19
+QUERIES = 18
 
 # Words only in each module's body: the first module's reflective question, and the second's
 # text and knowledge-check question.

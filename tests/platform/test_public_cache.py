@@ -389,3 +389,40 @@ def test_it_shows_a_change_made_in_another_process_on_the_very_next_request(
     assert _other_process(shared_cache, "revoke", vic.pk, ali.pk)["status"] == "revoked"
     html = _drawn(client, url, django_assert_max_num_queries)
     assert "revoked" in html.lower()
+
+
+# The menu every page shows ------------------------------------------------------------------
+
+
+def test_it_keeps_the_menu_for_signed_in_pages_until_a_page_is_published(
+    client, home, tess, django_assert_max_num_queries
+):
+    from content.models import StandardPage
+
+    client.force_login(tess)
+    assert "Our approach" not in client.get(reverse("accounts_profile")).content.decode()
+    page = home.add_child(
+        instance=StandardPage(title="Our approach", show_in_menus=True, live=False)
+    )
+    page.save_revision().publish()
+
+    html = client.get(reverse("accounts_profile")).content.decode()
+
+    assert f'<a href="{page.url}">Our approach</a>' in html
+
+
+def test_it_reads_the_menu_without_a_query_once_kept(client, home, tess, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(tess)
+    client.get(reverse("accounts_profile"))
+    with CaptureQueriesContext(connection) as kept:
+        client.get(reverse("accounts_profile"))
+    public_cache.invalidate(public_cache.PAGES)
+    with CaptureQueriesContext(connection) as drawn:
+        client.get(reverse("accounts_profile"))
+
+    menu = [q for q in drawn.captured_queries if "show_in_menus" in q["sql"]]
+    assert menu
+    assert not [q for q in kept.captured_queries if "show_in_menus" in q["sql"]]
