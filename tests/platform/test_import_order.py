@@ -57,6 +57,9 @@ COMPOSITION_ROOT = (
     "learning_platform/settings/",
     "learning_platform/urls.py",
     "content/management/commands/seed_demo.py",
+    # The national-scale world for the benchmarks, built across every app like the demo.
+    "content/management/commands/seed_scale.py",
+    "content/scale/",
 )
 
 
