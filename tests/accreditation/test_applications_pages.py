@@ -9,7 +9,7 @@ CHECK_URL = "/accreditation/application/check/"
 # One of them counts what the review type expects: conversations, case group and meetings.
 # Four more with the enrolment and training days for attendance, the supervisor's
 # recommendation and the scheme's criteria.
-APPLICATION_QUERIES = 24
+APPLICATION_QUERIES = 22
 
 
 def test_it_shows_each_requirement_as_a_task_list(client, tess, review):

@@ -19,7 +19,7 @@ CHECK_URL = reverse("accreditation:application_check")
 # One of them counts what the review type expects: conversations, case group and meetings.
 # Three more with the enrolment and training days for attendance, and the supervisor's
 # recommendation.
-CHECK_QUERIES = 23
+CHECK_QUERIES = 21
 Status = AccreditationApplication.Status
 
 

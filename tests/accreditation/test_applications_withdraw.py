@@ -15,7 +15,7 @@ from .award_builders import STATEMENT, add_plenty, all_met, approve, make_ready,
 
 URL = reverse("accreditation:application")
 WITHDRAW_URL = reverse("accreditation:application_withdraw")
-WITHDRAW_QUERIES = 13
+WITHDRAW_QUERIES = 11
 QUEUE_URL = reverse("accreditation:assessment_queue")
 Status = AccreditationApplication.Status
 

@@ -19,7 +19,7 @@ from .factories import PDF_BYTES
 APPLICATION = reverse("accreditation:application")
 MINE = reverse("accreditation:my_certificates")
 # One more than before renewal: the open renewals of the holder's certificates, in one query.
-MINE_QUERIES = 13
+MINE_QUERIES = 11
 SHARE = "Share this link so anyone can check your certificate is genuine and valid."
 REASON = "A finding of misconduct was upheld by the employer."
 

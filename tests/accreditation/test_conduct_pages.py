@@ -387,7 +387,7 @@ def _more(review, user, n, start=0):
 
 @pytest.mark.parametrize(
     "name, queries",
-    [("review_people", 13), ("review_conversations", 13), ("review_meetings", 13)],
+    [("review_people", 12), ("review_conversations", 12), ("review_meetings", 12)],
 )
 def test_it_shows_each_list_in_constant_queries(
     client, review, tess, name, queries, django_assert_num_queries

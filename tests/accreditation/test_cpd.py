@@ -23,7 +23,7 @@ from .renewal_builders import apply, log_cpd, ready_to_renew
 
 LOG = reverse("accreditation:cpd_log")
 ADD = reverse("accreditation:cpd_add")
-LOG_QUERIES = 10
+LOG_QUERIES = 9
 
 
 @pytest.fixture

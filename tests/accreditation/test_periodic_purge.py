@@ -252,7 +252,7 @@ def purged(decided, django_capture_on_commit_callbacks):
 
 NOTICE = "File deleted under the retention policy on 3 March 2027"
 # The page itself, the signed-in user and the shared layout (menu, unread count, site).
-QUERY_BUDGET = 12
+QUERY_BUDGET = 10
 
 
 def test_it_shows_the_purged_file_on_the_stage_page_without_a_link(client, purged, tess, sam):

@@ -256,14 +256,14 @@ def test_it_lists_digests_on_the_notifications_page_without_a_query_per_digest(
     client.force_login(sam)
     url = reverse("notifications:list")
     client.get(url)  # the session's first request does one-off work
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(12):
         first = client.get(url)
     assert first.status_code == 200
     per_row = first.content.decode().count("Your week on Learning Together")
     assert per_row >= 1
     for week in (1, 2, 3):
         _at(monday + timedelta(days=7 * week), supervisor_digests_send)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(12):
         response = client.get(url)
     assert response.content.decode().count("Your week on Learning Together") == 4 * per_row
 

@@ -12,7 +12,7 @@ from .award_builders import approve_all_stages, make_ready, recommend, submit
 pytestmark = pytest.mark.django_db
 # Session and user, the review, its recommendations, the last stage, and the page's shared
 # parts (navigation, notifications): fixed however many recommendations there are.
-RECOMMENDATION_QUERIES = 13
+RECOMMENDATION_QUERIES = 12
 
 
 def _url(review):

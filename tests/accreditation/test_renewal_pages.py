@@ -34,9 +34,9 @@ SCRIPT = "<script>alert('x')</script>"
 
 # Pinned query counts: each page costs the same however many CPD entries, reviews or
 # decisions it shows.
-FORM_QUERIES = 16
-STATUS_QUERIES = 15
-PORTFOLIO_QUERIES = 19
+FORM_QUERIES = 14
+STATUS_QUERIES = 13
+PORTFOLIO_QUERIES = 17
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from .factories import CohortFactory, EnrolmentFactory, add_module, build_course
 
 # The module page's queries with a typology block in its body, taken as test_learning_queries takes
 # them. The block reads the categories in one query, however many there are.
-MODULE_PAGE_WITH_TYPOLOGY_QUERIES = 30
+MODULE_PAGE_WITH_TYPOLOGY_QUERIES = 29
 
 
 def typology_block(heading: str = "The typology of underlying patterns", intro: str = "") -> dict:

@@ -15,7 +15,7 @@ from tests.factories import make_persona
 
 pytestmark = pytest.mark.django_db
 
-COHORT_PAGE_QUERIES = 21
+COHORT_PAGE_QUERIES = 19
 
 
 @pytest.fixture

@@ -22,13 +22,13 @@ from .progress_records import MY_LEARNING, progress_url, reflect
 # user, the site navigation and the account links (a few queries each) as well as the page's own.
 # Each is taken on a second request: the first after signing in also fills per-process caches
 # (the site root paths, content types), so its count depends on what ran before it.
-MY_LEARNING_QUERIES = 15
-MODULE_PAGE_QUERIES = 29
-PROGRESS_RECORD_QUERIES = 20
+MY_LEARNING_QUERIES = 14
+MODULE_PAGE_QUERIES = 28
+PROGRESS_RECORD_QUERIES = 18
 # The cohort tests open a module Tess has not finished, so every visit checks her answers again
 # to see whether it is now complete; the courses built below finish their last module on the
 # first visit. The counts differ with the module's state, not with the number of rows.
-UNFINISHED_MODULE_PAGE_QUERIES = 30
+UNFINISHED_MODULE_PAGE_QUERIES = 29
 
 
 def _course_with_work(trainee, supervisor, *, modules: int, attempts: int):
