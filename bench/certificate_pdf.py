@@ -23,7 +23,11 @@ from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# Run as a script, this folder would come first on the path, where bench/http.py would hide the
+# standard library's http package; the project's root goes there instead.
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != HERE)]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "learning_platform.settings.test")
 
 import django  # noqa: E402
