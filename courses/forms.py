@@ -4,7 +4,7 @@ from django.contrib.auth import password_validation
 from learning_platform.accounts.models import User
 
 from .models import Enrolment
-from .selectors.cohorts import GridFilters
+from .selectors.cohorts import CohortTiming, GridFilters
 from .services.assignments import Assignment, AssignmentProblem
 from .validators import reject_control_characters
 
@@ -114,6 +114,40 @@ class GridFilterForm(forms.Form):
             supervisor=data.get("supervisor") or None,
             q=(data.get("q") or "").strip(),
         )
+
+
+class CohortListFilterForm(forms.Form):
+    q = forms.CharField(
+        label="Cohort name", required=False, max_length=100, widget=forms.SearchInput
+    )
+    timing = forms.ChoiceField(
+        label="When", required=False, choices=[("", "Any time"), *CohortTiming.choices]
+    )
+
+    def search(self) -> tuple[str, str]:
+        """The name searched for and the timing chosen; nothing when the form is invalid."""
+        if not self.is_valid():
+            return "", ""
+        return self.cleaned_data["q"].strip(), self.cleaned_data["timing"]
+
+
+class SupervisorTraineeFilterForm(forms.Form):
+    q = forms.CharField(
+        label="Name or email", required=False, max_length=100, widget=forms.SearchInput
+    )
+    cohort = forms.TypedChoiceField(label="Cohort", required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, cohorts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cohort"].choices = [("", "Any cohort")] + [
+            (str(c.pk), c.name) for c in cohorts
+        ]
+
+    def search(self) -> tuple[str, int | None]:
+        """The name or email searched for and the cohort chosen; nothing when invalid."""
+        if not self.is_valid():
+            return "", None
+        return self.cleaned_data["q"].strip(), self.cleaned_data["cohort"]
 
 
 def _person(user: User) -> str:

@@ -7,11 +7,13 @@ Every object is fetched through courses.access, which raises 404 for anyone who 
 
 import csv
 import io
+import tempfile
 from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from icalendar import Calendar, Event
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from learning_platform.accounts.roles import user_is_programme_staff, user_is_supervisor
@@ -28,8 +31,10 @@ from .. import access
 from ..forms import (
     AttendanceForm,
     CohortAssignmentsForm,
+    CohortListFilterForm,
     EnrolmentStatusForm,
     GridFilterForm,
+    SupervisorTraineeFilterForm,
 )
 from ..models import Cohort, Enrolment, Invitation
 from ..selectors import cohorts as selectors
@@ -39,12 +44,23 @@ from ..services import cohorts as services
 
 @login_required
 def cohort_list(request: HttpRequest) -> HttpResponse:
-    cohorts = access.cohorts_for_user(request.user).select_related("course")
+    form = CohortListFilterForm(request.GET or None)
+    q, timing = form.search()
+    cohorts = selectors.cohorts_matching(
+        cohorts=access.cohorts_for_user(request.user),
+        q=q,
+        timing=timing,
+        today=timezone.localdate(),
+    ).select_related("course")
+    page = Paginator(cohorts, selectors.COHORT_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "courses/cohorts/cohort_list.html",
         {
-            "cohorts": list(cohorts),
+            "form": form,
+            "page": page,
+            "cohorts": list(page.object_list),
+            "searched": bool(q or timing),
             "can_manage": user_is_programme_staff(request.user),
         },
     )
@@ -170,18 +186,28 @@ def cohort_calendar(request: HttpRequest, pk: int, token: str) -> HttpResponse:
 # Progress grid ------------------------------------------------------------------------------
 
 
-def _grid(request: HttpRequest, pk: int):
+def _grid_filters(request: HttpRequest, pk: int) -> tuple[Cohort, GridFilterForm]:
     cohort = access.get_cohort_for_staff_or_supervisor(request.user, pk)
     form = GridFilterForm(
         request.GET or None, supervisors=selectors.cohort_supervisor_choices(cohort=cohort)
     )
-    return cohort, form, selectors.cohort_progress_grid(cohort=cohort, filters=form.filters())
+    return cohort, form
+
+
+def _without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 @login_required
 def cohort_grid(request: HttpRequest, pk: int) -> HttpResponse:
-    cohort, form, grid = _grid(request, pk)
-    query = request.GET.urlencode()
+    cohort, form = _grid_filters(request, pk)
+    filters = form.filters()
+    grid = selectors.cohort_progress_grid(
+        cohort=cohort, filters=filters, page_number=request.GET.get("page")
+    )
+    query = _without_page(request)
     return render(
         request,
         "courses/cohorts/grid.html",
@@ -189,6 +215,8 @@ def cohort_grid(request: HttpRequest, pk: int) -> HttpResponse:
             "cohort": cohort,
             "form": form,
             "grid": grid,
+            "filtered": filters.active,
+            # The downloads hold every matching trainee, whichever page is shown.
             "query": f"?{query}" if query else "",
             "is_staff": user_is_programme_staff(request.user),
         },
@@ -201,40 +229,71 @@ def _download_name(cohort: Cohort, extension: str) -> str:
     )
 
 
-@login_required
-def cohort_grid_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    cohort, _, grid = _grid(request, pk)
-    header, rows = selectors.cohort_progress_table(grid=grid)
+def _csv_text(rows) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    csv.writer(buffer).writerows(rows)
+    return buffer.getvalue()
+
+
+@login_required
+def cohort_grid_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    cohort, form = _grid_filters(request, pk)
+    table = selectors.cohort_progress_table(cohort=cohort, filters=form.filters())
+
+    # Sent a chunk of trainees at a time, so a national cohort never sits whole in memory.
+    def lines():
+        yield _csv_text([table.header])
+        for chunk in table.chunks:
+            yield _csv_text(chunk)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_download_name(cohort, "csv")}"'
     response["Cache-Control"] = "no-store"
     return response
 
 
-@login_required
-def cohort_grid_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
-    cohort, _, grid = _grid(request, pk)
-    header, rows = selectors.cohort_progress_table(grid=grid)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Progress"
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _workbook_file(table: selectors.ProgressTable):
+    """The table as an XLSX workbook in a temporary file, at its start; closing the file
+    deletes it.
+
+    Write-only mode streams rows to its own temporary file as they are appended instead of
+    keeping a cell object for each, and the finished workbook goes to disk, not memory."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Progress")
     sheet.freeze_panes = "B2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    bold = Font(bold=True)
+    header = []
+    for title in table.header:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for chunk in table.chunks:
+        for row in chunk:
+            sheet.append(row)
+    file = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (the response closes it)
+    try:
+        workbook.save(file)
+    except BaseException:
+        file.close()
+        raise
+    file.seek(0)
+    return file
+
+
+@login_required
+def cohort_grid_xlsx(request: HttpRequest, pk: int) -> FileResponse:
+    cohort, form = _grid_filters(request, pk)
+    table = selectors.cohort_progress_table(cohort=cohort, filters=form.filters())
+    response = FileResponse(
+        _workbook_file(table),
+        as_attachment=True,
+        filename=_download_name(cohort, "xlsx"),
+        content_type=XLSX_TYPE,
     )
-    response["Content-Disposition"] = f'attachment; filename="{_download_name(cohort, "xlsx")}"'
     response["Cache-Control"] = "no-store"
     return response
 
@@ -324,11 +383,22 @@ def enrolment_status(request: HttpRequest, pk: int) -> HttpResponse:
 def supervisor_home(request: HttpRequest) -> HttpResponse:
     if not (user_is_supervisor(request.user) or request.user.is_superuser):
         raise Http404
+    form = SupervisorTraineeFilterForm(
+        request.GET or None,
+        cohorts=selectors.supervisor_cohort_choices(user=request.user),
+    )
+    q, cohort_id = form.search()
+    page, trainees = selectors.supervisor_trainees_page(
+        user=request.user, q=q, cohort_id=cohort_id, page_number=request.GET.get("page")
+    )
     return render(
         request,
         "courses/cohorts/supervisor_home.html",
         {
-            "trainees": selectors.supervisor_trainees(user=request.user),
+            "form": form,
+            "page": page,
+            "trainees": trainees,
+            "searched": bool(q or cohort_id),
         },
     )
 

@@ -122,14 +122,14 @@ def _check_grid(ctx, persona, response):
 def _check_csv(ctx, persona, response):
     if response.status_code == 200:
         assert response["Cache-Control"] == "no-store, private"
-        rows = list(csv.reader(io.StringIO(_html(response))))
+        rows = list(csv.reader(io.StringIO(response.getvalue().decode())))
         assert {row[1] for row in rows[1:]} == {"tess@example.org", "pat@example.org"}
 
 
 def _check_xlsx(ctx, persona, response):
     if response.status_code == 200:
         assert response["Cache-Control"] == "no-store, private"
-        sheet = load_workbook(io.BytesIO(response.content)).active
+        sheet = load_workbook(io.BytesIO(response.getvalue())).active
         emails = {row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
         assert emails == {"tess@example.org", "pat@example.org"}
 

@@ -160,14 +160,14 @@ def test_it_takes_a_trainee_from_a_csv_invitation_to_a_completed_course(
     rows = list(
         csv.reader(
             io.StringIO(
-                client.get(reverse("courses:cohort_grid_csv", args=[cohort.pk])).content.decode()
+                client.get(reverse("courses:cohort_grid_csv", args=[cohort.pk])).getvalue().decode()
             )
         )
     )
     assert rows[1][:2] == ["Nia Jones", "nia@example.org"]
     assert rows[1][-3:] == ["Completed", "Completed", "2"]
     workbook = load_workbook(
-        io.BytesIO(client.get(reverse("courses:cohort_grid_xlsx", args=[cohort.pk])).content)
+        io.BytesIO(client.get(reverse("courses:cohort_grid_xlsx", args=[cohort.pk])).getvalue())
     )
     sheet_rows = list(workbook.active.iter_rows(values_only=True))
     assert sheet_rows[1][:2] == ("Nia Jones", "nia@example.org")
