@@ -1,5 +1,9 @@
 from django import forms
 from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from learning_platform.accounts.models import User
 
@@ -154,40 +158,110 @@ def _person(user: User) -> str:
     return user.full_name or user.email
 
 
+class PreparedOptions:
+    """The options of a select, escaped once and shared by every select on a page that offers
+    the same list. A national cohort's review partners are ten thousand options in each row:
+    rendering them through a template per option, per row, never finishes."""
+
+    def __init__(self, choices: list[tuple[str, str]]):
+        self.values = frozenset(value for value, _ in choices)
+        self._escaped = [(escape(value), escape(label)) for value, label in choices]
+        self._position = {value: i for i, (value, _) in enumerate(choices)}
+        self._html = [f'<option value="{value}">{label}</option>' for value, label in self._escaped]
+
+    def render(self, *, selected: str, without: str = "") -> SafeString:
+        parts = self._html
+        changes = {}
+        if without and without in self._position:
+            changes[self._position[without]] = ""
+        if selected in self._position and not (without and selected == without):
+            i = self._position[selected]
+            value, label = self._escaped[i]
+            changes[i] = f'<option value="{value}" selected>{label}</option>'
+        if changes:
+            parts = list(parts)
+            for i, html in changes.items():
+                parts[i] = html
+        # Every value and label was escaped above.
+        return mark_safe("".join(parts))  # noqa: S308
+
+
+class PreparedSelect(forms.Widget):
+    """A <select> of PreparedOptions, less one value (a trainee is not their own partner)."""
+
+    def __init__(self, options: PreparedOptions, *, without: str = "", attrs=None):
+        super().__init__(attrs)
+        self.options = options
+        self.without = without
+
+    def format_value(self, value) -> str:
+        return "" if value is None else str(value)
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
+            self.options.render(selected=self.format_value(value), without=self.without),
+        )
+
+
+class PreparedChoiceField(forms.Field):
+    """One of ``options`` as an int, or None for the empty option. Checked against a set, not
+    by walking the list, and never ``without``."""
+
+    default_error_messages = {"invalid_choice": "Choose from the list."}
+
+    def __init__(self, *, options: PreparedOptions, without: str = "", **kwargs):
+        self.options = options
+        self.without = without
+        super().__init__(required=False, widget=PreparedSelect(options, without=without), **kwargs)
+
+    def to_python(self, value) -> int | None:
+        value = "" if value in self.empty_values else str(value)
+        if not value:
+            return None
+        if value == self.without or value not in self.options.values:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return int(value)
+
+
 class CohortAssignmentsForm(forms.Form):
-    """A supervisor and a review partner for each trainee of a cohort, saved together.
+    """A supervisor and a review partner for each trainee on one page of a cohort, saved
+    together.
 
-    Each trainee has a row of two selects. Only rows the request carries are saved, so an
-    enrolment added after the page was loaded is left as it is."""
+    Each trainee has a row of two selects. Only rows of this page that the request carries are
+    saved, so an enrolment added after the page was loaded, or on another page, is left as it is.
+    ``partners`` is every trainee who can be a partner, whichever page they are on."""
 
-    def __init__(self, *args, enrolments: list[Enrolment], supervisors: list[User], **kwargs):
+    def __init__(
+        self,
+        *args,
+        enrolments: list[Enrolment],
+        supervisors: list[User],
+        partners: list[tuple[int, str]],
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.enrolments = enrolments
-        supervisor_options = [("", "No supervisor")] + [
-            (str(user.pk), _person(user)) for user in supervisors
-        ]
+        supervisor_options = PreparedOptions(
+            [("", "No supervisor")] + [(str(user.pk), _person(user)) for user in supervisors]
+        )
+        partner_options = PreparedOptions(
+            [("", "No review partner")] + [(str(pk), name) for pk, name in partners]
+        )
         for enrolment in enrolments:
             name = _person(enrolment.user)
-            supervisor = forms.TypedChoiceField(
+            supervisor = PreparedChoiceField(
+                options=supervisor_options,
                 label=f"Supervisor for {name}",
-                choices=supervisor_options,
-                coerce=int,
-                empty_value=None,
-                required=False,
                 initial=str(enrolment.supervisor_id or ""),
                 error_messages={"invalid_choice": f"Choose {name}'s supervisor from the list."},
             )
-            partner = forms.TypedChoiceField(
+            partner = PreparedChoiceField(
+                options=partner_options,
+                without=str(enrolment.user_id),
                 label=f"Review partner for {name}",
-                choices=[("", "No review partner")]
-                + [
-                    (str(other.user_id), _person(other.user))
-                    for other in enrolments
-                    if other.pk != enrolment.pk
-                ],
-                coerce=int,
-                empty_value=None,
-                required=False,
                 initial=str(enrolment.review_partner_id or ""),
                 error_messages={"invalid_choice": f"Choose {name}'s review partner from the list."},
             )

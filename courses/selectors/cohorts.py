@@ -116,14 +116,50 @@ def course_modules(*, courses) -> dict[int, list[ModulePage]]:
     return result
 
 
-def cohort_enrolments_to_assign(*, cohort: Cohort) -> list[Enrolment]:
-    """Trainees who can be given a supervisor and a review partner: all but the withdrawn."""
-    return list(
-        Enrolment.objects.filter(cohort=cohort)
-        .exclude(status=Enrolment.Status.WITHDRAWN)
-        .select_related("user", "supervisor")
-        .order_by("user__full_name", "user__email")
-    )
+ASSIGNMENT_PAGE_SIZE = 25
+# The last key makes the order total, so a trainee never appears on two pages or on none.
+ASSIGNMENT_ORDER = ("user__full_name", "user__email", "pk")
+ASSIGNMENT_SEARCH_MAX = 100
+
+
+def _assignable(cohort: Cohort) -> QuerySet[Enrolment]:
+    return Enrolment.objects.filter(cohort=cohort).exclude(status=Enrolment.Status.WITHDRAWN)
+
+
+def assignment_search_text(value: str | None) -> str:
+    return (value or "").strip()[:ASSIGNMENT_SEARCH_MAX]
+
+
+def cohort_enrolments_to_assign(
+    *,
+    cohort: Cohort,
+    q: str = "",
+    page_number: str | int | None = None,
+    per_page: int = ASSIGNMENT_PAGE_SIZE,
+) -> Page:
+    """One page of the trainees who can be given a supervisor and a review partner (all but the
+    withdrawn), those whose name or email holds ``q``. Two queries: the count and the page."""
+    enrolments = _assignable(cohort)
+    if q:
+        enrolments = enrolments.filter(
+            Q(user__full_name__icontains=q) | Q(user__email__icontains=q)
+        )
+    page = Paginator(
+        enrolments.select_related("user", "supervisor").order_by(*ASSIGNMENT_ORDER), per_page
+    ).get_page(page_number)
+    page.object_list = list(page.object_list)
+    return page
+
+
+def review_partner_choices(*, cohort: Cohort) -> list[tuple[int, str]]:
+    """(user id, name) of every trainee who can be a review partner in the cohort, whichever
+    page they are on. One query, read as tuples: a national cohort has ten thousand."""
+    return [
+        (user_id, full_name or email)
+        for user_id, full_name, email in _assignable(cohort)
+        .order_by(*ASSIGNMENT_ORDER)
+        .values_list("user_id", "user__full_name", "user__email")
+    ]
 
 
 def supervisor_choices(*, enrolments: list[Enrolment]) -> list[User]:

@@ -128,6 +128,32 @@ def _name(user: User) -> str:
 
 
 @transaction.atomic
+def _complete_pairs_off_the_page(
+    chosen: dict[int, Assignment], enrolments: dict[int, Enrolment], by_user: dict[int, Enrolment]
+) -> None:
+    """The cohort page shows its trainees a page at a time, so the other half of a pair may not
+    be on the form. A trainee paired with someone not on it who has no partner yet gets the
+    pair on their side too; a trainee left by someone not on it loses the pair on their side
+    too. Anyone with another partner is left alone, and the check below still refuses the
+    one-sided pair that would make."""
+    for a in list(chosen.values()):
+        enrolment = enrolments[a.enrolment_id]
+        if a.review_partner_id == enrolment.review_partner_id:
+            continue
+        partner = by_user.get(a.review_partner_id) if a.review_partner_id else None
+        if partner is not None and partner.pk not in chosen and partner.review_partner_id is None:
+            chosen[partner.pk] = Assignment(
+                enrolment_id=partner.pk,
+                supervisor_id=partner.supervisor_id,
+                review_partner_id=enrolment.user_id,
+            )
+        old = by_user.get(enrolment.review_partner_id) if enrolment.review_partner_id else None
+        if old is not None and old.pk not in chosen and old.review_partner_id == enrolment.user_id:
+            chosen[old.pk] = Assignment(
+                enrolment_id=old.pk, supervisor_id=old.supervisor_id, review_partner_id=None
+            )
+
+
 def enrolments_assign(*, cohort: Cohort, assignments: Iterable[Assignment], by: User) -> int:
     """Set the supervisor and the review partner of any number of a cohort's trainees at once.
 
@@ -162,6 +188,8 @@ def enrolments_assign(*, cohort: Cohort, assignments: Iterable[Assignment], by: 
         user.pk: user
         for user in User.objects.filter(pk__in=new_supervisors, groups__name=Role.SUPERVISOR.value)
     }
+    _complete_pairs_off_the_page(chosen, enrolments, by_user)
+
     partner_of = {e.user_id: e.review_partner_id for e in enrolments.values()}
     for a in chosen.values():
         partner_of[enrolments[a.enrolment_id].user_id] = a.review_partner_id

@@ -8,15 +8,17 @@ Every object is fetched through courses.access, which raises 404 for anyone who 
 import csv
 import io
 import tempfile
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -66,18 +68,42 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _assignments_form(cohort: Cohort, data=None) -> CohortAssignmentsForm:
-    enrolments = selectors.cohort_enrolments_to_assign(cohort=cohort)
-    return CohortAssignmentsForm(
-        data, enrolments=enrolments, supervisors=selectors.supervisor_choices(enrolments=enrolments)
+@dataclass
+class _AssignmentsPage:
+    """One page of the cohort's supervisors-and-partners form, and how it was reached."""
+
+    form: CohortAssignmentsForm
+    page: Page
+    q: str
+
+    @property
+    def query(self) -> str:
+        """The page and search, for the form's action and the redirect after saving."""
+        page = self.page.number if self.page.number > 1 else None
+        return urlencode({key: value for key, value in (("page", page), ("q", self.q)) if value})
+
+
+def _assignments_page(request: HttpRequest, cohort: Cohort, data=None) -> _AssignmentsPage:
+    # The page and search travel in the query string, on the POST as on the GET.
+    q = selectors.assignment_search_text(request.GET.get("q"))
+    page = selectors.cohort_enrolments_to_assign(
+        cohort=cohort, q=q, page_number=request.GET.get("page")
     )
+    form = CohortAssignmentsForm(
+        data,
+        enrolments=page.object_list,
+        supervisors=selectors.supervisor_choices(enrolments=page.object_list),
+        # A search that matches nobody has no rows to offer partners to.
+        partners=selectors.review_partner_choices(cohort=cohort) if page.object_list else [],
+    )
+    return _AssignmentsPage(form=form, page=page, q=q)
 
 
 def _cohort_detail(
     request: HttpRequest,
     cohort: Cohort,
     *,
-    assignments_form: CohortAssignmentsForm | None = None,
+    assignments_page: _AssignmentsPage | None = None,
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
@@ -95,10 +121,12 @@ def _cohort_detail(
         "today": timezone.localdate(),
     }
     if is_staff:
+        shown = assignments_page or _assignments_page(request, cohort)
         context["places_taken"] = selectors.cohort_places_taken(cohort=cohort)
         context["pending_invitations"] = selectors.cohort_pending_invitations(cohort=cohort).count()
         context["pending_state"] = Invitation.State.PENDING.value
-        context["assignments_form"] = assignments_form or _assignments_form(cohort)
+        context["assignments_form"] = shown.form
+        context["assignments"] = shown
     return render(request, "courses/cohorts/cohort_detail.html", context, status=status)
 
 
@@ -110,11 +138,13 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def cohort_assignments(request: HttpRequest, pk: int) -> HttpResponse:
-    """Save the supervisors and review partners chosen on the cohort page, all or none."""
+    """Save the supervisors and review partners chosen on one page of the cohort page, all or
+    none; trainees on other pages are left as they are."""
     cohort = access.get_cohort_for_staff(request.user, pk)
     if not user_is_programme_staff(request.user):
         raise Http404
-    form = _assignments_form(cohort, request.POST)
+    posted = _assignments_page(request, cohort, request.POST)
+    form = posted.form
     if form.is_valid():
         try:
             changed = assignments.enrolments_assign(
@@ -133,8 +163,13 @@ def cohort_assignments(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             else:
                 messages.info(request, "Nothing was changed.")
-            return redirect(reverse("courses:cohort_detail", args=[cohort.pk]) + "#assignments")
-    return _cohort_detail(request, cohort, assignments_form=form, status=400)
+            query = posted.query
+            return redirect(
+                reverse("courses:cohort_detail", args=[cohort.pk])
+                + (f"?{query}" if query else "")
+                + "#assignments"
+            )
+    return _cohort_detail(request, cohort, assignments_page=posted, status=400)
 
 
 def cohort_calendar(request: HttpRequest, pk: int, token: str) -> HttpResponse:

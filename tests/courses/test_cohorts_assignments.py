@@ -15,7 +15,7 @@ from tests.factories import make_persona
 
 pytestmark = pytest.mark.django_db
 
-COHORT_PAGE_QUERIES = 19
+COHORT_PAGE_QUERIES = 21
 
 
 @pytest.fixture
@@ -242,7 +242,11 @@ def test_it_runs_the_cohort_page_in_the_same_queries_for_5_trainees_as_for_100(
     with django_assert_num_queries(COHORT_PAGE_QUERIES):
         response = client.get(url)
 
-    assert response.content.decode().count('<th scope="row">Mate ') == 100
+    # A page of trainees at a time; every one of them is offered as a review partner.
+    page = response.content.decode()
+    assert page.count('<th scope="row">Mate ') == 25
+    assert "Showing 1–25 of 100 trainees." in page
+    assert page.count(">Mate 194</option>") == 25
 
 
 def test_it_says_in_its_own_words_when_a_choice_is_not_on_the_list(
@@ -269,21 +273,22 @@ def test_it_refuses_a_new_pair_that_leaves_the_old_partner_naming_the_trainee(
         by=ada,
     )
 
-    # Tess and Uma pair up, but Pat's row still names Tess.
+    # Tess and Uma pair up, but Pat's row, on the same form, still names Tess.
     with pytest.raises(AssignmentError) as refused:
         enrolments_assign(
             cohort=cohort,
             assignments=[
                 Assignment(trainees["tess"].pk, None, uma.pk),
                 Assignment(trainees["uma"].pk, None, tess.pk),
+                Assignment(trainees["pat"].pk, None, tess.pk),
             ],
             by=ada,
         )
 
-    assert [p.message for p in refused.value.problems] == [
+    assert (
         "Tess Trainee is no longer paired with Pat Partner, but Pat Partner is still paired "
         "with Tess Trainee. Change Pat Partner's review partner too."
-    ]
+    ) in [p.message for p in refused.value.problems]
     assert _people(trainees["uma"]) == (None, None)
 
     enrolments_assign(
@@ -298,3 +303,51 @@ def test_it_refuses_a_new_pair_that_leaves_the_old_partner_naming_the_trainee(
     assert _people(trainees["tess"]) == (None, uma.pk)
     assert _people(trainees["uma"]) == (None, tess.pk)
     assert _people(trainees["pat"]) == (None, None)
+
+
+def test_it_completes_a_pair_whose_other_half_is_on_another_page(
+    ada, cohort, trainees, tess, pat, uma
+):
+    enrolments_assign(
+        cohort=cohort,
+        assignments=[
+            Assignment(trainees["tess"].pk, None, pat.pk),
+            Assignment(trainees["pat"].pk, None, tess.pk),
+        ],
+        by=ada,
+    )
+
+    # Only Tess's row is on the form: Uma (unpaired) and Pat are on other pages.
+    changed = enrolments_assign(
+        cohort=cohort, assignments=[Assignment(trainees["tess"].pk, None, uma.pk)], by=ada
+    )
+
+    assert changed == 3
+    assert _people(trainees["tess"]) == (None, uma.pk)
+    assert _people(trainees["uma"]) == (None, tess.pk)
+    assert _people(trainees["pat"]) == (None, None)
+
+
+def test_it_refuses_a_partner_off_the_page_who_has_someone_else(
+    ada, cohort, trainees, tess, pat, uma
+):
+    enrolments_assign(
+        cohort=cohort,
+        assignments=[
+            Assignment(trainees["pat"].pk, None, uma.pk),
+            Assignment(trainees["uma"].pk, None, pat.pk),
+        ],
+        by=ada,
+    )
+
+    with pytest.raises(AssignmentError) as refused:
+        enrolments_assign(
+            cohort=cohort, assignments=[Assignment(trainees["tess"].pk, None, uma.pk)], by=ada
+        )
+
+    assert [p.message for p in refused.value.problems] == [
+        "Tess Trainee's review partner is Uma Unrelated, but Uma Unrelated's review partner is "
+        "Pat Partner. Choose Tess Trainee as Uma Unrelated's review partner too."
+    ]
+    assert _people(trainees["tess"]) == (None, None)
+    assert _people(trainees["uma"]) == (None, pat.pk)
