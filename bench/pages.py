@@ -142,6 +142,12 @@ def pages(h) -> list[tuple[str, str, str, str]]:
         ("CPD log", "holder", "signed in", r("accreditation:cpd_log")),
         # Supervisor.
         ("supervisor home", "supervisor", "signed in", r("courses:supervisor_home")),
+        (
+            "supervisor home, page 3",
+            "supervisor",
+            "signed in",
+            r("courses:supervisor_home") + "?page=3",
+        ),
         ("sign-off queue", "supervisor", "signed in", r("accreditation:supervisor_queue")),
         ("supervision log", "supervisor", "signed in", r("accreditation:supervision_log")),
         (
@@ -164,6 +170,18 @@ def pages(h) -> list[tuple[str, str, str, str]]:
         ("programme dashboard", "admin", "heavy", r("accreditation:dashboard")),
         ("cohort list", "admin", "signed in", r("courses:cohort_list")),
         ("cohort page", "admin", "signed in", r("courses:cohort_detail", args=[h.cohort])),
+        (
+            "cohort page (largest)",
+            "admin",
+            "heavy",
+            r("courses:cohort_detail", args=[h.largest_cohort]),
+        ),
+        (
+            "cohort page (largest), page 4",
+            "admin",
+            "heavy",
+            r("courses:cohort_detail", args=[h.largest_cohort]) + "?page=4",
+        ),
         (
             "largest grid",
             "admin",
