@@ -10,7 +10,6 @@ class AccreditationConfig(AppConfig):
         from courses.selectors.activity import register_activity
 
         from . import signals
-
         from .selectors.activity import trainee_activity_sources, trainee_has_nothing_left_to_do
 
         # Accreditation work counts as the trainee's activity for the inactivity reminders.

@@ -190,7 +190,7 @@ urlpatterns = [
         name="meeting_delete",
     ),
     # Supervision
-    path("supervision/queue/", reviews.supervisor_queue, name="supervisor_queue"),
+    path("supervision/queue/", supervision.supervisor_queue, name="supervisor_queue"),
     path("supervision/log/", supervision.supervision_log, name="supervision_log"),
     path("supervision/mine/", supervision.my_supervision, name="my_supervision"),
     path("supervision/sessions/<id:pk>/", supervision.session_detail, name="session_detail"),

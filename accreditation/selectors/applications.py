@@ -3,6 +3,7 @@ the complete portfolio an assessor decides on. Each runs a fixed number of queri
 
 from dataclasses import dataclass, field
 
+from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from courses.models import Enrolment, ModulePage, ModuleProgress, ReflectionAnswer
@@ -70,15 +71,33 @@ def _supervises_trainee(assessor: User) -> Q:
     )
 
 
-def assessment_queue(*, assessor: User) -> QuerySet[AccreditationApplication]:
+class QueueShows(models.TextChoices):
+    """Which of the waiting applications the assessor's queue shows."""
+
+    ALL = "", "Every application waiting"
+    MAY_DECIDE = "may_decide", "Those you may decide"
+    SUPERVISED = "supervised", "Those of trainees you supervise"
+
+
+def assessment_queue(
+    *, assessor: User, name: str = "", shows: str = QueueShows.ALL
+) -> QuerySet[AccreditationApplication]:
     """Submitted applications, oldest first, each marked `assessor_supervises` when this assessor
-    supervises the trainee and so may not decide."""
-    return (
+    supervises the trainee and so may not decide. ``name`` keeps those whose trainee's name holds
+    it; ``shows`` keeps those this assessor may decide, or those they may not."""
+    queue = (
         AccreditationApplication.objects.filter(status=Status.SUBMITTED)
         .select_related("trainee__organisation", "review__supervisor", "scheme")
         .annotate(assessor_supervises=_supervises_trainee(assessor))
         .order_by("submitted_at", "pk")
     )
+    if name.strip():
+        queue = queue.filter(trainee__full_name__icontains=name.strip())
+    if shows == QueueShows.MAY_DECIDE:
+        queue = queue.filter(assessor_supervises=False)
+    elif shows == QueueShows.SUPERVISED:
+        queue = queue.filter(assessor_supervises=True)
+    return queue
 
 
 def recent_decisions(*, limit: int = 20) -> list[Decision]:

@@ -5,17 +5,20 @@ whatever the number of trainees."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Length, Substr
+
+from wagtail.models import Page
 
 from courses.models import Cohort, Enrolment, ModulePage, ModuleProgress
 
-from ..models import AccreditationApplication, ReviewStage, StageDefinition
-from .readiness import default_scheme
+from ..models import AccreditationApplication, AccreditationScheme, ReviewStage, StageDefinition
 
 # People on the programme: accepted their place and not withdrawn.
 ON_PROGRAMME = (Enrolment.Status.ACTIVE, Enrolment.Status.DEFERRED, Enrolment.Status.COMPLETED)
 AppStatus = AccreditationApplication.Status
+# Cohorts with no funding strand are totalled under this name.
+NO_STRAND = "No funding strand"
 
 
 @dataclass
@@ -52,6 +55,10 @@ class Row:
     counts: Counts
     cohort: Cohort | None = None
     funding_strand: str = ""
+
+    @property
+    def strand(self) -> str:
+        return self.funding_strand or NO_STRAND
 
 
 @dataclass
@@ -100,6 +107,17 @@ class Dashboard:
             Column("withdrawn", "Withdrawn"),
         ]
 
+    def cohorts_matching(self, *, name: str = "", strand: str = "") -> list[Row]:
+        """The cohorts, newest first, whose name holds ``name`` (any case), in the funding strand
+        named ``strand`` (as the strand totals name it) when one is given. Every cohort's counts
+        are at hand for the strand totals, so the choice costs no query."""
+        wanted = name.strip().casefold()
+        return [
+            row
+            for row in self.cohorts
+            if wanted in row.label.casefold() and (not strand or row.strand == strand)
+        ]
+
     def funnel(self, row: Row) -> list[FunnelStep]:
         return [FunnelStep(key, label, getattr(row.counts, key)) for key, label in FUNNEL]
 
@@ -114,25 +132,79 @@ class Dashboard:
         return result
 
 
-def _count_subquery(queryset, counted: str = "pk", *, distinct: bool = False) -> Subquery:
-    return Coalesce(
-        Subquery(
-            queryset.order_by()
-            .values(group=F("pk") * 0)
-            .annotate(n=Count(counted, distinct=distinct))
-            .values("n")[:1],
-            output_field=IntegerField(),
-        ),
-        0,
+def _default_scheme_stages() -> list[StageDefinition]:
+    """The stages of the scheme new reviews follow (see ``default_scheme``), read in one query."""
+    scheme = AccreditationScheme.objects.filter(is_active=True).order_by("pk").values("pk")[:1]
+    return list(StageDefinition.objects.filter(scheme=Subquery(scheme)).order_by("sort_order"))
+
+
+def _module_totals() -> dict[str, int]:
+    """How many live modules each course has, by the course's tree path: one grouped query over
+    the modules, whatever the number of cohorts or trainees."""
+    return dict(
+        ModulePage.objects.filter(live=True)
+        .values(course_path=Substr("path", 1, Length("path") - Page.steplen))
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("course_path", "n")
     )
 
 
+def _enrolments_with_modules_complete(totals: dict[int, int]) -> QuerySet:
+    """Ids of the enrolments with a completed record for as many live modules as their course
+    has (``totals``: live modules by course id). One GROUP BY over the progress records; a course
+    without live modules has nobody complete."""
+    totals = {course: n for course, n in totals.items() if n > 0}
+    if not totals:
+        return Enrolment.objects.none().values("pk")
+    course_total = Case(
+        *[When(enrolment__cohort__course_id=course, then=Value(n)) for course, n in totals.items()],
+        default=None,
+        output_field=IntegerField(),
+    )
+    return (
+        ModuleProgress.objects.filter(
+            completed_at__isnull=False,
+            module__live=True,
+            enrolment__status__in=ON_PROGRAMME,
+            enrolment__cohort__course_id__in=list(totals),
+        )
+        .values("enrolment_id", "enrolment__cohort__course_id")
+        .annotate(done=Count("pk"))
+        .filter(done__gte=course_total)
+        .values("enrolment_id")
+    )
+
+
+def _carries_out(stages: QuerySet) -> Q:
+    """Enrolments whose trainee carries out a review with one of ``stages``: as its lead, or as
+    a partner who is a trainee (an accredited co-reviewer is not on the programme). Each side is
+    a set the database builds once, not a lookup per enrolment."""
+    return Q(user_id__in=stages.values("review__trainee_id")) | Q(
+        user_id__in=stages.filter(
+            review__partner_is_accredited=False, review__partner__isnull=False
+        ).values("review__partner_id")
+    )
+
+
+def _signed_every_stage(definitions: list[StageDefinition]) -> Q:
+    """Enrolments whose trainee has each of the scheme's stages approved on a review they carry
+    out (the stages may be on different reviews). With no stages defined, nobody has."""
+    if not definitions:
+        return Q(pk__in=[])
+    approved = ReviewStage.objects.filter(status=ReviewStage.Status.APPROVED)
+    condition = Q()
+    for definition in definitions:
+        condition &= _carries_out(approved.filter(definition=definition))
+    return condition
+
+
 def programme_dashboard() -> Dashboard:
-    scheme = default_scheme()
-    definitions = list(scheme.stages.order_by("sort_order")) if scheme else []
+    definitions = _default_scheme_stages()
 
     cohorts = list(
         Cohort.objects.order_by("-start_date", "name").annotate(
+            course_path=F("course__path"),
             enrolled=Count("enrolments", filter=Q(enrolments__status__in=ON_PROGRAMME)),
             withdrawn=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.WITHDRAWN)),
         )
@@ -143,46 +215,29 @@ def programme_dashboard() -> Dashboard:
     }
 
     # A trainee has completed the modules when every live module of the cohort's course has a
-    # completed progress record on their enrolment.
-    total_modules = _count_subquery(
-        ModulePage.objects.filter(
-            live=True,
-            depth=OuterRef("cohort__course__depth") + 1,
-            path__startswith=OuterRef("cohort__course__path"),
-        )
-    )
-    done_modules = _count_subquery(
-        ModuleProgress.objects.filter(
-            enrolment=OuterRef("pk"), completed_at__isnull=False, module__live=True
-        )
-    )
-    # A trainee's review has started once any stage has moved on from "not started"; all its
-    # stages are signed off when every stage of the scheme is approved. Both trainees of a pair
-    # carry out the review; an accredited co-reviewer is not on the programme.
-    their_stages = ReviewStage.objects.carried_out_by(OuterRef("user"), accredited_partner=False)
-    started_stages = _count_subquery(their_stages.exclude(status=ReviewStage.Status.NOT_STARTED))
-    approved_stages = _count_subquery(
-        their_stages.filter(
-            status=ReviewStage.Status.APPROVED, definition__in=[d.pk for d in definitions]
-        ),
-        "definition",
-        distinct=True,
-    )
-    per_trainee = (
+    # completed progress record on their enrolment. A trainee's review has started once any
+    # stage has moved on from "not started"; all its stages are signed off when every stage of
+    # the scheme is approved. Both trainees of a pair carry out the review.
+    modules = _module_totals()
+    totals = {cohort.course_id: modules.get(cohort.course_path, 0) for cohort in cohorts}
+    per_cohort = (
         Enrolment.objects.filter(status__in=ON_PROGRAMME)
-        .annotate(
-            total=total_modules, done=done_modules, started=started_stages, signed=approved_stages
-        )
         .values("cohort_id")
         .annotate(
-            modules_complete=Count("pk", filter=Q(total__gt=0, done__gte=F("total"))),
-            review_started=Count("pk", filter=Q(started__gt=0)),
-            # With no stages defined, nobody has signed them all off.
-            stages_signed_off=Count("pk", filter=Q(signed__gte=max(len(definitions), 1))),
+            modules_complete=Count(
+                "pk", filter=Q(pk__in=_enrolments_with_modules_complete(totals))
+            ),
+            review_started=Count(
+                "pk",
+                filter=_carries_out(
+                    ReviewStage.objects.exclude(status=ReviewStage.Status.NOT_STARTED)
+                ),
+            ),
+            stages_signed_off=Count("pk", filter=_signed_every_stage(definitions)),
         )
         .order_by()
     )
-    for item in per_trainee:
+    for item in per_cohort:
         if item["cohort_id"] in counts:
             row = counts[item["cohort_id"]]
             row.modules_complete = item["modules_complete"]
@@ -237,6 +292,6 @@ def programme_dashboard() -> Dashboard:
     ]
     strands: dict[str, Counts] = defaultdict(Counts)
     for row in cohort_rows:
-        strands[row.funding_strand or "No funding strand"].add(row.counts)
+        strands[row.strand].add(row.counts)
     strand_rows = [Row(label=name, counts=strands[name]) for name in sorted(strands)]
     return Dashboard(stage_definitions=definitions, cohorts=cohort_rows, strands=strand_rows)

@@ -1,6 +1,6 @@
 """Reads about supervised reviews and their stages."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
 from learning_platform.accounts.models import User
 
@@ -110,32 +110,6 @@ def review_findings(*, review: SupervisedReview) -> list[Finding]:
     for number, finding in enumerate(findings, start=1):
         finding.number = number
     return findings
-
-
-def stages_waiting_for_supervisor(*, supervisor: User) -> list[ReviewStage]:
-    """Stages submitted for sign-off on reviews this person supervises, oldest first."""
-    return list(
-        ReviewStage.objects.filter(
-            review__supervisor=supervisor, status=ReviewStage.Status.SUBMITTED
-        )
-        .select_related("definition", "review__trainee", "review__partner")
-        .order_by("submitted_at", "pk")
-    )
-
-
-def reviews_supervised_by(*, supervisor: User) -> list[SupervisedReview]:
-    """The supervisor's reviews, each with how many stages are approved and waiting."""
-    Status = ReviewStage.Status
-    return list(
-        SupervisedReview.objects.filter(supervisor=supervisor)
-        .select_related("review_type", "trainee", "partner", "commissioning_organisation")
-        .annotate(
-            stage_count=Count("stages"),
-            approved_count=Count("stages", filter=Q(stages__status=Status.APPROVED)),
-            waiting_count=Count("stages", filter=Q(stages__status=Status.SUBMITTED)),
-        )
-        .order_by("-start_date", "-pk")
-    )
 
 
 def stage_definitions_in_use(*, scheme) -> dict[int, int]:

@@ -1,11 +1,16 @@
-"""Reads about supervision sessions and who attended them."""
+"""Reads about supervision: the sessions and who attended them, and the supervisor's sign-off
+queue (the stages waiting for them and the reviews they supervise)."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from learning_platform.accounts.models import User
 
 from ..models import (
     AccreditationScheme,
+    ReviewStage,
     SupervisedReview,
     SupervisionAttendance,
     SupervisionSession,
@@ -53,9 +58,22 @@ def supervisor_trainees(*, supervisor: User) -> QuerySet[User]:
     )
 
 
-def sessions_for_supervisor(*, supervisor: User) -> QuerySet[SupervisionSession]:
-    """The supervisor's log, newest first, with attendees and their confirmations."""
-    return SupervisionSession.objects.filter(supervisor=supervisor).prefetch_related(
+class LogShows(models.TextChoices):
+    """Which of the supervisor's sessions the log shows, by their attendees' confirmations."""
+
+    ALL = "", "Every session"
+    UNCONFIRMED = "unconfirmed", "Waiting for a trainee to confirm"
+    CONFIRMED = "confirmed", "Confirmed by everyone"
+
+
+def sessions_for_supervisor(
+    *, supervisor: User, name: str = "", kind: str = "", shows: str = LogShows.ALL
+) -> QuerySet[SupervisionSession]:
+    """The supervisor's log, newest first, with attendees and their confirmations. ``name``
+    keeps the sessions a trainee whose name holds it attended; ``kind`` keeps group or
+    individual sessions; ``shows`` keeps those still waiting for a confirmation, or those
+    confirmed by everyone."""
+    sessions = SupervisionSession.objects.filter(supervisor=supervisor).prefetch_related(
         Prefetch(
             "attendees",
             queryset=SupervisionAttendance.objects.select_related("trainee").order_by(
@@ -63,6 +81,24 @@ def sessions_for_supervisor(*, supervisor: User) -> QuerySet[SupervisionSession]
             ),
         )
     )
+    if name.strip():
+        sessions = sessions.filter(
+            Exists(
+                SupervisionAttendance.objects.filter(
+                    session=OuterRef("pk"), trainee__full_name__icontains=name.strip()
+                )
+            )
+        )
+    if kind:
+        sessions = sessions.filter(kind=kind)
+    unconfirmed = Exists(
+        SupervisionAttendance.objects.filter(session=OuterRef("pk"), confirmed_at__isnull=True)
+    )
+    if shows == LogShows.UNCONFIRMED:
+        sessions = sessions.filter(unconfirmed)
+    elif shows == LogShows.CONFIRMED:
+        sessions = sessions.filter(~unconfirmed)
+    return sessions
 
 
 def attendance_for_trainee(*, trainee: User) -> QuerySet[SupervisionAttendance]:
@@ -72,3 +108,76 @@ def attendance_for_trainee(*, trainee: User) -> QuerySet[SupervisionAttendance]:
         .select_related("session__supervisor")
         .order_by("-session__date", "-session__pk")
     )
+
+
+# The sign-off queue --------------------------------------------------------------------------
+
+
+def _carried_out_by_name(name: str, *, through: str = "") -> Q:
+    """Rows whose review's lead trainee or partner has a name holding ``name``."""
+    prefix = f"{through}__" if through else ""
+    return Q(**{f"{prefix}trainee__full_name__icontains": name}) | Q(
+        **{f"{prefix}partner__full_name__icontains": name}
+    )
+
+
+@dataclass(frozen=True)
+class WaitingStages:
+    stages: list[ReviewStage]  # the first ``limit``, oldest first
+    total: int
+
+
+def stages_waiting_for_sign_off(
+    *, supervisor: User, name: str = "", limit: int = 25
+) -> WaitingStages:
+    """Stages submitted for sign-off on reviews this person supervises, the ``limit`` submitted
+    longest ago, and how many there are in all; ``name`` keeps those whose lead trainee or
+    partner has a name holding it. One query, two when there are more than ``limit``."""
+    waiting = (
+        ReviewStage.objects.filter(
+            review__supervisor=supervisor, status=ReviewStage.Status.SUBMITTED
+        )
+        .select_related("definition", "review__trainee", "review__partner")
+        .order_by("submitted_at", "pk")
+    )
+    if name.strip():
+        waiting = waiting.filter(_carried_out_by_name(name.strip(), through="review"))
+    shown = list(waiting[:limit])
+    return WaitingStages(stages=shown, total=len(shown) if len(shown) < limit else waiting.count())
+
+
+class ReviewsShown(models.TextChoices):
+    """Which of the reviews a supervisor supervises their queue lists, by their stages."""
+
+    ALL = "", "Every review"
+    WAITING = "waiting", "With a stage waiting for you"
+    UNDER_WAY = "under_way", "Not yet signed off"
+    SIGNED_OFF = "signed_off", "Every stage signed off"
+
+
+def reviews_for_supervisor(
+    *, supervisor: User, name: str = "", shows: str = ReviewsShown.ALL
+) -> QuerySet[SupervisedReview]:
+    """The supervisor's reviews, latest started first, each with how many stages are approved
+    and waiting; ``name`` keeps those whose lead trainee or partner has a name holding it, and
+    ``shows`` those with a stage waiting, those not yet signed off, or those signed off."""
+    Status = ReviewStage.Status
+    reviews = (
+        SupervisedReview.objects.filter(supervisor=supervisor)
+        .select_related("review_type", "trainee", "partner", "commissioning_organisation")
+        .annotate(
+            stage_count=Count("stages"),
+            approved_count=Count("stages", filter=Q(stages__status=Status.APPROVED)),
+            waiting_count=Count("stages", filter=Q(stages__status=Status.SUBMITTED)),
+        )
+        .order_by("-start_date", "-pk")
+    )
+    if name.strip():
+        reviews = reviews.filter(_carried_out_by_name(name.strip()))
+    if shows == ReviewsShown.WAITING:
+        reviews = reviews.filter(waiting_count__gt=0)
+    elif shows == ReviewsShown.UNDER_WAY:
+        reviews = reviews.filter(approved_count__lt=F("stage_count"))
+    elif shows == ReviewsShown.SIGNED_OFF:
+        reviews = reviews.filter(stage_count__gt=0, approved_count=F("stage_count"))
+    return reviews

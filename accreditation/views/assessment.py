@@ -1,6 +1,7 @@
 """Assessors: the queue of submitted applications, the complete portfolio with the decision form,
 and managing certificates (suspend, reinstate, revoke)."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -23,16 +24,37 @@ from ..services import applications as services
 from ..services import certificates as certificate_services
 from ..services.criteria import scheme_criteria
 
+APPLICATIONS_PER_PAGE = 25
+
+
+class QueueFilterForm(forms.Form):
+    name = forms.CharField(label="Trainee's name", required=False, max_length=200)
+    shows = forms.ChoiceField(label="Show", required=False, choices=selectors.QueueShows.choices)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.hide_optional = True  # a filter: every field may be left empty
+
 
 @login_required
 @require_GET
 def assessment_queue(request: HttpRequest) -> HttpResponse:
     access.require_assessor(request.user)
+    form = QueueFilterForm(request.GET)
+    # A choice that is not valid is left out (and the form says why); the others still apply.
+    form.is_valid()
+    name, shows = form.cleaned_data.get("name", ""), form.cleaned_data.get("shows", "")
+    queue = selectors.assessment_queue(assessor=request.user, name=name, shows=shows)
+    page = Paginator(queue, APPLICATIONS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "accreditation/assessment/queue.html",
         {
-            "queue": list(selectors.assessment_queue(assessor=request.user)),
+            "form": form,
+            "page": page,
+            "queue": list(page.object_list),
+            "filtered": bool(name or shows),
             "decisions": selectors.recent_decisions(),
             "renewals": renewal_selectors.renewal_queue(assessor=request.user),
             "renewal_decisions": renewal_selectors.recent_renewal_decisions(),

@@ -1,5 +1,5 @@
 """The supervised review: My review, a review's task list, a stage page with its evidence,
-register and history, the stage transitions, the registers' forms and the supervisor's queue."""
+register and history, the stage transitions and the registers' forms."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,7 +32,7 @@ from ..models import (
     StageDefinition,
 )
 from ..selectors import reviews as selectors
-from ..selectors.clock import AT_RISK_DAYS, review_clock, reviews_at_risk_for_supervisor
+from ..selectors.clock import review_clock
 from ..selectors.conduct import conduct_counts
 from ..selectors.expectations import review_expectations, type_expectations
 from ..services import registers, stages
@@ -160,24 +160,6 @@ def _review_details_context(user, review, stages_list) -> dict:
         "cases": list(review.cases.all()) if review_type.covers_several_cases else [],
         "keeps_records": access.user_keeps_review_records(user, review),
     }
-
-
-@login_required
-def supervisor_queue(request: HttpRequest) -> HttpResponse:
-    if not user_is_supervisor(request.user):
-        raise Http404
-    return render(
-        request,
-        "accreditation/review/supervisor_queue.html",
-        {
-            "waiting": selectors.stages_waiting_for_supervisor(supervisor=request.user),
-            "at_risk": reviews_at_risk_for_supervisor(
-                supervisor=request.user, today=timezone.localdate()
-            ),
-            "at_risk_days": AT_RISK_DAYS,
-            "reviews": selectors.reviews_supervised_by(supervisor=request.user),
-        },
-    )
 
 
 # Stages -------------------------------------------------------------------------------------

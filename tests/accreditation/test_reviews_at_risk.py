@@ -99,7 +99,7 @@ def test_it_shows_the_supervisor_their_reviews_at_risk(client, sam, review, othe
 
 # The dashboard's own queries (this world has no cohorts), and one for the first 50 reviews at
 # risk.
-DASHBOARD_QUERIES = 20
+DASHBOARD_QUERIES = 19
 
 
 def test_it_shows_the_dashboard_a_bounded_list_in_constant_queries(

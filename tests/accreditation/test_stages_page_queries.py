@@ -116,16 +116,18 @@ def test_it_shows_the_queue_oldest_first_in_constant_queries(
     client.force_login(sam)
     url = reverse("accreditation:supervisor_queue")
     _waiting_reviews(sam, 5, 0)
-    # One of them lists the reviews near or past their target.
+    # One of them lists the reviews near or past their target, and one counts the reviews
+    # supervised, for their pages.
     client.get(url)  # the first request draws the site's menu
-    with django_assert_num_queries(12):
-        assert len(client.get(url).context["waiting"]) == 5
+    with django_assert_num_queries(13):
+        assert len(client.get(url).context["waiting"].stages) == 5
     _waiting_reviews(sam, 45, 5)
-    with django_assert_num_queries(12):
+    # One more counts the stages waiting, past the 25 shown (those waiting longest).
+    with django_assert_num_queries(14):
         response = client.get(url)
     waiting = response.context["waiting"]
-    assert len(waiting) == 50
-    submitted = [s.submitted_at for s in waiting]
+    assert (len(waiting.stages), waiting.total) == (25, 50)
+    submitted = [s.submitted_at for s in waiting.stages]
     assert submitted == sorted(submitted)
     assert "Trainee 49" in response.content.decode()
 

@@ -175,7 +175,7 @@ def test_it_shows_only_my_waiting_stages_in_the_queue(client, review, other_revi
     )
     client.force_login(sam)
     response = client.get(reverse("accreditation:supervisor_queue"))
-    assert [s.review_id for s in response.context["waiting"]] == [review.pk]
+    assert [s.review_id for s in response.context["waiting"].stages] == [review.pk]
     assert "Family M" not in response.content.decode()
 
 
