@@ -12,7 +12,7 @@ from learning_platform import public_cache
 
 # A holder's fields the public pages show; a save that names only others (a sign-in's
 # last_login, say) changes nothing there.
-_SHOWN_USER_FIELDS = frozenset({"full_name", "organisation", "erased_at", "is_active"})
+_SHOWN_USER_FIELDS = frozenset({"full_name", "email", "organisation", "erased_at", "is_active"})
 
 
 def _certificates_changed(sender, **kwargs) -> None:
@@ -48,9 +48,18 @@ def connect() -> None:
         CertificateSettings,
         Region,
         RegisterProfile,
+        ReviewType,
     )
 
-    for model in (Certificate, RegisterProfile, Region, AccreditationScheme, CertificateSettings):
+    # The register lists each holder's review types by name.
+    for model in (
+        Certificate,
+        RegisterProfile,
+        Region,
+        ReviewType,
+        AccreditationScheme,
+        CertificateSettings,
+    ):
         for signal in (post_save, post_delete):
             signal.connect(
                 _certificates_changed,
@@ -65,4 +74,8 @@ def connect() -> None:
     post_save.connect(_holder_saved, sender=User, dispatch_uid="public_cache_holder")
     post_save.connect(
         _organisation_saved, sender=Organisation, dispatch_uid="public_cache_organisation"
+    )
+    # Deleting an organisation clears its members' field in bulk, which sends no signal of its own.
+    post_delete.connect(
+        _certificates_changed, sender=Organisation, dispatch_uid="public_cache_organisation_gone"
     )

@@ -20,14 +20,14 @@ trivial page is the bench settings' bare view (/bench/ok/), or the favicon redir
 settings. Seconds are the one request, read to its end, wall clock, median over the runs. The
 budget is 50 MB above the baseline for each.
 
-Run it against a database seeded at national scale with a 10,000-trainee cohort (PostgreSQL
-and Redis at 127.0.0.1, as for bench/pages.py):
+Run it against the national-scale database with its 10,000-trainee cohort that
+``bench/pages.py prepare`` seeds (lt_scale; PostgreSQL and Redis at 127.0.0.1):
 
-    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/lt_scale
-    DJANGO_SETTINGS_MODULE=learning_platform.settings.bench \
-        .venv/bin/python manage.py seed_scale --scale 1 --huge-cohort 10000
+    .venv/bin/python bench/pages.py prepare     # once
     .venv/bin/python bench/exports.py
-    RUNS=1 ... for a quick run (default 3)
+    RUNS=1 .venv/bin/python bench/exports.py    # a quick run (default 3)
+
+DATABASE_URL names another database.
 
 Settings: DJANGO_SETTINGS_MODULE if set, else learning_platform.settings.bench (production's,
 DEBUG off, so no query is logged in memory), else learning_platform.settings.dev with DEBUG

@@ -1,14 +1,15 @@
 """What drops the cached public site pages (learning_platform.public_cache).
 
 A page's menu, listings and links show other pages, so any publish, unpublish, move or deletion
-of a page, a live page saved in place, or a change to the site, its documents or its images
-moves the ``pages`` generation on; every anonymous page is then drawn afresh on its next
-request. Saving a draft changes nothing the public sees and drops nothing.
+of a page, a live page saved in place, a change to a page's view restrictions, or a change to
+the site, its documents or its images moves the ``pages`` generation on; every anonymous page is
+then drawn afresh on its next request. Saving a draft changes nothing the public sees and drops
+nothing.
 """
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from wagtail.models import Page, Site, get_page_models
+from wagtail.models import Page, PageViewRestriction, Site, get_page_models
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from learning_platform import public_cache
@@ -65,8 +66,15 @@ def connect() -> None:
             post_delete.connect(
                 _page_deleted, sender=model, dispatch_uid=f"public_cache_deleted_{label}"
             )
+    # A page made private, or public again: served from the cache, a page skips Wagtail's own
+    # check of its restrictions, so its copy must go the moment they change.
+    m2m_changed.connect(
+        _pages_changed,
+        sender=PageViewRestriction.groups.through,
+        dispatch_uid="public_cache_restriction_groups",
+    )
     # Pages link to documents and show images by their titles and files.
-    for model in (Site, get_document_model(), get_image_model()):
+    for model in (Site, PageViewRestriction, get_document_model(), get_image_model()):
         for signal in (post_save, post_delete):
             signal.connect(
                 _pages_changed,

@@ -301,6 +301,10 @@ class CohortAssignmentsForm(forms.Form):
     def add_problems(self, problems: list[AssignmentProblem]) -> None:
         for problem in problems:
             name = self.field_name(problem.enrolment_id, problem.field)
+            if name not in self.fields:
+                # The other half of a pair, on another page of the form.
+                self.add_error(None, problem.message)
+                continue
             self.add_error(name, problem.message)
             # The select sits in a table cell with its message above it; tie the two together.
             self.fields[name].widget.attrs.update(

@@ -7,20 +7,21 @@ each is rendered once and served from the cache until something it shows changes
 Each cached page belongs to a *namespace*: ``pages`` (the Wagtail site) or ``certificates``
 (verification pages and the public register). A namespace has a generation number in the cache;
 an entry remembers the generation it was rendered under and is served only while that is still
-the current one. An event that changes what a namespace shows moves its generation on, after its
-transaction commits, so the very next request renders afresh in every process that shares the
-cache. The generation is read before the page is rendered and moved on again when the change
-commits, so a page drawn from rows that changed meanwhile is stored under a stale generation.
+the current one. An event that changes what a namespace shows moves its generation on, so the
+very next request renders afresh in every process that shares the cache. The generation is read
+before the page is rendered and moved on again when the change commits, so a page drawn from
+rows that changed meanwhile is stored under a stale generation.
 
 Only plain anonymous requests are served or stored: no signed-in user, no session or messages
-cookie, a GET for a page the view marks as public, and a query string of known parameters only
-(so arbitrary query strings cannot fill the cache). A response is stored only if it is a plain
-200 that set no cookie, used no CSRF token and did not ask to stay private. Entries also carry
+cookie, a GET for a page the view marks as public, and no query but a page number (so made-up
+query strings cannot fill the cache). A response is stored only if it is a plain 200 that set
+no cookie, used no CSRF token and did not ask to stay private. Entries also carry
 the local date, so anything that depends on today (a certificate that expires at midnight) is
 drawn again the next day.
 """
 
 import hashlib
+import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -41,6 +42,8 @@ _FRAGMENT_KEY = "public-cache:fragment:{}"
 # The URL name Wagtail serves every site page under.
 _WAGTAIL_SERVE = "wagtail_serve"
 _WAGTAIL_PARAMS = frozenset({"page"})
+# The only parameter a cached page takes is a page number of a listing.
+_PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,3}")
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,16 @@ def _view_spec(request: HttpRequest, view_func) -> PublicView | None:
     return None
 
 
+def _known_query(request: HttpRequest, spec: PublicView) -> bool:
+    """Only the view's own parameters, each once, with a value a real link would carry (a page
+    number): otherwise every made-up value would be drawn and kept as a page of its own."""
+    for name in request.GET:
+        values = request.GET.getlist(name)
+        if name not in spec.params or len(values) != 1 or not _PAGE_NUMBER.fullmatch(values[0]):
+            return False
+    return True
+
+
 def _anonymous(request: HttpRequest) -> bool:
     if settings.SESSION_COOKIE_NAME in request.COOKIES:
         return False
@@ -173,7 +186,7 @@ class AnonymousPublicCacheMiddleware:
         if not settings.PUBLIC_CACHE_SECONDS or request.method != "GET":
             return None
         spec = _view_spec(request, view_func)
-        if spec is None or not set(request.GET) <= spec.params or not _anonymous(request):
+        if spec is None or not _known_query(request, spec) or not _anonymous(request):
             return None
         key = _entry_key(request, spec.namespace)
         found = cache.get_many([key, _generation_key(spec.namespace)])

@@ -127,7 +127,6 @@ def _name(user: User) -> str:
     return user.full_name or user.email
 
 
-@transaction.atomic
 def _complete_pairs_off_the_page(
     chosen: dict[int, Assignment], enrolments: dict[int, Enrolment], by_user: dict[int, Enrolment]
 ) -> None:
@@ -154,6 +153,7 @@ def _complete_pairs_off_the_page(
             )
 
 
+@transaction.atomic
 def enrolments_assign(*, cohort: Cohort, assignments: Iterable[Assignment], by: User) -> int:
     """Set the supervisor and the review partner of any number of a cohort's trainees at once.
 

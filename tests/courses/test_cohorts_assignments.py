@@ -351,3 +351,18 @@ def test_it_refuses_a_partner_off_the_page_who_has_someone_else(
     ]
     assert _people(trainees["tess"]) == (None, None)
     assert _people(trainees["uma"]) == (None, pat.pk)
+
+
+def test_it_saves_through_the_page_in_its_own_transaction_on_postgresql(
+    client, locked, ada, sam, cohort, trainees, tess, pat
+):
+    # No transaction round the request: the service takes its own, which its row locks need.
+    client.force_login(ada)
+
+    response = client.post(
+        _url(cohort), _form_data(trainees, tess=(sam, pat), pat=(sam, tess), uma=(None, None))
+    )
+
+    assert response.status_code == 302
+    assert _people(trainees["tess"]) == (sam.pk, pat.pk)
+    assert _people(trainees["pat"]) == (sam.pk, tess.pk)

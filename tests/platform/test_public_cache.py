@@ -426,3 +426,34 @@ def test_it_reads_the_menu_without_a_query_once_kept(client, home, tess, django_
     menu = [q for q in drawn.captured_queries if "show_in_menus" in q["sql"]]
     assert menu
     assert not [q for q in kept.captured_queries if "show_in_menus" in q["sql"]]
+
+
+def test_it_stops_serving_a_page_the_moment_it_is_made_private(client, home):
+    from wagtail.models import PageViewRestriction
+
+    news = _news(home).add_child(instance=NewsPage(title="Board minutes", intro="For members."))
+    assert client.get(news.url).status_code == 200
+
+    PageViewRestriction.objects.create(page=news, restriction_type=PageViewRestriction.LOGIN)
+
+    response = client.get(news.url)
+    assert response.status_code == 302
+    assert "login/?next=" in response["Location"]
+
+
+@pytest.mark.parametrize("query", ["?page=abc", "?page=0", "?page=99999", "?page=1&page=2"])
+def test_it_does_not_keep_a_made_up_page_number(client, vic, query, django_assert_max_num_queries):
+    client.get(REGISTER + query)
+
+    _drawn(client, REGISTER + query, django_assert_max_num_queries)
+
+
+def test_it_drops_the_register_when_an_organisation_is_deleted(
+    client, db, django_assert_max_num_queries
+):
+    certificate = listed_holder("Olu Org", organisation="Gone Trust", show_organisation=True)
+    assert "Gone Trust" in client.get(REGISTER).content.decode()
+
+    certificate.holder.organisation.delete()
+
+    assert "Gone Trust" not in _drawn(client, REGISTER, django_assert_max_num_queries)
