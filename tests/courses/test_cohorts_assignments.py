@@ -353,6 +353,7 @@ def test_it_refuses_a_partner_off_the_page_who_has_someone_else(
     assert _people(trainees["uma"]) == (None, pat.pk)
 
 
+@pytest.mark.postgres
 def test_it_saves_through_the_page_in_its_own_transaction_on_postgresql(
     client, locked, ada, sam, cohort, trainees, tess, pat
 ):
